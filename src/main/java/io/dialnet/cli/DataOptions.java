@@ -1,0 +1,38 @@
+package io.dialnet.cli;
+
+import io.dialnet.data.Augmentation;
+import io.dialnet.data.DataRecipe;
+import io.dialnet.data.DataSource;
+import picocli.CommandLine.Option;
+
+/** Where the data is and how to split it. */
+public final class DataOptions {
+    @Option(names = "--data", required = true, paramLabel = "FORMAT:DIR",
+            description = "cifar10:DIR (binary batches), idx:DIR (MNIST/Fashion-MNIST files, gzipped or not; idx:demo = the shipped subset) or folder:DIR (one sub-folder per class).")
+    String data;
+
+    @Option(names = "--image-size", defaultValue = "224", description = "Pixels per side for folder images (default: ${DEFAULT-VALUE}).")
+    int imageSize;
+
+    @Option(names = "--validation", defaultValue = "-1", paramLabel = "N",
+            description = "Training images held out for validation (default: 10%, at most 5000).")
+    int validation;
+
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on only the first N images of the training split (0 = all).")
+    int trainLimit;
+
+    @Option(names = "--no-augment", description = "Turn off random crop and flip.")
+    boolean noAugment;
+
+    DataRecipe.Prepared prepare(long seed) {
+        if (imageSize < 8 || imageSize > 1024) {
+            throw new IllegalArgumentException("--image-size must be 8..1024, got " + imageSize);
+        }
+        DataSource source = DataSource.parse(data, imageSize);
+        DataSource.Loaded loaded = source.load();
+        int n = loaded.train().size();
+        int held = validation >= 0 ? validation : Math.min(5000, n / 10);
+        Augmentation augmentation = noAugment ? Augmentation.NONE : Augmentation.standardFor(source.format());
+        return DataRecipe.prepare(loaded, source.toString(), imageSize, held, trainLimit, seed, null, augmentation);
+    }
+}

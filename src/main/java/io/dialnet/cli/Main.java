@@ -1,0 +1,88 @@
+package io.dialnet.cli;
+
+import io.dialnet.Provenance;
+import io.dialnet.data.DataFormatException;
+import io.dialnet.train.CheckpointException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/** The {@code dialnet} command line. */
+@Command(name = "dialnet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "One CNN, many nested subnets: train, evaluate and inspect dynamic networks.",
+        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    /** Exit code of bad input: unknown option, bad value, missing or malformed file. */
+    public static final int BAD_INPUT = 2;
+    /** Exit code of a failure while running valid input. */
+    public static final int FAILED = 1;
+
+    @picocli.CommandLine.Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is required: train, eval, info or demo");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command line, writing to {@code out} and {@code err}, and returns its exit code. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            ConfigFile.apply(cli, args);
+        } catch (ParameterException e) {
+            err.println("dialnet: " + e.getMessage());
+            err.flush();
+            return BAD_INPUT;
+        }
+        return cli.execute(args);
+    }
+
+    /** The configured command line, without config-file defaults. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(Main::handle);
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("dialnet: " + ex.getMessage());
+            c.getErr().println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
+            c.getErr().flush();
+            return BAD_INPUT;
+        });
+        return cli;
+    }
+
+    /** Known failures become one line; a stack trace only with --verbose. */
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        boolean verbose = parsed.hasMatchedOption("--verbose") || parsed.hasMatchedOption("-v");
+        boolean badInput = e instanceof IllegalArgumentException || e instanceof DataFormatException
+                || e instanceof CheckpointException;
+        cli.getErr().println("dialnet: " + (badInput ? "" : "failed: ") + message(e));
+        if (verbose) {
+            e.printStackTrace(cli.getErr());
+        }
+        cli.getErr().flush();
+        return badInput ? BAD_INPUT : FAILED;
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Prints Dialnet's version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"dialnet " + Provenance.version()};
+        }
+    }
+}

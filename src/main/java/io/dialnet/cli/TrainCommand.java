@@ -1,0 +1,106 @@
+package io.dialnet.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.dialnet.AtomicFiles;
+import io.dialnet.data.DataRecipe;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.report.Plots;
+import io.dialnet.report.SubnetTable;
+import io.dialnet.train.TrainConfig;
+import io.dialnet.train.TrainResult;
+import io.dialnet.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dialnet train}: trains a slimmable network with one strategy and reports every subnet. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a slimmable network (individual, uniform/US-Nets or joint) and evaluate its subnets.")
+final class TrainCommand implements Callable<Integer> {
+    static final String RESULTS = "results.json";
+    static final String PLOT = "accuracy_vs_macs.png";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--model", defaultValue = "resnet20", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = ModelNames.class)
+    String model;
+
+    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = 4 for small inputs, 8 for ImageNet-size).")
+    int groupSize;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: checkpoint.zip, metrics.jsonl, results.json, accuracy_vs_macs.png.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from DIR/checkpoint.zip if it exists (same options required).")
+    boolean resume;
+
+    @Option(names = "--eval-every", defaultValue = "1", paramLabel = "N", description = "Validate every N epochs; 0 = only at the end (default: ${DEFAULT-VALUE}).")
+    int evalEvery;
+
+    @Option(names = "--json", description = "Print the results as JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ModelZoo.requireKnown(model);
+        TrainConfig config = training.toConfig(common.seed);
+        common.startEngine();
+        DataRecipe.Prepared prepared = data.prepare(common.seed);
+        TrainResult result = run(model, groupSize, config, prepared, out, resume, evalEvery, common.quiet,
+                spec.commandLine().getErr());
+        print(spec.commandLine().getOut(), result, json);
+        return 0;
+    }
+
+    /** Trains and writes results.json and the plot into {@code out}; shared by train and demo. */
+    static TrainResult run(String model, int groupSize, TrainConfig config, DataRecipe.Prepared prepared, Path out,
+            boolean resume, int evalEvery, boolean quiet, PrintWriter log) {
+        var train = prepared.split().train();
+        ModelSpec modelSpec = new ModelSpec(model, train.channels(), train.height(), train.classes(), groupSize);
+        if (train.height() != train.width()) {
+            throw new IllegalArgumentException("images are " + train.height() + "x" + train.width()
+                    + "; Dialnet models take square inputs");
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, config.seed())) {
+            Trainer trainer = new Trainer(network, config, prepared, out, new ProgressListener(log, !quiet), evalEvery);
+            TrainResult result = trainer.train(resume);
+            RunReport report = RunReport.of(modelSpec, prepared.recipe(), result);
+            AtomicFiles.write(out.resolve(RESULTS), Json.pretty(report));
+            Plots.accuracyVsMacs(Map.of(result.method(), result.subnets()), model + " on " + prepared.recipe().source(),
+                    false, out.resolve(PLOT));
+            return result;
+        }
+    }
+
+    static void print(PrintWriter out, TrainResult result, boolean json) {
+        if (json) {
+            out.println(new String(Json.pretty(result.subnets()), java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            out.print(SubnetTable.text(result.subnets()));
+            out.printf(java.util.Locale.ROOT, "trained %s for %d epochs at %.0f images/s (%.0f s, %.3g images x MACs)%n",
+                    result.method(), result.config().epochs(), result.imagesPerSecond(), result.trainingSeconds(),
+                    result.trainingCompute());
+        }
+        out.flush();
+    }
+}

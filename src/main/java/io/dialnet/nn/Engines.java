@@ -1,0 +1,92 @@
+package io.dialnet.nn;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * The one place where Dialnet depends on the PyTorch engine's conventions rather than DJL's API.
+ *
+ * <p>Everything above {@code io.dialnet.nn} goes through DJL's engine-neutral API; engine-specific
+ * calls and conventions are gathered here so a port to another engine touches one file.
+ */
+public final class Engines {
+    /** The engine Dialnet trains with. Natives come from Maven jars; nothing is downloaded. */
+    public static final String ENGINE = "PyTorch";
+
+    private Engines() {}
+
+    /** Starts the engine on the calling thread, which must be the thread that trains (grad mode is thread-local). */
+    public static Engine start() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        return Engine.getEngine(ENGINE);
+    }
+
+    /**
+     * Turns off autograd recording on the calling thread (torch's grad mode is per thread and on
+     * by default); call before eval passes and before optimiser updates on a fresh thread.
+     */
+    public static void noGrad() {
+        start();
+        JniUtils.setGradMode(false);
+    }
+
+    /** Sets the number of intra-op threads the engine uses for every later op. */
+    public static void setThreads(int threads) {
+        start();
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** The engine's intra-op thread count. */
+    public static int threads() {
+        start();
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Clears the gradient accumulated on {@code parameter}; PyTorch adds every backward into the
+     * same buffer, so each optimiser step must clear it.
+     */
+    public static void zeroGradient(NDArray parameter) {
+        JniUtils.zeroGrad((PtNDArray) parameter);
+    }
+
+    /**
+     * A view of the leading {@code lengths[i]} entries along each of the first dimensions of
+     * {@code full}, owned by {@code pass}'s manager so it is freed with the batch. Gradients of the
+     * view flow into exactly that region of {@code full}. Returns {@code full} itself when nothing
+     * is cut, which saves a native call per layer at full width.
+     */
+    public static NDArray prefix(NDArray full, Pass pass, int... lengths) {
+        long[] shape = full.getShape().getShape();
+        boolean whole = true;
+        for (int i = 0; i < lengths.length; i++) {
+            whole &= lengths[i] == shape[i];
+        }
+        if (whole) {
+            return full;
+        }
+        NDIndex index = new NDIndex();
+        for (int length : lengths) {
+            index.addSliceDim(0, length);
+        }
+        NDArray view = full.get(index);
+        view.attach(pass.manager());
+        return view;
+    }
+
+    /**
+     * Torch normalises dimension 1 natively; DJL's PyTorch engine passes axis -1 straight through
+     * but swaps axes (two copies) for any other value, so NCHW and NC inputs use -1.
+     */
+    static final int BN_AXIS = -1;
+
+    /** DJL's BatchNorm momentum is the weight of the old value; torch's is the weight of the new one. */
+    static float djlMomentum(double torchMomentum) {
+        return (float) (1.0 - torchMomentum);
+    }
+}

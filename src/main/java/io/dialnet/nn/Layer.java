@@ -1,0 +1,12 @@
+package io.dialnet.nn;
+
+/** A layer with weights; knows its own cost for any plan, which is all the MACs counter needs. */
+public interface Layer {
+    String name();
+
+    /** Multiply-accumulates of one forward pass of one image under {@code plan}. */
+    long macs(ChannelPlan plan);
+
+    /** Weights used under {@code plan} (BatchNorm counts its scale and shift). */
+    long params(ChannelPlan plan);
+}

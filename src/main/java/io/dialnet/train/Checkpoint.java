@@ -1,0 +1,234 @@
+package io.dialnet.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dialnet.AtomicFiles;
+import io.dialnet.Provenance;
+import io.dialnet.data.DataRecipe;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Engines;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.SlimmableNetwork;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The state of a run after a whole epoch: weights, BatchNorm state, momentum, progress and
+ * config. A zip of {@code checkpoint.json} and {@code arrays.ndlist} (DJL's encoding, named
+ * arrays), written to a temporary file and renamed, so a crash never leaves half a checkpoint.
+ */
+public final class Checkpoint {
+    public static final int FORMAT_VERSION = 1;
+    static final String MANIFEST = "checkpoint.json";
+    static final String ARRAYS = "arrays.ndlist";
+    private static final String NET = "net/";
+    private static final String SGD = "sgd/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * A loaded checkpoint.
+     *
+     * @param epochsDone whole epochs completed
+     * @param step optimiser steps completed
+     * @param trainingCompute images x MACs spent so far
+     * @param trainingSeconds training time so far
+     * @param history metrics of the completed epochs
+     */
+    public record Progress(int epochsDone, long step, double trainingCompute, double trainingSeconds,
+            List<EpochMetrics> history) {}
+
+    private Checkpoint() {}
+
+    /**
+     * What a checkpoint says about its run, read without loading any array.
+     *
+     * @param spec the network's architecture and input
+     * @param config the training configuration
+     * @param data how the data was prepared, or {@code null} if not recorded
+     * @param progress how far the run got
+     * @param provenance versions and machine of the writer
+     */
+    public record Manifest(ModelSpec spec, TrainConfig config, DataRecipe data, Progress progress,
+            Map<String, String> provenance) {}
+
+    public static void save(Path file, TrainConfig config, DataRecipe data, Progress progress,
+            SlimmableNetwork network, Sgd sgd) {
+        ObjectNode manifest = JSON.createObjectNode();
+        manifest.put("format", FORMAT_VERSION);
+        manifest.set("spec", JSON.valueToTree(network.spec()));
+        manifest.set("config", JSON.valueToTree(config));
+        manifest.set("data", JSON.valueToTree(data));
+        manifest.set("provenance", JSON.valueToTree(Provenance.current(Engines.threads())));
+        manifest.set("progress", JSON.valueToTree(progress));
+        List<Map<String, Object>> plans = new ArrayList<>();
+        network.registeredPlans().forEach((plan, affine) -> plans.add(Map.of("plan", plan.toString(),
+                "privateAffine", affine)));
+        manifest.set("registered", JSON.valueToTree(plans));
+        byte[] encoded = encode(network.stateArrays(), sgd.state());
+        try {
+            AtomicFiles.write(file, out -> {
+                try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                    zip.putNextEntry(new ZipEntry(MANIFEST));
+                    zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                    zip.closeEntry();
+                    zip.putNextEntry(new ZipEntry(ARRAYS));
+                    zip.write(encoded);
+                    zip.closeEntry();
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw new CheckpointException(file, "cannot be written: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    /** DJL's encoding stores each array's name; the arrays are renamed for it, then given back their names. */
+    private static byte[] encode(Map<String, NDArray> net, Map<String, NDArray> sgd) {
+        NDList arrays = new NDList();
+        Map<NDArray, String> original = new HashMap<>();
+        net.forEach((name, array) -> add(arrays, original, NET + name, array));
+        sgd.forEach((name, array) -> add(arrays, original, SGD + name, array));
+        try {
+            return arrays.encode();
+        } finally {
+            original.forEach(NDArray::setName);
+        }
+    }
+
+    private static void add(NDList arrays, Map<NDArray, String> original, String name, NDArray array) {
+        original.put(array, array.getName());
+        array.setName(name);
+        arrays.add(array);
+    }
+
+    /** Reads and checks the manifest of {@code file}. */
+    public static Manifest manifest(Path file) {
+        JsonNode manifest = manifestTree(file, readZip(file));
+        try {
+            return new Manifest(JSON.treeToValue(manifest.path("spec"), ModelSpec.class),
+                    JSON.treeToValue(manifest.path("config"), TrainConfig.class),
+                    manifest.path("data").isObject() ? JSON.treeToValue(manifest.path("data"), DataRecipe.class) : null,
+                    JSON.treeToValue(manifest.path("progress"), Progress.class),
+                    JSON.convertValue(manifest.path("provenance"), new TypeReference<Map<String, String>>() {}));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CheckpointException(file, MANIFEST + " is incomplete or invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode manifestTree(Path file, Map<String, byte[]> entries) {
+        JsonNode manifest;
+        try {
+            manifest = JSON.readTree(require(file, entries, MANIFEST));
+        } catch (IOException e) {
+            throw new CheckpointException(file, MANIFEST + " is not valid JSON: " + e.getMessage(), e);
+        }
+        int format = manifest.path("format").asInt(-1);
+        if (format != FORMAT_VERSION) {
+            throw new CheckpointException(file, "format version " + format + " is not supported (this Dialnet reads "
+                    + FORMAT_VERSION + ")");
+        }
+        return manifest;
+    }
+
+    /**
+     * Restores {@code network} (and {@code sgd}, unless {@code null}) from {@code file}. The network
+     * must be built from the saved spec; unless {@code config} is {@code null} it must equal the
+     * saved config, field by field, so a resumed run cannot silently change its recipe.
+     */
+    public static Progress load(Path file, TrainConfig config, SlimmableNetwork network, Sgd sgd) {
+        Map<String, byte[]> entries = readZip(file);
+        JsonNode manifest = manifestTree(file, entries);
+        JsonNode savedSpec = manifest.path("spec");
+        if (!savedSpec.equals(JSON.valueToTree(network.spec()))) {
+            throw new CheckpointException(file, "was written for model " + savedSpec + ", not " + network.spec());
+        }
+        JsonNode savedConfig = manifest.path("config");
+        JsonNode current = config == null ? JSON.createObjectNode() : JSON.valueToTree(config);
+        for (var it = current.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!current.get(field).equals(savedConfig.get(field))) {
+                throw new CheckpointException(file, "was written with " + field + "=" + savedConfig.get(field)
+                        + " but this run has " + field + "=" + current.get(field)
+                        + "; resume with the same settings or start a new output directory");
+            }
+        }
+        for (JsonNode r : manifest.path("registered")) {
+            network.register(ChannelPlan.parse(r.path("plan").asText()), r.path("privateAffine").asBoolean());
+        }
+        NDManager scratch = network.manager().getParentManager().newSubManager();
+        try (scratch) {
+            NDList arrays;
+            try {
+                arrays = NDList.decode(scratch, require(file, entries, ARRAYS));
+            } catch (RuntimeException e) {
+                throw new CheckpointException(file, ARRAYS + " is corrupt: " + e.getMessage(), e);
+            }
+            Map<String, NDArray> byName = new HashMap<>();
+            for (NDArray a : arrays) {
+                byName.put(a.getName(), a);
+            }
+            for (Map.Entry<String, NDArray> e : network.stateArrays().entrySet()) {
+                NDArray saved = byName.get(NET + e.getKey());
+                if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
+                    throw new CheckpointException(file, "array " + e.getKey() + (saved == null ? " is missing"
+                            : " has shape " + saved.getShape() + ", expected " + e.getValue().getShape()));
+                }
+                e.getValue().set(saved.toByteBuffer());
+            }
+            Map<String, NDArray> velocity = new LinkedHashMap<>();
+            byName.forEach((name, array) -> {
+                if (name.startsWith(SGD)) {
+                    velocity.put(name.substring(SGD.length()), array);
+                }
+            });
+            if (sgd != null) {
+                sgd.load(velocity);
+            }
+            try {
+                return JSON.treeToValue(manifest.path("progress"), Progress.class);
+            } catch (IOException e) {
+                throw new CheckpointException(file, "progress record is unreadable: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static byte[] require(Path file, Map<String, byte[]> entries, String name) {
+        byte[] bytes = entries.get(name);
+        if (bytes == null) {
+            throw new CheckpointException(file, "has no " + name + " entry; it is not a Dialnet checkpoint or it is truncated");
+        }
+        return bytes;
+    }
+
+    private static Map<String, byte[]> readZip(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(file, "no such file");
+        }
+        Map<String, byte[]> entries = new HashMap<>();
+        try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(file));
+                ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+        } catch (IOException e) {
+            throw new CheckpointException(file, "is corrupt or truncated: " + e.getMessage(), e);
+        }
+        return entries;
+    }
+}

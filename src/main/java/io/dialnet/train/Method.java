@@ -1,0 +1,74 @@
+package io.dialnet.train;
+
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.SlimmableNetwork;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A training method: its {@link Sampler} and how it treats BatchNorm. Methods differ only here;
+ * the trainer, optimiser, schedule and data order are shared, so comparisons are fair.
+ *
+ * @param name the strategy name
+ * @param sampler which subnets each step trains
+ * @param subnets the subnets the method delivers (registered for BatchNorm state, evaluated, shipped)
+ * @param privateAffine whether each subnet owns its BatchNorm scale and shift (switchable BN)
+ * @param calibrate whether BatchNorm statistics are re-estimated after training, because the
+ *     subnets were not the ones trained step by step
+ * @param distill whether smaller subnets learn from the first one's soft output
+ */
+public record Method(String name, Sampler sampler, List<Subnet> subnets, boolean privateAffine, boolean calibrate,
+        boolean distill) {
+
+    public static Method of(TrainConfig config, SlimmableNetwork network) {
+        List<Subnet> subnets = subnets(config, network);
+        List<ChannelPlan> plans = subnets.stream().map(Subnet::plan).toList();
+        return switch (config.strategy()) {
+            case "individual" -> new Method("individual", random -> plans, subnets, false, false, false);
+            case "joint" -> new Method("joint", random -> plans, subnets, true, false, config.distill());
+            case "uniform" -> new Method("uniform", sandwich(config, network), subnets, false, true, config.distill());
+            default -> throw new IllegalArgumentException("unknown strategy " + config.strategy());
+        };
+    }
+
+    /**
+     * The US-Nets sandwich rule: the widest and narrowest subnet every step, plus random widths
+     * between them, so the whole range of widths is trained and the extremes bound it.
+     */
+    static Sampler sandwich(TrainConfig config, SlimmableNetwork network) {
+        ChannelPlan max = network.fullPlan();
+        ChannelPlan min = network.uniformPlan(config.minWidth());
+        return random -> {
+            List<ChannelPlan> plans = new ArrayList<>(config.sandwich());
+            plans.add(max);
+            plans.add(min);
+            for (int i = 2; i < config.sandwich(); i++) {
+                plans.add(network.uniformPlan(config.minWidth() + random.nextDouble() * (1 - config.minWidth())));
+            }
+            return plans;
+        };
+    }
+
+    private static List<Subnet> subnets(TrainConfig config, SlimmableNetwork network) {
+        List<Subnet> subnets = new ArrayList<>();
+        if (!config.plans().isEmpty()) {
+            for (int i = 0; i < config.plans().size(); i++) {
+                ChannelPlan plan = ChannelPlan.parse(config.plans().get(i));
+                network.validate(plan);
+                subnets.add(new Subnet("s" + (i + 1), plan));
+            }
+        } else if (config.widths().isEmpty()) {
+            subnets.add(new Subnet(widthName(1.0), network.fullPlan()));
+        } else {
+            for (double w : config.widths()) {
+                subnets.add(new Subnet(widthName(w), network.uniformPlan(w)));
+            }
+        }
+        return subnets;
+    }
+
+    public static String widthName(double width) {
+        return String.format(Locale.ROOT, "w%.2f", width);
+    }
+}

@@ -1,0 +1,225 @@
+package io.dialnet.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Provenance;
+import io.dialnet.data.DataRecipe;
+import io.dialnet.data.Batch;
+import io.dialnet.data.BatchLoader;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Complexity;
+import io.dialnet.nn.Engines;
+import io.dialnet.nn.Mode;
+import io.dialnet.nn.Pass;
+import io.dialnet.nn.SlimmableNetwork;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The one trainer every method shares: same optimiser, schedule, augmentation and data order, so
+ * "equal epochs" comparisons are honest. A {@link Method} only decides which subnets each step
+ * runs and how BatchNorm is treated.
+ *
+ * <p>Each step runs in its own NDManager sub-manager, which owns the batch, every weight slice and
+ * every intermediate; closing it frees them all. After each epoch a checkpoint is written
+ * atomically; {@link #train(boolean) train(true)} continues from it and ends with the same
+ * weights as an uninterrupted run (same seed and thread count).
+ */
+public final class Trainer {
+    public static final String CHECKPOINT = "checkpoint.zip";
+    public static final String METRICS = "metrics.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+
+    private final SlimmableNetwork network;
+    private final TrainConfig config;
+    private final DataRecipe.Prepared data;
+    private final BatchLoader trainLoader;
+    private final Path outputDir;
+    private final TrainingListener listener;
+    private final int evaluateEvery;
+    private final Method method;
+
+    /**
+     * @param outputDir where checkpoints and metrics go, or {@code null} for none
+     * @param evaluateEvery validate every this many epochs (0 = only at the end); it never changes the weights
+     */
+    public Trainer(SlimmableNetwork network, TrainConfig config, DataRecipe.Prepared prepared, Path outputDir,
+            TrainingListener listener, int evaluateEvery) {
+        this.network = network;
+        this.config = config;
+        this.data = prepared;
+        this.trainLoader = prepared.trainLoader();
+        this.outputDir = outputDir;
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+        this.evaluateEvery = evaluateEvery;
+        this.method = Method.of(config, network);
+        for (Subnet subnet : method.subnets()) {
+            network.register(subnet.plan(), method.privateAffine());
+        }
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    /** Trains for the configured epochs (resuming from the output directory's checkpoint if asked). */
+    public TrainResult train(boolean resume) {
+        Engines.noGrad();
+        int stepsPerEpoch = trainLoader.data().size() / config.batchSize();
+        if (stepsPerEpoch < 1) {
+            throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
+                    + trainLoader.data().size() + " training images");
+        }
+        long totalSteps = (long) stepsPerEpoch * config.epochs();
+        LearningRate schedule = new LearningRate(config.learningRate(),
+                Math.round(config.warmupEpochs() * stepsPerEpoch), totalSteps);
+        Map<ChannelPlan, Long> macs = new HashMap<>();
+        try (Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(),
+                network.manager().getParentManager())) {
+            Checkpoint.Progress progress = new Checkpoint.Progress(0, 0, 0, 0, List.of());
+            Path checkpoint = outputDir == null ? null : outputDir.resolve(CHECKPOINT);
+            if (resume && checkpoint != null && Files.exists(checkpoint)) {
+                progress = Checkpoint.load(checkpoint, config, network, sgd);
+                listener.resumed(checkpoint, progress.epochsDone());
+            }
+            List<EpochMetrics> history = new ArrayList<>(progress.history());
+            long step = progress.step();
+            double compute = progress.trainingCompute();
+            double seconds = progress.trainingSeconds();
+            listener.started(progress.epochsDone() + 1, config.epochs(), stepsPerEpoch);
+            for (int epoch = progress.epochsDone() + 1; epoch <= config.epochs(); epoch++) {
+                double lossSum = 0;
+                long correct = 0;
+                long seen = 0;
+                long start = System.nanoTime();
+                try (BatchLoader.Epoch batches = trainLoader.training(config.batchSize(),
+                        data.recipe().augmentation(), config.seed(), epoch)) {
+                    for (int i = 0; batches.hasNext(); i++, step++) {
+                        Batch batch = batches.next();
+                        List<ChannelPlan> plans = method.sampler().sample(stepRandom(epoch, i));
+                        double lr = schedule.at(step);
+                        StepOutcome outcome = step(batch, plans, sgd, lr);
+                        if (!Double.isFinite(outcome.loss)) {
+                            throw new TrainingDivergedException(epoch, i + 1, lr);
+                        }
+                        lossSum += outcome.loss;
+                        correct += outcome.correct;
+                        seen += batch.size();
+                        for (ChannelPlan plan : plans) {
+                            compute += (double) batch.size()
+                                    * macs.computeIfAbsent(plan, p -> Complexity.of(network, p).macs());
+                        }
+                        double elapsed = (System.nanoTime() - start) / 1e9;
+                        listener.stepped(epoch, i + 1, lossSum / (i + 1), seen / elapsed);
+                    }
+                }
+                double epochSeconds = (System.nanoTime() - start) / 1e9;
+                seconds += epochSeconds;
+                boolean evaluate = epoch == config.epochs() || (evaluateEvery > 0 && epoch % evaluateEvery == 0);
+                Map<String, Double> validation = evaluate && data.split().validation() != null ? validate() : null;
+                EpochMetrics metrics = new EpochMetrics(epoch, step, schedule.at(step - 1), lossSum / stepsPerEpoch,
+                        (double) correct / seen, seen / epochSeconds, epochSeconds, validation);
+                history.add(metrics);
+                listener.epochEnded(metrics);
+                if (outputDir != null) {
+                    appendMetrics(metrics);
+                    Checkpoint.save(checkpoint, config, data.recipe(),
+                            new Checkpoint.Progress(epoch, step, compute, seconds, history), network, sgd);
+                }
+            }
+            return result(history, compute, seconds);
+        }
+    }
+
+    private record StepOutcome(double loss, long correct) {}
+
+    /**
+     * One optimiser step: every sampled subnet's loss, summed, one backward (exact, since each
+     * subnet's gradient lands in its own slice of the shared weights), one update.
+     */
+    private StepOutcome step(Batch batch, List<ChannelPlan> plans, Sgd sgd, double lr) {
+        try (NDManager scratch = network.manager().getParentManager().newSubManager()) {
+            NDArray images = Evaluation.images(scratch, batch);
+            NDArray labels = scratch.create(batch.labels());
+            double firstLoss;
+            long correct;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray total = null;
+                NDArray teacher = null;
+                firstLoss = 0;
+                correct = 0;
+                for (int i = 0; i < plans.size(); i++) {
+                    NDArray logits = network.forward(new Pass(plans.get(i), Mode.TRAIN, scratch), images);
+                    NDArray loss;
+                    if (i > 0 && method.distill()) {
+                        loss = Losses.softCrossEntropy(logits, teacher);
+                    } else {
+                        loss = Losses.crossEntropy(logits, labels, config.labelSmoothing());
+                    }
+                    if (i == 0) {
+                        firstLoss = loss.getFloat();
+                        correct = Evaluation.countCorrect(logits, batch.labels());
+                        if (method.distill()) {
+                            teacher = logits.softmax(1).stopGradient();
+                        }
+                    }
+                    total = total == null ? loss : total.add(loss);
+                }
+                collector.backward(total);
+            }
+            sgd.step(network.trainableParameters(), network::decays, lr, scratch);
+            return new StepOutcome(firstLoss, correct);
+        }
+    }
+
+    /** The sampler's randomness for one step, a pure function of (seed, epoch, step) so resuming replays it. */
+    private Random stepRandom(int epoch, int stepInEpoch) {
+        return new Random(config.seed() * 1_000_003L + epoch * 100_003L + stepInEpoch);
+    }
+
+    /** Validation accuracy of every delivered subnet, calibrating BatchNorm first where the method needs it. */
+    private Map<String, Double> validate() {
+        DataRecipe.Prepared validationOnly = new DataRecipe.Prepared(data.split(), null, data.recipe());
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        for (SubnetResult r : Evaluation.evaluate(network, method.subnets(), method.calibrate(), validationOnly,
+                config.batchSize(), config.calibrationBatches())) {
+            accuracy.put(r.name(), r.validationAccuracy());
+        }
+        return accuracy;
+    }
+
+    private TrainResult result(List<EpochMetrics> history, double compute, double seconds) {
+        List<SubnetResult> subnets = Evaluation.evaluate(network, method.subnets(), method.calibrate(), data,
+                config.batchSize(), config.calibrationBatches());
+        long images = history.stream().mapToLong(m -> Math.round(m.imagesPerSecond() * m.seconds())).sum();
+        return new TrainResult(method.name(), config, subnets, compute, seconds, images / seconds, history,
+                Provenance.current(Engines.threads()));
+    }
+
+    private void appendMetrics(EpochMetrics metrics) {
+        try {
+            Files.createDirectories(outputDir);
+            try (Writer w = Files.newBufferedWriter(outputDir.resolve(METRICS), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                w.write(JSON.writeValueAsString(metrics));
+                w.write('\n');
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot append to " + outputDir.resolve(METRICS), e);
+        }
+    }
+}

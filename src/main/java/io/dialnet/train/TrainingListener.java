@@ -1,0 +1,17 @@
+package io.dialnet.train;
+
+/** Follows a training run, e.g. to draw a progress bar. Every method has a no-op default. */
+public interface TrainingListener {
+    TrainingListener NONE = new TrainingListener() {};
+
+    /** Called when a run continues from {@code checkpoint} after {@code epochsDone} epochs. */
+    default void resumed(java.nio.file.Path checkpoint, int epochsDone) {}
+
+    /** Called once; {@code firstEpoch} is 1-based and greater than 1 when resuming. */
+    default void started(int firstEpoch, int epochs, int stepsPerEpoch) {}
+
+    /** After each optimiser step, with the running mean loss and throughput of the epoch. */
+    default void stepped(int epoch, int stepInEpoch, double loss, double imagesPerSecond) {}
+
+    default void epochEnded(EpochMetrics metrics) {}
+}
