@@ -63,7 +63,10 @@ public final class Main implements Runnable {
 
     /** Known failures become one line; a stack trace only with --verbose. */
     private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        boolean verbose = parsed.hasMatchedOption("--verbose") || parsed.hasMatchedOption("-v");
+        boolean verbose = false;
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            verbose |= p.hasMatchedOption("--verbose");
+        }
         boolean badInput = e instanceof IllegalArgumentException || e instanceof DataFormatException
                 || e instanceof CheckpointException;
         cli.getErr().println("dialnet: " + (badInput ? "" : "failed: ") + message(e));

@@ -33,7 +33,9 @@ public final class TrainingOptions {
     @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
     double labelSmoothing;
 
-    @Option(names = "--widths", split = ",", paramLabel = "W", description = "Width multipliers, e.g. 1.0,0.75,0.5,0.25: the subnets trained (individual, joint) or evaluated (uniform).")
+    static final List<Double> DEFAULT_UNIFORM_WIDTHS = List.of(1.0, 0.75, 0.5, 0.25);
+
+    @Option(names = "--widths", split = ",", paramLabel = "W", description = "Width multipliers: the subnets trained (individual: one; joint) or evaluated (uniform; default 1.0,0.75,0.5,0.25).")
     List<Double> widths;
 
     @Option(names = "--plans", split = ";", paramLabel = "PLAN", description = "Explicit channel plans instead of widths, e.g. '16,8,16,...;8,4,8,...' (largest first).")
@@ -52,7 +54,8 @@ public final class TrainingOptions {
     int calibrationBatches;
 
     TrainConfig toConfig(long seed) {
-        List<Double> w = widths == null ? List.of() : widths;
+        List<Double> w = widths != null ? widths
+                : strategy.equalsIgnoreCase("uniform") && plans == null ? DEFAULT_UNIFORM_WIDTHS : List.of();
         double min = minWidth > 0 ? minWidth : w.stream().mapToDouble(Double::doubleValue).min().orElse(0.25);
         boolean distill = !noDistill && !strategy.equalsIgnoreCase("individual");
         return new TrainConfig(strategy, epochs, batchSize, lr, momentum, !noNesterov, weightDecay, warmupEpochs,

@@ -162,7 +162,8 @@ public final class Checkpoint {
         JsonNode current = config == null ? JSON.createObjectNode() : JSON.valueToTree(config);
         for (var it = current.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!current.get(field).equals(savedConfig.get(field))) {
+            // Compare as JSON text: a long read back from a file comes back as an int node.
+            if (!current.get(field).toString().equals(String.valueOf(savedConfig.get(field)))) {
                 throw new CheckpointException(file, "was written with " + field + "=" + savedConfig.get(field)
                         + " but this run has " + field + "=" + current.get(field)
                         + "; resume with the same settings or start a new output directory");

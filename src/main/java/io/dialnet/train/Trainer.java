@@ -134,12 +134,12 @@ public final class Trainer {
                 EpochMetrics metrics = new EpochMetrics(epoch, step, schedule.at(step - 1), lossSum / stepsPerEpoch,
                         (double) correct / seen, seen / epochSeconds, epochSeconds, validation);
                 history.add(metrics);
-                listener.epochEnded(metrics);
                 if (outputDir != null) {
                     appendMetrics(metrics);
                     Checkpoint.save(checkpoint, config, data.recipe(),
                             new Checkpoint.Progress(epoch, step, compute, seconds, history), network, sgd);
                 }
+                listener.epochEnded(metrics);
             }
             return result(history, compute, seconds);
         }

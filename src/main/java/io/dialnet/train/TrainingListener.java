@@ -13,5 +13,6 @@ public interface TrainingListener {
     /** After each optimiser step, with the running mean loss and throughput of the epoch. */
     default void stepped(int epoch, int stepInEpoch, double loss, double imagesPerSecond) {}
 
+    /** After each epoch, once its checkpoint (if any) is safely written. */
     default void epochEnded(EpochMetrics metrics) {}
 }

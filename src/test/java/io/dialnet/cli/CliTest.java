@@ -1,0 +1,183 @@
+package io.dialnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user drives it: exit codes, messages, files written. */
+@Tag("engine")
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static final String[] SMALL_TRAIN = {"train", "--model", "cnn", "--train-limit", "600",
+        "--validation", "200", "--epochs", "1", "--batch-size", "50", "--threads", "1", "--quiet"};
+
+    static String[] with(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    @Test
+    void infoPrintsMacsAndParamsAsJson() throws IOException {
+        Run r = run("info", "--model", "resnet20", "--json");
+        assertThat(r.code()).isZero();
+        JsonNode json = Json.MAPPER.readTree(r.out());
+        assertThat(json.get("model").asText()).isEqualTo("resnet20");
+        assertThat(json.get("macs").asLong()).isEqualTo(40_813_184L);
+        assertThat(json.get("params").asLong()).isEqualTo(272_474L);
+        Run half = run("info", "--model", "resnet20", "--width", "0.5");
+        assertThat(half.out()).contains("stage3").contains("10.31 M");
+    }
+
+    @Test
+    void infoReadsAPlanFileAndRejectsABadOne() throws IOException {
+        Path plan = dir.resolve("plan.txt");
+        Files.writeString(plan, "16 8 8 8\n32 16 16 16\n64 32 32 32\n");
+        Run ok = run("info", "--model", "resnet20", "--plan", plan.toString(), "--json");
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).contains("\"channels\":[16,8,8,8,32,16,16,16,64,32,32,32]");
+        Files.writeString(plan, "16,8");
+        Run bad = run("info", "--model", "resnet20", "--plan", plan.toString());
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("12 coupling sets").doesNotContain("\tat ");
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLineAndNoStackTrace() throws IOException {
+        Run unknownModel = run("info", "--model", "resnet19");
+        assertThat(unknownModel.code()).isEqualTo(2);
+        assertThat(unknownModel.err()).contains("unknown model 'resnet19'").doesNotContain("\tat ");
+
+        Run badWidth = run("info", "--model", "cnn", "--width", "0");
+        assertThat(badWidth.code()).isEqualTo(2);
+        assertThat(badWidth.err()).contains("width must be in (0, 1]");
+
+        Run missingData = run(with(SMALL_TRAIN, "--out", dir.resolve("o").toString(), "--data",
+                "cifar10:" + dir.resolve("nowhere")));
+        assertThat(missingData.code()).isEqualTo(2);
+        assertThat(missingData.err()).contains("nowhere").contains("no such directory").doesNotContain("\tat ");
+
+        Path cifar = Files.createDirectories(dir.resolve("cifar"));
+        for (int i = 1; i <= 5; i++) {
+            Files.write(cifar.resolve("data_batch_" + i + ".bin"), new byte[3073 * 2 + (i == 3 ? 1 : 0)]);
+        }
+        Run truncated = run(with(SMALL_TRAIN, "--out", dir.resolve("o").toString(), "--data", "cifar10:" + cifar));
+        assertThat(truncated.code()).isEqualTo(2);
+        assertThat(truncated.err()).contains("data_batch_3.bin").contains("multiple of 3073");
+
+        Path idx = Files.createDirectories(dir.resolve("idx"));
+        Files.write(idx.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+        Files.write(idx.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+        Run magic = run(with(SMALL_TRAIN, "--out", dir.resolve("o").toString(), "--data", "idx:" + idx));
+        assertThat(magic.code()).isEqualTo(2);
+        assertThat(magic.err()).contains("train-images-idx3-ubyte").contains("magic number 0x00000801");
+
+        Run verbose = run("info", "--model", "resnet19", "--verbose");
+        assertThat(verbose.err()).contains("\tat ");
+
+        Run unknownOption = run("train", "--epochz", "3");
+        assertThat(unknownOption.code()).isEqualTo(2);
+        assertThat(unknownOption.err()).contains("--epochz");
+
+        Run noCommand = run();
+        assertThat(noCommand.code()).isEqualTo(2);
+
+        Run badStrategy = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", dir.resolve("o").toString(),
+                "--strategy", "greedy"));
+        assertThat(badStrategy.code()).isEqualTo(2);
+        assertThat(badStrategy.err()).contains("--strategy: greedy");
+        assertThat(dir.resolve("o").resolve("checkpoint.zip")).doesNotExist();
+    }
+
+    @Test
+    void trainWritesResultsThatEvalReadsBack() throws IOException {
+        Path out = dir.resolve("run");
+        Run train = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", out.toString(), "--strategy", "uniform",
+                "--widths", "1.0,0.75,0.5,0.25", "--json"));
+        assertThat(train.code()).as(train.err()).isZero();
+        JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertThat(results.get("subnets")).hasSize(4);
+        assertThat(results.get("subnets").get(0).get("macs").asLong()).isEqualTo(4_241_152L);
+        assertThat(results.at("/training/provenance/threads").asText()).isEqualTo("1");
+        assertThat(results.at("/data/validationSize").asInt()).isEqualTo(200);
+        assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).hasSize(1);
+        assertThat(Files.size(out.resolve("accuracy_vs_macs.png"))).isGreaterThan(1000);
+
+        Run eval = run("eval", "--checkpoint", out.toString(), "--threads", "1", "--widths", "0.6");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("w1.00").contains("w0.60").contains("w0.25").contains("4.24M");
+        double trained = results.get("subnets").get(0).get("validationAccuracy").asDouble();
+        Run evalJson = run("eval", "--checkpoint", out.resolve("checkpoint.zip").toString(), "--json", "--threads", "1");
+        JsonNode rows = Json.MAPPER.readTree(evalJson.out());
+        assertThat(rows.get(0).get("validationAccuracy").asDouble()).isEqualTo(trained);
+        assertThat(rows.get(0).get("testAccuracy").asDouble()).isGreaterThan(0.5);
+
+        Run resumedWithOtherLr = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", out.toString(), "--strategy",
+                "uniform", "--widths", "1.0,0.75,0.5,0.25", "--resume", "--lr", "0.05"));
+        assertThat(resumedWithOtherLr.code()).isEqualTo(2);
+        assertThat(resumedWithOtherLr.err()).contains("learningRate=0.1").contains("learningRate=0.05");
+    }
+
+    @Test
+    void corruptCheckpointIsNamed() throws IOException {
+        Path bad = dir.resolve("checkpoint.zip");
+        Files.writeString(bad, "PK garbage");
+        Run r = run("eval", "--checkpoint", bad.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(bad.toString()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void optionsComeFromAConfigFileAndUnknownKeysAreErrors() throws IOException {
+        Path config = dir.resolve("train.properties");
+        Files.writeString(config, "model = cnn\nepochs = 1\nbatch-size = 50\ntrain-limit = 300\nvalidation = 100\n"
+                + "strategy = individual\nthreads = 1\nquiet = true\n");
+        Path out = dir.resolve("cfg");
+        Run ok = run("train", "--config", config.toString(), "--data", "idx:demo", "--out", out.toString());
+        assertThat(ok.code()).as(ok.err()).isZero();
+        JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        assertThat(results.at("/training/config/strategy").asText()).isEqualTo("individual");
+        assertThat(results.at("/training/config/batchSize").asInt()).isEqualTo(50);
+
+        Files.writeString(config, "epoch = 3\n");
+        Run bad = run("train", "--config", config.toString(), "--data", "idx:demo", "--out", out.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown key 'epoch'");
+    }
+
+    @Test
+    void demoWritesResultsAndPlot() throws IOException {
+        Path out = dir.resolve("demo");
+        Run r = run("demo", "--out", out.toString(), "--epochs", "1", "--quiet");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
+        JsonNode subnets = results.get("subnets");
+        assertThat(subnets).hasSize(4);
+        for (JsonNode s : subnets) {
+            assertThat(s.get("macs").asLong()).isPositive();
+            assertThat(s.get("params").asLong()).isPositive();
+            assertThat(s.get("accuracy").asDouble()).isBetween(0.5, 1.0);
+        }
+        assertThat(Files.size(out.resolve("accuracy_vs_macs.png"))).isGreaterThan(1000);
+        assertThat(r.out()).contains("w0.25");
+    }
+}

@@ -1,0 +1,229 @@
+package io.dialnet.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.dialnet.data.Augmentation;
+import io.dialnet.data.DataRecipe;
+import io.dialnet.data.DemoData;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Engines;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shared trainer on the shipped Fashion-MNIST subset with the small CNN. */
+@Tag("engine")
+class TrainerTest {
+    static final List<Double> WIDTHS = List.of(1.0, 0.75, 0.5, 0.25);
+    static NDManager manager;
+    static DataRecipe.Prepared small;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() {
+        Engines.start();
+        Engines.setThreads(1);
+        manager = NDManager.newBaseManager();
+        small = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 1500, 1, null, Augmentation.NONE);
+    }
+
+    @AfterAll
+    static void stop() {
+        manager.close();
+    }
+
+    static TrainConfig config(String strategy, int epochs) {
+        return new TrainConfig(strategy, epochs, 50, 0.05, 0.9, true, 5e-4, 0, 0,
+                strategy.equals("individual") ? List.of() : WIDTHS, List.of(), 0.25, 4, true, 5, 11);
+    }
+
+    static SlimmableNetwork cnn() {
+        var train = small.split().train();
+        return ModelZoo.create(new io.dialnet.nn.ModelSpec("cnn", 1, 28, train.classes(), 0), manager, 11);
+    }
+
+    @Test
+    void uniformTrainingLearnsEveryWidth() {
+        try (SlimmableNetwork net = cnn()) {
+            TrainResult result = new Trainer(net, config("uniform", 2), small, null, null, 0).train(false);
+            assertThat(result.subnets()).extracting(SubnetResult::name).containsExactly("w1.00", "w0.75", "w0.50", "w0.25");
+            for (SubnetResult s : result.subnets()) {
+                assertThat(s.validationAccuracy()).as(s.name()).isGreaterThan(0.6);
+                assertThat(s.testAccuracy()).as(s.name()).isGreaterThan(0.6);
+            }
+            assertThat(result.subnets().get(0).macs()).isGreaterThan(result.subnets().get(3).macs() * 10);
+            assertThat(result.trainingCompute()).isPositive();
+            assertThat(result.history()).hasSize(2);
+            assertThat(result.history().get(1).loss()).isLessThan(result.history().get(0).loss());
+        }
+    }
+
+    @Test
+    void sandwichTrainsMaxMinAndRandomWidthsBetween() {
+        try (SlimmableNetwork net = cnn()) {
+            Sampler sampler = Method.of(config("uniform", 1), net).sampler();
+            for (int i = 0; i < 20; i++) {
+                List<ChannelPlan> plans = sampler.sample(new Random(i));
+                assertThat(plans).hasSize(4);
+                assertThat(plans.get(0)).isEqualTo(net.fullPlan());
+                assertThat(plans.get(1)).isEqualTo(net.uniformPlan(0.25));
+                for (ChannelPlan p : plans.subList(2, 4)) {
+                    assertThat(plans.get(1).nestsIn(p)).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void jointTrainingGivesEachSubnetItsOwnBatchNorm() {
+        try (SlimmableNetwork net = cnn()) {
+            Trainer trainer = new Trainer(net, config("joint", 1), small, null, null, 0);
+            assertThat(net.registeredPlans()).hasSize(4).containsValue(true).doesNotContainValue(false);
+            assertThat(net.trainableParameters().keySet()).anyMatch(k -> k.startsWith("conv1.bn.gamma@8,"));
+            TrainResult result = trainer.train(false);
+            assertThat(result.subnets().get(3).validationAccuracy()).isGreaterThan(0.5);
+        }
+    }
+
+    /** Stops a run after a given epoch, as a kill would (the checkpoint is written before listeners hear of it). */
+    static final class Kill extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void aResumedRunEndsWithTheWeightsOfAnUninterruptedOne() {
+        TrainConfig config = config("uniform", 2);
+        Map<String, float[]> straight;
+        try (SlimmableNetwork net = cnn()) {
+            new Trainer(net, config, small, dir.resolve("a"), null, 0).train(false);
+            straight = snapshot(net);
+        }
+        try (SlimmableNetwork net = cnn()) {
+            TrainingListener killAfterFirst = new TrainingListener() {
+                @Override
+                public void epochEnded(EpochMetrics metrics) {
+                    throw new Kill();
+                }
+            };
+            assertThatThrownBy(() -> new Trainer(net, config, small, dir.resolve("b"), killAfterFirst, 0).train(false))
+                    .isInstanceOf(Kill.class);
+        }
+        try (SlimmableNetwork net = cnn()) {
+            List<Integer> resumedAt = new ArrayList<>();
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void resumed(Path checkpoint, int epochsDone) {
+                    resumedAt.add(epochsDone);
+                }
+            };
+            TrainResult result = new Trainer(net, config, small, dir.resolve("b"), listener, 0).train(true);
+            assertThat(resumedAt).containsExactly(1);
+            assertThat(result.history()).hasSize(2);
+            Map<String, float[]> resumed = snapshot(net);
+            assertThat(resumed.keySet()).isEqualTo(straight.keySet());
+            straight.forEach((name, values) -> assertThat(resumed.get(name)).as(name).containsExactly(values));
+        }
+    }
+
+    static Map<String, float[]> snapshot(SlimmableNetwork net) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        net.stateArrays().forEach((name, array) -> out.put(name, array.toFloatArray()));
+        return out;
+    }
+
+    @Test
+    void trainingDoesNotLeakNativeArrays() {
+        try (SlimmableNetwork net = cnn()) {
+            List<Integer> counts = new ArrayList<>();
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void epochEnded(EpochMetrics metrics) {
+                    counts.add(manager.getManagedArrays().size());
+                }
+            };
+            new Trainer(net, config("uniform", 3), small, null, listener, 1).train(false);
+            assertThat(counts).hasSize(3);
+            assertThat(counts.get(2)).isEqualTo(counts.get(1));
+        }
+    }
+
+    @Test
+    void checkpointProblemsAreNamed() throws IOException {
+        TrainConfig config = config("individual", 1);
+        try (SlimmableNetwork net = cnn()) {
+            new Trainer(net, config, small, dir, null, 0).train(false);
+        }
+        Path file = dir.resolve(Trainer.CHECKPOINT);
+        assertThat(Checkpoint.manifest(file).progress().epochsDone()).isEqualTo(1);
+        try (SlimmableNetwork net = cnn()) {
+            assertThatThrownBy(() -> new Trainer(net, config.withBatchSize(25), small, dir, null, 0).train(true))
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining("batchSize=50")
+                    .hasMessageContaining("batchSize=25");
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        Path truncated = dir.resolve("truncated.zip");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        try (SlimmableNetwork net = cnn()) {
+            assertThatThrownBy(() -> Checkpoint.load(truncated, null, net, null)).isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("truncated.zip");
+        }
+        Path garbage = dir.resolve("garbage.zip");
+        Files.writeString(garbage, "not a zip at all");
+        assertThatThrownBy(() -> Checkpoint.manifest(garbage)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("garbage.zip").hasMessageContaining("checkpoint.json");
+    }
+
+    @Test
+    void learningRateWarmsUpThenFollowsACosineToZero() {
+        LearningRate lr = new LearningRate(0.1, 10, 110);
+        assertThat(lr.at(0)).isEqualTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(lr.at(9)).isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(lr.at(60)).isEqualTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(lr.at(110)).isEqualTo(0.0, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void configRejectsBadValuesByName() {
+        assertThatThrownBy(() -> config("uniform", 0)).hasMessageContaining("--epochs: 0");
+        assertThatThrownBy(() -> new TrainConfig("greedy", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(), List.of(), 0.25,
+                4, true, 5, 1)).hasMessageContaining("--strategy: greedy");
+        assertThatThrownBy(() -> new TrainConfig("individual", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(1.0, 0.5),
+                List.of(), 0.25, 4, true, 5, 1)).hasMessageContaining("at most one");
+        assertThatThrownBy(() -> new TrainConfig("uniform", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(1.5), List.of(),
+                0.25, 4, true, 5, 1)).hasMessageContaining("--widths: 1.5");
+    }
+
+    @Test
+    void lossesMatchHandComputedValues() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray logits = m.create(new float[] {0, 0, (float) Math.log(2)}, new ai.djl.ndarray.types.Shape(1, 3));
+            NDArray label = m.create(new int[] {2});
+            // p = [1/4, 1/4, 1/2]: CE = ln 2; with smoothing 0.3: 0.7 ln 2 + 0.3 * mean(-log p)
+            assertThat(Losses.crossEntropy(logits, label, 0).getFloat()).isCloseTo((float) Math.log(2),
+                    org.assertj.core.data.Offset.offset(1e-6f));
+            double smooth = 0.7 * Math.log(2) + 0.3 * (Math.log(4) * 2 + Math.log(2)) / 3;
+            assertThat(Losses.crossEntropy(logits, label, 0.3).getFloat()).isCloseTo((float) smooth,
+                    org.assertj.core.data.Offset.offset(1e-6f));
+            NDArray target = m.create(new float[] {0.5f, 0.5f, 0}, new ai.djl.ndarray.types.Shape(1, 3));
+            assertThat(Losses.softCrossEntropy(logits, target).getFloat()).isCloseTo((float) Math.log(4),
+                    org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+}
