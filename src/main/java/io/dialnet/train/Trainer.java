@@ -1,9 +1,5 @@
 package io.dialnet.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.Provenance;
 import io.dialnet.data.DataRecipe;
@@ -12,8 +8,6 @@ import io.dialnet.data.BatchLoader;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.Engines;
-import io.dialnet.nn.Mode;
-import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimmableNetwork;
 import java.io.IOException;
 import java.io.Writer;
@@ -33,8 +27,7 @@ import java.util.Random;
  * "equal epochs" comparisons are honest. A {@link Method} only decides which subnets each step
  * runs and how BatchNorm is treated.
  *
- * <p>Each step runs in its own NDManager sub-manager, which owns the batch, every weight slice and
- * every intermediate; closing it frees them all. After each epoch a checkpoint is written
+ * <p>After each epoch a checkpoint is written
  * atomically; {@link #train(boolean) train(true)} continues from it and ends with the same
  * weights as an uninterrupted run (same seed and thread count).
  */
@@ -100,6 +93,7 @@ public final class Trainer {
             long step = progress.step();
             double compute = progress.trainingCompute();
             double seconds = progress.trainingSeconds();
+            TrainStep trainStep = new TrainStep(network, method, config, sgd);
             listener.started(progress.epochsDone() + 1, config.epochs(), stepsPerEpoch);
             for (int epoch = progress.epochsDone() + 1; epoch <= config.epochs(); epoch++) {
                 double lossSum = 0;
@@ -112,12 +106,12 @@ public final class Trainer {
                         Batch batch = batches.next();
                         List<ChannelPlan> plans = method.sampler().sample(stepRandom(epoch, i));
                         double lr = schedule.at(step);
-                        StepOutcome outcome = step(batch, plans, sgd, lr);
-                        if (!Double.isFinite(outcome.loss)) {
+                        TrainStep.Outcome outcome = trainStep.run(batch, plans, lr);
+                        if (!Double.isFinite(outcome.loss())) {
                             throw new TrainingDivergedException(epoch, i + 1, lr);
                         }
-                        lossSum += outcome.loss;
-                        correct += outcome.correct;
+                        lossSum += outcome.loss();
+                        correct += outcome.correct();
                         seen += batch.size();
                         for (ChannelPlan plan : plans) {
                             compute += (double) batch.size()
@@ -142,47 +136,6 @@ public final class Trainer {
                 listener.epochEnded(metrics);
             }
             return result(history, compute, seconds);
-        }
-    }
-
-    private record StepOutcome(double loss, long correct) {}
-
-    /**
-     * One optimiser step: every sampled subnet's loss, summed, one backward (exact, since each
-     * subnet's gradient lands in its own slice of the shared weights), one update.
-     */
-    private StepOutcome step(Batch batch, List<ChannelPlan> plans, Sgd sgd, double lr) {
-        try (NDManager scratch = network.manager().getParentManager().newSubManager()) {
-            NDArray images = Evaluation.images(scratch, batch);
-            NDArray labels = scratch.create(batch.labels());
-            double firstLoss;
-            long correct;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray total = null;
-                NDArray teacher = null;
-                firstLoss = 0;
-                correct = 0;
-                for (int i = 0; i < plans.size(); i++) {
-                    NDArray logits = network.forward(new Pass(plans.get(i), Mode.TRAIN, scratch), images);
-                    NDArray loss;
-                    if (i > 0 && method.distill()) {
-                        loss = Losses.softCrossEntropy(logits, teacher);
-                    } else {
-                        loss = Losses.crossEntropy(logits, labels, config.labelSmoothing());
-                    }
-                    if (i == 0) {
-                        firstLoss = loss.getFloat();
-                        correct = Evaluation.countCorrect(logits, batch.labels());
-                        if (method.distill()) {
-                            teacher = logits.softmax(1).stopGradient();
-                        }
-                    }
-                    total = total == null ? loss : total.add(loss);
-                }
-                collector.backward(total);
-            }
-            sgd.step(network.trainableParameters(), network::decays, lr, scratch);
-            return new StepOutcome(firstLoss, correct);
         }
     }
 

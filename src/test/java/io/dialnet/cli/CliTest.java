@@ -94,7 +94,7 @@ class CliTest {
         Run verbose = run("info", "--model", "resnet19", "--verbose");
         assertThat(verbose.err()).contains("\tat ");
 
-        Run unknownOption = run("train", "--epochz", "3");
+        Run unknownOption = run("train", "--data", "idx:demo", "--out", dir.toString(), "--epochz", "3");
         assertThat(unknownOption.code()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("--epochz");
 

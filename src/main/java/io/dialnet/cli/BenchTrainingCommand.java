@@ -1,0 +1,177 @@
+package io.dialnet.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.dialnet.Provenance;
+import io.dialnet.data.Augmentation;
+import io.dialnet.data.Batch;
+import io.dialnet.data.BatchLoader;
+import io.dialnet.data.DataSource;
+import io.dialnet.data.ImageDataset;
+import io.dialnet.data.Normalization;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.train.Method;
+import io.dialnet.train.Sgd;
+import io.dialnet.train.TrainConfig;
+import io.dialnet.train.TrainStep;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dialnet bench training}: images per second of the real training step, fed (a) from
+ * batches assembled in memory beforehand and (b) through the background loader with augmentation,
+ * alternating the two in rounds so machine noise hits both alike. Also the loader alone.
+ */
+@Command(name = "training", mixinStandardHelpOptions = true,
+        description = "Training-step throughput with preloaded batches vs the real loader, and the loader alone.")
+final class BenchTrainingCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--model", defaultValue = "resnet20", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--strategy", defaultValue = "individual", description = "individual (full width) or uniform (the 4-width sandwich) (default: ${DEFAULT-VALUE}).")
+    String strategy;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Timed steps per round (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Rounds of (preloaded, loader); medians are reported (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--data", paramLabel = "FORMAT:DIR", description = "Real images to load (default: 10,000 random images of the model's input size).")
+    String data;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelZoo.requireKnown(model);
+        if (steps < 1 || rounds < 1) {
+            throw new IllegalArgumentException("--steps and --rounds must be >= 1");
+        }
+        int threads = common.startEngine();
+        ModelSpec defaults = ModelZoo.defaultSpec(model);
+        ImageDataset images = data == null ? random(defaults, 10_000, common.seed)
+                : DataSource.parse(data, defaults.inputSize()).load().train();
+        ModelSpec modelSpec = new ModelSpec(model, images.channels(), images.height(), images.classes(), 0);
+        TrainConfig config = TrainConfig.recipe(strategy, 1,
+                strategy.equals("uniform") ? List.of(1.0, 0.75, 0.5, 0.25) : List.of()).withBatchSize(batchSize);
+        BatchLoader loader = new BatchLoader(images, Normalization.of(images));
+        Augmentation augmentation = new Augmentation(4, true);
+        List<Batch> preloaded = new ArrayList<>();
+        try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 1, 0)) {
+            for (int i = 0; i < 8 && epoch.hasNext(); i++) {
+                preloaded.add(epoch.next());
+            }
+        }
+        double[] fromMemory = new double[rounds];
+        double[] fromLoader = new double[rounds];
+        try (NDManager manager = NDManager.newBaseManager();
+                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);
+                Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(), manager)) {
+            Method method = Method.of(config, network);
+            TrainStep step = new TrainStep(network, method, config, sgd);
+            Random random = new Random(common.seed);
+            timeSteps(step, method, cycle(preloaded), 3, random); // warm-up: JIT, oneDNN primitives, allocator
+            for (int r = 0; r < rounds; r++) {
+                fromMemory[r] = timeSteps(step, method, cycle(preloaded), steps, random);
+                try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, common.seed, r + 1)) {
+                    fromLoader[r] = timeSteps(step, method, epoch, Math.min(steps, epoch.batches()), random);
+                }
+            }
+        }
+        double loaderAlone = loaderThroughput(loader, augmentation, batchSize);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("model", model);
+        report.put("strategy", strategy);
+        report.put("batch_size", batchSize);
+        report.put("data", data == null ? "random" : data);
+        report.put("preloaded_images_per_s", median(fromMemory));
+        report.put("loader_images_per_s", median(fromLoader));
+        report.put("loader_vs_preloaded", median(fromLoader) / median(fromMemory));
+        report.put("loader_alone_images_per_s", loaderAlone);
+        report.put("rounds_preloaded", fromMemory);
+        report.put("rounds_loader", fromLoader);
+        report.put("provenance", Provenance.current(threads));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new String(Json.pretty(report), java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+            out.printf(Locale.ROOT, "%s, %s, batch %d, %d threads, %d rounds of %d steps%n", model, strategy,
+                    batchSize, threads, rounds, steps);
+            out.printf(Locale.ROOT, "training, preloaded batches   %8.1f images/s%n", median(fromMemory));
+            out.printf(Locale.ROOT, "training, real loader         %8.1f images/s  (%.1f%% of preloaded)%n",
+                    median(fromLoader), 100 * median(fromLoader) / median(fromMemory));
+            out.printf(Locale.ROOT, "loader alone (one thread)     %8.1f images/s%n", loaderAlone);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static double timeSteps(TrainStep step, Method method, Iterator<Batch> batches, int n, Random random) {
+        long start = System.nanoTime();
+        int images = 0;
+        for (int i = 0; i < n && batches.hasNext(); i++) {
+            Batch batch = batches.next();
+            List<ChannelPlan> plans = method.sampler().sample(random);
+            step.run(batch, plans, 0.01);
+            images += batch.size();
+        }
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double loaderThroughput(BatchLoader loader, Augmentation augmentation, int batchSize) {
+        long start = System.nanoTime();
+        int images = 0;
+        try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 99, 0)) {
+            while (epoch.hasNext()) {
+                images += epoch.next().size();
+            }
+        }
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static Iterator<Batch> cycle(List<Batch> batches) {
+        return IntStream.iterate(0, i -> (i + 1) % batches.size()).mapToObj(batches::get).iterator();
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static ImageDataset random(ModelSpec spec, int n, long seed) {
+        Random random = new Random(seed);
+        byte[] pixels = new byte[n * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
+        random.nextBytes(pixels);
+        int[] labels = random.ints(n, 0, spec.classes()).toArray();
+        List<String> names = IntStream.range(0, spec.classes()).mapToObj(Integer::toString).toList();
+        return new ImageDataset(pixels, labels, spec.inputChannels(), spec.inputSize(), spec.inputSize(), names);
+    }
+}
