@@ -9,4 +9,10 @@ public interface Layer {
 
     /** Weights used under {@code plan} (BatchNorm counts its scale and shift). */
     long params(ChannelPlan plan);
+
+    /**
+     * Reorders this layer's tensors along every dimension that belongs to {@code set}: new
+     * channel {@code i} is old channel {@code order[i]}. Layers not touching the set do nothing.
+     */
+    void permute(CouplingSet set, int[] order);
 }

@@ -10,9 +10,9 @@ import java.util.Objects;
  * @param plan the subnet to run
  * @param mode train, eval or BN calibration
  * @param manager the batch's sub-manager; slices and intermediates are attached to it
- * @param hook an optional activation hook, or {@code null}
+ * @param hook an optional hook into activations and weights, or {@code null}
  */
-public record Pass(ChannelPlan plan, Mode mode, NDManager manager, ActivationHook hook) {
+public record Pass(ChannelPlan plan, Mode mode, NDManager manager, PassHook hook) {
 
     public Pass {
         Objects.requireNonNull(plan, "plan");

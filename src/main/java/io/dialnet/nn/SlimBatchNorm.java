@@ -151,6 +151,29 @@ public final class SlimBatchNorm implements Layer {
         state.calibrationBatches = 0;
     }
 
+    /**
+     * Reorders the shared scale and shift and every registered plan's state. A plan using the
+     * first {@code c} channels must keep them: {@code order} may only move channels within them.
+     */
+    @Override
+    public void permute(CouplingSet target, int[] order) {
+        if (!set.equals(target)) {
+            return;
+        }
+        Permutations.permuteAxis(gamma, 0, order);
+        Permutations.permuteAxis(beta, 0, order);
+        for (State state : states.values()) {
+            int c = (int) state.mean.size();
+            int[] prefix = Permutations.prefix(order, c, name);
+            Permutations.permuteAxis(state.mean, 0, prefix);
+            Permutations.permuteAxis(state.var, 0, prefix);
+            if (state.gamma != null) {
+                Permutations.permuteAxis(state.gamma, 0, prefix);
+                Permutations.permuteAxis(state.beta, 0, prefix);
+            }
+        }
+    }
+
     @Override
     public long macs(ChannelPlan plan) {
         return 0;

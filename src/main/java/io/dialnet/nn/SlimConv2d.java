@@ -48,6 +48,9 @@ public final class SlimConv2d implements Layer {
         int cout = pass.width(out);
         NDArray w = depthwise ? Engines.prefix(weight, pass, cout) : Engines.prefix(weight, pass, cout, pass.width(in));
         NDArray b = bias == null ? null : Engines.prefix(bias, pass, cout);
+        if (pass.hook() != null && out.prunable()) {
+            w = pass.hook().weight(this, w, pass);
+        }
         return conv2d(x, w, b, stride, padding, depthwise ? cout : 1);
     }
 
@@ -55,6 +58,19 @@ public final class SlimConv2d implements Layer {
     public static NDArray conv2d(NDArray x, NDArray w, NDArray b, int stride, int padding, int groups) {
         return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), groups)
                 .singletonOrThrow();
+    }
+
+    @Override
+    public void permute(CouplingSet set, int[] order) {
+        if (out.equals(set)) {
+            Permutations.permuteAxis(weight, 0, order);
+            if (bias != null) {
+                Permutations.permuteAxis(bias, 0, order);
+            }
+        }
+        if (in.equals(set) && !depthwise) {
+            Permutations.permuteAxis(weight, 1, order);
+        }
     }
 
     @Override

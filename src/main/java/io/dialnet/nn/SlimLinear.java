@@ -35,6 +35,17 @@ public final class SlimLinear implements Layer {
     }
 
     @Override
+    public void permute(CouplingSet set, int[] order) {
+        if (out.equals(set)) {
+            Permutations.permuteAxis(weight, 0, order);
+            Permutations.permuteAxis(bias, 0, order);
+        }
+        if (in.equals(set)) {
+            Permutations.permuteAxis(weight, 1, Permutations.blocks(order, spatial));
+        }
+    }
+
+    @Override
     public long macs(ChannelPlan plan) {
         return (long) in.width(plan) * spatial * out.width(plan);
     }

@@ -136,6 +136,25 @@ public abstract class SlimmableNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Reorders the channels of {@code set} in every layer that reads or writes it, and in every
+     * registered plan's BatchNorm state: new channel {@code i} is old channel {@code order[i]}.
+     * The network computes the same function afterwards (up to the order of that set's channels),
+     * and a plan that keeps a prefix now keeps the channels moved to the front.
+     */
+    public final void permute(CouplingSet set, int[] order) {
+        if (!set.prunable() || sets.get(set.index()) != set) {
+            throw new IllegalArgumentException("coupling set " + set.name() + " is not a prunable set of this network");
+        }
+        Permutations.check(order, set.channels(), set.name());
+        for (ChannelPlan plan : registered.keySet()) {
+            Permutations.prefix(order, plan.channels(set.index()), "subnet " + plan + ", coupling set " + set.name());
+        }
+        for (Layer layer : layers) {
+            layer.permute(set, order);
+        }
+    }
+
     // ---- weights -----------------------------------------------------------------------------
 
     /** Shared weights, by name, in declaration order. */

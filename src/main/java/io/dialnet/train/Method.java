@@ -33,6 +33,15 @@ public record Method(String name, Sampler sampler, List<Subnet> subnets, boolean
     }
 
     /**
+     * Joint training of exactly {@code subnets}, every one every step (the search's fine-tuning and
+     * final training), with BatchNorm statistics per subnet and, if asked, private scale and shift.
+     */
+    public static Method joint(List<Subnet> subnets, boolean privateAffine, boolean distill) {
+        List<ChannelPlan> plans = subnets.stream().map(Subnet::plan).toList();
+        return new Method("joint", random -> plans, List.copyOf(subnets), privateAffine, false, distill);
+    }
+
+    /**
      * The US-Nets sandwich rule: the widest and narrowest subnet every step, plus random widths
      * between them, so the whole range of widths is trained and the extremes bound it.
      */

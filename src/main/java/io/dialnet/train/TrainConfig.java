@@ -90,6 +90,13 @@ public record TrainConfig(
                 calibrationBatches, seed);
     }
 
+    /** This recipe as joint training of {@code plans} for {@code n} epochs at peak rate {@code lr}. */
+    public TrainConfig joint(List<String> jointPlans, int n, double lr, boolean withDistillation) {
+        return new TrainConfig("joint", n, batchSize, lr, momentum, nesterov, weightDecay,
+                Math.min(warmupEpochs, n - 1), labelSmoothing, List.of(), jointPlans, minWidth, sandwich,
+                withDistillation, calibrationBatches, seed);
+    }
+
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(strategy, epochs, n, learningRate, momentum, nesterov, weightDecay, warmupEpochs,
                 labelSmoothing, widths, plans, minWidth, sandwich, distill, calibrationBatches, seed);

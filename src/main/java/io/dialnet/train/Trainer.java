@@ -52,6 +52,12 @@ public final class Trainer {
      */
     public Trainer(SlimmableNetwork network, TrainConfig config, DataRecipe.Prepared prepared, Path outputDir,
             TrainingListener listener, int evaluateEvery) {
+        this(network, config, Method.of(config, network), prepared, outputDir, listener, evaluateEvery);
+    }
+
+    /** A trainer for a method built by the caller (the search's fine-tuning and final training). */
+    public Trainer(SlimmableNetwork network, TrainConfig config, Method method, DataRecipe.Prepared prepared,
+            Path outputDir, TrainingListener listener, int evaluateEvery) {
         this.network = network;
         this.config = config;
         this.data = prepared;
@@ -59,7 +65,7 @@ public final class Trainer {
         this.outputDir = outputDir;
         this.listener = listener == null ? TrainingListener.NONE : listener;
         this.evaluateEvery = evaluateEvery;
-        this.method = Method.of(config, network);
+        this.method = method;
         for (Subnet subnet : method.subnets()) {
             network.register(subnet.plan(), method.privateAffine());
         }
