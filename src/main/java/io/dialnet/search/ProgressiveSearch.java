@@ -95,7 +95,7 @@ public final class ProgressiveSearch {
             trainOrLoadBackground();
             double accuracy = accuracy(full);
             accepted.add(new Accepted("s1", full.toString(), fullMacs, cost.cost(full), accuracy, false));
-            log(Map.of("event", "background", "plan", full.toString(), "macs", fullMacs, "accuracy", accuracy));
+            log(entry("event", "background", "plan", full.toString(), "macs", fullMacs, "accuracy", accuracy));
             save(accepted);
         }
         for (int k = accepted.size() - 1; k < config.targets().size(); k++) {
@@ -109,7 +109,7 @@ public final class ProgressiveSearch {
             List<CandidateSampler.Sampled> sampled = new CandidateSampler(network).candidates(base, sorted, cost,
                     budget, config.candidates(), recipe.seed() + 31L * k);
             if (sampled.isEmpty()) {
-                log(Map.of("event", "unreachable", "target", target, "budget", budget));
+                log(entry("event", "unreachable", "target", target, "budget", budget));
                 break;
             }
             List<Candidate> candidates = new ArrayList<>();
@@ -124,17 +124,10 @@ public final class ProgressiveSearch {
             Candidate chosen = (kept.isEmpty() ? candidates : kept).stream()
                     .max(java.util.Comparator.comparingDouble(Candidate::accuracy)).orElseThrow();
             for (Candidate c : candidates) {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("event", "candidate");
-                entry.put("target", target);
-                entry.put("rule", c.rule().name().toLowerCase(java.util.Locale.ROOT));
-                entry.put("plan", c.plan().toString());
-                entry.put("macs", c.macs());
-                entry.put("cost", c.cost());
-                entry.put("accuracy", c.accuracy());
-                entry.put("filtered", !kept.contains(c));
-                entry.put("chosen", c == chosen);
-                log(entry);
+                log(entry("event", "candidate", "target", target, "rule",
+                        c.rule().name().toLowerCase(java.util.Locale.ROOT), "plan", c.plan().toString(), "macs",
+                        c.macs(), "cost", c.cost(), "accuracy", c.accuracy(), "filtered", !kept.contains(c), "chosen",
+                        c == chosen));
                 if (c != chosen) {
                     network.unregister(c.plan());
                 }
@@ -149,7 +142,7 @@ public final class ProgressiveSearch {
             } else {
                 accepted.add(next);
             }
-            log(Map.of("event", "accept", "name", name, "plan", next.plan(), "macs", next.macs(), "target", target,
+            log(entry("event", "accept", "name", name, "plan", next.plan(), "macs", next.macs(), "target", target,
                     "accuracy_before", before, "accuracy", next.accuracy(), "fine_tuned", fineTune));
             save(accepted);
         }
@@ -196,7 +189,7 @@ public final class ProgressiveSearch {
                     config.recipe().calibrationBatches());
         }
         List<SubnetResult> delivered = dropDominated(results);
-        log(Map.of("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList(),
+        log(entry("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList(),
                 "dropped", results.stream().filter(r -> !delivered.contains(r)).map(SubnetResult::name).toList()));
         return new Result(delivered, accepted, finalRun);
     }
@@ -268,6 +261,15 @@ public final class ProgressiveSearch {
         Checkpoint.load(out.resolve(state.weights()), null, network, null);
         listener.resumed(out.resolve(state.weights()), state.accepted().size());
         return new ArrayList<>(state.accepted());
+    }
+
+    /** An ordered log entry from alternating keys and values. */
+    private static Map<String, Object> entry(Object... keysAndValues) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            e.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return e;
     }
 
     private void log(Map<String, Object> entry) {

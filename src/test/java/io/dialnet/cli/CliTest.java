@@ -180,4 +180,19 @@ class CliTest {
         assertThat(Files.size(out.resolve("accuracy_vs_macs.png"))).isGreaterThan(1000);
         assertThat(r.out()).contains("w0.25");
     }
+
+    @Test
+    void searchRejectsBadTargetsAndUnknownMethods() {
+        Run increasing = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets",
+                "0.5,0.7");
+        assertThat(increasing.code()).isEqualTo(2);
+        assertThat(increasing.err()).contains("strictly decreasing");
+        Run method = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "0.5",
+                "--method", "multipath");
+        assertThat(method.code()).isEqualTo(2);
+        assertThat(method.err()).contains("--method multipath");
+        Run fraction = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "1.5");
+        assertThat(fraction.code()).isEqualTo(2);
+        assertThat(fraction.err()).contains("not in (0, 1)");
+    }
 }

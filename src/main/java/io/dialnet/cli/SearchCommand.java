@@ -1,0 +1,135 @@
+package io.dialnet.cli;
+
+import ai.djl.ndarray.NDManager;
+import io.dialnet.AtomicFiles;
+import io.dialnet.data.DataRecipe;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.report.Plots;
+import io.dialnet.report.SubnetTable;
+import io.dialnet.search.NoiseRanking;
+import io.dialnet.search.ProgressiveSearch;
+import io.dialnet.search.SearchConfig;
+import io.dialnet.train.TrainConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dialnet search}: finds and trains nested subnets for a list of cost targets. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Search nested subnets for cost targets (progressive subnetwork search) and train them jointly.")
+final class SearchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    TrainingOptions training;
+
+    @Option(names = "--method", defaultValue = "progressive", description = "Search method; progressive for now (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--model", defaultValue = "resnet20", description = "Architecture (default: ${DEFAULT-VALUE}).", completionCandidates = ModelNames.class)
+    String model;
+
+    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = default).")
+    int groupSize;
+
+    @Option(names = "--targets", required = true, split = ",", paramLabel = "T", description = "Targets, largest first: MACs fractions in (0, 1) (e.g. 0.75,0.5,0.25), or milliseconds with --latency.")
+    List<Double> targets;
+
+    @Option(names = "--latency", description = "Targets are latency budgets in ms, measured on this machine at --latency-batch.")
+    boolean latency;
+
+    @Option(names = "--latency-batch", defaultValue = "1", description = "Batch size of latency measurements (default: ${DEFAULT-VALUE}).")
+    int latencyBatch;
+
+    @Option(names = "--candidates", defaultValue = "4", description = "Candidates sampled per target (default: ${DEFAULT-VALUE}).")
+    int candidates;
+
+    @Option(names = "--tau", defaultValue = "1.0", description = "Fine-tune when accuracy drops more than this many points (default: ${DEFAULT-VALUE}).")
+    double tau;
+
+    @Option(names = "--rank-batches", defaultValue = "200", description = "Batches of noise-ranking training per target (default: ${DEFAULT-VALUE}).")
+    int rankBatches;
+
+    @Option(names = "--noise", defaultValue = "activations", description = "Noise injection point: activations or weights (default: ${DEFAULT-VALUE}).")
+    String noise;
+
+    @Option(names = "--background", paramLabel = "CHECKPOINT", description = "A trained full-width model to start from (else one is trained for --epochs).")
+    Path background;
+
+    @Option(names = "--fine-tune-epochs", defaultValue = "1", description = "Epochs of each selective fine-tuning (default: ${DEFAULT-VALUE}).")
+    int fineTuneEpochs;
+
+    @Option(names = "--fine-tune-lr", defaultValue = "0.01", description = "Peak learning rate of fine-tuning (default: ${DEFAULT-VALUE}).")
+    double fineTuneLr;
+
+    @Option(names = "--final-epochs", defaultValue = "5", description = "Epochs of the final joint training (default: ${DEFAULT-VALUE}).")
+    int finalEpochs;
+
+    @Option(names = "--final-lr", defaultValue = "0.02", description = "Peak learning rate of the final joint training (default: ${DEFAULT-VALUE}).")
+    double finalLr;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: search.jsonl, search.json, state-K.zip, background/, final/, results.json.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue from the last accepted subnet in DIR.")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        ModelZoo.requireKnown(model);
+        if (!method.equals("progressive")) {
+            throw new IllegalArgumentException("--method " + method + ": only 'progressive' is implemented so far");
+        }
+        NoiseRanking.Injection injection = switch (noise) {
+            case "activations" -> NoiseRanking.Injection.ACTIVATIONS;
+            case "weights" -> NoiseRanking.Injection.WEIGHTS;
+            default -> throw new IllegalArgumentException("--noise " + noise + ": choose activations or weights");
+        };
+        training.strategy = "individual";
+        TrainConfig recipe = training.toConfig(common.seed);
+        SearchConfig config = new SearchConfig(targets, latency, latencyBatch, candidates, tau,
+                NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(injection), recipe, background,
+                fineTuneEpochs, fineTuneLr, finalEpochs, finalLr);
+        common.startEngine();
+        DataRecipe.Prepared prepared = data.prepare(common.seed);
+        var train = prepared.split().train();
+        ModelSpec modelSpec = new ModelSpec(model, train.channels(), train.height(), train.classes(), groupSize);
+        try (NDManager manager = NDManager.newBaseManager();
+                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
+            PrintWriter err = spec.commandLine().getErr();
+            ProgressiveSearch.Result result = new ProgressiveSearch(network, config, prepared, out,
+                    new ProgressListener(err, !common.quiet)).run(resume);
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("subnets", result.subnets());
+            report.put("accepted", result.accepted());
+            report.put("model", modelSpec);
+            report.put("data", prepared.recipe());
+            report.put("search", config);
+            report.put("final_training", result.finalTraining());
+            AtomicFiles.write(out.resolve(TrainCommand.RESULTS), Json.pretty(report));
+            Plots.accuracyVsMacs(Map.of("progressive", result.subnets()), model + " on " + prepared.recipe().source(),
+                    false, out.resolve(TrainCommand.PLOT));
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.print(SubnetTable.text(result.subnets()));
+            stdout.flush();
+        }
+        return 0;
+    }
+}
