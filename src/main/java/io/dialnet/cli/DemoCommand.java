@@ -56,7 +56,8 @@ final class DemoCommand implements Callable<Integer> {
         DataRecipe.Prepared prepared = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 1000, 0, common.seed,
                 null, Augmentation.NONE);
         long start = System.nanoTime();
-        TrainResult result = TrainCommand.run("cnn", 0, config, prepared, out, false, 0, common.quiet, log);
+        TrainResult result = TrainCommand.run(ModelOptions.specFor("cnn", 0, prepared.split().train()), config,
+                prepared, out, false, 0, common.quiet, log);
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> summary = new LinkedHashMap<>();
         List<Map<String, Object>> subnets = new ArrayList<>();

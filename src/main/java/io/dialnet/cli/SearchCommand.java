@@ -43,11 +43,8 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--method", defaultValue = "progressive", description = "Search method; progressive for now (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--model", defaultValue = "resnet20", description = "Architecture (default: ${DEFAULT-VALUE}).", completionCandidates = ModelNames.class)
-    String model;
-
-    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = default).")
-    int groupSize;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--targets", required = true, split = ",", paramLabel = "T", description = "Targets, largest first: MACs fractions in (0, 1) (e.g. 0.75,0.5,0.25), or milliseconds with --latency.")
     List<Double> targets;
@@ -93,7 +90,7 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelZoo.requireKnown(model);
+        model.requireKnown();
         if (!method.equals("progressive")) {
             throw new IllegalArgumentException("--method " + method + ": only 'progressive' is implemented so far");
         }
@@ -109,8 +106,7 @@ final class SearchCommand implements Callable<Integer> {
                 fineTuneEpochs, fineTuneLr, finalEpochs, finalLr);
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed);
-        var train = prepared.split().train();
-        ModelSpec modelSpec = new ModelSpec(model, train.channels(), train.height(), train.classes(), groupSize);
+        ModelSpec modelSpec = model.specFor(prepared.split().train());
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
             PrintWriter err = spec.commandLine().getErr();
@@ -124,7 +120,7 @@ final class SearchCommand implements Callable<Integer> {
             report.put("search", config);
             report.put("final_training", result.finalTraining());
             AtomicFiles.write(out.resolve(TrainCommand.RESULTS), Json.pretty(report));
-            Plots.accuracyVsMacs(Map.of("progressive", result.subnets()), model + " on " + prepared.recipe().source(),
+            Plots.accuracyVsMacs(Map.of("progressive", result.subnets()), modelSpec.architecture() + " on " + prepared.recipe().source(),
                     false, out.resolve(TrainCommand.PLOT));
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(SubnetTable.text(result.subnets()));

@@ -40,12 +40,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
-    @Option(names = "--model", defaultValue = "resnet20", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            completionCandidates = ModelNames.class)
-    String model;
-
-    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = 4 for small inputs, 8 for ImageNet-size).")
-    int groupSize;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: checkpoint.zip, metrics.jsonl, results.json, accuracy_vs_macs.png.")
     Path out;
@@ -61,32 +57,27 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelZoo.requireKnown(model);
+        model.requireKnown();
         TrainConfig config = training.toConfig(common.seed);
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed);
-        TrainResult result = run(model, groupSize, config, prepared, out, resume, evalEvery, common.quiet,
-                spec.commandLine().getErr());
+        TrainResult result = run(model.specFor(prepared.split().train()), config, prepared, out, resume, evalEvery,
+                common.quiet, spec.commandLine().getErr());
         print(spec.commandLine().getOut(), result, json);
         return 0;
     }
 
     /** Trains and writes results.json and the plot into {@code out}; shared by train and demo. */
-    static TrainResult run(String model, int groupSize, TrainConfig config, DataRecipe.Prepared prepared, Path out,
+    static TrainResult run(ModelSpec modelSpec, TrainConfig config, DataRecipe.Prepared prepared, Path out,
             boolean resume, int evalEvery, boolean quiet, PrintWriter log) {
-        var train = prepared.split().train();
-        ModelSpec modelSpec = new ModelSpec(model, train.channels(), train.height(), train.classes(), groupSize);
-        if (train.height() != train.width()) {
-            throw new IllegalArgumentException("images are " + train.height() + "x" + train.width()
-                    + "; Dialnet models take square inputs");
-        }
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, config.seed())) {
             Trainer trainer = new Trainer(network, config, prepared, out, new ProgressListener(log, !quiet), evalEvery);
             TrainResult result = trainer.train(resume);
             RunReport report = RunReport.of(modelSpec, prepared.recipe(), result);
             AtomicFiles.write(out.resolve(RESULTS), Json.pretty(report));
-            Plots.accuracyVsMacs(Map.of(result.method(), result.subnets()), model + " on " + prepared.recipe().source(),
+            Plots.accuracyVsMacs(Map.of(result.method(), result.subnets()),
+                    modelSpec.architecture() + " on " + prepared.recipe().source(),
                     false, out.resolve(PLOT));
             return result;
         }

@@ -22,7 +22,6 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.train.Evaluation;
 import io.dialnet.train.Losses;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
