@@ -9,7 +9,9 @@ import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.search.NoiseRanking;
+import io.dialnet.search.MultiPathSearch;
 import io.dialnet.search.ProgressiveSearch;
+import io.dialnet.search.SearchResult;
 import io.dialnet.search.SearchConfig;
 import io.dialnet.train.TrainConfig;
 import java.io.PrintWriter;
@@ -40,8 +42,14 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
-    @Option(names = "--method", defaultValue = "progressive", description = "Search method; progressive for now (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "progressive", description = "progressive (TNNLS 2022) or multipath (DAC 2020) (default: ${DEFAULT-VALUE}).")
     String method;
+
+    @Option(names = "--lasso", defaultValue = "1e-4", description = "multipath: weight of the group-lasso penalty (default: ${DEFAULT-VALUE}).")
+    double lasso;
+
+    @Option(names = "--epochs-per-subnet", defaultValue = "2", description = "multipath: epochs of sparsity training before each cut (default: ${DEFAULT-VALUE}).")
+    int epochsPerSubnet;
 
     @Mixin
     ModelOptions model;
@@ -91,8 +99,9 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         model.requireKnown();
-        if (!method.equals("progressive")) {
-            throw new IllegalArgumentException("--method " + method + ": only 'progressive' is implemented so far");
+        if (!method.equals(ProgressiveSearch.METHOD) && !method.equals(MultiPathSearch.METHOD)) {
+            throw new IllegalArgumentException("--method " + method + ": choose progressive or multipath "
+                    + "(singlepath is not implemented yet)");
         }
         NoiseRanking.Injection injection = switch (noise) {
             case "activations" -> NoiseRanking.Injection.ACTIVATIONS;
@@ -110,17 +119,20 @@ final class SearchCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
             PrintWriter err = spec.commandLine().getErr();
-            ProgressiveSearch.Result result = new ProgressiveSearch(network, config, prepared, out,
-                    new ProgressListener(err, !common.quiet)).run(resume);
+            ProgressListener progress = new ProgressListener(err, !common.quiet);
+            SearchResult result = method.equals(MultiPathSearch.METHOD)
+                    ? new MultiPathSearch(network, config, prepared, out, progress, lasso, epochsPerSubnet).run(resume)
+                    : new ProgressiveSearch(network, config, prepared, out, progress).run(resume);
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("subnets", result.subnets());
             report.put("accepted", result.accepted());
             report.put("model", modelSpec);
             report.put("data", prepared.recipe());
+            report.put("method", method);
             report.put("search", config);
             report.put("final_training", result.finalTraining());
             AtomicFiles.write(out.resolve(TrainCommand.RESULTS), Json.pretty(report));
-            Plots.accuracyVsMacs(Map.of("progressive", result.subnets()), modelSpec.architecture() + " on " + prepared.recipe().source(),
+            Plots.accuracyVsMacs(Map.of(method, result.subnets()), modelSpec.architecture() + " on " + prepared.recipe().source(),
                     false, out.resolve(TrainCommand.PLOT));
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.print(SubnetTable.text(result.subnets()));

@@ -57,7 +57,7 @@ public final class CandidateSampler {
             importance[set.index()] = sortedImportance.get(set.index());
             active[set.index()] = plan.channels(set.index()) / set.groupSize();
         }
-        double[][] jitter = CutRule.jitter(importance, random);
+        double[][] jitter = rule == CutRule.RANDOM ? CutRule.jitter(importance, random) : null;
         int[] kept = active.clone();
         List<ChannelPlan> path = new ArrayList<>();
         ChannelPlan current = plan;

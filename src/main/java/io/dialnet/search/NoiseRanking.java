@@ -105,7 +105,7 @@ public final class NoiseRanking {
                             NDArray loss = Losses.crossEntropy(logits, scratch.create(batch.labels()), 0);
                             NDArray all = NDArrays.concat(new NDList(logScale.values()));
                             all.attach(scratch);
-                            collector.backward(loss.sub(all.mean().mul(settings.lambda())));
+                            collector.backward(loss.sub(all.mean().mul((float) settings.lambda())));
                         }
                         adamStep(logScale, adam, settings.learningRate(), step, scratch);
                     }

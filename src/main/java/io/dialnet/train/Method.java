@@ -17,17 +17,24 @@ import java.util.Locale;
  * @param calibrate whether BatchNorm statistics are re-estimated after training, because the
  *     subnets were not the ones trained step by step
  * @param distill whether smaller subnets learn from the first one's soft output
+ * @param regularizer a penalty added to every step's loss, or {@code null}
  */
 public record Method(String name, Sampler sampler, List<Subnet> subnets, boolean privateAffine, boolean calibrate,
-        boolean distill) {
+        boolean distill, Regularizer regularizer) {
+
+    /** This method with {@code penalty} added to every step's loss. */
+    public Method withRegularizer(Regularizer penalty) {
+        return new Method(name, sampler, subnets, privateAffine, calibrate, distill, penalty);
+    }
 
     public static Method of(TrainConfig config, SlimmableNetwork network) {
         List<Subnet> subnets = subnets(config, network);
         List<ChannelPlan> plans = subnets.stream().map(Subnet::plan).toList();
         return switch (config.strategy()) {
-            case "individual" -> new Method("individual", random -> plans, subnets, false, false, false);
-            case "joint" -> new Method("joint", random -> plans, subnets, true, false, config.distill());
-            case "uniform" -> new Method("uniform", sandwich(config, network), subnets, false, true, config.distill());
+            case "individual" -> new Method("individual", random -> plans, subnets, false, false, false, null);
+            case "joint" -> new Method("joint", random -> plans, subnets, true, false, config.distill(), null);
+            case "uniform" -> new Method("uniform", sandwich(config, network), subnets, false, true, config.distill(),
+                    null);
             default -> throw new IllegalArgumentException("unknown strategy " + config.strategy());
         };
     }
@@ -38,7 +45,7 @@ public record Method(String name, Sampler sampler, List<Subnet> subnets, boolean
      */
     public static Method joint(List<Subnet> subnets, boolean privateAffine, boolean distill) {
         List<ChannelPlan> plans = subnets.stream().map(Subnet::plan).toList();
-        return new Method("joint", random -> plans, List.copyOf(subnets), privateAffine, false, distill);
+        return new Method("joint", random -> plans, List.copyOf(subnets), privateAffine, false, distill, null);
     }
 
     /**

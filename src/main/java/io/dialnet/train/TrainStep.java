@@ -56,6 +56,9 @@ public final class TrainStep {
                     }
                     total = total == null ? loss : total.add(loss);
                 }
+                if (method.regularizer() != null) {
+                    total = total.add(method.regularizer().penalty(network, scratch));
+                }
                 collector.backward(total);
             }
             sgd.step(network.trainableParameters(), network::decays, learningRate, scratch);

@@ -170,7 +170,7 @@ class SearchTest {
         SubnetResult big = new SubnetResult("s1", List.of(), 100, 1, 0.80, null);
         SubnetResult mid = new SubnetResult("s2", List.of(), 50, 1, 0.81, null);
         SubnetResult small = new SubnetResult("s3", List.of(), 20, 1, 0.70, null);
-        assertThat(ProgressiveSearch.dropDominated(List.of(big, mid, small))).containsExactly(mid, small);
+        assertThat(SearchRun.dropDominated(List.of(big, mid, small))).containsExactly(mid, small);
     }
 
     static SearchConfig search(List<Double> targets, int finalEpochs) {
@@ -180,15 +180,15 @@ class SearchTest {
 
     @Test
     void searchAcceptsNestedPlansWithinTargetsAndResumes() throws IOException {
-        List<ProgressiveSearch.Accepted> first;
+        List<AcceptedSubnet> first;
         try (SlimmableNetwork net = cnn()) {
             first = new ProgressiveSearch(net, search(List.of(0.5), 0), small, dir, null).run(false).accepted();
         }
         assertThat(first).hasSize(2);
         try (SlimmableNetwork net = cnn()) {
-            ProgressiveSearch.Result result = new ProgressiveSearch(net, search(List.of(0.5, 0.2), 1), small, dir, null)
+            SearchResult result = new ProgressiveSearch(net, search(List.of(0.5, 0.2), 1), small, dir, null)
                     .run(true);
-            List<ProgressiveSearch.Accepted> accepted = result.accepted();
+            List<AcceptedSubnet> accepted = result.accepted();
             assertThat(accepted).hasSize(3);
             assertThat(accepted.get(1).plan()).isEqualTo(first.get(1).plan());
             long full = accepted.get(0).macs();
@@ -201,10 +201,37 @@ class SearchTest {
             assertThat(result.subnets()).isNotEmpty();
             assertThat(result.subnets().get(result.subnets().size() - 1).validationAccuracy()).isGreaterThan(0.5);
         }
-        List<String> log = Files.readAllLines(dir.resolve(ProgressiveSearch.LOG));
+        List<String> log = Files.readAllLines(dir.resolve(SearchRun.LOG));
         assertThat(log.stream().filter(l -> l.contains("\"background\""))).hasSize(1);
         assertThat(log.stream().filter(l -> l.contains("\"candidate\""))).hasSizeGreaterThanOrEqualTo(2);
         assertThat(log.stream().filter(l -> l.contains("\"accept\""))).hasSize(2);
         assertThat(dir.resolve("final").resolve(Trainer.CHECKPOINT)).exists();
+    }
+
+    @Test
+    void multiPathCutsByGroupNormToEachTarget() throws IOException {
+        try (SlimmableNetwork net = cnn()) {
+            SearchResult result = new MultiPathSearch(net, search(List.of(0.5, 0.25), 0), small, dir, null, 1e-3, 1)
+                    .run(false);
+            List<AcceptedSubnet> accepted = result.accepted();
+            assertThat(accepted).hasSize(3);
+            long full = accepted.get(0).macs();
+            assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
+            assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
+            assertThat(ChannelPlan.parse(accepted.get(2).plan()).nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
+                    .isTrue();
+            assertThat(accepted.get(2).accuracy()).isGreaterThan(0.3);
+        }
+        assertThat(Files.readString(dir.resolve(SearchRun.LOG))).contains("\"method\":\"multipath\"");
+    }
+
+    @Test
+    void groupLassoPenalisesEachGroupsNorm() {
+        try (SlimmableNetwork net = cnn(); NDManager scratch = manager.newSubManager()) {
+            Map<Integer, double[]> norms = GroupNorms.importance(net, net.fullPlan());
+            double sum = norms.values().stream().flatMapToDouble(Arrays::stream).sum();
+            float penalty = GroupNorms.lasso(0.5).penalty(net, scratch).getFloat();
+            assertThat((double) penalty).isCloseTo(0.5 * sum, within(1e-3 * sum));
+        }
     }
 }
