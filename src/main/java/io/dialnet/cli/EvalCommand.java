@@ -3,6 +3,7 @@ package io.dialnet.cli;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DataSource;
+import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.SubnetTable;
@@ -64,7 +65,10 @@ final class EvalCommand implements Callable<Integer> {
                 SlimmableNetwork network = ModelZoo.create(manifest.spec(), manager, config.seed())) {
             Checkpoint.load(file, null, network, null);
             Method method = Method.of(config, network);
-            List<SubnetResult> results = new ArrayList<>(Evaluation.evaluate(network, method.subnets(),
+            List<Subnet> trained = manifest.progress().subnets() == null ? method.subnets()
+                    : manifest.progress().subnets().entrySet().stream()
+                            .map(e -> new Subnet(e.getKey(), ChannelPlan.parse(e.getValue()))).toList();
+            List<SubnetResult> results = new ArrayList<>(Evaluation.evaluate(network, trained,
                     method.calibrate(), prepared, config.batchSize(), config.calibrationBatches()));
             if (widths != null && !widths.isEmpty()) {
                 if (!method.calibrate()) {

@@ -12,6 +12,7 @@ import io.dialnet.search.NoiseRanking;
 import io.dialnet.search.MultiPathSearch;
 import io.dialnet.search.ProgressiveSearch;
 import io.dialnet.search.SearchResult;
+import io.dialnet.search.SinglePathSearch;
 import io.dialnet.search.SearchConfig;
 import io.dialnet.train.TrainConfig;
 import java.io.PrintWriter;
@@ -42,10 +43,10 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions training;
 
-    @Option(names = "--method", defaultValue = "progressive", description = "progressive (TNNLS 2022) or multipath (DAC 2020) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "progressive", description = "progressive (TNNLS 2022), multipath (DAC 2020) or singlepath (ASP-DAC 2021) (default: ${DEFAULT-VALUE}).")
     String method;
 
-    @Option(names = "--lasso", defaultValue = "1e-4", description = "multipath: weight of the group-lasso penalty (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lasso", defaultValue = "1e-4", description = "multipath, singlepath: weight of the group-lasso penalty (default: ${DEFAULT-VALUE}).")
     double lasso;
 
     @Option(names = "--epochs-per-subnet", defaultValue = "2", description = "multipath: epochs of sparsity training before each cut (default: ${DEFAULT-VALUE}).")
@@ -99,9 +100,8 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         model.requireKnown();
-        if (!method.equals(ProgressiveSearch.METHOD) && !method.equals(MultiPathSearch.METHOD)) {
-            throw new IllegalArgumentException("--method " + method + ": choose progressive or multipath "
-                    + "(singlepath is not implemented yet)");
+        if (!List.of(ProgressiveSearch.METHOD, MultiPathSearch.METHOD, SinglePathSearch.METHOD).contains(method)) {
+            throw new IllegalArgumentException("--method " + method + ": choose progressive, multipath or singlepath");
         }
         NoiseRanking.Injection injection = switch (noise) {
             case "activations" -> NoiseRanking.Injection.ACTIVATIONS;
@@ -120,9 +120,13 @@ final class SearchCommand implements Callable<Integer> {
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
             PrintWriter err = spec.commandLine().getErr();
             ProgressListener progress = new ProgressListener(err, !common.quiet);
-            SearchResult result = method.equals(MultiPathSearch.METHOD)
-                    ? new MultiPathSearch(network, config, prepared, out, progress, lasso, epochsPerSubnet).run(resume)
-                    : new ProgressiveSearch(network, config, prepared, out, progress).run(resume);
+            SearchResult result = switch (method) {
+                case MultiPathSearch.METHOD -> new MultiPathSearch(network, config, prepared, out, progress, lasso,
+                        epochsPerSubnet).run(resume);
+                case SinglePathSearch.METHOD -> new SinglePathSearch(network, config, prepared, out, progress, lasso)
+                        .run(resume);
+                default -> new ProgressiveSearch(network, config, prepared, out, progress).run(resume);
+            };
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("subnets", result.subnets());
             report.put("accepted", result.accepted());

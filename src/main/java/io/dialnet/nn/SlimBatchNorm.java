@@ -156,20 +156,20 @@ public final class SlimBatchNorm implements Layer {
      * first {@code c} channels must keep them: {@code order} may only move channels within them.
      */
     @Override
-    public void permute(CouplingSet target, int[] order) {
+    public void permute(CouplingSet target, int[] order, Permuter permuter) {
         if (!set.equals(target)) {
             return;
         }
-        Permutations.permuteAxis(gamma, 0, order);
-        Permutations.permuteAxis(beta, 0, order);
+        permuter.apply(gamma, 0, order);
+        permuter.apply(beta, 0, order);
         for (State state : states.values()) {
             int c = (int) state.mean.size();
             int[] prefix = Permutations.prefix(order, c, name);
-            Permutations.permuteAxis(state.mean, 0, prefix);
-            Permutations.permuteAxis(state.var, 0, prefix);
+            permuter.apply(state.mean, 0, prefix);
+            permuter.apply(state.var, 0, prefix);
             if (state.gamma != null) {
-                Permutations.permuteAxis(state.gamma, 0, prefix);
-                Permutations.permuteAxis(state.beta, 0, prefix);
+                permuter.apply(state.gamma, 0, prefix);
+                permuter.apply(state.beta, 0, prefix);
             }
         }
     }

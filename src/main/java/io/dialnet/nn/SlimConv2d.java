@@ -61,15 +61,15 @@ public final class SlimConv2d implements Layer {
     }
 
     @Override
-    public void permute(CouplingSet set, int[] order) {
+    public void permute(CouplingSet set, int[] order, Permuter permuter) {
         if (out.equals(set)) {
-            Permutations.permuteAxis(weight, 0, order);
+            permuter.apply(weight, 0, order);
             if (bias != null) {
-                Permutations.permuteAxis(bias, 0, order);
+                permuter.apply(bias, 0, order);
             }
         }
         if (in.equals(set) && !depthwise) {
-            Permutations.permuteAxis(weight, 1, order);
+            permuter.apply(weight, 1, order);
         }
     }
 

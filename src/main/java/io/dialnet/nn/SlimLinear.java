@@ -35,13 +35,13 @@ public final class SlimLinear implements Layer {
     }
 
     @Override
-    public void permute(CouplingSet set, int[] order) {
+    public void permute(CouplingSet set, int[] order, Permuter permuter) {
         if (out.equals(set)) {
-            Permutations.permuteAxis(weight, 0, order);
-            Permutations.permuteAxis(bias, 0, order);
+            permuter.apply(weight, 0, order);
+            permuter.apply(bias, 0, order);
         }
         if (in.equals(set)) {
-            Permutations.permuteAxis(weight, 1, Permutations.blocks(order, spatial));
+            permuter.apply(weight, 1, Permutations.blocks(order, spatial));
         }
     }
 

@@ -143,6 +143,14 @@ public abstract class SlimmableNetwork implements AutoCloseable {
      * and a plan that keeps a prefix now keeps the channels moved to the front.
      */
     public final void permute(CouplingSet set, int[] order) {
+        permute(set, order, Map.of());
+    }
+
+    /**
+     * As {@link #permute(CouplingSet, int[])}, and also reorders {@code mirrors}: arrays shaped like
+     * the trainable parameter of the same name (an optimiser's momentum), so training can go on.
+     */
+    public final void permute(CouplingSet set, int[] order, Map<String, NDArray> mirrors) {
         if (!set.prunable() || sets.get(set.index()) != set) {
             throw new IllegalArgumentException("coupling set " + set.name() + " is not a prunable set of this network");
         }
@@ -150,8 +158,21 @@ public abstract class SlimmableNetwork implements AutoCloseable {
         for (ChannelPlan plan : registered.keySet()) {
             Permutations.prefix(order, plan.channels(set.index()), "subnet " + plan + ", coupling set " + set.name());
         }
+        Map<NDArray, NDArray> mirrorOf = new java.util.IdentityHashMap<>();
+        trainableParameters().forEach((name, p) -> {
+            if (mirrors.containsKey(name)) {
+                mirrorOf.put(p, mirrors.get(name));
+            }
+        });
+        Layer.Permuter permuter = (tensor, axis, o) -> {
+            Permutations.permuteAxis(tensor, axis, o);
+            NDArray mirror = mirrorOf.get(tensor);
+            if (mirror != null) {
+                Permutations.permuteAxis(mirror, axis, o);
+            }
+        };
         for (Layer layer : layers) {
-            layer.permute(set, order);
+            layer.permute(set, order, permuter);
         }
     }
 

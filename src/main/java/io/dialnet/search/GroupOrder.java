@@ -23,6 +23,12 @@ final class GroupOrder {
      */
     static Map<Integer, double[]> sortByImportance(SlimmableNetwork network, ChannelPlan plan,
             Map<Integer, double[]> importance) {
+        return sortByImportance(network, plan, importance, Map.of());
+    }
+
+    /** As above, also reordering {@code mirrors} (an optimiser's momentum, by parameter name) mid-training. */
+    static Map<Integer, double[]> sortByImportance(SlimmableNetwork network, ChannelPlan plan,
+            Map<Integer, double[]> importance, Map<String, ai.djl.ndarray.NDArray> mirrors) {
         Map<Integer, double[]> sorted = new LinkedHashMap<>();
         for (CouplingSet set : network.couplingSets()) {
             double[] imp = importance.get(set.index());
@@ -37,7 +43,7 @@ final class GroupOrder {
                     order[i * g + k] = groups[i] * g + k;
                 }
             }
-            network.permute(set, order);
+            network.permute(set, order, mirrors);
             sorted.put(set.index(), now);
         }
         return sorted;

@@ -156,7 +156,7 @@ final class SearchRun {
         TrainConfig recorded = recipe().joint(plans(accepted), 1, recipe().learningRate(), false);
         try (Sgd none = new Sgd(0, false, 0, network.manager().getParentManager())) {
             Checkpoint.save(out.resolve(weights), recorded, data.recipe(),
-                    new Checkpoint.Progress(0, 0, 0, 0, List.of()), network, none);
+                    new Checkpoint.Progress(0, 0, 0, 0, List.of(), null), network, none);
         }
         try {
             AtomicFiles.write(out.resolve(STATE), JSON.writerWithDefaultPrettyPrinter()

@@ -50,9 +50,10 @@ public final class Checkpoint {
      * @param trainingCompute images x MACs spent so far
      * @param trainingSeconds training time so far
      * @param history metrics of the completed epochs
+     * @param subnets the delivered subnets by name (plan as text), in order; {@code null} when fixed by the config
      */
     public record Progress(int epochsDone, long step, double trainingCompute, double trainingSeconds,
-            List<EpochMetrics> history) {}
+            List<EpochMetrics> history, Map<String, String> subnets) {}
 
     private Checkpoint() {}
 

@@ -45,6 +45,8 @@ public final class Trainer {
     private final TrainingListener listener;
     private final int evaluateEvery;
     private final Method method;
+    private final List<Subnet> subnets;
+    private EpochHook epochHook;
 
     /**
      * @param outputDir where checkpoints and metrics go, or {@code null} for none
@@ -66,9 +68,16 @@ public final class Trainer {
         this.listener = listener == null ? TrainingListener.NONE : listener;
         this.evaluateEvery = evaluateEvery;
         this.method = method;
-        for (Subnet subnet : method.subnets()) {
+        this.subnets = new ArrayList<>(method.subnets());
+        for (Subnet subnet : subnets) {
             network.register(subnet.plan(), method.privateAffine());
         }
+    }
+
+    /** Lets {@code hook} change the run after every epoch; returns this trainer. */
+    public Trainer onEpochEnd(EpochHook hook) {
+        this.epochHook = hook;
+        return this;
     }
 
     public Method method() {
@@ -89,10 +98,17 @@ public final class Trainer {
         Map<ChannelPlan, Long> macs = new HashMap<>();
         try (Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(),
                 network.manager().getParentManager())) {
-            Checkpoint.Progress progress = new Checkpoint.Progress(0, 0, 0, 0, List.of());
+            Checkpoint.Progress progress = new Checkpoint.Progress(0, 0, 0, 0, List.of(), null);
             Path checkpoint = outputDir == null ? null : outputDir.resolve(CHECKPOINT);
             if (resume && checkpoint != null && Files.exists(checkpoint)) {
                 progress = Checkpoint.load(checkpoint, config, network, sgd);
+                if (progress.subnets() != null) {
+                    subnets.clear();
+                    progress.subnets().forEach((name, plan) -> subnets.add(new Subnet(name, ChannelPlan.parse(plan))));
+                    if (epochHook != null) {
+                        epochHook.restored(List.copyOf(subnets));
+                    }
+                }
                 listener.resumed(checkpoint, progress.epochsDone());
             }
             List<EpochMetrics> history = new ArrayList<>(progress.history());
@@ -128,6 +144,9 @@ public final class Trainer {
                     }
                 }
                 double epochSeconds = (System.nanoTime() - start) / 1e9;
+                if (epochHook != null) {
+                    epochHook.afterEpoch(epoch, control(sgd));
+                }
                 seconds += epochSeconds;
                 boolean evaluate = epoch == config.epochs() || (evaluateEvery > 0 && epoch % evaluateEvery == 0);
                 Map<String, Double> validation = evaluate && data.split().validation() != null ? validate() : null;
@@ -137,12 +156,39 @@ public final class Trainer {
                 if (outputDir != null) {
                     appendMetrics(metrics);
                     Checkpoint.save(checkpoint, config, data.recipe(),
-                            new Checkpoint.Progress(epoch, step, compute, seconds, history), network, sgd);
+                            new Checkpoint.Progress(epoch, step, compute, seconds, history, subnetsByName()), network,
+                            sgd);
                 }
                 listener.epochEnded(metrics);
             }
             return result(history, compute, seconds);
         }
+    }
+
+    private EpochHook.Control control(Sgd sgd) {
+        return new EpochHook.Control() {
+            @Override
+            public Sgd sgd() {
+                return sgd;
+            }
+
+            @Override
+            public void addSubnet(Subnet subnet) {
+                network.register(subnet.plan(), method.privateAffine());
+                subnets.add(subnet);
+            }
+
+            @Override
+            public List<Subnet> subnets() {
+                return List.copyOf(subnets);
+            }
+        };
+    }
+
+    private Map<String, String> subnetsByName() {
+        Map<String, String> byName = new LinkedHashMap<>();
+        subnets.forEach(s -> byName.put(s.name(), s.plan().toString()));
+        return byName;
     }
 
     /** The sampler's randomness for one step, a pure function of (seed, epoch, step) so resuming replays it. */
@@ -154,7 +200,7 @@ public final class Trainer {
     private Map<String, Double> validate() {
         DataRecipe.Prepared validationOnly = new DataRecipe.Prepared(data.split(), null, data.recipe());
         Map<String, Double> accuracy = new LinkedHashMap<>();
-        for (SubnetResult r : Evaluation.evaluate(network, method.subnets(), method.calibrate(), validationOnly,
+        for (SubnetResult r : Evaluation.evaluate(network, subnets, method.calibrate(), validationOnly,
                 config.batchSize(), config.calibrationBatches())) {
             accuracy.put(r.name(), r.validationAccuracy());
         }
@@ -162,10 +208,10 @@ public final class Trainer {
     }
 
     private TrainResult result(List<EpochMetrics> history, double compute, double seconds) {
-        List<SubnetResult> subnets = Evaluation.evaluate(network, method.subnets(), method.calibrate(), data,
+        List<SubnetResult> results = Evaluation.evaluate(network, subnets, method.calibrate(), data,
                 config.batchSize(), config.calibrationBatches());
         long images = history.stream().mapToLong(m -> Math.round(m.imagesPerSecond() * m.seconds())).sum();
-        return new TrainResult(method.name(), config, subnets, compute, seconds, images / seconds, history,
+        return new TrainResult(method.name(), config, results, compute, seconds, images / seconds, history,
                 Provenance.current(Engines.threads()));
     }
 

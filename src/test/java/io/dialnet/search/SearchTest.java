@@ -226,6 +226,38 @@ class SearchTest {
     }
 
     @Test
+    void singlePathFreezesNestedSubnetsDuringOneRunAndResumes() {
+        SearchConfig config = new SearchConfig(List.of(0.5, 0.25), false, 1, 1, 1.0, NoiseRanking.Settings.DEFAULT,
+                recipe(3), null, 0, 0.01, 0, 0.01);
+        assertThat(SinglePathSearch.freezeEpoch(0, 2, 3)).isEqualTo(1);
+        assertThat(SinglePathSearch.freezeEpoch(1, 2, 3)).isEqualTo(2);
+        try (SlimmableNetwork net = cnn()) {
+            io.dialnet.train.TrainingListener killAfterTwo = new io.dialnet.train.TrainingListener() {
+                @Override
+                public void epochEnded(io.dialnet.train.EpochMetrics metrics) {
+                    if (metrics.epoch() == 2) {
+                        throw new IllegalStateException("killed");
+                    }
+                }
+            };
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new SinglePathSearch(net, config, small, dir, killAfterTwo, 1e-4).run(false))
+                    .hasMessage("killed");
+        }
+        try (SlimmableNetwork net = cnn()) {
+            SearchResult result = new SinglePathSearch(net, config, small, dir, null, 1e-4).run(true);
+            List<AcceptedSubnet> accepted = result.accepted();
+            assertThat(accepted).extracting(AcceptedSubnet::name).containsExactly("s1", "s2", "s3");
+            long full = accepted.get(0).macs();
+            assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
+            assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
+            assertThat(ChannelPlan.parse(accepted.get(2).plan()).nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
+                    .isTrue();
+            assertThat(accepted).allSatisfy(a -> assertThat(a.accuracy()).isGreaterThan(0.5));
+        }
+    }
+
+    @Test
     void groupLassoPenalisesEachGroupsNorm() {
         try (SlimmableNetwork net = cnn(); NDManager scratch = manager.newSubManager()) {
             Map<Integer, double[]> norms = GroupNorms.importance(net, net.fullPlan());
