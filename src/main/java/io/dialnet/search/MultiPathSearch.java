@@ -50,7 +50,7 @@ public final class MultiPathSearch {
                     run.recipe().learningRate(), false);
             Method method = Method.joint(SearchRun.subnets(accepted), false, false)
                     .withRegularizer(GroupNorms.lasso(lassoWeight));
-            new Trainer(network, sparse, method, run.data, null, run.listener, 0).train(false);
+            run.spent(new Trainer(network, sparse, method, run.data, null, run.listener, 0).train(false));
             ChannelPlan base = ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
             Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base,
                     GroupNorms.importance(network, base));

@@ -53,6 +53,7 @@ public final class ProgressiveSearch {
             ChannelPlan base = ChannelPlan.parse(previous.plan());
             Map<Integer, double[]> importance = NoiseRanking.rank(network, base, run.data.trainLoader(),
                     run.data.recipe().augmentation(), recipe.batchSize(), run.config.ranking(), recipe.seed() + k);
+            run.spent((double) run.config.ranking().batches() * recipe.batchSize() * Complexity.of(network, base).macs());
             Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base, importance);
             List<CandidateSampler.Sampled> sampled = new CandidateSampler(network).candidates(base, sorted, cost,
                     budget, run.config.candidates(), recipe.seed() + 31L * k);
@@ -108,8 +109,8 @@ public final class ProgressiveSearch {
         all.add(next);
         TrainConfig ft = run.recipe().joint(SearchRun.plans(all), run.config.fineTuneEpochs(),
                 run.config.fineTuneLearningRate(), false);
-        new Trainer(run.network, ft, Method.joint(SearchRun.subnets(all), false, false), run.data, null, run.listener,
-                0).train(false);
+        run.spent(new Trainer(run.network, ft, Method.joint(SearchRun.subnets(all), false, false), run.data, null,
+                run.listener, 0).train(false));
         List<AcceptedSubnet> updated = new ArrayList<>();
         for (AcceptedSubnet a : all) {
             updated.add(new AcceptedSubnet(a.name(), a.plan(), a.macs(), a.cost(),

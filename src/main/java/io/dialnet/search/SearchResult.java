@@ -10,5 +10,8 @@ import java.util.List;
  * @param subnets the delivered subnets after final training and the last filter, largest first
  * @param accepted every subnet the search accepted, in order
  * @param finalTraining the final joint training run, or {@code null} when it was skipped
+ * @param trainingCompute images x forward MACs spent by every training phase of the search (background
+ *     included, unless it was loaded), the cost compared across methods
  */
-public record SearchResult(List<SubnetResult> subnets, List<AcceptedSubnet> accepted, TrainResult finalTraining) {}
+public record SearchResult(List<SubnetResult> subnets, List<AcceptedSubnet> accepted, TrainResult finalTraining,
+        double trainingCompute) {}

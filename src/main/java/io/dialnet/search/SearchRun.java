@@ -42,7 +42,7 @@ final class SearchRun {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What {@code search.json} records. */
-    record State(String method, List<AcceptedSubnet> accepted, String weights) {}
+    record State(String method, List<AcceptedSubnet> accepted, String weights, double compute) {}
 
     final SlimmableNetwork network;
     final SearchConfig config;
@@ -50,6 +50,8 @@ final class SearchRun {
     final Path out;
     final TrainingListener listener;
     private final String method;
+    /** Images x MACs spent by the training phases so far (kept in the state, so a resumed search counts all). */
+    private double compute;
 
     SearchRun(String method, SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
             TrainingListener listener) {
@@ -62,6 +64,21 @@ final class SearchRun {
         this.data = data;
         this.out = out;
         this.listener = listener == null ? TrainingListener.NONE : listener;
+    }
+
+    /** Records a training phase's cost. */
+    TrainResult spent(TrainResult result) {
+        compute += result.trainingCompute();
+        return result;
+    }
+
+    /** Records the cost of forward-backward passes that are not a training run (noise ranking). */
+    void spent(double imagesTimesMacs) {
+        compute += imagesTimesMacs;
+    }
+
+    double compute() {
+        return compute;
     }
 
     TrainConfig recipe() {
@@ -107,7 +124,7 @@ final class SearchRun {
                 network.unregister(s.plan());
             }
             TrainConfig joint = recipe().joint(plans(accepted), config.finalEpochs(), config.finalLearningRate(), true);
-            finalRun = new Trainer(network, joint, data, out.resolve("final"), listener, 0).train(true);
+            finalRun = spent(new Trainer(network, joint, data, out.resolve("final"), listener, 0).train(true));
             results = finalRun.subnets();
         } else {
             results = Evaluation.evaluate(network, subnets, false, data, recipe().batchSize(),
@@ -116,7 +133,7 @@ final class SearchRun {
         List<SubnetResult> delivered = dropDominated(results);
         log("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList(), "dropped",
                 results.stream().filter(r -> !delivered.contains(r)).map(SubnetResult::name).toList());
-        return new SearchResult(delivered, accepted, finalRun);
+        return new SearchResult(delivered, accepted, finalRun, compute);
     }
 
     /** The last filtering pass: a subnet is dropped when a smaller one is at least as accurate. */
@@ -146,7 +163,7 @@ final class SearchRun {
         TrainConfig individual = new TrainConfig("individual", r.epochs(), r.batchSize(), r.learningRate(),
                 r.momentum(), r.nesterov(), r.weightDecay(), r.warmupEpochs(), r.labelSmoothing(), List.of(),
                 List.of(), r.minWidth(), r.sandwich(), false, r.calibrationBatches(), r.seed());
-        new Trainer(network, individual, data, out.resolve("background"), listener, 0).train(true);
+        spent(new Trainer(network, individual, data, out.resolve("background"), listener, 0).train(true));
     }
 
     // ---- state, for --resume ---------------------------------------------------------------------
@@ -160,7 +177,7 @@ final class SearchRun {
         }
         try {
             AtomicFiles.write(out.resolve(STATE), JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(new State(method, accepted, weights)));
+                    .writeValueAsBytes(new State(method, accepted, weights, compute)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -181,6 +198,7 @@ final class SearchRun {
             throw new IllegalArgumentException(file + " belongs to a " + state.method() + " search, not " + method);
         }
         Checkpoint.load(out.resolve(state.weights()), null, network, null);
+        compute = state.compute();
         listener.resumed(out.resolve(state.weights()), state.accepted().size());
         return new ArrayList<>(state.accepted());
     }

@@ -34,12 +34,17 @@ public final class SinglePathSearch {
         if (!(lassoWeight >= 0)) {
             throw new IllegalArgumentException("--lasso must be >= 0");
         }
-        if (config.recipe().epochs() <= config.targets().size()) {
-            throw new IllegalArgumentException("--epochs " + config.recipe().epochs() + " leaves no room to freeze "
-                    + config.targets().size() + " subnets at distinct epochs before the end");
-        }
+        checkRoomToFreeze(config);
         this.run = new SearchRun(METHOD, network, config, data, out, listener);
         this.lassoWeight = lassoWeight;
+    }
+
+    /** Each subnet is frozen at its own epoch and still trained afterwards: epochs must exceed targets. */
+    static void checkRoomToFreeze(SearchConfig config) {
+        if (config.recipe().epochs() <= config.targets().size()) {
+            throw new IllegalArgumentException("--epochs " + config.recipe().epochs() + " leaves no room for single-path "
+                    + "to freeze " + config.targets().size() + " subnets at distinct epochs before the end");
+        }
     }
 
     /** Epoch after which subnet k (0-based) is frozen: evenly spaced, the last well before the end. */
@@ -96,6 +101,6 @@ public final class SinglePathSearch {
         }
         List<SubnetResult> delivered = SearchRun.dropDominated(result.subnets());
         run.log("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList());
-        return new SearchResult(delivered, accepted, result);
+        return new SearchResult(delivered, accepted, result, result.trainingCompute());
     }
 }

@@ -258,6 +258,17 @@ class SearchTest {
     }
 
     @Test
+    void comparisonMatchesWidthsToTargetsAndChecksItsSettingsFirst() {
+        assertThat(Comparison.widthsFor(List.of(0.5, 0.25))).containsExactly(1.0, 0.707, 0.5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(List.of("greedy"),
+                search(List.of(0.5), 0), 1e-4, 1)).hasMessageContaining("unknown method 'greedy'");
+        SearchConfig tooShort = new SearchConfig(List.of(0.5, 0.25), false, 1, 1, 1.0, NoiseRanking.Settings.DEFAULT,
+                recipe(2), null, 0, 0.01, 0, 0.01);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(Comparison.METHODS, tooShort,
+                1e-4, 1)).hasMessageContaining("--epochs 2 leaves no room");
+    }
+
+    @Test
     void groupLassoPenalisesEachGroupsNorm() {
         try (SlimmableNetwork net = cnn(); NDManager scratch = manager.newSubManager()) {
             Map<Integer, double[]> norms = GroupNorms.importance(net, net.fullPlan());
