@@ -1,0 +1,166 @@
+package io.dialnet.artifact;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dialnet.AtomicFiles;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The dynamic-model artifact: one zip holding {@code manifest.json}, {@code weights.safetensors}
+ * (shared weights in rank order, then each subnet's BatchNorm state under
+ * {@code subnet/NAME/LAYER.mean|var|gamma|beta}) and optionally {@code onnx/NAME.onnx}, a compact
+ * graph per subnet. Written atomically; on load every part is checked, so a missing entry, a
+ * wrong shape, a plan that does not nest or a newer format is one clear error.
+ *
+ * @param manifest the description
+ * @param tensors shared weights and per-subnet BatchNorm state
+ * @param onnx compact ONNX graphs by subnet name (may be empty)
+ */
+public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, Map<String, byte[]> onnx) {
+    public static final int FORMAT = 1;
+    public static final String MANIFEST = "manifest.json";
+    public static final String WEIGHTS = "weights.safetensors";
+    public static final String ONNX_DIR = "onnx/";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Name of a subnet's BatchNorm tensor: {@code subnet/NAME/LAYER.KIND}. */
+    public static String normTensor(String subnet, String norm, String kind) {
+        return "subnet/" + subnet + "/" + norm + "." + kind;
+    }
+
+    public void write(Path file) throws ArtifactException {
+        check(this, file.toString());
+        try {
+            byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+            byte[] weights = SafeTensors.encode(tensors);
+            AtomicFiles.write(file, out -> {
+                try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                    put(zip, MANIFEST, manifestBytes);
+                    put(zip, WEIGHTS, weights);
+                    for (Map.Entry<String, byte[]> e : onnx.entrySet()) {
+                        put(zip, ONNX_DIR + e.getKey() + ".onnx", e.getValue());
+                    }
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ArtifactException(file + ": cannot be written: " + e.getMessage());
+        }
+    }
+
+    private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(bytes);
+        zip.closeEntry();
+    }
+
+    /** Reads and checks {@code file}. */
+    public static DynamicModelFile read(Path file) throws ArtifactException {
+        if (!Files.isRegularFile(file)) {
+            throw new ArtifactException(file + ": no such file");
+        }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                entries.put(e.getName(), zip.readAllBytes());
+            }
+        } catch (IOException e) {
+            throw new ArtifactException(file + ": corrupt or truncated (" + e.getMessage() + ")");
+        }
+        byte[] manifestBytes = entries.get(MANIFEST);
+        if (manifestBytes == null) {
+            throw new ArtifactException(file + ": no " + MANIFEST + " entry; not a Dialnet model or truncated");
+        }
+        Manifest manifest;
+        try {
+            int format = JSON.readTree(manifestBytes).path("format").asInt(-1);
+            if (format > FORMAT) {
+                throw new ArtifactException(file + ": format " + format + " was written by a newer Dialnet; this one "
+                        + "reads formats up to " + FORMAT);
+            }
+            if (format < 1) {
+                throw new ArtifactException(file + ": " + MANIFEST + " has no valid format version");
+            }
+            manifest = JSON.readValue(manifestBytes, Manifest.class);
+        } catch (IOException e) {
+            throw new ArtifactException(file + ": " + MANIFEST + " is invalid: " + e.getMessage());
+        }
+        byte[] weights = entries.get(WEIGHTS);
+        if (weights == null) {
+            throw new ArtifactException(file + ": no " + WEIGHTS + " entry");
+        }
+        Map<String, Tensor> tensors = SafeTensors.decode(weights, file + "!" + WEIGHTS);
+        Map<String, byte[]> onnx = new LinkedHashMap<>();
+        entries.forEach((name, bytes) -> {
+            if (name.startsWith(ONNX_DIR) && name.endsWith(".onnx")) {
+                onnx.put(name.substring(ONNX_DIR.length(), name.length() - 5), bytes);
+            }
+        });
+        DynamicModelFile model = new DynamicModelFile(manifest, tensors, onnx);
+        check(model, file.toString());
+        return model;
+    }
+
+    /** Every consistency rule of the format; {@code where} names the file in errors. */
+    static void check(DynamicModelFile model, String where) throws ArtifactException {
+        Manifest m = model.manifest();
+        if (m.subnets() == null || m.subnets().isEmpty()) {
+            throw new ArtifactException(where + ": the manifest lists no subnets");
+        }
+        List<Manifest.CouplingSetInfo> sets = m.couplingSets();
+        for (Map.Entry<String, long[]> e : m.tensors().entrySet()) {
+            Tensor t = model.tensors().get(e.getKey());
+            if (t == null) {
+                throw new ArtifactException(where + ": tensor " + e.getKey() + " is missing from " + WEIGHTS);
+            }
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new ArtifactException(where + ": tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(t.shape()) + ", the manifest says " + Arrays.toString(e.getValue()));
+            }
+        }
+        Manifest.SubnetEntry previous = null;
+        for (Manifest.SubnetEntry s : m.subnets()) {
+            if (s.channels().size() != sets.size()) {
+                throw new ArtifactException(where + ": subnet " + s.name() + " gives " + s.channels().size()
+                        + " channel counts for " + sets.size() + " coupling sets");
+            }
+            for (int i = 0; i < sets.size(); i++) {
+                int c = s.channels().get(i);
+                if (c < 1 || c > sets.get(i).channels()) {
+                    throw new ArtifactException(where + ": subnet " + s.name() + " uses " + c + " channels of "
+                            + sets.get(i).name() + ", which has " + sets.get(i).channels());
+                }
+                if (previous != null && c > previous.channels().get(i)) {
+                    throw new ArtifactException(where + ": subnet " + s.name() + " does not nest in " + previous.name()
+                            + " (coupling set " + sets.get(i).name() + ": " + c + " > " + previous.channels().get(i)
+                            + "); subnets must be listed largest first, each a prefix of the previous");
+                }
+            }
+            for (Manifest.NormInfo norm : m.norms()) {
+                int c = norm.set() < 0 ? -1 : s.channels().get(norm.set());
+                for (String kind : List.of("mean", "var")) {
+                    Tensor t = model.tensors().get(normTensor(s.name(), norm.name(), kind));
+                    if (t == null || (c >= 0 && t.data().length != c)) {
+                        throw new ArtifactException(where + ": subnet " + s.name() + " lacks BatchNorm " + kind + " of "
+                                + norm.name() + (t == null ? "" : " of length " + c));
+                    }
+                }
+            }
+            previous = s;
+        }
+        for (String name : model.onnx().keySet()) {
+            if (m.subnets().stream().noneMatch(s -> s.name().equals(name))) {
+                throw new ArtifactException(where + ": ONNX graph " + name + " belongs to no subnet");
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.dialnet.artifact;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The safetensors format (float32 only): an 8-byte little-endian header length, a JSON header
+ * mapping each name to its dtype, shape and byte range, then the raw little-endian data. Chosen
+ * for the artifact because any runtime (Python included) can read it without Dialnet or an engine.
+ */
+public final class SafeTensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SafeTensors() {}
+
+    public static byte[] encode(Map<String, Tensor> tensors) {
+        Map<String, Object> header = new TreeMap<>();
+        long offset = 0;
+        for (Map.Entry<String, Tensor> e : new TreeMap<>(tensors).entrySet()) {
+            long bytes = 4L * e.getValue().data().length;
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", "F32");
+            info.put("shape", e.getValue().shape());
+            info.put("data_offsets", new long[] {offset, offset + bytes});
+            header.put(e.getKey(), info);
+            offset += bytes;
+        }
+        try {
+            byte[] json = JSON.writeValueAsBytes(header);
+            int pad = (8 - json.length % 8) % 8;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length + pad);
+            out.write(length.array());
+            out.write(json);
+            out.write(" ".repeat(pad).getBytes(StandardCharsets.US_ASCII));
+            for (Map.Entry<String, Tensor> e : new TreeMap<>(tensors).entrySet()) {
+                float[] data = e.getValue().data();
+                ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(data);
+                out.write(b.array());
+            }
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Decodes {@code bytes}; {@code where} names the source in errors. */
+    public static Map<String, Tensor> decode(byte[] bytes, String where) throws ArtifactException {
+        if (bytes.length < 8) {
+            throw new ArtifactException(where + ": shorter than a safetensors header");
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLength = buffer.getLong();
+        if (headerLength < 2 || headerLength > bytes.length - 8) {
+            throw new ArtifactException(where + ": header length " + headerLength + " does not fit in " + bytes.length
+                    + " bytes (truncated?)");
+        }
+        Map<String, Map<String, Object>> header;
+        try {
+            header = JSON.readValue(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8),
+                    new TypeReference<Map<String, Map<String, Object>>>() {});
+        } catch (IOException e) {
+            throw new ArtifactException(where + ": header is not valid JSON: " + e.getMessage());
+        }
+        int base = 8 + (int) headerLength;
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, Object>> e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            Map<String, Object> info = e.getValue();
+            if (!"F32".equals(info.get("dtype"))) {
+                throw new ArtifactException(where + ": tensor " + e.getKey() + " has dtype " + info.get("dtype")
+                        + "; only F32 is supported");
+            }
+            long[] shape = longs(info.get("shape"));
+            long[] range = longs(info.get("data_offsets"));
+            if (range.length != 2 || range[0] < 0 || range[1] < range[0] || base + range[1] > bytes.length) {
+                throw new ArtifactException(where + ": tensor " + e.getKey() + " lies outside the file (truncated?)");
+            }
+            float[] data = new float[(int) ((range[1] - range[0]) / 4)];
+            ByteBuffer.wrap(bytes, base + (int) range[0], (int) (range[1] - range[0])).order(ByteOrder.LITTLE_ENDIAN)
+                    .asFloatBuffer().get(data);
+            try {
+                tensors.put(e.getKey(), new Tensor(shape, data));
+            } catch (IllegalArgumentException bad) {
+                throw new ArtifactException(where + ": tensor " + e.getKey() + ": " + bad.getMessage());
+            }
+        }
+        return tensors;
+    }
+
+    private static long[] longs(Object value) {
+        List<?> list = value instanceof List<?> l ? l : new ArrayList<>();
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) list.get(i)).longValue();
+        }
+        return out;
+    }
+}

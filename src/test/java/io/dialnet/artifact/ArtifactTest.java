@@ -1,0 +1,176 @@
+package io.dialnet.artifact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dialnet.data.Augmentation;
+import io.dialnet.data.DataRecipe;
+import io.dialnet.data.DemoData;
+import io.dialnet.nn.Engines;
+import io.dialnet.nn.Mode;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.Pass;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.runtime.DynamicModel;
+import io.dialnet.train.Evaluation;
+import io.dialnet.train.Method;
+import io.dialnet.train.SubnetResult;
+import io.dialnet.train.TrainConfig;
+import io.dialnet.train.Trainer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("engine")
+class ArtifactTest {
+    static NDManager manager;
+    static SlimmableNetwork network;
+    static DynamicModelFile artifact;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void trainAndBuild() throws ArtifactException {
+        Engines.start();
+        Engines.setThreads(1);
+        manager = NDManager.newBaseManager();
+        DataRecipe.Prepared data = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 300, 600, 1, null,
+                Augmentation.NONE);
+        network = ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 3);
+        TrainConfig config = new TrainConfig("uniform", 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5, 0.25),
+                List.of(), 0.25, 4, true, 3, 3);
+        new Trainer(network, config, data, null, null, 0).train(false);
+        List<SubnetResult> results = Evaluation.evaluate(network, Method.of(config, network).subnets(), true, data, 50, 3);
+        List<Manifest.SubnetEntry> entries = results.stream().map(r -> new Manifest.SubnetEntry(r.name(),
+                r.channels(), r.macs(), r.params(), r.validationAccuracy(), r.testAccuracy(), List.of())).toList();
+        artifact = ArtifactBuilder.build(network, entries, Map.of("mean", new double[] {0.3}, "std",
+                new double[] {0.35}), Map.of("test", "yes"));
+    }
+
+    @AfterAll
+    static void stop() {
+        network.close();
+        manager.close();
+    }
+
+    @Test
+    void aLoadedModelPredictsWhatTheTrainedNetworkComputes() throws Exception {
+        Path file = dir.resolve("model.dialnet");
+        artifact.write(file);
+        float[] input = new float[2 * 784];
+        Random random = new Random(1);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        try (DynamicModel model = DynamicModel.load(file); NDManager step = manager.newSubManager()) {
+            assertThat(model.subnets()).extracting(Manifest.SubnetEntry::name).containsExactly("w1.00", "w0.50", "w0.25");
+            for (Manifest.SubnetEntry s : model.subnets()) {
+                float[] loaded = model.predict(input, 2, s.name());
+                NDArray x = step.create(input, new Shape(2, 1, 28, 28));
+                float[] direct = network.forward(new Pass(io.dialnet.nn.ChannelPlan.of(s.channels()), Mode.EVAL, step), x)
+                        .toFloatArray();
+                for (int i = 0; i < direct.length; i++) {
+                    assertThat(loaded[i]).as(s.name()).isCloseTo(direct[i], within(1e-5f));
+                }
+            }
+            assertThatThrownBy(() -> model.predict(input, 2, "w0.33")).hasMessageContaining("unknown subnet 'w0.33'");
+            assertThatThrownBy(() -> model.predict(new float[5], 2, "w1.00")).hasMessageContaining("5 values");
+        }
+    }
+
+    @Test
+    void safetensorsRoundTrip() throws ArtifactException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("b", new Tensor(new long[] {2, 2}, new float[] {1, 2, 3, 4}));
+        tensors.put("a", new Tensor(new long[] {3}, new float[] {-1, 0.5f, 7}));
+        Map<String, Tensor> back = SafeTensors.decode(SafeTensors.encode(tensors), "test");
+        assertThat(back).isEqualTo(tensors);
+    }
+
+    static void writeZip(Path file, Map<String, byte[]> entries) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+    }
+
+    Map<String, byte[]> validEntries() throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put(DynamicModelFile.MANIFEST, new ObjectMapper().writeValueAsBytes(artifact.manifest()));
+        entries.put(DynamicModelFile.WEIGHTS, SafeTensors.encode(artifact.tensors()));
+        return entries;
+    }
+
+    @Test
+    void brokenArtifactsAreNamedClearly() throws IOException {
+        Path file = dir.resolve("bad.dialnet");
+        ObjectMapper json = new ObjectMapper();
+
+        Map<String, byte[]> noWeights = validEntries();
+        noWeights.remove(DynamicModelFile.WEIGHTS);
+        writeZip(file, noWeights);
+        assertThatThrownBy(() -> DynamicModelFile.read(file)).hasMessageContaining("no weights.safetensors");
+
+        Map<String, byte[]> newer = validEntries();
+        ObjectNode manifest = (ObjectNode) json.readTree(newer.get(DynamicModelFile.MANIFEST));
+        manifest.put("format", 99);
+        newer.put(DynamicModelFile.MANIFEST, json.writeValueAsBytes(manifest));
+        writeZip(file, newer);
+        assertThatThrownBy(() -> DynamicModelFile.read(file)).hasMessageContaining("format 99")
+                .hasMessageContaining("newer Dialnet");
+
+        Map<String, byte[]> wrongShape = validEntries();
+        Map<String, Tensor> tensors = new LinkedHashMap<>(artifact.tensors());
+        tensors.put("fc2.bias", new Tensor(new long[] {3}, new float[3]));
+        wrongShape.put(DynamicModelFile.WEIGHTS, SafeTensors.encode(tensors));
+        writeZip(file, wrongShape);
+        assertThatThrownBy(() -> DynamicModelFile.read(file)).hasMessageContaining("fc2.bias")
+                .hasMessageContaining("shape [3]");
+
+        List<Manifest.SubnetEntry> reversed = new java.util.ArrayList<>(artifact.manifest().subnets());
+        java.util.Collections.reverse(reversed);
+        Manifest m = artifact.manifest();
+        Manifest notNested = new Manifest(m.format(), m.model(), m.couplingSets(), m.norms(), m.tensors(), reversed,
+                m.normalization(), m.provenance());
+        assertThatThrownBy(() -> new DynamicModelFile(notNested, artifact.tensors(), Map.of()).write(file))
+                .hasMessageContaining("does not nest");
+
+        byte[] bytes = Files.readAllBytes(writeValid());
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        assertThatThrownBy(() -> DynamicModelFile.read(file)).isInstanceOf(ArtifactException.class)
+                .hasMessageContaining("bad.dialnet");
+    }
+
+    private Path writeValid() throws IOException {
+        Path ok = dir.resolve("ok.dialnet");
+        try {
+            artifact.write(ok);
+        } catch (ArtifactException e) {
+            throw new IllegalStateException(e);
+        }
+        return ok;
+    }
+}
