@@ -61,6 +61,21 @@ public abstract class SlimmableNetwork implements AutoCloseable {
 
     protected abstract NDArray forwardAt(Pass pass, NDArray input);
 
+    /**
+     * Describes {@code plan} as a compact static graph (channels removed, BatchNorm folded) to
+     * {@code graph}; returns the name of the logits. The plan must be registered.
+     */
+    public final String export(GraphBuilder graph, ChannelPlan plan) {
+        validate(plan);
+        if (!registered.containsKey(plan)) {
+            throw new InvalidPlanException("subnet " + plan + " has no BatchNorm statistics to fold; register it first");
+        }
+        return exportAt(graph, plan);
+    }
+
+    /** Mirrors {@link #forwardAt} in eval mode, node by node; a test checks the two agree. */
+    protected abstract String exportAt(GraphBuilder graph, ChannelPlan plan);
+
     // ---- plans -------------------------------------------------------------------------------
 
     /** Throws {@link InvalidPlanException} naming the first coupling set the plan cannot have. */

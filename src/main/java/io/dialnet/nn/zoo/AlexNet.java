@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.CouplingSet;
+import io.dialnet.nn.Folding;
+import io.dialnet.nn.GraphBuilder;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimBatchNorm;
@@ -78,5 +81,19 @@ public final class AlexNet extends SlimmableNetwork {
         x = Activation.relu(fc1Norm.forward(pass, fc1.forward(pass, x)));
         x = Activation.relu(fc2Norm.forward(pass, fc2.forward(pass, x)));
         return fc3.forward(pass, x);
+    }
+
+    @Override
+    protected String exportAt(GraphBuilder g, ChannelPlan plan) {
+        String x = g.input();
+        for (int i = 0; i < convs.length; i++) {
+            x = g.relu(Folding.emit(g, x, convs[i], convNorms[i], plan));
+            if (POOL_AFTER[i]) {
+                x = imagenet ? g.maxPool(x, 3, 2, 0) : g.maxPool(x, 2, 2, 0);
+            }
+        }
+        x = g.relu(Folding.emit(g, g.flatten(x), fc1, fc1Norm, plan));
+        x = g.relu(Folding.emit(g, x, fc2, fc2Norm, plan));
+        return Folding.emit(g, x, fc3, null, plan);
     }
 }

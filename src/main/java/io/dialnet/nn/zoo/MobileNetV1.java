@@ -4,7 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.CouplingSet;
+import io.dialnet.nn.Folding;
+import io.dialnet.nn.GraphBuilder;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimBatchNorm;
@@ -58,5 +61,14 @@ public final class MobileNetV1 extends SlimmableNetwork {
             x = Activation.relu(convNorms.get(i).forward(pass, convs.get(i).forward(pass, x)));
         }
         return classifier.forward(pass, Pool.globalAvgPool2d(x));
+    }
+
+    @Override
+    protected String exportAt(GraphBuilder g, ChannelPlan plan) {
+        String x = g.relu(Folding.emit(g, g.input(), stem, stemNorm, plan));
+        for (int i = 0; i < convs.size(); i++) {
+            x = g.relu(Folding.emit(g, x, convs.get(i), convNorms.get(i), plan));
+        }
+        return Folding.emit(g, g.globalAvgPoolFlat(x), classifier, null, plan);
     }
 }

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.CouplingSet;
+import io.dialnet.nn.Folding;
+import io.dialnet.nn.GraphBuilder;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimBatchNorm;
@@ -79,6 +82,21 @@ public final class ResNet extends SlimmableNetwork {
             x = block.forward(pass, x);
         }
         return classifier.forward(pass, Pool.globalAvgPool2d(x));
+    }
+
+    @Override
+    protected String exportAt(GraphBuilder g, ChannelPlan plan) {
+        String x = g.relu(Folding.emit(g, g.input(), stem, stemNorm, plan));
+        if (imagenetStem) {
+            x = g.maxPool(x, 3, 2, 1);
+        }
+        for (Block block : blocks) {
+            String y = g.relu(Folding.emit(g, x, block.conv1, block.norm1, plan));
+            y = Folding.emit(g, y, block.conv2, block.norm2, plan);
+            String skip = block.shortcut == null ? x : Folding.emit(g, x, block.shortcut, block.shortcutNorm, plan);
+            x = g.relu(g.add(y, skip));
+        }
+        return Folding.emit(g, g.globalAvgPoolFlat(x), classifier, null, plan);
     }
 
     /** A basic block: two 3x3 convolutions around an inner coupling set, plus the shortcut. */

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.CouplingSet;
+import io.dialnet.nn.Folding;
+import io.dialnet.nn.GraphBuilder;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimBatchNorm;
@@ -53,5 +56,13 @@ public final class SmallCnn extends SlimmableNetwork {
         x = x.reshape(x.getShape().get(0), -1);
         x = Activation.relu(fc1Norm.forward(pass, fc1.forward(pass, x)));
         return fc2.forward(pass, x);
+    }
+
+    @Override
+    protected String exportAt(GraphBuilder g, ChannelPlan plan) {
+        String x = g.maxPool(g.relu(Folding.emit(g, g.input(), conv1, norm1, plan)), 2, 2, 0);
+        x = g.maxPool(g.relu(Folding.emit(g, x, conv2, norm2, plan)), 2, 2, 0);
+        x = g.relu(Folding.emit(g, g.flatten(x), fc1, fc1Norm, plan));
+        return Folding.emit(g, x, fc2, null, plan);
     }
 }

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.CouplingSet;
+import io.dialnet.nn.Folding;
+import io.dialnet.nn.GraphBuilder;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimBatchNorm;
@@ -64,5 +67,21 @@ public final class Vgg11 extends SlimmableNetwork {
             }
         }
         return classifier.forward(pass, Pool.globalAvgPool2d(x));
+    }
+
+    @Override
+    protected String exportAt(GraphBuilder g, ChannelPlan plan) {
+        String x = g.input();
+        SlimConv2d pending = null;
+        for (Object f : features) {
+            if (f instanceof SlimConv2d conv) {
+                pending = conv;
+            } else if (f instanceof SlimBatchNorm norm) {
+                x = g.relu(Folding.emit(g, x, pending, norm, plan));
+            } else {
+                x = g.maxPool(x, 2, 2, 0);
+            }
+        }
+        return Folding.emit(g, g.globalAvgPoolFlat(x), classifier, null, plan);
     }
 }
