@@ -7,6 +7,8 @@ import io.dialnet.artifact.ArtifactException;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.data.DataRecipe;
+import io.dialnet.export.OnnxCheck;
+import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
@@ -17,11 +19,13 @@ import io.dialnet.train.Subnet;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.Trainer;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,8 +51,14 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The artifact to write, e.g. model.dialnet (written atomically).")
     Path out;
 
+    @Option(names = "--no-onnx", description = "Do not add compact ONNX graphs.")
+    boolean noOnnx;
+
+    @Option(names = "--check-images", defaultValue = "64", description = "Validation images on which each ONNX graph must match the supernet within 1e-4 (default: ${DEFAULT-VALUE}).")
+    int checkBatch;
+
     @Override
-    public Integer call() throws ArtifactException {
+    public Integer call() throws Exception {
         Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(Trainer.CHECKPOINT) : checkpoint;
         Checkpoint.Manifest saved = Checkpoint.manifest(file);
         TrainConfig config = saved.config();
@@ -79,11 +89,36 @@ final class ExportCommand implements Callable<Integer> {
             provenance.put("data", prepared.recipe().source());
             provenance.put("strategy", config.strategy());
             DynamicModelFile artifact = ArtifactBuilder.build(network, entries, normalization, provenance);
-            artifact.write(out);
-            spec.commandLine().getOut().printf("wrote %s: %d subnets of %s%n", out, entries.size(),
-                    saved.spec().architecture());
-            spec.commandLine().getOut().flush();
+            Map<String, byte[]> graphs = new LinkedHashMap<>();
+            PrintWriter stdout = spec.commandLine().getOut();
+            if (!noOnnx) {
+                float[] images = realImages(prepared, checkBatch);
+                for (Manifest.SubnetEntry e : entries) {
+                    ChannelPlan plan = ChannelPlan.of(e.channels());
+                    byte[] graph = OnnxExport.subnet(network, plan, e.name(), provenance);
+                    double diff = OnnxCheck.maxAbsDifference(network, plan, graph, images, checkBatch);
+                    stdout.printf(Locale.ROOT, "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d validation images%n",
+                            e.name(), graph.length / 1024.0, diff, checkBatch);
+                    if (!(diff <= OnnxCheck.TOLERANCE)) {
+                        throw new IllegalStateException("ONNX graph of " + e.name() + " differs from the supernet by "
+                                + diff + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
+                    }
+                    graphs.put(e.name(), graph);
+                }
+            }
+            new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(out);
+            stdout.printf("wrote %s: %d subnets of %s%s%n", out, entries.size(), saved.spec().architecture(),
+                    noOnnx ? "" : ", each with a compact ONNX graph");
+            stdout.flush();
         }
         return 0;
+    }
+
+    /** The first {@code n} validation images, normalised, as one NCHW array. */
+    private static float[] realImages(DataRecipe.Prepared prepared, int n) {
+        var loader = prepared.validationLoader() != null ? prepared.validationLoader() : prepared.trainLoader();
+        try (var epoch = loader.ordered(Math.min(n, loader.data().size()))) {
+            return epoch.next().pixels();
+        }
     }
 }

@@ -3,6 +3,10 @@ package io.dialnet.runtime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import io.dialnet.artifact.ArtifactException;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
@@ -15,6 +19,7 @@ import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimBatchNorm;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,26 +28,51 @@ import java.util.Optional;
 
 /**
  * A loaded dynamic model: one set of weights, several nested subnets, any of which answers a
- * request. This is the in-process DJL/PyTorch back end; switching subnets is choosing a plan,
- * with no weight copy. Safe for concurrent {@link #predict} calls (each uses its own manager and
- * eval-mode BatchNorm reads only).
+ * request. Two back ends: ONNX Runtime over the compact per-subnet graphs (one session per subnet,
+ * created at load) and in-process DJL/PyTorch over the shared weights (a subnet is a plan). Either
+ * way switching subnets between requests copies no weights and allocates nothing that grows with
+ * the model: it is a map lookup. Safe for concurrent {@link #predict} calls.
  */
 public final class DynamicModel implements AutoCloseable {
+    /** Where inference runs. */
+    public enum Backend {
+        ONNXRUNTIME, DJL
+    }
+
     private final Manifest manifest;
+    private final Backend backend;
     private final NDManager manager;
     private final SlimmableNetwork network;
     private final Map<String, ChannelPlan> plans = new LinkedHashMap<>();
+    private final Map<String, OrtSession> sessions = new LinkedHashMap<>();
 
-    private DynamicModel(Manifest manifest, NDManager manager, SlimmableNetwork network) {
+    private DynamicModel(Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network) {
         this.manifest = manifest;
+        this.backend = backend;
         this.manager = manager;
         this.network = network;
     }
 
-    /** Loads and checks an artifact written by {@code dialnet export}. */
+    /** Loads an artifact with ONNX Runtime when it carries graphs, else with DJL. */
     public static DynamicModel load(Path file) throws ArtifactException {
         DynamicModelFile artifact = DynamicModelFile.read(file);
+        return load(file, artifact, artifact.onnx().isEmpty() ? Backend.DJL : Backend.ONNXRUNTIME, 0);
+    }
+
+    /**
+     * Loads and checks an artifact written by {@code dialnet export} for {@code backend}, with
+     * {@code threads} intra-op threads for ONNX Runtime (0 = its default).
+     */
+    public static DynamicModel load(Path file, Backend backend, int threads) throws ArtifactException {
+        return load(file, DynamicModelFile.read(file), backend, threads);
+    }
+
+    private static DynamicModel load(Path file, DynamicModelFile artifact, Backend backend, int threads)
+            throws ArtifactException {
         Manifest m = artifact.manifest();
+        if (backend == Backend.ONNXRUNTIME) {
+            return loadOnnx(file, artifact, threads);
+        }
         Engines.start();
         Engines.noGrad();
         NDManager manager = NDManager.newBaseManager();
@@ -57,7 +87,7 @@ public final class DynamicModel implements AutoCloseable {
                 }
                 p.getValue().set(t.data());
             }
-            DynamicModel model = new DynamicModel(m, manager, network);
+            DynamicModel model = new DynamicModel(m, Backend.DJL, manager, network);
             for (Manifest.SubnetEntry s : m.subnets()) {
                 ChannelPlan plan = ChannelPlan.of(s.channels());
                 network.register(plan, true);
@@ -75,6 +105,35 @@ public final class DynamicModel implements AutoCloseable {
             manager.close();
             throw e;
         }
+    }
+
+    private static DynamicModel loadOnnx(Path file, DynamicModelFile artifact, int threads) throws ArtifactException {
+        DynamicModel model = new DynamicModel(artifact.manifest(), Backend.ONNXRUNTIME, null, null);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (threads > 0) {
+                options.setIntraOpNumThreads(threads);
+            }
+            // Spinning threads steal the core from other engines and requests; latency here is per call.
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
+                byte[] graph = artifact.onnx().get(s.name());
+                if (graph == null) {
+                    throw new ArtifactException(file + ": subnet " + s.name() + " has no ONNX graph; export it again "
+                            + "without --no-onnx, or load with the DJL back end");
+                }
+                model.sessions.put(s.name(), env.createSession(graph, options));
+                model.plans.put(s.name(), ChannelPlan.of(s.channels()));
+            }
+        } catch (OrtException e) {
+            model.close();
+            throw new ArtifactException(file + ": ONNX Runtime rejects a graph: " + e.getMessage());
+        }
+        return model;
+    }
+
+    public Backend backend() {
+        return backend;
     }
 
     private static float[] tensor(DynamicModelFile artifact, String subnet, String norm, String kind)
@@ -110,9 +169,24 @@ public final class DynamicModel implements AutoCloseable {
             throw new IllegalArgumentException("input of " + input.length + " values is not " + batch + " images of "
                     + spec.inputChannels() + "x" + spec.inputSize() + "x" + spec.inputSize());
         }
+        long[] shape = {batch, spec.inputChannels(), spec.inputSize(), spec.inputSize()};
+        if (backend == Backend.ONNXRUNTIME) {
+            OrtEnvironment env = OrtEnvironment.getEnvironment();
+            try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+                    OrtSession.Result result = sessions.get(subnet).run(Map.of("input", x))) {
+                float[][] logits = (float[][]) result.get(0).getValue();
+                float[] flat = new float[batch * logits[0].length];
+                for (int i = 0; i < batch; i++) {
+                    System.arraycopy(logits[i], 0, flat, i * logits[i].length, logits[i].length);
+                }
+                return flat;
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime failed on subnet " + subnet + ": " + e.getMessage(), e);
+            }
+        }
         try (NDManager call = manager.newSubManager()) {
             Engines.noGrad();
-            NDArray x = call.create(input, new Shape(batch, spec.inputChannels(), spec.inputSize(), spec.inputSize()));
+            NDArray x = call.create(input, new Shape(shape));
             return network.forward(new Pass(plan, Mode.EVAL, call), x).toFloatArray();
         }
     }
@@ -129,7 +203,16 @@ public final class DynamicModel implements AutoCloseable {
 
     @Override
     public void close() {
-        network.close();
-        manager.close();
+        for (OrtSession session : sessions.values()) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // closing frees native memory; nothing useful to do if it reports an error
+            }
+        }
+        if (network != null) {
+            network.close();
+            manager.close();
+        }
     }
 }

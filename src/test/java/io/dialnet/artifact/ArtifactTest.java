@@ -96,6 +96,24 @@ class ArtifactTest {
             assertThatThrownBy(() -> model.predict(input, 2, "w0.33")).hasMessageContaining("unknown subnet 'w0.33'");
             assertThatThrownBy(() -> model.predict(new float[5], 2, "w1.00")).hasMessageContaining("5 values");
         }
+        Map<String, byte[]> graphs = new LinkedHashMap<>();
+        for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
+            graphs.put(s.name(), io.dialnet.export.OnnxExport.subnet(network,
+                    io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
+        }
+        Path withGraphs = dir.resolve("onnx.dialnet");
+        new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(withGraphs);
+        try (DynamicModel ort = DynamicModel.load(withGraphs); DynamicModel djl = DynamicModel.load(withGraphs,
+                DynamicModel.Backend.DJL, 1)) {
+            assertThat(ort.backend()).isEqualTo(DynamicModel.Backend.ONNXRUNTIME);
+            for (Manifest.SubnetEntry s : ort.subnets()) {
+                float[] a = ort.predict(input, 2, s.name());
+                float[] b = djl.predict(input, 2, s.name());
+                for (int i = 0; i < a.length; i++) {
+                    assertThat(a[i]).as(s.name()).isCloseTo(b[i], within(1e-4f));
+                }
+            }
+        }
     }
 
     @Test
