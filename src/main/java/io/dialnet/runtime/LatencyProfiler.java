@@ -1,0 +1,53 @@
+package io.dialnet.runtime;
+
+import io.dialnet.artifact.Manifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+/** Measures a subnet's latency: warm-up calls, then percentiles of repeated calls. */
+public final class LatencyProfiler {
+    private LatencyProfiler() {}
+
+    /** Latency of {@code subnet} at {@code batch} over {@code runs} timed calls after {@code warmup}. */
+    public static Manifest.Latency measure(DynamicModel model, String subnet, int batch, int warmup, int runs,
+            int threads) {
+        var spec = model.manifest().model();
+        float[] input = new float[batch * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
+        Random random = new Random(1);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        for (int i = 0; i < warmup; i++) {
+            model.predict(input, batch, subnet);
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            model.predict(input, batch, subnet);
+            ms[i] = (System.nanoTime() - start) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new Manifest.Latency(model.backend().name().toLowerCase(java.util.Locale.ROOT), device(), batch, threads,
+                percentile(ms, 50), percentile(ms, 90), percentile(ms, 99));
+    }
+
+    static double percentile(double[] sorted, double p) {
+        int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** This machine in words: CPU model and core count. */
+    public static String device() {
+        String cpu = System.getProperty("os.arch");
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the architecture name will do
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores";
+    }
+}
