@@ -1,0 +1,72 @@
+package io.dialnet.serve;
+
+import io.dialnet.artifact.Manifest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Picks the subnet for each request so its deadline is met as load rises: the predicted latency
+ * of a subnet is the work already queued (requests ahead x recent service time) plus its own
+ * service time; the most accurate subnet whose prediction fits the deadline wins. Service times
+ * start from the latency measured into the model ({@code dialnet bench latency}) and follow a
+ * moving average of what the server observes.
+ */
+public final class Controller {
+    private final List<Manifest.SubnetEntry> byAccuracy;
+    private final Map<String, Double> serviceMs = new LinkedHashMap<>();
+    private final String fallback;
+
+    public Controller(List<Manifest.SubnetEntry> subnets, String backend) {
+        this.byAccuracy = new ArrayList<>(subnets);
+        byAccuracy.sort(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy).reversed());
+        for (Manifest.SubnetEntry s : subnets) {
+            double ms = s.latency().stream().filter(l -> l.batchSize() == 1 && l.backend().equals(backend))
+                    .mapToDouble(Manifest.Latency::p50).min()
+                    .orElse(s.latency().stream().filter(l -> l.batchSize() == 1).mapToDouble(Manifest.Latency::p50)
+                            .min().orElse(Double.NaN));
+            serviceMs.put(s.name(), ms);
+        }
+        this.fallback = subnets.stream().min(Comparator.comparingLong(Manifest.SubnetEntry::macs)).orElseThrow().name();
+    }
+
+    /** Whether every subnet has a latency estimate (else deadlines fall back to the fastest subnet). */
+    public boolean calibrated() {
+        return serviceMs.values().stream().noneMatch(v -> Double.isNaN(v));
+    }
+
+    /**
+     * The subnet for a request with {@code deadlineMs} when {@code queued} requests are ahead of
+     * it on {@code workers} workers; empty when not even the fastest subnet can make it.
+     */
+    public synchronized Optional<String> choose(double deadlineMs, int queued, int workers) {
+        double ahead = (queued + 0.0) / Math.max(1, workers);
+        for (Manifest.SubnetEntry s : byAccuracy) {
+            double own = serviceMs.get(s.name());
+            if (Double.isNaN(own)) {
+                continue;
+            }
+            if (ahead * own + own <= deadlineMs) {
+                return Optional.of(s.name());
+            }
+        }
+        double fastest = serviceMs.getOrDefault(fallback, Double.NaN);
+        if (Double.isNaN(fastest) || ahead * fastest + fastest <= deadlineMs) {
+            return Optional.of(fallback);
+        }
+        return Optional.empty();
+    }
+
+    /** Folds an observed service time of {@code subnet} (one image) into its estimate. */
+    public synchronized void observed(String subnet, double ms) {
+        double old = serviceMs.getOrDefault(subnet, Double.NaN);
+        serviceMs.put(subnet, Double.isNaN(old) ? ms : 0.8 * old + 0.2 * ms);
+    }
+
+    public synchronized Map<String, Double> estimates() {
+        return new LinkedHashMap<>(serviceMs);
+    }
+}

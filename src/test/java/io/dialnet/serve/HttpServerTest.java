@@ -1,0 +1,144 @@
+package io.dialnet.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.artifact.ArtifactBuilder;
+import io.dialnet.artifact.DynamicModelFile;
+import io.dialnet.artifact.Manifest;
+import io.dialnet.export.OnnxExport;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Complexity;
+import io.dialnet.nn.Engines;
+import io.dialnet.nn.Mode;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.Pass;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.runtime.DynamicModel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server over loopback: good requests, each kind of bad one, overload, metrics. */
+@Tag("engine")
+class HttpServerTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** A small untrained CNN with two subnets, statistics calibrated on random data, latency profiles set. */
+    Path model() throws Exception {
+        Engines.start();
+        try (NDManager manager = NDManager.newBaseManager();
+                SlimmableNetwork net = ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 1)) {
+            List<Manifest.SubnetEntry> entries = new ArrayList<>();
+            Map<String, byte[]> graphs = new LinkedHashMap<>();
+            String[] names = {"big", "small"};
+            ChannelPlan[] plans = {net.fullPlan(), net.uniformPlan(0.25)};
+            for (int i = 0; i < 2; i++) {
+                net.register(plans[i], false);
+                try (NDManager step = manager.newSubManager()) {
+                    net.forward(new Pass(plans[i], Mode.CALIBRATE, step), step.randomNormal(new Shape(8, 1, 28, 28)));
+                }
+                Complexity c = Complexity.of(net, plans[i]);
+                entries.add(new Manifest.SubnetEntry(names[i], plans[i].toList(), c.macs(), c.params(), 0.9 - i * 0.1,
+                        null, List.of(new Manifest.Latency("onnxruntime", "test", 1, 1, 40.0 - 39 * i, 41, 42))));
+                graphs.put(names[i], OnnxExport.subnet(net, plans[i], names[i], Map.of()));
+            }
+            DynamicModelFile file = ArtifactBuilder.build(net, entries, Map.of(), Map.of());
+            Path path = dir.resolve("cnn.dialnet");
+            new DynamicModelFile(file.manifest(), file.tensors(), graphs).write(path);
+            return path;
+        }
+    }
+
+    @Test
+    void servesAndRefusesAsDocumented() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
+                Server server = new Server(model, new Server.Settings(0, false, 1, 2, 64 * 784 * 12, null))) {
+            String base = "http://127.0.0.1:" + server.port();
+            HttpResponse<String> subnets = client.send(HttpRequest.newBuilder(URI.create(base + "/subnets")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(subnets.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(subnets.body()).get("subnets")).hasSize(2);
+
+            float[] image = new float[784];
+            HttpResponse<String> ok = post(client, base, Map.of("input", image, "subnet", "small"));
+            assertThat(ok.statusCode()).isEqualTo(200);
+            JsonNode answer = JSON.readTree(ok.body());
+            assertThat(answer.get("subnet").asText()).isEqualTo("small");
+            assertThat(answer.get("logits").get(0)).hasSize(10);
+
+            // profiles: big 40 ms, small 1 ms (observed times then move the estimates, a little)
+            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 20)).body()).contains("\"small\"");
+            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 500)).body()).contains("\"big\"");
+            HttpResponse<String> impossible = post(client, base, Map.of("input", image, "deadline_ms", 0.01));
+            assertThat(impossible.statusCode()).isEqualTo(503);
+
+            ByteBuffer raw = ByteBuffer.allocate(4 * 784).order(ByteOrder.LITTLE_ENDIAN);
+            HttpResponse<String> rawOk = client.send(HttpRequest.newBuilder(URI.create(base + "/predict?subnet=big"))
+                    .header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(raw.array())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(rawOk.statusCode()).isEqualTo(200);
+
+            HttpResponse<String> malformed = client.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"input\": [1, 2")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(malformed.statusCode()).isEqualTo(400);
+            assertThat(malformed.body()).contains("malformed JSON");
+            HttpResponse<String> shape = post(client, base, Map.of("input", new float[10]));
+            assertThat(shape.statusCode()).isEqualTo(400);
+            assertThat(shape.body()).contains("need 784");
+            HttpResponse<String> unknown = post(client, base, Map.of("input", image, "subnet", "huge"));
+            assertThat(unknown.statusCode()).isEqualTo(404);
+            assertThat(unknown.body()).contains("unknown subnet 'huge'");
+            // A well-behaved client asks first (Expect: 100-continue) and gets the 413 without sending the body.
+            HttpResponse<String> tooBig = client.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
+                    .expectContinue(true).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                            Map.of("input", new float[64 * 784 * 4])))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(tooBig.statusCode()).as(tooBig.body()).isEqualTo(413);
+
+            // Overload: many large requests at once against a queue of 2 and one worker.
+            List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+            String body = JSON.writeValueAsString(Map.of("input", new float[32 * 784], "batch", 32, "subnet", "big"));
+            for (int i = 0; i < 40; i++) {
+                flood.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/predict"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            List<Integer> codes = flood.stream().map(f -> f.join().statusCode()).toList();
+            assertThat(codes).contains(200, 429).containsOnly(200, 429);
+            assertThat(post(client, base, Map.of("input", image)).statusCode()).isEqualTo(200);
+
+            String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("dialnet_requests_total", "dialnet_rejections_total{reason=\"queue_full\"}",
+                    "dialnet_rejections_total{reason=\"deadline\"}", "dialnet_latency_ms_bucket{subnet=\"small\"");
+        }
+    }
+
+    static HttpResponse<String> post(HttpClient client, String base, Map<String, Object> body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
