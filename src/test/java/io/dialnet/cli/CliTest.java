@@ -188,9 +188,9 @@ class CliTest {
         assertThat(increasing.code()).isEqualTo(2);
         assertThat(increasing.err()).contains("strictly decreasing");
         Run method = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "0.5",
-                "--method", "multipath");
+                "--method", "greedy");
         assertThat(method.code()).isEqualTo(2);
-        assertThat(method.err()).contains("--method multipath");
+        assertThat(method.err()).contains("--method greedy");
         Run fraction = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "1.5");
         assertThat(fraction.code()).isEqualTo(2);
         assertThat(fraction.err()).contains("not in (0, 1)");

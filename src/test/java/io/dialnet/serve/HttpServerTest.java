@@ -110,12 +110,16 @@ class HttpServerTest {
             HttpResponse<String> unknown = post(client, base, Map.of("input", image, "subnet", "huge"));
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(unknown.body()).contains("unknown subnet 'huge'");
-            // A well-behaved client asks first (Expect: 100-continue) and gets the 413 without sending the body.
-            HttpResponse<String> tooBig = client.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
-                    .expectContinue(true).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                            Map.of("input", new float[64 * 784 * 4])))).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(tooBig.statusCode()).as(tooBig.body()).isEqualTo(413);
+            // An oversized body is refused from its Content-Length, before a byte of it is read.
+            String tooBig;
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+                socket.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                tooBig = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            assertThat(tooBig).isEqualTo("HTTP/1.1 413");
 
             // Overload: many large requests at once against a queue of 2 and one worker.
             List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
