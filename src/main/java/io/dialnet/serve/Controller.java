@@ -18,6 +18,7 @@ import java.util.Optional;
 public final class Controller {
     private final List<Manifest.SubnetEntry> byAccuracy;
     private final Map<String, Double> serviceMs = new LinkedHashMap<>();
+    private final Map<String, Double> profiled = new LinkedHashMap<>();
     private final String fallback;
 
     public Controller(List<Manifest.SubnetEntry> subnets, String backend) {
@@ -29,6 +30,7 @@ public final class Controller {
                     .orElse(s.latency().stream().filter(l -> l.batchSize() == 1).mapToDouble(Manifest.Latency::p50)
                             .min().orElse(Double.NaN));
             serviceMs.put(s.name(), ms);
+            profiled.put(s.name(), ms);
         }
         this.fallback = subnets.stream().min(Comparator.comparingLong(Manifest.SubnetEntry::macs)).orElseThrow().name();
     }
@@ -43,6 +45,7 @@ public final class Controller {
      * it on {@code workers} workers; empty when not even the fastest subnet can make it.
      */
     public synchronized Optional<String> choose(double deadlineMs, int queued, int workers) {
+        relax();
         double ahead = (queued + 0.0) / Math.max(1, workers);
         for (Manifest.SubnetEntry s : byAccuracy) {
             double own = serviceMs.get(s.name());
@@ -58,6 +61,20 @@ public final class Controller {
             return Optional.of(fallback);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Moves every estimate 2% back towards its profiled value per decision. Without it, a burst
+     * that slowed service (and so raised the estimates) could make every later request look
+     * hopeless; refused requests bring no new observations, so the estimates would never recover.
+     */
+    private void relax() {
+        profiled.forEach((name, p) -> {
+            double now = serviceMs.get(name);
+            if (!Double.isNaN(p) && !Double.isNaN(now)) {
+                serviceMs.put(name, now + 0.02 * (p - now));
+            }
+        });
     }
 
     /** Folds an observed service time of {@code subnet} (one image) into its estimate. */

@@ -59,6 +59,8 @@ public final class Server implements AutoCloseable {
     private final HttpServer http;
     private final String defaultSubnet;
     private volatile boolean running = true;
+    /** Requests admitted and not yet answered: parsing, queued or running. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public Server(DynamicModel model, Settings settings) throws IOException {
         this.model = model;
@@ -79,8 +81,11 @@ public final class Server implements AutoCloseable {
         InetSocketAddress address = settings.bindAll() ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), settings.port());
         this.http = HttpServer.create(address, 256);
-        this.handlers = Executors.newFixedThreadPool(Math.max(8, settings.queueCapacity() / 2),
-                r -> daemon(r, "dialnet-http"));
+        // A hand-off queue: every accepted request gets a thread at once, so admission control below
+        // sees it immediately instead of it waiting, unseen, in an executor's unbounded queue.
+        this.handlers = new java.util.concurrent.ThreadPoolExecutor(4, 2 * settings.queueCapacity() + 16, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+                r -> daemon(r, "dialnet-http"), new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
         http.setExecutor(handlers);
         http.createContext("/predict", this::predict);
         http.createContext("/subnets", this::subnets);
@@ -131,6 +136,17 @@ public final class Server implements AutoCloseable {
     private void predict(HttpExchange exchange) throws IOException {
         long received = System.nanoTime();
         metrics.received();
+        if (inFlight.incrementAndGet() > settings.queueCapacity() + settings.workers()) {
+            // Over the bound before reading a byte: refuse at once, so latency of admitted requests stays bounded.
+            inFlight.decrementAndGet();
+            metrics.rejected("queue_full");
+            try (exchange) {
+                exchange.getRequestBody().close();
+                send(exchange, 429, "application/json", JSON.writeValueAsBytes(Map.of("error",
+                        "server busy: " + settings.queueCapacity() + " requests already waiting")));
+            }
+            return;
+        }
         // Not try-with-resources: the catch clauses below still answer on this exchange.
         try {
             if (!exchange.getRequestMethod().equals("POST")) {
@@ -201,6 +217,7 @@ public final class Server implements AutoCloseable {
             metrics.rejected("error");
             send(exchange, 500, "application/json", JSON.writeValueAsBytes(Map.of("error", String.valueOf(e))));
         } finally {
+            inFlight.decrementAndGet();
             exchange.close();
         }
     }

@@ -28,5 +28,9 @@ class ServerTest {
         assertThat(c.choose(10, 2, 2)).contains("big"); // two workers halve the wait
         c.observed("big", 40);
         assertThat(c.choose(10, 0, 1)).contains("mid"); // big measured slower than its profile
+        for (int i = 0; i < 200; i++) {
+            c.choose(10, 0, 1);
+        }
+        assertThat(c.choose(10, 0, 1)).contains("big"); // and the estimate recovers without new observations
     }
 }
