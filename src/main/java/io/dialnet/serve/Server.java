@@ -83,7 +83,9 @@ public final class Server implements AutoCloseable {
         this.http = HttpServer.create(address, 256);
         // A hand-off queue: every accepted request gets a thread at once, so admission control below
         // sees it immediately instead of it waiting, unseen, in an executor's unbounded queue.
-        this.handlers = new java.util.concurrent.ThreadPoolExecutor(4, 2 * settings.queueCapacity() + 16, 30,
+        // Up to 256 concurrent connections get a thread (most only to hear 429); past that the JDK
+        // server drops the connection, which a client sees as a reset rather than a late answer.
+        this.handlers = new java.util.concurrent.ThreadPoolExecutor(4, Math.max(256, 4 * settings.queueCapacity()), 30,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
                 r -> daemon(r, "dialnet-http"), new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
         http.setExecutor(handlers);
