@@ -3,7 +3,6 @@ package io.dialnet.cli;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DataSource;
-import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.SubnetTable;
@@ -15,7 +14,6 @@ import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +48,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(io.dialnet.train.Trainer.CHECKPOINT) : checkpoint;
+        Path file = Checkpoint.resolve(checkpoint);
         Checkpoint.Manifest manifest = Checkpoint.manifest(file);
         TrainConfig config = manifest.config();
         DataRecipe recipe = manifest.data();
@@ -65,9 +63,7 @@ final class EvalCommand implements Callable<Integer> {
                 SlimmableNetwork network = ModelZoo.create(manifest.spec(), manager, config.seed())) {
             Checkpoint.load(file, null, network, null);
             Method method = Method.of(config, network);
-            List<Subnet> trained = manifest.progress().subnets() == null ? method.subnets()
-                    : manifest.progress().subnets().entrySet().stream()
-                            .map(e -> new Subnet(e.getKey(), ChannelPlan.parse(e.getValue()))).toList();
+            List<Subnet> trained = manifest.subnets(method);
             List<SubnetResult> results = new ArrayList<>(Evaluation.evaluate(network, trained,
                     method.calibrate(), prepared, config.batchSize(), config.calibrationBatches()));
             if (widths != null && !widths.isEmpty()) {

@@ -3,7 +3,6 @@ package io.dialnet.cli;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.Provenance;
 import io.dialnet.artifact.ArtifactBuilder;
-import io.dialnet.artifact.ArtifactException;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.data.DataRecipe;
@@ -18,9 +17,7 @@ import io.dialnet.train.Method;
 import io.dialnet.train.Subnet;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
-import io.dialnet.train.Trainer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -59,7 +56,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve(Trainer.CHECKPOINT) : checkpoint;
+        Path file = Checkpoint.resolve(checkpoint);
         Checkpoint.Manifest saved = Checkpoint.manifest(file);
         TrainConfig config = saved.config();
         if (saved.data() == null) {
@@ -71,9 +68,7 @@ final class ExportCommand implements Callable<Integer> {
                 SlimmableNetwork network = ModelZoo.create(saved.spec(), manager, config.seed())) {
             Checkpoint.load(file, null, network, null);
             Method method = Method.of(config, network);
-            List<Subnet> subnets = saved.progress().subnets() == null ? method.subnets()
-                    : saved.progress().subnets().entrySet().stream()
-                            .map(e -> new Subnet(e.getKey(), ChannelPlan.parse(e.getValue()))).toList();
+            List<Subnet> subnets = saved.subnets(method);
             List<SubnetResult> results = Evaluation.evaluate(network, subnets, method.calibrate(), prepared,
                     config.batchSize(), config.calibrationBatches());
             List<Manifest.SubnetEntry> entries = results.stream()

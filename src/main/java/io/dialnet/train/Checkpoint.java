@@ -67,7 +67,22 @@ public final class Checkpoint {
      * @param provenance versions and machine of the writer
      */
     public record Manifest(ModelSpec spec, TrainConfig config, DataRecipe data, Progress progress,
-            Map<String, String> provenance) {}
+            Map<String, String> provenance) {
+
+        /** The subnets the run delivers: those it recorded as it went (single-path), else the method's. */
+        public List<Subnet> subnets(Method method) {
+            if (progress.subnets() == null) {
+                return method.subnets();
+            }
+            return progress.subnets().entrySet().stream()
+                    .map(e -> new Subnet(e.getKey(), ChannelPlan.parse(e.getValue()))).toList();
+        }
+    }
+
+    /** {@code path} itself, or the checkpoint inside it when it is a training output directory. */
+    public static Path resolve(Path path) {
+        return Files.isDirectory(path) ? path.resolve(Trainer.CHECKPOINT) : path;
+    }
 
     public static void save(Path file, TrainConfig config, DataRecipe data, Progress progress,
             SlimmableNetwork network, Sgd sgd) {
