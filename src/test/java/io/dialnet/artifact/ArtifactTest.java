@@ -117,6 +117,40 @@ class ArtifactTest {
     }
 
     @Test
+    void predictIsSafeFromManyThreadsOnBothBackEnds() throws Exception {
+        Map<String, byte[]> graphs = new LinkedHashMap<>();
+        for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
+            graphs.put(s.name(), io.dialnet.export.OnnxExport.subnet(network,
+                    io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
+        }
+        Path file = dir.resolve("threads.dialnet");
+        new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(file);
+        float[] input = new float[784];
+        Random random = new Random(5);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (float) random.nextGaussian();
+        }
+        for (DynamicModel.Backend backend : DynamicModel.Backend.values()) {
+            try (DynamicModel model = DynamicModel.load(file, backend, 1)) {
+                List<String> names = model.subnets().stream().map(Manifest.SubnetEntry::name).toList();
+                Map<String, float[]> expected = new LinkedHashMap<>();
+                names.forEach(n -> expected.put(n, model.predict(input, 1, n)));
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+                List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+                for (int t = 0; t < 60; t++) {
+                    String subnet = names.get(t % names.size());
+                    results.add(pool.submit(() -> java.util.Arrays.equals(model.predict(input, 1, subnet),
+                            expected.get(subnet))));
+                }
+                for (var r : results) {
+                    assertThat(r.get()).as(backend.name()).isTrue();
+                }
+                pool.shutdown();
+            }
+        }
+    }
+
+    @Test
     void safetensorsRoundTrip() throws ArtifactException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put("b", new Tensor(new long[] {2, 2}, new float[] {1, 2, 3, 4}));
