@@ -70,6 +70,9 @@ public final class Engines {
         if (whole) {
             return full;
         }
+        if (pass.slices() != null && pass.mode() == Mode.EVAL) {
+            return pass.slices().view(full, lengths);
+        }
         NDIndex index = new NDIndex();
         for (int length : lengths) {
             index.addSliceDim(0, length);

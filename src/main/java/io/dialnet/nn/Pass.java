@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param mode train, eval or BN calibration
  * @param manager the batch's sub-manager; slices and intermediates are attached to it
  * @param hook an optional hook into activations and weights, or {@code null}
+ * @param slices reusable weight slices for eval passes over fixed weights, or {@code null}
  */
-public record Pass(ChannelPlan plan, Mode mode, NDManager manager, PassHook hook) {
+public record Pass(ChannelPlan plan, Mode mode, NDManager manager, PassHook hook, SliceCache slices) {
 
     public Pass {
         Objects.requireNonNull(plan, "plan");
@@ -21,7 +22,11 @@ public record Pass(ChannelPlan plan, Mode mode, NDManager manager, PassHook hook
     }
 
     public Pass(ChannelPlan plan, Mode mode, NDManager manager) {
-        this(plan, mode, manager, null);
+        this(plan, mode, manager, null, null);
+    }
+
+    public Pass(ChannelPlan plan, Mode mode, NDManager manager, PassHook hook) {
+        this(plan, mode, manager, hook, null);
     }
 
     /** Channels this pass uses in {@code set}: the plan's count, or all of a fixed set. */

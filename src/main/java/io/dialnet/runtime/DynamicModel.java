@@ -17,6 +17,7 @@ import io.dialnet.nn.Mode;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimBatchNorm;
+import io.dialnet.nn.SliceCache;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.nio.FloatBuffer;
@@ -45,12 +46,15 @@ public final class DynamicModel implements AutoCloseable {
     private final SlimmableNetwork network;
     private final Map<String, ChannelPlan> plans = new LinkedHashMap<>();
     private final Map<String, OrtSession> sessions = new LinkedHashMap<>();
+    /** DJL back end: each subnet's weight views, taken once (the weights never change here). */
+    private final SliceCache slices;
 
     private DynamicModel(Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network) {
         this.manifest = manifest;
         this.backend = backend;
         this.manager = manager;
         this.network = network;
+        this.slices = manager == null ? null : new SliceCache(manager);
     }
 
     /** Loads an artifact with ONNX Runtime when it carries graphs, else with DJL. */
@@ -187,7 +191,7 @@ public final class DynamicModel implements AutoCloseable {
         try (NDManager call = manager.newSubManager()) {
             Engines.noGrad();
             NDArray x = call.create(input, new Shape(shape));
-            return network.forward(new Pass(plan, Mode.EVAL, call), x).toFloatArray();
+            return network.forward(new Pass(plan, Mode.EVAL, call, null, slices), x).toFloatArray();
         }
     }
 
