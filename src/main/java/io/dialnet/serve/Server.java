@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.runtime.DynamicModel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
@@ -143,7 +142,8 @@ public final class Server implements AutoCloseable {
             inFlight.decrementAndGet();
             metrics.rejected("queue_full");
             try (exchange) {
-                exchange.getRequestBody().close();
+                // Read the (bounded) body so the connection stays usable for the client's next request.
+                exchange.getRequestBody().readNBytes(settings.maxBodyBytes() + 1);
                 send(exchange, 429, "application/json", JSON.writeValueAsBytes(Map.of("error",
                         "server busy: " + settings.queueCapacity() + " requests already waiting")));
             }
@@ -157,9 +157,11 @@ public final class Server implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             String length = exchange.getRequestHeaders().getFirst("Content-Length");
             if (length != null && Long.parseLong(length.trim()) > settings.maxBodyBytes()) {
+                // The body stays unread, so the connection cannot carry another request.
+                exchange.getResponseHeaders().set("Connection", "close");
                 throw new Refusal(413, "body of " + length.trim() + " bytes is larger than " + settings.maxBodyBytes());
             }
-            byte[] body = readBody(exchange.getRequestBody());
+            byte[] body = readBody(exchange);
             String type = exchange.getRequestHeaders().getFirst("Content-Type");
             Request request = type != null && type.startsWith("application/octet-stream") ? raw(body, query) : json(body);
             var spec = model.manifest().model();
@@ -264,9 +266,10 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private byte[] readBody(InputStream in) throws IOException, Refusal {
-        byte[] body = in.readNBytes(settings.maxBodyBytes() + 1);
+    private byte[] readBody(HttpExchange exchange) throws IOException, Refusal {
+        byte[] body = exchange.getRequestBody().readNBytes(settings.maxBodyBytes() + 1);
         if (body.length > settings.maxBodyBytes()) {
+            exchange.getResponseHeaders().set("Connection", "close");
             throw new Refusal(413, "body larger than " + settings.maxBodyBytes() + " bytes");
         }
         return body;
