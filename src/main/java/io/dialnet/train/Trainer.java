@@ -117,6 +117,7 @@ public final class Trainer {
             double seconds = progress.trainingSeconds();
             TrainStep trainStep = new TrainStep(network, method, config, sgd);
             listener.started(progress.epochsDone() + 1, config.epochs(), stepsPerEpoch);
+            List<SubnetResult> finalResults = null;
             for (int epoch = progress.epochsDone() + 1; epoch <= config.epochs(); epoch++) {
                 double lossSum = 0;
                 long correct = 0;
@@ -148,8 +149,14 @@ public final class Trainer {
                     epochHook.afterEpoch(epoch, control(sgd));
                 }
                 seconds += epochSeconds;
-                boolean evaluate = epoch == config.epochs() || (evaluateEvery > 0 && epoch % evaluateEvery == 0);
-                Map<String, Double> validation = evaluate && data.split().validation() != null ? validate() : null;
+                Map<String, Double> validation = null;
+                if (epoch == config.epochs()) {
+                    // The final evaluation (validation and test) doubles as the last epoch's validation.
+                    finalResults = evaluateAll();
+                    validation = validationOf(finalResults);
+                } else if (evaluateEvery > 0 && epoch % evaluateEvery == 0 && data.split().validation() != null) {
+                    validation = validate();
+                }
                 EpochMetrics metrics = new EpochMetrics(epoch, step, schedule.at(step - 1), lossSum / stepsPerEpoch,
                         (double) correct / seen, seen / epochSeconds, epochSeconds, validation);
                 history.add(metrics);
@@ -161,7 +168,7 @@ public final class Trainer {
                 }
                 listener.epochEnded(metrics);
             }
-            return result(history, compute, seconds);
+            return result(history, compute, seconds, finalResults != null ? finalResults : evaluateAll());
         }
     }
 
@@ -199,17 +206,28 @@ public final class Trainer {
     /** Validation accuracy of every delivered subnet, calibrating BatchNorm first where the method needs it. */
     private Map<String, Double> validate() {
         DataRecipe.Prepared validationOnly = new DataRecipe.Prepared(data.split(), null, data.recipe());
-        Map<String, Double> accuracy = new LinkedHashMap<>();
-        for (SubnetResult r : Evaluation.evaluate(network, subnets, method.calibrate(), validationOnly,
-                config.batchSize(), config.calibrationBatches())) {
-            accuracy.put(r.name(), r.validationAccuracy());
-        }
-        return accuracy;
+        return validationOf(Evaluation.evaluate(network, subnets, method.calibrate(), validationOnly,
+                config.batchSize(), config.calibrationBatches()));
     }
 
-    private TrainResult result(List<EpochMetrics> history, double compute, double seconds) {
-        List<SubnetResult> results = Evaluation.evaluate(network, subnets, method.calibrate(), data,
-                config.batchSize(), config.calibrationBatches());
+    /** Size, validation and test accuracy of every delivered subnet. */
+    private List<SubnetResult> evaluateAll() {
+        return Evaluation.evaluate(network, subnets, method.calibrate(), data, config.batchSize(),
+                config.calibrationBatches());
+    }
+
+    private static Map<String, Double> validationOf(List<SubnetResult> results) {
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        for (SubnetResult r : results) {
+            if (!Double.isNaN(r.validationAccuracy())) {
+                accuracy.put(r.name(), r.validationAccuracy());
+            }
+        }
+        return accuracy.isEmpty() ? null : accuracy;
+    }
+
+    private TrainResult result(List<EpochMetrics> history, double compute, double seconds,
+            List<SubnetResult> results) {
         long images = history.stream().mapToLong(m -> Math.round(m.imagesPerSecond() * m.seconds())).sum();
         return new TrainResult(method.name(), config, results, compute, seconds, images / seconds, history,
                 Provenance.current(Engines.threads()));
