@@ -109,12 +109,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
         out.printf("%-8s %-12s %6s %10s %10s %10s %8s %9s%n", "subnet", "backend", "batch", "p50 ms", "p90 ms",
                 "p99 ms", "GMAC/s", "vs full");
         for (String name : backends) {
-            DynamicModel.Backend backend = switch (name) {
-                case "onnxruntime", "ort" -> DynamicModel.Backend.ONNXRUNTIME;
-                case "djl" -> DynamicModel.Backend.DJL;
-                default -> throw new IllegalArgumentException("--backends: unknown back end '" + name
-                        + "'; choose onnxruntime or djl");
-            };
+            DynamicModel.Backend backend = DynamicModel.Backend.parse(name, "--backends");
             try (DynamicModel m = DynamicModel.load(model, backend, threads)) {
                 out.printf(Locale.ROOT, "%-8s %-12s switch between the largest and smallest subnet: %+.1f us per call%n",
                         "", name, switchCostMicros(m));

@@ -51,11 +51,7 @@ final class ServeCommand implements Callable<Integer> {
         if (workers < 1 || queue < 1 || maxBody < 1 || port < 0 || port > 65535) {
             throw new IllegalArgumentException("--workers, --queue and --max-body must be >= 1 and --port in 0..65535");
         }
-        DynamicModel.Backend b = switch (backend) {
-            case "onnxruntime", "ort" -> DynamicModel.Backend.ONNXRUNTIME;
-            case "djl" -> DynamicModel.Backend.DJL;
-            default -> throw new IllegalArgumentException("--backend " + backend + ": choose onnxruntime or djl");
-        };
+        DynamicModel.Backend b = DynamicModel.Backend.parse(backend, "--backend");
         int threads = common.startEngine();
         try (DynamicModel loaded = DynamicModel.load(model, b, threads);
                 Server server = new Server(loaded, new Server.Settings(port, bindAll, workers, queue, maxBody,

@@ -37,7 +37,17 @@ import java.util.Optional;
 public final class DynamicModel implements AutoCloseable {
     /** Where inference runs. */
     public enum Backend {
-        ONNXRUNTIME, DJL
+        ONNXRUNTIME, DJL;
+
+        /** {@code onnxruntime} (or {@code ort}) or {@code djl}; {@code option} names the source in errors. */
+        public static Backend parse(String name, String option) {
+            return switch (name) {
+                case "onnxruntime", "ort" -> ONNXRUNTIME;
+                case "djl" -> DJL;
+                default -> throw new IllegalArgumentException(option + ": unknown back end '" + name
+                        + "'; choose onnxruntime or djl");
+            };
+        }
     }
 
     private final Manifest manifest;
