@@ -56,46 +56,6 @@ final class BenchLatencyCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "PNG", description = "Also plot accuracy against p50 latency.")
     Path plot;
 
-    /**
-     * What switching costs: the median batch-1 call when alternating between the largest and the
-     * smallest subnet, minus the mean of their medians when each is called alone.
-     */
-    private double switchCostMicros(DynamicModel m) {
-        String big = m.subnets().get(0).name();
-        String small = m.subnets().get(m.subnets().size() - 1).name();
-        var spec = m.manifest().model();
-        float[] x = new float[spec.inputChannels() * spec.inputSize() * spec.inputSize()];
-        double[] alone = new double[2];
-        String[] names = {big, small};
-        for (int k = 0; k < 2; k++) {
-            alone[k] = medianMicros(m, x, new String[] {names[k]});
-        }
-        return medianMicros(m, x, names) - (alone[0] + alone[1]) / 2;
-    }
-
-    private double medianMicros(DynamicModel m, float[] x, String[] cycle) {
-        int n = Math.max(40, runs) * cycle.length;
-        double[] us = new double[n];
-        for (int i = 0; i < warmup + n; i++) {
-            long start = System.nanoTime();
-            m.predict(x, 1, cycle[i % cycle.length]);
-            if (i >= warmup) {
-                us[i - warmup] = (System.nanoTime() - start) / 1e3;
-            }
-        }
-        // the median over all calls of the cycle: for two subnets, the mean of their two medians
-        double total = 0;
-        for (int k = 0; k < cycle.length; k++) {
-            double[] own = new double[n / cycle.length];
-            for (int i = 0; i < own.length; i++) {
-                own[i] = us[i * cycle.length + k];
-            }
-            java.util.Arrays.sort(own);
-            total += own[own.length / 2];
-        }
-        return total / cycle.length;
-    }
-
     @Override
     public Integer call() throws Exception {
         if (runs < 1 || warmup < 0 || batchSizes.stream().anyMatch(b -> b < 1)) {
@@ -111,8 +71,6 @@ final class BenchLatencyCommand implements Callable<Integer> {
         for (String name : backends) {
             DynamicModel.Backend backend = DynamicModel.Backend.parse(name, "--backends");
             try (DynamicModel m = DynamicModel.load(model, backend, threads)) {
-                out.printf(Locale.ROOT, "%-8s %-12s switch between the largest and smallest subnet: %+.1f us per call%n",
-                        "", name, switchCostMicros(m));
                 for (int batch : batchSizes) {
                     double full = Double.NaN;
                     for (Manifest.SubnetEntry s : m.subnets()) {

@@ -138,6 +138,36 @@ class CliTest {
     }
 
     @Test
+    void exportedModelIsBenchmarkedAndItsSwitchCostMeasured() throws Exception {
+        Path run = dir.resolve("run");
+        assertThat(run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", run.toString(), "--strategy", "uniform",
+                "--widths", "1.0,0.5")).code()).isZero();
+        Path model = dir.resolve("m.dialnet");
+        Run export = run("export", "--checkpoint", run.toString(), "--out", model.toString(), "--threads", "1");
+        assertThat(export.code()).as(export.err()).isZero();
+        assertThat(export.out()).contains("max |ORT - supernet|");
+
+        Run latency = run("bench", "latency", "--model", model.toString(), "--batch-sizes", "1,4", "--runs", "3",
+                "--warmup", "1", "--threads", "1", "--plot", dir.resolve("l.png").toString());
+        assertThat(latency.code()).as(latency.err()).isZero();
+        var stored = io.dialnet.artifact.DynamicModelFile.read(model).manifest().subnets();
+        assertThat(stored).allSatisfy(s -> assertThat(s.latency()).hasSize(4)); // 2 back ends x 2 batch sizes
+        assertThat(dir.resolve("l.png")).isNotEmptyFile();
+
+        Path json = dir.resolve("switch.json");
+        Run switchCost = run("bench", "switch", "--model", model.toString(), "--backends", "onnxruntime",
+                "--iterations", "1", "--warmup-iterations", "0", "--threads", "1", "--json", json.toString());
+        assertThat(switchCost.code()).as(switchCost.err()).isZero();
+        JsonNode result = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
+        assertThat(result.at("/alternate/value").asDouble()).isPositive();
+        assertThat(result.get("switchBytes").isNumber()).isTrue();
+
+        Run missing = run("bench", "switch", "--model", dir.resolve("nope.dialnet").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("nope.dialnet").doesNotContain("Exception");
+    }
+
+    @Test
     void corruptCheckpointIsNamed() throws IOException {
         Path bad = dir.resolve("checkpoint.zip");
         Files.writeString(bad, "PK garbage");
