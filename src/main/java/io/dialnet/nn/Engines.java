@@ -23,6 +23,7 @@ public final class Engines {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        NativeMemory.tune();
         return Engine.getEngine(ENGINE);
     }
 
@@ -80,6 +81,17 @@ public final class Engines {
         NDArray view = full.get(index);
         view.attach(pass.manager());
         return view;
+    }
+
+    /**
+     * The same {@code [N, C, H, W]} values laid out channels-last in memory (NHWC strides). oneDNN
+     * then runs every later convolution, BatchNorm and ReLU in NHWC, as Torch propagates the layout.
+     */
+    public static NDArray channelsLast(NDArray x) {
+        long[] s = x.getShape().getShape();
+        // reshape copies a permuted view into contiguous NHWC memory; the last transpose is a view
+        return x.transpose(0, 2, 3, 1).reshape(s[0], s[2] * s[3] * s[1]).reshape(s[0], s[2], s[3], s[1])
+                .transpose(0, 3, 1, 2);
     }
 
     /**

@@ -56,7 +56,23 @@ public abstract class SlimmableNetwork implements AutoCloseable {
                     + ", which expects [N, " + spec.inputChannels() + ", " + spec.inputSize() + ", "
                     + spec.inputSize() + "]");
         }
-        return forwardAt(pass, input);
+        return forwardAt(pass, prefersChannelsLast(pass.plan()) ? Engines.channelsLast(input) : input);
+    }
+
+    /**
+     * Whether {@code plan} runs faster with channels-last activations: when every width is a
+     * multiple of 16 (one AVX-512 register of floats). Measured on ResNet-20, batch 128, 2 threads
+     * (docs/BENCHMARKS.md): a training step at widths 16/32/64 is 15-20% faster channels-last,
+     * at 8/16/32 the same, and at 12/24/48 or 4/8/16 twice as slow, as oneDNN's NHWC kernels
+     * fall off their vectorised paths for such channel counts.
+     */
+    static boolean prefersChannelsLast(ChannelPlan plan) {
+        for (int i = 0; i < plan.size(); i++) {
+            if (plan.channels(i) % 16 != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     protected abstract NDArray forwardAt(Pass pass, NDArray input);

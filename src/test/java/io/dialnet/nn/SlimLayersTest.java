@@ -35,6 +35,21 @@ class SlimLayersTest {
     }
 
     @Test
+    void channelsLastLayoutChangesNoValue() {
+        try (SlimmableNetwork net = ModelZoo.create(new ModelSpec("resnet20", 3, 32, 10, 0), manager, 3);
+                NDManager step = manager.newSubManager()) {
+            NDArray x = step.randomNormal(new Shape(4, 3, 32, 32));
+            assertThat(Engines.channelsLast(x).toFloatArray()).containsExactly(x.toFloatArray());
+            assertThat(SlimmableNetwork.prefersChannelsLast(net.fullPlan())).isTrue();
+            ChannelPlan odd = net.uniformPlan(0.75); // 12/24/48 channels: forward keeps the layout it is given
+            assertThat(SlimmableNetwork.prefersChannelsLast(odd)).isFalse();
+            float[] nchw = net.forward(new Pass(odd, Mode.TRAIN, step), x).toFloatArray();
+            float[] nhwc = net.forward(new Pass(odd, Mode.TRAIN, step), Engines.channelsLast(x)).toFloatArray();
+            assertThat(nhwc).containsExactly(nchw, within(1e-4f));
+        }
+    }
+
+    @Test
     void convSlicesTheLeadingFiltersAndInputs() {
         CouplingSet in = new CouplingSet(0, "in", 2, 1);
         CouplingSet out = new CouplingSet(1, "out", 3, 1);
