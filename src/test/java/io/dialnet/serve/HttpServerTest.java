@@ -70,6 +70,24 @@ class HttpServerTest {
     }
 
     @Test
+    void loadGeneratorReportsEveryRequestAndTheSubnetMix() throws Exception {
+        try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
+                Server server = new Server(model, new Server.Settings(0, false, 1, 8, 1 << 20, null))) {
+            Path rows = dir.resolve("load.json");
+            java.io.StringWriter out = new java.io.StringWriter();
+            int code = io.dialnet.cli.Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(out),
+                    "loadtest", "--url", "http://127.0.0.1:" + server.port(), "--rates", "20", "--seconds", "1",
+                    "--raw", "--input-size", "784", "--deadline-ms", "20", "--json", rows.toString());
+            assertThat(code).as(out.toString()).isZero();
+            JsonNode row = JSON.readTree(rows.toFile()).get("rows").get(0);
+            assertThat(row.get("ok").asInt() + row.get("busy").asInt() + row.get("late").asInt()).isEqualTo(20);
+            assertThat(row.get("failed").asInt()).isZero();
+            // a 20 ms deadline rules out "big" (profiled at 40 ms), so every answer comes from "small"
+            assertThat(row.get("subnetMix").get("small").asInt()).isEqualTo(row.get("ok").asInt()).isPositive();
+        }
+    }
+
+    @Test
     void servesAndRefusesAsDocumented() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
