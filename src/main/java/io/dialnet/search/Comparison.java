@@ -74,11 +74,7 @@ public final class Comparison {
             results.add(switch (method) {
                 case "individual" -> individual(recipe, widths, freshNetwork, data, dir, listener);
                 case "uniform", "joint" -> {
-                    TrainConfig config = new TrainConfig(method, recipe.epochs(), recipe.batchSize(),
-                            recipe.learningRate(), recipe.momentum(), recipe.nesterov(), recipe.weightDecay(),
-                            recipe.warmupEpochs(), recipe.labelSmoothing(), widths, List.of(),
-                            widths.get(widths.size() - 1), recipe.sandwich(), method.equals("uniform"),
-                            recipe.calibrationBatches(), recipe.seed());
+                    TrainConfig config = recipe.withStrategy(method, widths, method.equals("uniform"));
                     try (SlimmableNetwork network = freshNetwork.get()) {
                         TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
                         yield new MethodResult(method, r.subnets(), r.trainingCompute());
@@ -95,10 +91,7 @@ public final class Comparison {
         List<SubnetResult> subnets = new ArrayList<>();
         double compute = 0;
         for (double w : widths) {
-            TrainConfig config = new TrainConfig("individual", recipe.epochs(), recipe.batchSize(),
-                    recipe.learningRate(), recipe.momentum(), recipe.nesterov(), recipe.weightDecay(),
-                    recipe.warmupEpochs(), recipe.labelSmoothing(), List.of(w), List.of(), w, recipe.sandwich(), false,
-                    recipe.calibrationBatches(), recipe.seed());
+            TrainConfig config = recipe.withStrategy("individual", List.of(w), false);
             try (SlimmableNetwork network = freshNetwork.get()) {
                 TrainResult r = new Trainer(network, config, data, dir.resolve(io.dialnet.train.Method.widthName(w)),
                         listener, 0).train(true);

@@ -159,10 +159,7 @@ final class SearchRun {
             }
             return;
         }
-        TrainConfig r = recipe();
-        TrainConfig individual = new TrainConfig("individual", r.epochs(), r.batchSize(), r.learningRate(),
-                r.momentum(), r.nesterov(), r.weightDecay(), r.warmupEpochs(), r.labelSmoothing(), List.of(),
-                List.of(), r.minWidth(), r.sandwich(), false, r.calibrationBatches(), r.seed());
+        TrainConfig individual = recipe().withStrategy("individual", List.of(), false);
         spent(new Trainer(network, individual, data, out.resolve("background"), listener, 0).train(true));
     }
 

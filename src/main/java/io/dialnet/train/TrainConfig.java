@@ -97,6 +97,17 @@ public record TrainConfig(
                 withDistillation, calibrationBatches, seed);
     }
 
+    /**
+     * This recipe's schedule and optimiser for another strategy and widths (the uniform sandwich's
+     * smallest width becomes the smallest of {@code newWidths}).
+     */
+    public TrainConfig withStrategy(String newStrategy, List<Double> newWidths, boolean withDistillation) {
+        double min = newWidths.stream().mapToDouble(Double::doubleValue).min().orElse(minWidth);
+        return new TrainConfig(newStrategy, epochs, batchSize, learningRate, momentum, nesterov, weightDecay,
+                warmupEpochs, labelSmoothing, newWidths, List.of(), min, sandwich, withDistillation,
+                calibrationBatches, seed);
+    }
+
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(strategy, epochs, n, learningRate, momentum, nesterov, weightDecay, warmupEpochs,
                 labelSmoothing, widths, plans, minWidth, sandwich, distill, calibrationBatches, seed);
