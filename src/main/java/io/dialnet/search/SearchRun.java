@@ -1,6 +1,7 @@
 package io.dialnet.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.JsonLines;
 import io.dialnet.AtomicFiles;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ChannelPlan;
@@ -17,11 +18,8 @@ import io.dialnet.train.Trainer;
 import io.dialnet.train.TrainingListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,15 +205,6 @@ final class SearchRun {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             entry.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
-        try {
-            Files.createDirectories(out);
-            try (Writer w = Files.newBufferedWriter(out.resolve(LOG), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                w.write(JSON.writeValueAsString(entry));
-                w.write('\n');
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + out.resolve(LOG), e);
-        }
+        JsonLines.append(out.resolve(LOG), entry);
     }
 }

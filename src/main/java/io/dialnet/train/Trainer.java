@@ -1,6 +1,6 @@
 package io.dialnet.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.JsonLines;
 import io.dialnet.Provenance;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.Batch;
@@ -9,12 +9,8 @@ import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.Engines;
 import io.dialnet.nn.SlimmableNetwork;
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,8 +30,6 @@ import java.util.Random;
 public final class Trainer {
     public static final String CHECKPOINT = "checkpoint.zip";
     public static final String METRICS = "metrics.jsonl";
-    private static final ObjectMapper JSON = new ObjectMapper();
-
 
     private final SlimmableNetwork network;
     private final TrainConfig config;
@@ -234,15 +228,6 @@ public final class Trainer {
     }
 
     private void appendMetrics(EpochMetrics metrics) {
-        try {
-            Files.createDirectories(outputDir);
-            try (Writer w = Files.newBufferedWriter(outputDir.resolve(METRICS), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                w.write(JSON.writeValueAsString(metrics));
-                w.write('\n');
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot append to " + outputDir.resolve(METRICS), e);
-        }
+        JsonLines.append(outputDir.resolve(METRICS), metrics);
     }
 }

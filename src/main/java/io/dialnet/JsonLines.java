@@ -1,0 +1,41 @@
+package io.dialnet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Logs of long runs (training metrics, search events): one JSON object per line, appended and
+ * flushed as each event happens, so a killed run keeps every line written before it died.
+ */
+public final class JsonLines {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JsonLines() {}
+
+    /** Appends {@code value} as one JSON line to {@code file}, creating it and its directory if needed. */
+    public static void append(Path file, Object value) {
+        String line;
+        try {
+            line = JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND)) {
+                w.write(line);
+                w.write('\n');
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + file, e);
+        }
+    }
+}
