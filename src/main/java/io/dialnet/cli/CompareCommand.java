@@ -92,7 +92,8 @@ final class CompareCommand implements Callable<Integer> {
         Comparison.Settings settings = new Comparison.Settings(methods != null ? methods : Comparison.METHODS, search,
                 1e-4, p.epochsPerSubnet());
         common.startEngine();
-        DataRecipe.Prepared prepared = data.prepare(common.seed);
+        // Subnet filtering chooses on the validation split, so the final numbers need images no method chose on.
+        DataRecipe.Prepared prepared = data.prepare(common.seed, 5000);
         ModelSpec modelSpec = model.specFor(prepared.split().train());
         PrintWriter err = spec.commandLine().getErr();
         try (NDManager manager = NDManager.newBaseManager()) {

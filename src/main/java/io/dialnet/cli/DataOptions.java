@@ -18,6 +18,10 @@ public final class DataOptions {
             description = "Training images held out for validation (default: 10%, at most 5000).")
     int validation;
 
+    @Option(names = "--test-holdout", paramLabel = "N",
+            description = "Training images held out as the test set, for data without one (CIFAR-10 without test_batch.bin); 0 = none (default: 0; compare: 5000).")
+    Integer testHoldout;
+
     @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on only the first N images of the training split (0 = all).")
     int trainLimit;
 
@@ -25,14 +29,24 @@ public final class DataOptions {
     boolean noAugment;
 
     DataRecipe.Prepared prepare(long seed) {
+        return prepare(seed, 0);
+    }
+
+    /** As {@link #prepare(long)}; a source without a test set holds out {@code testHoldoutByDefault} images as one. */
+    DataRecipe.Prepared prepare(long seed, int testHoldoutByDefault) {
         if (imageSize < 8 || imageSize > 1024) {
             throw new IllegalArgumentException("--image-size must be 8..1024, got " + imageSize);
         }
         DataSource source = DataSource.parse(data, imageSize);
         DataSource.Loaded loaded = source.load();
-        int n = loaded.train().size();
+        int heldForTest = testHoldout != null ? testHoldout : loaded.test() == null ? testHoldoutByDefault : 0;
+        if (heldForTest < 0) {
+            throw new IllegalArgumentException("--test-holdout must be >= 0, got " + heldForTest);
+        }
+        int n = loaded.train().size() - heldForTest;
         int held = validation >= 0 ? validation : Math.min(5000, n / 10);
         Augmentation augmentation = noAugment ? Augmentation.NONE : Augmentation.standardFor(source.format());
-        return DataRecipe.prepare(loaded, source.toString(), imageSize, held, trainLimit, seed, null, augmentation);
+        return new DataRecipe(source.toString(), imageSize, held, trainLimit, seed, null, augmentation, heldForTest)
+                .prepare(loaded);
     }
 }

@@ -56,9 +56,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("checkpoint " + file + " records no data; pass --data");
         }
         common.startEngine();
-        DataRecipe.Prepared prepared = data == null ? recipe.reload()
-                : DataRecipe.prepare(DataSource.parse(data, recipe.imageSize()), recipe.validationSize(),
-                        recipe.trainLimit(), recipe.splitSeed(), recipe.normalization(), recipe.augmentation());
+        DataRecipe.Prepared prepared = (data == null ? recipe : recipe.withSource(data)).reload();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(manifest.spec(), manager, config.seed())) {
             Checkpoint.load(file, null, network, null);

@@ -7,13 +7,17 @@ package io.dialnet.data;
  * @param source where the data lives ({@code cifar10:DIR}, {@code idx:DIR}, {@code folder:DIR})
  * @param imageSize pixels per side for folder images
  * @param validationSize images held out of the training data for validation
+ * @param testHoldout images held out of the training data as the test set, for sources without one
+ *     (CIFAR-10 without {@code test_batch.bin}); 0 = none
  * @param trainLimit use only the first this many training images after the split (0 = all)
  * @param splitSeed seed of the validation split
  * @param normalization per-channel statistics of the training split
  * @param augmentation training augmentation
  */
 public record DataRecipe(String source, int imageSize, int validationSize, int trainLimit, long splitSeed,
-        Normalization normalization, Augmentation augmentation) {
+        Normalization normalization, Augmentation augmentation, int testHoldout) {
+    /** The test hold-out's shuffle differs from the validation split's, which reuses the seed. */
+    private static final long TEST_SEED_OFFSET = 0x7E57L;
 
     /** The data a run works on: training and validation splits, test set (or null), and the loaders' settings. */
     public record Prepared(Split split, ImageDataset test, DataRecipe recipe) {
@@ -31,32 +35,55 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
     }
 
     /**
-     * Loads {@code source}, carves the validation split and, when {@code normalization} is
-     * {@code null}, computes it from the training split.
+     * Carves the validation split out of {@code loaded}'s training images and, when
+     * {@code normalization} is {@code null}, computes it from the training split.
      */
-    public static Prepared prepare(DataSource source, int validationSize, int trainLimit, long splitSeed,
-            Normalization normalization, Augmentation augmentation) {
-        return prepare(source.load(), source.toString(), source.imageSize(), validationSize, trainLimit, splitSeed,
-                normalization, augmentation);
-    }
-
     public static Prepared prepare(DataSource.Loaded loaded, String source, int imageSize, int validationSize,
             int trainLimit, long splitSeed, Normalization normalization, Augmentation augmentation) {
+        return new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, normalization, augmentation, 0)
+                .prepare(loaded);
+    }
+
+    /**
+     * This recipe applied to {@code loaded}: first the test hold-out (its own seeded shuffle), then
+     * the validation split and the training limit; normalisation from the training split when
+     * this recipe has none yet.
+     */
+    public Prepared prepare(DataSource.Loaded loaded) {
         if (trainLimit < 0) {
             throw new IllegalArgumentException("--train-limit must be >= 0, got " + trainLimit);
         }
-        Split split = Split.carve(loaded.train(), validationSize, splitSeed);
+        ImageDataset train = loaded.train();
+        ImageDataset test = loaded.test();
+        if (testHoldout > 0) {
+            if (test != null) {
+                throw new IllegalArgumentException("--test-holdout: " + source + " has its own test set");
+            }
+            if (testHoldout >= train.size()) {
+                throw new IllegalArgumentException("--test-holdout " + testHoldout + " leaves none of the "
+                        + train.size() + " training images of " + source);
+            }
+            Split held = Split.carve(train, testHoldout, splitSeed + TEST_SEED_OFFSET);
+            train = held.train();
+            test = held.validation();
+        }
+        Split split = Split.carve(train, validationSize, splitSeed);
         if (trainLimit > 0) {
             split = new Split(split.train().head(trainLimit), split.validation());
         }
         Normalization norm = normalization != null ? normalization : Normalization.of(split.train());
-        DataRecipe recipe = new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, norm, augmentation);
-        return new Prepared(split, loaded.test(), recipe);
+        return new Prepared(split, test, new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, norm,
+                augmentation, testHoldout));
+    }
+
+    /** The same recipe reading its images from {@code otherSource} (same format, another directory). */
+    public DataRecipe withSource(String otherSource) {
+        return new DataRecipe(DataSource.parse(otherSource, imageSize).toString(), imageSize, validationSize,
+                trainLimit, splitSeed, normalization, augmentation, testHoldout);
     }
 
     /** Prepares the data again exactly as recorded. */
     public Prepared reload() {
-        return prepare(DataSource.parse(source, imageSize), validationSize, trainLimit, splitSeed, normalization,
-                augmentation);
+        return prepare(DataSource.parse(source, imageSize).load());
     }
 }

@@ -70,6 +70,35 @@ class DataFilesTest {
         assertThat(loaded.test().size()).isEqualTo(4);
     }
 
+    @Test
+    void aTestSetHeldOutOfTrainingDataIsDisjointFromTrainingAndValidation() throws IOException {
+        for (int b = 1; b <= 5; b++) {
+            byte[] records = cifarRecords(20);
+            for (int i = 0; i < 20; i++) {
+                records[i * CifarReader.RECORD + 2] = (byte) (b * 20 + i); // every image distinct
+            }
+            Files.write(dir.resolve("data_batch_" + b + ".bin"), records);
+        }
+        DataSource.Loaded loaded = DataSource.parse("cifar10:" + dir, 32).load();
+        DataRecipe recipe = new DataRecipe("cifar10:" + dir, 32, 10, 0, 7, null, Augmentation.NONE, 30);
+        DataRecipe.Prepared prepared = recipe.prepare(loaded);
+        assertThat(prepared.test().size()).isEqualTo(30);
+        assertThat(prepared.split().validation().size()).isEqualTo(10);
+        assertThat(prepared.split().train().size()).isEqualTo(60);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ImageDataset part : List.of(prepared.test(), prepared.split().validation(), prepared.split().train())) {
+            int size = part.channels() * part.height() * part.width();
+            for (int i = 0; i < part.size(); i++) {
+                assertThat(seen.add(java.util.Arrays.toString(
+                        java.util.Arrays.copyOfRange(part.pixels(), i * size, (i + 1) * size)))).isTrue();
+            }
+        }
+        // the recorded recipe prepares the same split again
+        assertThat(prepared.recipe().prepare(loaded).test().labels()).containsExactly(prepared.test().labels());
+        assertThatThrownBy(() -> new DataRecipe("cifar10:" + dir, 32, 10, 0, 7, null, Augmentation.NONE, 100)
+                .prepare(loaded)).hasMessageContaining("--test-holdout 100");
+    }
+
     static byte[] idxImages(int n, int rows, int cols, int magic) {
         ByteBuffer b = ByteBuffer.allocate(16 + n * rows * cols);
         b.putInt(magic).putInt(n).putInt(rows).putInt(cols);
