@@ -43,19 +43,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body", defaultValue = "16777216", description = "Largest request body in bytes (default: ${DEFAULT-VALUE}).")
     int maxBody;
 
+    @Option(names = "--max-batch", defaultValue = "16", description = "Images a worker runs in one call, from same-subnet requests already queued; 1 = no batching (default: ${DEFAULT-VALUE}).")
+    int maxBatch;
+
     @Option(names = "--default-subnet", description = "Subnet of requests without subnet or deadline (default: the most accurate).")
     String defaultSubnet;
 
     @Override
     public Integer call() throws Exception {
-        if (workers < 1 || queue < 1 || maxBody < 1 || port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--workers, --queue and --max-body must be >= 1 and --port in 0..65535");
-        }
+        Server.Settings settings = new Server.Settings(port, bindAll, workers, queue, maxBody, defaultSubnet, maxBatch);
         DynamicModel.Backend b = DynamicModel.Backend.parse(backend, "--backend");
         int threads = common.startEngine();
         try (DynamicModel loaded = DynamicModel.load(model, b, threads);
-                Server server = new Server(loaded, new Server.Settings(port, bindAll, workers, queue, maxBody,
-                        defaultSubnet))) {
+                Server server = new Server(loaded, settings)) {
             spec.commandLine().getOut().printf("serving %s (%d subnets, %s) on port %d; Ctrl-C stops%n", model,
                     loaded.subnets().size(), backend, server.port());
             spec.commandLine().getOut().flush();

@@ -7,7 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Prometheus-style counters: requests, a latency histogram per subnet, the current choice, rejections. */
+/**
+ * Prometheus-style counters: requests, inference calls and images (their ratio is the mean batch),
+ * a latency histogram per subnet, the current choice, rejections.
+ */
 public final class Metrics {
     private static final double[] BUCKETS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
 
@@ -15,6 +18,8 @@ public final class Metrics {
     private final Map<String, AtomicLong> sumMicros = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> rejections = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong inferenceCalls = new AtomicLong();
+    private final AtomicLong inferenceImages = new AtomicLong();
     private final AtomicReference<String> current = new AtomicReference<>("");
 
     public void received() {
@@ -32,6 +37,12 @@ public final class Metrics {
         sumMicros.computeIfAbsent(subnet, k -> new AtomicLong()).addAndGet(Math.round(ms * 1000));
     }
 
+    /** One call into the model for {@code images} images (several requests when batched). */
+    public void inferred(int images) {
+        inferenceCalls.incrementAndGet();
+        inferenceImages.addAndGet(images);
+    }
+
     public void rejected(String reason) {
         rejections.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
     }
@@ -40,6 +51,10 @@ public final class Metrics {
         StringBuilder out = new StringBuilder();
         out.append("# TYPE dialnet_requests_total counter\n");
         out.append("dialnet_requests_total ").append(requests.get()).append('\n');
+        out.append("# TYPE dialnet_inference_calls_total counter\ndialnet_inference_calls_total ")
+                .append(inferenceCalls.get()).append('\n');
+        out.append("# TYPE dialnet_inference_images_total counter\ndialnet_inference_images_total ")
+                .append(inferenceImages.get()).append('\n');
         out.append("# TYPE dialnet_queue_length gauge\ndialnet_queue_length ").append(queued).append('\n');
         out.append("# TYPE dialnet_current_subnet gauge\n");
         out.append("dialnet_current_subnet{subnet=\"").append(current.get()).append("\"} 1\n");

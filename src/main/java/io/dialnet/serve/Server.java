@@ -13,7 +13,9 @@ import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,9 +44,18 @@ public final class Server implements AutoCloseable {
      * @param queueCapacity requests waiting at most; more are refused with 429
      * @param maxBodyBytes largest request body accepted (413 above)
      * @param defaultSubnet subnet of requests with neither subnet nor deadline (null = the most accurate)
+     * @param maxBatch images a worker runs in one call: requests for the same subnet already waiting
+     *     behind the one it takes join it (nothing waits for a batch to fill); 1 = one request a call
      */
     public record Settings(int port, boolean bindAll, int workers, int queueCapacity, int maxBodyBytes,
-            String defaultSubnet) {}
+            String defaultSubnet, int maxBatch) {
+        public Settings {
+            if (workers < 1 || queueCapacity < 1 || maxBodyBytes < 1 || maxBatch < 1 || port < 0 || port > 65535) {
+                throw new IllegalArgumentException("--workers, --queue, --max-body and --max-batch must be >= 1 and "
+                        + "--port in 0..65535");
+            }
+        }
+    }
 
     private record Job(float[] input, int batch, String subnet, long enqueued, CompletableFuture<float[]> result) {}
 
@@ -105,22 +116,54 @@ public final class Server implements AutoCloseable {
     }
 
     private void work() {
+        List<Job> group = new ArrayList<>();
         while (running) {
-            Job job;
+            Job first;
             try {
-                job = queue.take();
+                first = queue.take();
             } catch (InterruptedException e) {
                 return;
             }
+            group.clear();
+            group.add(first);
+            int images = first.batch();
+            // Same-subnet requests queued right behind it run in the same call: under load a batch
+            // costs far less per image (ONNX Runtime, ResNet-20: about half at batch 64), and when
+            // the queue is empty nobody waits. Stopping at another subnet keeps the queue's order.
+            for (Job next = queue.peek(); next != null && next.subnet().equals(first.subnet())
+                    && images + next.batch() <= settings.maxBatch() && queue.remove(next); next = queue.peek()) {
+                group.add(next);
+                images += next.batch();
+            }
             long start = System.nanoTime();
             try {
-                float[] logits = model.predict(job.input(), job.batch(), job.subnet());
-                controller.observed(job.subnet(), (System.nanoTime() - start) / 1e6 / job.batch());
-                job.result().complete(logits);
+                float[] logits = model.predict(concat(group, images), images, first.subnet());
+                controller.observed(first.subnet(), (System.nanoTime() - start) / 1e6 / images);
+                metrics.inferred(images);
+                int perImage = logits.length / images;
+                int offset = 0;
+                for (Job job : group) {
+                    int length = job.batch() * perImage;
+                    job.result().complete(java.util.Arrays.copyOfRange(logits, offset, offset + length));
+                    offset += length;
+                }
             } catch (RuntimeException e) {
-                job.result().completeExceptionally(e);
+                group.forEach(job -> job.result().completeExceptionally(e));
             }
         }
+    }
+
+    private static float[] concat(List<Job> group, int images) {
+        if (group.size() == 1) {
+            return group.get(0).input();
+        }
+        float[] all = new float[group.get(0).input().length / group.get(0).batch() * images];
+        int offset = 0;
+        for (Job job : group) {
+            System.arraycopy(job.input(), 0, all, offset, job.input().length);
+            offset += job.input().length;
+        }
+        return all;
     }
 
     /** A request that cannot be served, with its HTTP status. */

@@ -72,7 +72,7 @@ class HttpServerTest {
     @Test
     void loadGeneratorReportsEveryRequestAndTheSubnetMix() throws Exception {
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
-                Server server = new Server(model, new Server.Settings(0, false, 1, 8, 1 << 20, null))) {
+                Server server = new Server(model, new Server.Settings(0, false, 1, 8, 1 << 20, null, 16))) {
             Path rows = dir.resolve("load.json");
             java.io.StringWriter out = new java.io.StringWriter();
             int code = io.dialnet.cli.Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(out),
@@ -91,7 +91,7 @@ class HttpServerTest {
     void servesAndRefusesAsDocumented() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
-                Server server = new Server(model, new Server.Settings(0, false, 1, 2, 64 * 784 * 12, null))) {
+                Server server = new Server(model, new Server.Settings(0, false, 1, 2, 64 * 784 * 12, null, 1))) {
             String base = "http://127.0.0.1:" + server.port();
             HttpResponse<String> subnets = client.send(HttpRequest.newBuilder(URI.create(base + "/subnets")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -155,6 +155,52 @@ class HttpServerTest {
             assertThat(metrics).contains("dialnet_requests_total", "dialnet_rejections_total{reason=\"queue_full\"}",
                     "dialnet_rejections_total{reason=\"deadline\"}", "dialnet_latency_ms_bucket{subnet=\"small\"");
         }
+    }
+
+    @Test
+    void queuedRequestsForOneSubnetRunAsOneBatchAndEachGetsItsOwnAnswer() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
+                Server server = new Server(model, new Server.Settings(0, false, 1, 32, 1 << 22, null, 8))) {
+            String base = "http://127.0.0.1:" + server.port();
+            // A 64-image request first keeps the one worker busy while the others queue behind it.
+            List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            answers.add(client.sendAsync(raw(base, "big", 64, new float[64 * 784]), HttpResponse.BodyHandlers.ofString()));
+            List<float[]> images = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                float[] image = new float[784];
+                java.util.Arrays.fill(image, 0.1f * i - 0.5f);
+                images.add(image);
+                answers.add(client.sendAsync(raw(base, "big", 1, image), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < 16; i++) {
+                HttpResponse<String> answer = answers.get(i + 1).join();
+                assertThat(answer.statusCode()).isEqualTo(200);
+                JsonNode logits = JSON.readTree(answer.body()).get("logits").get(0);
+                float[] alone = model.predict(images.get(i), 1, "big");
+                for (int k = 0; k < alone.length; k++) {
+                    assertThat(logits.get(k).floatValue()).isCloseTo(alone[k], org.assertj.core.api.Assertions.within(1e-4f));
+                }
+            }
+            assertThat(answers.get(0).join().statusCode()).isEqualTo(200);
+            String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(counter(metrics, "dialnet_inference_images_total")).isEqualTo(64 + 16);
+            assertThat(counter(metrics, "dialnet_inference_calls_total")).isLessThan(17);
+        }
+    }
+
+    static HttpRequest raw(String base, String subnet, int batch, float[] input) {
+        ByteBuffer body = ByteBuffer.allocate(4 * input.length).order(ByteOrder.LITTLE_ENDIAN);
+        body.asFloatBuffer().put(input);
+        return HttpRequest.newBuilder(URI.create(base + "/predict?subnet=" + subnet + "&batch=" + batch))
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.array())).build();
+    }
+
+    static long counter(String prometheus, String name) {
+        return prometheus.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.split(" ")[1]))
+                .findFirst().orElseThrow();
     }
 
     static HttpResponse<String> post(HttpClient client, String base, Map<String, Object> body) throws Exception {
