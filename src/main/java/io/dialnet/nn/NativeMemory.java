@@ -11,8 +11,8 @@ import com.sun.jna.Platform;
  * and the top of a heap beyond the trim threshold). A training step frees and reallocates the
  * same activation-sized buffers (8 MB each for ResNet-20 at batch 128) dozens of times, so every
  * step faults tens of thousands of fresh zeroed pages back in. Raising the thresholds lets malloc
- * reuse those pages: on the 2-core machine of docs/BENCHMARKS.md page faults fell 8x and a
- * ResNet-20 training step got 17% faster. PyTorch from Python does not gain from the same
+ * reuse those pages: on the 2-core machine of docs/BENCHMARKS.md page faults fell 8x and ResNet-20
+ * training got about 9% faster (paired runs). PyTorch from Python does not gain from the same
  * settings, so this is about how the engine's buffers are recycled under the JVM's threads.
  *
  * <p>Applied once at engine start on Linux with glibc; set {@code -Ddialnet.mallocTuning=false}

@@ -62,7 +62,7 @@ public abstract class SlimmableNetwork implements AutoCloseable {
     /**
      * Whether {@code plan} runs faster with channels-last activations: when every width is a
      * multiple of 16 (one AVX-512 register of floats). Measured on ResNet-20, batch 128, 2 threads
-     * (docs/BENCHMARKS.md): a training step at widths 16/32/64 is 15-20% faster channels-last,
+     * (docs/BENCHMARKS.md): a training step at widths 16/32/64 is 10-20% faster channels-last,
      * at 8/16/32 the same, and at 12/24/48 or 4/8/16 twice as slow, as oneDNN's NHWC kernels
      * fall off their vectorised paths for such channel counts.
      */
