@@ -17,11 +17,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What switching subnets costs a caller. Every operation is two batch-1 predictions: the largest
- * subnet then the smallest ({@link #alternate}, two switches per operation), or one subnet twice
- * ({@link #largeTwice}, {@link #smallTwice}, no switch). The switch cost is the difference,
- * {@code (alternate - (largeTwice + smallTwice) / 2) / 2}, and includes whatever a switch does to
- * caches and to the engine's per-shape state, not only the subnet lookup.
+ * What switching subnets costs a caller. Both benchmarks make the same four batch-1 predictions,
+ * two of the largest subnet (L) and two of the smallest (S), and differ only in order:
+ * {@link #alternating} runs L S L S (four switches per operation, counting the one into the next
+ * operation) and {@link #grouped} runs L L S S (two). Equal work, so the switch cost is
+ * {@code (alternating - grouped) / 2}; it includes whatever a switch does to caches and to the
+ * engine's per-shape state, not only the subnet lookup.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
@@ -68,19 +69,17 @@ public class SwitchBenchmark {
     }
 
     @Benchmark
-    public void alternate(Blackhole sink) {
+    public void alternating(Blackhole sink) {
+        sink.consume(model.predict(input, 1, large));
+        sink.consume(model.predict(input, 1, small));
         sink.consume(model.predict(input, 1, large));
         sink.consume(model.predict(input, 1, small));
     }
 
     @Benchmark
-    public void largeTwice(Blackhole sink) {
+    public void grouped(Blackhole sink) {
         sink.consume(model.predict(input, 1, large));
         sink.consume(model.predict(input, 1, large));
-    }
-
-    @Benchmark
-    public void smallTwice(Blackhole sink) {
         sink.consume(model.predict(input, 1, small));
         sink.consume(model.predict(input, 1, small));
     }

@@ -59,9 +59,9 @@ final class BenchSwitchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
-    /** One model and back end: microseconds per two-call operation, and the derived switch cost. */
-    record Measurement(String model, String backend, int threads, Score alternate, Score largeTwice,
-            Score smallTwice, Score switchMicros, double switchBytes) {}
+    /** One model and back end: microseconds per four-call operation, and the derived switch cost. */
+    record Measurement(String model, String backend, int threads, Score alternating, Score grouped,
+            Score switchMicros, double switchBytes) {}
 
     /** A JMH score with its 99.9% confidence half-width. */
     record Score(double value, double error) {}
@@ -77,16 +77,15 @@ final class BenchSwitchCommand implements Callable<Integer> {
         }
         backends.forEach(b -> DynamicModel.Backend.parse(b, "--backends"));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-24s %-12s %14s %14s %14s %16s %14s%n", "model", "backend", "alternate us", "large x2 us",
-                "small x2 us", "switch us", "switch bytes");
+        out.printf("%-24s %-12s %18s %18s %16s %13s%n", "model", "backend", "LSLS us", "LLSS us", "switch us",
+                "switch bytes");
         List<Measurement> results = new ArrayList<>();
         for (Path m : models) {
             for (String b : backends) {
                 Measurement r = measure(m, b, threads);
                 results.add(r);
-                out.printf(Locale.ROOT, "%-24s %-12s %14s %14s %14s %16s %14.0f%n", m.getFileName(), b,
-                        format(r.alternate()), format(r.largeTwice()), format(r.smallTwice()),
-                        format(r.switchMicros()), r.switchBytes());
+                out.printf(Locale.ROOT, "%-24s %-12s %18s %18s %16s %13.0f%n", m.getFileName(), b,
+                        format(r.alternating()), format(r.grouped()), format(r.switchMicros()), r.switchBytes());
                 out.flush();
             }
         }
@@ -122,15 +121,13 @@ final class BenchSwitchCommand implements Callable<Integer> {
             String label = r.getParams().getBenchmark();
             byName.put(label.substring(label.lastIndexOf('.') + 1), r);
         }
-        Score alternate = score(byName.get("alternate").getPrimaryResult());
-        Score large = score(byName.get("largeTwice").getPrimaryResult());
-        Score small = score(byName.get("smallTwice").getPrimaryResult());
-        // Two switches per alternating operation; independent errors add in quadrature.
-        Score perSwitch = new Score((alternate.value() - (large.value() + small.value()) / 2) / 2,
-                Math.sqrt(sq(alternate.error()) + (sq(large.error()) + sq(small.error())) / 4) / 2);
-        double bytes = (bytes(byName.get("alternate")) - (bytes(byName.get("largeTwice"))
-                + bytes(byName.get("smallTwice"))) / 2) / 2;
-        return new Measurement(model.toString(), backend, threads, alternate, large, small, perSwitch, bytes);
+        Score alternating = score(byName.get("alternating").getPrimaryResult());
+        Score grouped = score(byName.get("grouped").getPrimaryResult());
+        // Two more switches per alternating operation; independent errors add in quadrature.
+        Score perSwitch = new Score((alternating.value() - grouped.value()) / 2,
+                Math.sqrt(sq(alternating.error()) + sq(grouped.error())) / 2);
+        double bytes = (bytes(byName.get("alternating")) - bytes(byName.get("grouped"))) / 2;
+        return new Measurement(model.toString(), backend, threads, alternating, grouped, perSwitch, bytes);
     }
 
     private static Score score(Result<?> r) {

@@ -159,7 +159,7 @@ class CliTest {
                 "--iterations", "1", "--warmup-iterations", "0", "--threads", "1", "--json", json.toString());
         assertThat(switchCost.code()).as(switchCost.err()).isZero();
         JsonNode result = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
-        assertThat(result.at("/alternate/value").asDouble()).isPositive();
+        assertThat(result.at("/alternating/value").asDouble()).isPositive();
         assertThat(result.get("switchBytes").isNumber()).isTrue();
 
         Run missing = run("bench", "switch", "--model", dir.resolve("nope.dialnet").toString());
