@@ -56,36 +56,47 @@ final class BenchSwitchCommand implements Callable<Integer> {
     @Option(names = "--forks", defaultValue = "1", description = "Forked JVMs per benchmark (default: ${DEFAULT-VALUE}).")
     int forks;
 
+    @Option(names = "--pairs", defaultValue = "500", description = "Rounds of the paired in-process timing (default: ${DEFAULT-VALUE}).")
+    int pairs;
+
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
-    /** One model and back end: microseconds per four-call operation, and the derived switch cost. */
+    /**
+     * One model and back end: JMH's microseconds per four-call operation in each order, the switch
+     * cost derived from them and from the paired timing, and bytes allocated per switch.
+     */
     record Measurement(String model, String backend, int threads, Score alternating, Score grouped,
-            Score switchMicros, double switchBytes) {}
+            Score switchMicros, Score pairedSwitchMicros, double switchBytes) {}
 
     /** A JMH score with its 99.9% confidence half-width. */
     record Score(double value, double error) {}
 
     @Override
     public Integer call() throws Exception {
-        if (iterations < 1 || warmupIterations < 0 || forks < 1) {
-            throw new IllegalArgumentException("--iterations and --forks must be >= 1, --warmup-iterations >= 0");
+        if (iterations < 1 || warmupIterations < 0 || forks < 1 || pairs < 2) {
+            throw new IllegalArgumentException("--iterations and --forks must be >= 1, --warmup-iterations >= 0, "
+                    + "--pairs >= 2");
         }
         int threads = common.threads > 0 ? common.threads : Runtime.getRuntime().availableProcessors();
         for (Path m : models) {
             DynamicModelFile.read(m); // a clear error here rather than a failed fork later
         }
         backends.forEach(b -> DynamicModel.Backend.parse(b, "--backends"));
+        if (backends.stream().anyMatch(b -> DynamicModel.Backend.parse(b, "--backends") == DynamicModel.Backend.DJL)) {
+            common.startEngine(); // for the paired timing, which runs in this process
+        }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-24s %-12s %18s %18s %16s %13s%n", "model", "backend", "LSLS us", "LLSS us", "switch us",
-                "switch bytes");
+        out.printf("%-20s %-12s %18s %18s %16s %16s %13s%n", "model", "backend", "LSLS us", "LLSS us", "switch us",
+                "paired us", "switch bytes");
         List<Measurement> results = new ArrayList<>();
         for (Path m : models) {
             for (String b : backends) {
                 Measurement r = measure(m, b, threads);
                 results.add(r);
-                out.printf(Locale.ROOT, "%-24s %-12s %18s %18s %16s %13.0f%n", m.getFileName(), b,
-                        format(r.alternating()), format(r.grouped()), format(r.switchMicros()), r.switchBytes());
+                out.printf(Locale.ROOT, "%-20s %-12s %18s %18s %16s %16s %13.0f%n", m.getFileName(), b,
+                        format(r.alternating()), format(r.grouped()), format(r.switchMicros()),
+                        format(r.pairedSwitchMicros()), r.switchBytes());
                 out.flush();
             }
         }
@@ -127,7 +138,46 @@ final class BenchSwitchCommand implements Callable<Integer> {
         Score perSwitch = new Score((alternating.value() - grouped.value()) / 2,
                 Math.sqrt(sq(alternating.error()) + sq(grouped.error())) / 2);
         double bytes = (bytes(byName.get("alternating")) - bytes(byName.get("grouped"))) / 2;
-        return new Measurement(model.toString(), backend, threads, alternating, grouped, perSwitch, bytes);
+        return new Measurement(model.toString(), backend, threads, alternating, grouped, perSwitch,
+                paired(model, backend, threads), bytes);
+    }
+
+    /**
+     * The same two orders timed back to back in every round (which goes first alternates), in this
+     * process: the machine's drift, which dominates JMH's separate runs here, cancels in each
+     * round's difference. Returns the mean per-switch difference and its 99.9% half-width.
+     */
+    private Score paired(Path model, String backend, int threads) throws Exception {
+        try (DynamicModel m = DynamicModel.load(model, DynamicModel.Backend.parse(backend, "--backends"), threads)) {
+            String large = m.subnets().get(0).name();
+            String small = m.subnets().get(m.subnets().size() - 1).name();
+            var spec = m.manifest().model();
+            float[] x = new float[spec.inputChannels() * spec.inputSize() * spec.inputSize()];
+            String[] alternating = {large, small, large, small};
+            String[] grouped = {large, large, small, small};
+            int warmup = Math.max(10, pairs / 10);
+            double[] perSwitch = new double[pairs];
+            for (int r = 0; r < warmup + pairs; r++) {
+                boolean alternatingFirst = r % 2 == 0;
+                long first = time(m, x, alternatingFirst ? alternating : grouped);
+                long second = time(m, x, alternatingFirst ? grouped : alternating);
+                if (r >= warmup) {
+                    // three switches inside L S L S against one inside L L S S
+                    perSwitch[r - warmup] = (alternatingFirst ? first - second : second - first) / 2e3;
+                }
+            }
+            double mean = java.util.Arrays.stream(perSwitch).average().orElseThrow();
+            double var = java.util.Arrays.stream(perSwitch).map(d -> (d - mean) * (d - mean)).sum() / (pairs - 1);
+            return new Score(mean, 3.29 * Math.sqrt(var / pairs));
+        }
+    }
+
+    private static long time(DynamicModel m, float[] x, String[] order) {
+        long start = System.nanoTime();
+        for (String subnet : order) {
+            m.predict(x, 1, subnet);
+        }
+        return System.nanoTime() - start;
     }
 
     private static Score score(Result<?> r) {

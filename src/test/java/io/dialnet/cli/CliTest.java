@@ -156,11 +156,12 @@ class CliTest {
 
         Path json = dir.resolve("switch.json");
         Run switchCost = run("bench", "switch", "--model", model.toString(), "--backends", "onnxruntime",
-                "--iterations", "1", "--warmup-iterations", "0", "--threads", "1", "--json", json.toString());
+                "--iterations", "1", "--warmup-iterations", "0", "--pairs", "20", "--threads", "1", "--json", json.toString());
         assertThat(switchCost.code()).as(switchCost.err()).isZero();
         JsonNode result = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
         assertThat(result.at("/alternating/value").asDouble()).isPositive();
         assertThat(result.get("switchBytes").isNumber()).isTrue();
+        assertThat(result.at("/pairedSwitchMicros/error").asDouble()).isPositive();
 
         Run missing = run("bench", "switch", "--model", dir.resolve("nope.dialnet").toString());
         assertThat(missing.code()).isEqualTo(2);
