@@ -29,8 +29,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dialnet bench switch}: what switching between the largest and the smallest subnet costs
- * per call, time and allocated bytes, measured with JMH ({@link SwitchBenchmark}) in a forked JVM.
- * Given several models (say ResNet-20 and ResNet-56) it shows whether the cost grows with the model.
+ * per call: allocated bytes and time with JMH ({@link SwitchBenchmark}, forked JVMs), and time again
+ * with a paired in-process timing that cancels the machine's drift. Given several models (say
+ * ResNet-20 and ResNet-56) it shows whether the cost grows with the model.
  */
 @Command(name = "switch", mixinStandardHelpOptions = true,
         description = "Switch cost between subnets (JMH): microseconds and bytes allocated per switch, per back end and model.")
@@ -69,7 +70,7 @@ final class BenchSwitchCommand implements Callable<Integer> {
     record Measurement(String model, String backend, int threads, Score alternating, Score grouped,
             Score switchMicros, Score pairedSwitchMicros, double switchBytes) {}
 
-    /** A JMH score with its 99.9% confidence half-width. */
+    /** A measured value with its 99.9% confidence half-width. */
     record Score(double value, double error) {}
 
     @Override
@@ -82,8 +83,8 @@ final class BenchSwitchCommand implements Callable<Integer> {
         for (Path m : models) {
             DynamicModelFile.read(m); // a clear error here rather than a failed fork later
         }
-        backends.forEach(b -> DynamicModel.Backend.parse(b, "--backends"));
-        if (backends.stream().anyMatch(b -> DynamicModel.Backend.parse(b, "--backends") == DynamicModel.Backend.DJL)) {
+        if (backends.stream().map(b -> DynamicModel.Backend.parse(b, "--backends")).toList()
+                .contains(DynamicModel.Backend.DJL)) {
             common.startEngine(); // for the paired timing, which runs in this process
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -100,7 +101,7 @@ final class BenchSwitchCommand implements Callable<Integer> {
                 out.flush();
             }
         }
-        out.printf("device: %s, %d engine threads; +- is JMH's 99.9%% confidence half-width%n",
+        out.printf("device: %s, %d engine threads; +- is the 99.9%% confidence half-width%n",
                 LatencyProfiler.device(), threads);
         if (json != null) {
             Map<String, Object> report = new LinkedHashMap<>();
