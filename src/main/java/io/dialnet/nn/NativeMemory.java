@@ -28,15 +28,23 @@ final class NativeMemory {
     private static final int TRIM_THRESHOLD = 1 << 30;
     private static final int TOP_PAD = 64 << 20;
 
+    private static boolean decided;
     private static boolean applied;
 
     private NativeMemory() {}
 
-    /** Raises malloc's thresholds once; true when they are in force. */
+    /**
+     * Raises malloc's thresholds; decided once per process (every engine call passes here), true
+     * when they are in force.
+     */
     static synchronized boolean tune() {
-        if (applied || !Boolean.parseBoolean(System.getProperty("dialnet.mallocTuning", "true"))
-                || !Platform.isLinux() || System.getenv().keySet().stream().anyMatch(k -> k.startsWith("MALLOC_"))) {
+        if (decided) {
             return applied;
+        }
+        decided = true;
+        if (!Boolean.parseBoolean(System.getProperty("dialnet.mallocTuning", "true")) || !Platform.isLinux()
+                || System.getenv().keySet().stream().anyMatch(k -> k.startsWith("MALLOC_"))) {
+            return false;
         }
         try {
             Function mallopt = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("mallopt");
