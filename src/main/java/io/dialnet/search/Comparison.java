@@ -2,6 +2,7 @@ package io.dialnet.search;
 
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.train.Method;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
@@ -19,6 +20,10 @@ import java.util.function.Supplier;
  * target width trained alone), uniform (US-Nets), joint (S-Nets), multi-path, single-path and
  * progressive. Each method starts from a fresh network with the same initial weights and writes
  * to its own sub-directory, so an interrupted comparison resumes method by method.
+ *
+ * <p>The searches start from a full-width model trained with the same recipe and seed, which is
+ * exactly the individual method's full-width subnet: when that one was trained here, the searches
+ * load it instead of training it again, and each still counts its training compute as its own.
  */
 public final class Comparison {
     public static final List<String> METHODS =
@@ -69,10 +74,18 @@ public final class Comparison {
         TrainConfig recipe = settings.search().recipe();
         List<Double> widths = widthsFor(settings.search().targets());
         List<MethodResult> results = new ArrayList<>();
+        Background background = null;
         for (String method : settings.methods()) {
             Path dir = out.resolve(method);
             results.add(switch (method) {
-                case "individual" -> individual(recipe, widths, freshNetwork, data, dir, listener);
+                case "individual" -> {
+                    List<TrainResult> runs = individual(recipe, widths, freshNetwork, data, dir, listener);
+                    // widthsFor puts the full width first
+                    background = new Background(dir.resolve(Method.widthName(1.0)).resolve(Trainer.CHECKPOINT),
+                            runs.get(0).trainingCompute());
+                    yield new MethodResult(method, runs.stream().flatMap(r -> r.subnets().stream()).toList(),
+                            runs.stream().mapToDouble(TrainResult::trainingCompute).sum());
+                }
                 case "uniform", "joint" -> {
                     TrainConfig config = recipe.withStrategy(method, widths, method.equals("uniform"));
                     try (SlimmableNetwork network = freshNetwork.get()) {
@@ -80,32 +93,37 @@ public final class Comparison {
                         yield new MethodResult(method, r.subnets(), r.trainingCompute());
                     }
                 }
-                default -> search(method, settings, freshNetwork, data, dir, listener);
+                default -> search(method, settings, background, freshNetwork, data, dir, listener);
             });
         }
         return results;
     }
 
-    private static MethodResult individual(TrainConfig recipe, List<Double> widths,
+    /** One training run per width, each from the same initial weights. */
+    private static List<TrainResult> individual(TrainConfig recipe, List<Double> widths,
             Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path dir, TrainingListener listener) {
-        List<SubnetResult> subnets = new ArrayList<>();
-        double compute = 0;
+        List<TrainResult> runs = new ArrayList<>();
         for (double w : widths) {
             TrainConfig config = recipe.withStrategy("individual", List.of(w), false);
             try (SlimmableNetwork network = freshNetwork.get()) {
-                TrainResult r = new Trainer(network, config, data, dir.resolve(io.dialnet.train.Method.widthName(w)),
-                        listener, 0).train(true);
-                subnets.addAll(r.subnets());
-                compute += r.trainingCompute();
+                runs.add(new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0).train(true));
             }
         }
-        return new MethodResult("individual", subnets, compute);
+        return runs;
     }
 
-    private static MethodResult search(String method, Settings settings, Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data, Path dir, TrainingListener listener) {
+    /** A trained full-width model the searches may start from, and what training it cost. */
+    private record Background(Path checkpoint, double trainingCompute) {}
+
+    private static MethodResult search(String method, Settings settings, Background background,
+            Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path dir, TrainingListener listener) {
+        SearchConfig search = settings.search();
+        // single-path trains from scratch in one run; the other two start from a background model
+        boolean shared = background != null && search.background() == null && !method.equals(SinglePathSearch.METHOD);
+        if (shared) {
+            search = search.withBackground(background.checkpoint());
+        }
         try (SlimmableNetwork network = freshNetwork.get()) {
-            SearchConfig search = settings.search();
             SearchResult r = switch (method) {
                 case MultiPathSearch.METHOD -> new MultiPathSearch(network, search, data, dir, listener,
                         settings.lasso(), settings.epochsPerSubnet()).run(true);
@@ -113,7 +131,8 @@ public final class Comparison {
                         settings.lasso()).run(true);
                 default -> new ProgressiveSearch(network, search, data, dir, listener).run(true);
             };
-            return new MethodResult(method, r.subnets(), r.trainingCompute());
+            return new MethodResult(method, r.subnets(),
+                    r.trainingCompute() + (shared ? background.trainingCompute() : 0));
         }
     }
 

@@ -53,4 +53,10 @@ public record SearchConfig(List<Double> targets, boolean latency, int latencyBat
             throw new IllegalArgumentException("--latency-batch must be >= 1 and epochs >= 0");
         }
     }
+
+    /** These settings starting from the trained full-width model in {@code checkpoint}. */
+    public SearchConfig withBackground(Path checkpoint) {
+        return new SearchConfig(targets, latency, latencyBatch, candidates, tau, ranking, recipe, checkpoint,
+                fineTuneEpochs, fineTuneLearningRate, finalEpochs, finalLearningRate);
+    }
 }

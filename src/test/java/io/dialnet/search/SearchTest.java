@@ -269,6 +269,22 @@ class SearchTest {
     }
 
     @Test
+    void comparisonSearchesStartFromTheIndividualFullWidthModelAndCountItsCost() throws IOException {
+        Comparison.Settings settings = new Comparison.Settings(List.of("individual", ProgressiveSearch.METHOD),
+                search(List.of(0.5), 0), 1e-4, 1);
+        List<Comparison.MethodResult> results = Comparison.run(settings, SearchTest::cnn, small, dir, null);
+        assertThat(dir.resolve(ProgressiveSearch.METHOD).resolve("background")).doesNotExist();
+        Comparison.MethodResult individual = results.get(0);
+        Comparison.MethodResult progressive = results.get(1);
+        // the background is the individual full-width run itself: same weights, so the same accuracy
+        String background = Files.readAllLines(dir.resolve(ProgressiveSearch.METHOD).resolve(SearchRun.LOG)).get(0);
+        assertThat(background).contains("\"background\"",
+                "\"accuracy\":" + individual.subnets().get(0).validationAccuracy());
+        // and its cost (half of individual's two equal-epoch runs, the larger one) is progressive's too
+        assertThat(progressive.trainingCompute()).isGreaterThan(individual.trainingCompute() / 2);
+    }
+
+    @Test
     void groupLassoPenalisesEachGroupsNorm() {
         try (SlimmableNetwork net = cnn(); NDManager scratch = manager.newSubManager()) {
             Map<Integer, double[]> norms = GroupNorms.importance(net, net.fullPlan());
