@@ -108,7 +108,8 @@ final class CompareCommand implements Callable<Integer> {
             report.put("recipe", recipe);
             report.put("search", search);
             AtomicFiles.write(out.resolve("compare.json"), Json.pretty(report));
-            String table = ComparisonTable.markdown(results);
+            String table = ComparisonTable.markdown(results) + "\n"
+                    + ComparisonTable.matchedMacs(results, List.of("uniform", "individual"));
             AtomicFiles.write(out.resolve("compare.md"), table.getBytes(StandardCharsets.UTF_8));
             Plots.accuracyVsMacs(Comparison.curves(results), modelSpec.architecture() + " on "
                     + prepared.recipe().source(), false, out.resolve("compare.png"));
