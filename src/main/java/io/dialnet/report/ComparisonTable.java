@@ -39,7 +39,7 @@ public final class ComparisonTable {
         List<Comparison.MethodResult> present = references.stream()
                 .map(name -> results.stream().filter(r -> r.method().equals(name)).findFirst())
                 .flatMap(Optional::stream).toList();
-        boolean test = results.stream().flatMap(r -> r.subnets().stream()).allMatch(s -> s.testAccuracy() != null);
+        boolean test = Comparison.tested(results);
         ToDoubleFunction<SubnetResult> accuracy = test ? SubnetResult::testAccuracy : SubnetResult::validationAccuracy;
         StringBuilder out = new StringBuilder("| method |");
         present.forEach(ref -> out.append(" vs ").append(ref.method()).append(": mean ")

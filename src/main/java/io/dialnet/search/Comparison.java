@@ -136,6 +136,11 @@ public final class Comparison {
         }
     }
 
+    /** Whether every subnet has a test accuracy: then the final numbers are on the test split. */
+    public static boolean tested(List<MethodResult> results) {
+        return results.stream().flatMap(r -> r.subnets().stream()).allMatch(s -> s.testAccuracy() != null);
+    }
+
     /** The subnets of each method, for a plot with one curve per method. */
     public static Map<String, List<SubnetResult>> curves(List<MethodResult> results) {
         Map<String, List<SubnetResult>> curves = new LinkedHashMap<>();
