@@ -52,8 +52,14 @@ public final class Comparison {
         }
     }
 
-    /** One method's delivered subnets and what its training cost. */
-    public record MethodResult(String method, List<SubnetResult> subnets, double trainingCompute) {}
+    /**
+     * One method's delivered subnets and what its training cost.
+     *
+     * @param startedFrom the checkpoint, relative to the comparison's directory, of another method's
+     *     model this one started from (its cost is in {@code trainingCompute}), or {@code null}
+     */
+    public record MethodResult(String method, List<SubnetResult> subnets, double trainingCompute,
+            String startedFrom) {}
 
     private Comparison() {}
 
@@ -84,16 +90,16 @@ public final class Comparison {
                     background = new Background(dir.resolve(Method.widthName(1.0)).resolve(Trainer.CHECKPOINT),
                             runs.get(0).trainingCompute());
                     yield new MethodResult(method, runs.stream().flatMap(r -> r.subnets().stream()).toList(),
-                            runs.stream().mapToDouble(TrainResult::trainingCompute).sum());
+                            runs.stream().mapToDouble(TrainResult::trainingCompute).sum(), null);
                 }
                 case "uniform", "joint" -> {
                     TrainConfig config = recipe.withStrategy(method, widths, method.equals("uniform"));
                     try (SlimmableNetwork network = freshNetwork.get()) {
                         TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
-                        yield new MethodResult(method, r.subnets(), r.trainingCompute());
+                        yield new MethodResult(method, r.subnets(), r.trainingCompute(), null);
                     }
                 }
-                default -> search(method, settings, background, freshNetwork, data, dir, listener);
+                default -> search(method, settings, background, freshNetwork, data, out, listener);
             });
         }
         return results;
@@ -116,7 +122,8 @@ public final class Comparison {
     private record Background(Path checkpoint, double trainingCompute) {}
 
     private static MethodResult search(String method, Settings settings, Background background,
-            Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path dir, TrainingListener listener) {
+            Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path out, TrainingListener listener) {
+        Path dir = out.resolve(method);
         SearchConfig search = settings.search();
         // single-path trains from scratch in one run; the other two start from a background model
         boolean shared = background != null && search.background() == null && !method.equals(SinglePathSearch.METHOD);
@@ -132,7 +139,8 @@ public final class Comparison {
                 default -> new ProgressiveSearch(network, search, data, dir, listener).run(true);
             };
             return new MethodResult(method, r.subnets(),
-                    r.trainingCompute() + (shared ? background.trainingCompute() : 0));
+                    r.trainingCompute() + (shared ? background.trainingCompute() : 0),
+                    shared ? out.relativize(background.checkpoint()).toString() : null);
         }
     }
 

@@ -282,6 +282,8 @@ class SearchTest {
                 "\"accuracy\":" + individual.subnets().get(0).validationAccuracy());
         // and its cost (half of individual's two equal-epoch runs, the larger one) is progressive's too
         assertThat(progressive.trainingCompute()).isGreaterThan(individual.trainingCompute() / 2);
+        assertThat(progressive.startedFrom()).isEqualTo(Path.of("individual", "w1.00", Trainer.CHECKPOINT).toString());
+        assertThat(individual.startedFrom()).isNull();
     }
 
     @Test
