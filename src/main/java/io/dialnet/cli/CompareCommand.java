@@ -60,6 +60,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--final-epochs", description = "Final joint epochs of the searches (quick: 2, paper: 40).")
     Integer finalEpochs;
 
+    @Option(names = "--fine-tune-epochs", description = "Epochs of each selective fine-tuning of the progressive search (quick: 1, paper: 5).")
+    Integer fineTuneEpochs;
+
+    @Option(names = "--fine-tune-lr", defaultValue = "0.01", description = "Peak learning rate of that fine-tuning (default: ${DEFAULT-VALUE}).")
+    double fineTuneLr;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory; one sub-directory per method, resumable.")
     Path out;
 
@@ -87,7 +93,8 @@ final class CompareCommand implements Callable<Integer> {
         TrainConfig recipe = new TrainConfig("individual", epochs != null ? epochs : p.epochs(), 128, 0.1, 0.9, true,
                 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 20, common.seed);
         SearchConfig search = new SearchConfig(t, false, 1, 4, 1.0,
-                NoiseRanking.Settings.DEFAULT.withBatches(p.rankBatches()), recipe, null, p.fineTuneEpochs(), 0.01,
+                NoiseRanking.Settings.DEFAULT.withBatches(p.rankBatches()), recipe, null,
+                fineTuneEpochs != null ? fineTuneEpochs : p.fineTuneEpochs(), fineTuneLr,
                 finalEpochs != null ? finalEpochs : p.finalEpochs(), 0.02);
         Comparison.Settings settings = new Comparison.Settings(methods != null ? methods : Comparison.METHODS, search,
                 1e-4, p.epochsPerSubnet());
