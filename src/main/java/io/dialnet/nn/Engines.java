@@ -36,6 +36,14 @@ public final class Engines {
         JniUtils.setGradMode(false);
     }
 
+    /**
+     * Seeds the engine's random generator, so that draws made through it (noise, dropout) depend
+     * on {@code seed} alone, not on what ran earlier in the same process.
+     */
+    public static void seedRandom(long seed) {
+        start().setRandomSeed((int) (seed ^ (seed >>> 32)));
+    }
+
     /** Sets the number of intra-op threads the engine uses for every later op. */
     public static void setThreads(int threads) {
         start();

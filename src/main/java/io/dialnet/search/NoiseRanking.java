@@ -77,6 +77,8 @@ public final class NoiseRanking {
     public static Map<Integer, double[]> rank(SlimmableNetwork network, ChannelPlan plan, BatchLoader train,
             Augmentation augmentation, int batchSize, Settings settings, long seed) {
         Engines.noGrad();
+        // the noise is drawn by the engine; seeding it makes a ranking independent of earlier work in the JVM
+        Engines.seedRandom(seed);
         Map<String, NDArray> weights = network.trainableParameters();
         weights.values().forEach(w -> w.setRequiresGradient(false));
         try (NDManager manager = network.manager().getParentManager().newSubManager()) {

@@ -85,6 +85,21 @@ class SearchTest {
     }
 
     @Test
+    void noiseRankingDependsOnItsSeedNotOnEarlierRandomDraws() {
+        try (SlimmableNetwork net = cnn(); NDManager scratch = manager.newSubManager()) {
+            new Trainer(net, recipe(1), small, null, null, 0).train(false);
+            NoiseRanking.Settings settings = NoiseRanking.Settings.DEFAULT.withBatches(5);
+            Map<Integer, double[]> first = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
+                    Augmentation.NONE, 50, settings, 7);
+            scratch.randomNormal(new Shape(1000));
+            Map<Integer, double[]> second = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
+                    Augmentation.NONE, 50, settings, 7);
+            assertThat(second.keySet()).isEqualTo(first.keySet());
+            first.forEach((set, importance) -> assertThat(second.get(set)).containsExactly(importance));
+        }
+    }
+
+    @Test
     void noiseRankingPutsPlantedDeadGroupsLast() {
         try (SlimmableNetwork net = cnn()) {
             new Trainer(net, recipe(1), small, null, null, 0).train(false);
