@@ -74,7 +74,7 @@ final class CompareCommand implements Callable<Integer> {
             int rankBatches, int epochsPerSubnet) {
         static Preset named(String name) {
             return switch (name) {
-                // About 90 minutes on 2 cores (docs/RESULTS.md). The background is far from converged after
+                // About 98 minutes on 2 cores (docs/RESULTS.md). The background is far from converged after
                 // 6 epochs, so progressive fine-tunes like multi-path retrains per cut: 2 epochs at the
                 // recipe's learning rate (the paper's small rate suits a converged background).
                 case "quick" -> new Preset(6, 10_000, 2, 2, 0.1, 100, 2);

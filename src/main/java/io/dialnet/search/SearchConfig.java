@@ -49,6 +49,10 @@ public record SearchConfig(List<Double> targets, boolean latency, int latencyBat
         if (!(tau >= 0)) {
             throw new IllegalArgumentException("--tau: " + tau + " must be >= 0 points");
         }
+        if (!(fineTuneLearningRate > 0) || !(finalLearningRate > 0)) {
+            throw new IllegalArgumentException("--fine-tune-lr " + fineTuneLearningRate + " and --final-lr "
+                    + finalLearningRate + " must both be > 0");
+        }
         if (latencyBatch < 1 || fineTuneEpochs < 0 || finalEpochs < 0) {
             throw new IllegalArgumentException("--latency-batch must be >= 1 and epochs >= 0");
         }

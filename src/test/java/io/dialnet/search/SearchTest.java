@@ -281,6 +281,8 @@ class SearchTest {
                 recipe(2), null, 0, 0.01, 0, 0.01);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(Comparison.METHODS, tooShort,
                 1e-4, 1)).hasMessageContaining("--epochs 2 leaves no room");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SearchConfig(List.of(0.5), false, 1, 1, 1.0,
+                NoiseRanking.Settings.DEFAULT, recipe(2), null, 1, -0.1, 0, 0.01)).hasMessageContaining("--fine-tune-lr -0.1");
     }
 
     @Test
