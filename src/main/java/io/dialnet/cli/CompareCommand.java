@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = "Compare individual, uniform (US-Nets), joint (S-Nets), multipath, singlepath and progressive "
-                + "on one model and data set; presets: quick (10,000 images, about 100 min on 2 cores), paper.")
+                + "on one model and data set; presets: quick (10,000 images, about 98 min on 2 cores), paper.")
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
