@@ -28,6 +28,10 @@ public final class DataOptions {
     @Option(names = "--no-augment", description = "Turn off random crop and flip.")
     boolean noAugment;
 
+    @Option(names = "--split-seed", paramLabel = "N",
+            description = "Seed of the validation split and test hold-out (default: --seed), so runs with different seeds can share one split.")
+    Long splitSeed;
+
     DataRecipe.Prepared prepare(long seed) {
         return prepare(seed, 0);
     }
@@ -46,7 +50,7 @@ public final class DataOptions {
         int n = loaded.train().size() - heldForTest;
         int held = validation >= 0 ? validation : Math.min(5000, n / 10);
         Augmentation augmentation = noAugment ? Augmentation.NONE : Augmentation.standardFor(source.format());
-        return new DataRecipe(source.toString(), imageSize, held, trainLimit, seed, null, augmentation, heldForTest)
-                .prepare(loaded);
+        return new DataRecipe(source.toString(), imageSize, held, trainLimit, splitSeed != null ? splitSeed : seed, null,
+                augmentation, heldForTest).prepare(loaded);
     }
 }

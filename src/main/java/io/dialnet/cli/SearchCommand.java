@@ -8,6 +8,11 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
+import io.dialnet.export.OnnxExport;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.runtime.OnnxLatency;
+import io.dialnet.search.CostModel;
+import io.dialnet.search.CutRule;
 import io.dialnet.search.NoiseRanking;
 import io.dialnet.search.MultiPathSearch;
 import io.dialnet.search.ProgressiveSearch;
@@ -17,6 +22,7 @@ import io.dialnet.search.SearchConfig;
 import io.dialnet.train.TrainConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,28 +64,46 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--targets", required = true, split = ",", paramLabel = "T", description = "Targets, largest first: MACs fractions in (0, 1) (e.g. 0.75,0.5,0.25), or milliseconds with --latency.")
     List<Double> targets;
 
-    @Option(names = "--latency", description = "Targets are latency budgets in ms, measured on this machine at --latency-batch.")
+    @Option(names = "--latency", description = "Targets are latency budgets in ms, measured with ONNX Runtime (as serve runs the model) at --latency-batch and --threads.")
     boolean latency;
 
     @Option(names = "--latency-batch", defaultValue = "1", description = "Batch size of latency measurements (default: ${DEFAULT-VALUE}).")
     int latencyBatch;
 
+    @Option(names = "--ranking", defaultValue = "noise", description = "How channel groups are ranked: noise (trainable noise, the paper's), l1 (filter L1 norm) or random (default: ${DEFAULT-VALUE}).")
+    SearchConfig.Ranking.Kind ranking;
+
     @Option(names = "--candidates", defaultValue = "4", description = "Candidates sampled per target (default: ${DEFAULT-VALUE}).")
     int candidates;
 
-    @Option(names = "--tau", defaultValue = "1.0", description = "Fine-tune when accuracy drops more than this many points (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cut-rules", split = ",", description = "Cut rule of each candidate in turn, the last repeating: global, macs_weighted, uniform, random, per_set (default: global,macs_weighted,uniform,random).")
+    List<CutRule> cutRules;
+
+    @Option(names = "--choice-margin", defaultValue = "0", description = "Accept the cheapest non-dominated candidate within this many points of the most accurate (default: ${DEFAULT-VALUE}).")
+    double choiceMargin;
+
+    @Option(names = "--last-margin", defaultValue = "0.5", description = "After final training, drop a subnet only when a smaller one is this many points more accurate (default: ${DEFAULT-VALUE}).")
+    double lastMargin;
+
+    @Option(names = "--tau", defaultValue = "1.0", description = "Fine-tune when accuracy falls more than this many points below the reference (default: ${DEFAULT-VALUE}).")
     double tau;
+
+    @Option(names = "--reference", defaultValue = "line", description = "The fine-tuning reference: line (full accuracy minus --points-per-halving per halving of MACs) or previous (the last accepted subnet) (default: ${DEFAULT-VALUE}).")
+    SearchConfig.FineTuning.Reference reference;
+
+    @Option(names = "--points-per-halving", defaultValue = "2.5", description = "Slope of the line reference, accuracy points per halving of MACs (default: ${DEFAULT-VALUE}).")
+    double pointsPerHalving;
 
     @Option(names = "--rank-batches", defaultValue = "200", description = "Batches of noise-ranking training per target (default: ${DEFAULT-VALUE}).")
     int rankBatches;
 
     @Option(names = "--noise", defaultValue = "activations", description = "Noise injection point: activations or weights (default: ${DEFAULT-VALUE}).")
-    String noise;
+    NoiseRanking.Injection noise;
 
     @Option(names = "--background", paramLabel = "CHECKPOINT", description = "A trained full-width model to start from (else one is trained for --epochs).")
     Path background;
 
-    @Option(names = "--fine-tune-epochs", defaultValue = "1", description = "Epochs of each selective fine-tuning (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fine-tune-epochs", defaultValue = "2", description = "Epochs of each selective fine-tuning; 0 = never (default: ${DEFAULT-VALUE}).")
     int fineTuneEpochs;
 
     @Option(names = "--fine-tune-lr", defaultValue = "0.01", description = "Peak learning rate of fine-tuning (default: ${DEFAULT-VALUE}).")
@@ -91,10 +115,13 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--final-lr", defaultValue = "0.02", description = "Peak learning rate of the final joint training (default: ${DEFAULT-VALUE}).")
     double finalLr;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: search.jsonl, search.json, state-K.zip, background/, final/, results.json.")
+    @Option(names = "--final-distill", description = "Final joint training: smaller subnets learn from the largest's soft output instead of the labels (default: summed cross-entropy, as the paper).")
+    boolean finalDistill;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: search.jsonl, search.json, state-K.zip, background/, finetune-K/, final/, results.json.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue from the last accepted subnet in DIR.")
+    @Option(names = "--resume", description = "Continue from where a previous run in DIR stopped.")
     boolean resume;
 
     @Override
@@ -103,16 +130,17 @@ final class SearchCommand implements Callable<Integer> {
         if (!List.of(ProgressiveSearch.METHOD, MultiPathSearch.METHOD, SinglePathSearch.METHOD).contains(method)) {
             throw new IllegalArgumentException("--method " + method + ": choose progressive, multipath or singlepath");
         }
-        NoiseRanking.Injection injection = switch (noise) {
-            case "activations" -> NoiseRanking.Injection.ACTIVATIONS;
-            case "weights" -> NoiseRanking.Injection.WEIGHTS;
-            default -> throw new IllegalArgumentException("--noise " + noise + ": choose activations or weights");
-        };
         training.strategy = "individual";
         TrainConfig recipe = training.toConfig(common.seed);
-        SearchConfig config = new SearchConfig(targets, latency, latencyBatch, candidates, tau,
-                NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(injection), recipe, background,
-                fineTuneEpochs, fineTuneLr, finalEpochs, finalLr);
+        SearchConfig config = SearchConfig.of(targets, recipe).withLatency(latency, latencyBatch)
+                .with(new SearchConfig.Sampling(candidates, cutRules != null ? cutRules
+                        : SearchConfig.Sampling.DEFAULT.rules()))
+                .with(new SearchConfig.Ranking(ranking,
+                        NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(noise)))
+                .with(new SearchConfig.Filtering(choiceMargin, lastMargin))
+                .with(new SearchConfig.FineTuning(fineTuneEpochs, fineTuneLr, tau, reference, pointsPerHalving))
+                .with(new SearchConfig.FinalTraining(finalEpochs, finalLr, finalDistill))
+                .withBackground(background);
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed);
         ModelSpec modelSpec = model.specFor(prepared.split().train());
@@ -125,7 +153,8 @@ final class SearchCommand implements Callable<Integer> {
                         epochsPerSubnet).run(resume);
                 case SinglePathSearch.METHOD -> new SinglePathSearch(network, config, prepared, out, progress, lasso)
                         .run(resume);
-                default -> new ProgressiveSearch(network, config, prepared, out, progress).run(resume);
+                default -> new ProgressiveSearch(network, config, prepared, out, progress,
+                        latency ? onnxLatency(network, latencyBatch, common.threads) : null).run(resume);
             };
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("subnets", result.subnets());
@@ -143,5 +172,28 @@ final class SearchCommand implements Callable<Integer> {
             stdout.flush();
         }
         return 0;
+    }
+
+    /**
+     * Latency of a plan as {@code serve} would run it: its compact ONNX graph timed on ONNX Runtime
+     * (a plan not yet registered gets BatchNorm state for the export and loses it afterwards).
+     */
+    static CostModel onnxLatency(SlimmableNetwork network, int batch, int threads) {
+        Map<ChannelPlan, Double> cache = new HashMap<>();
+        return CostModel.measured(plan -> cache.computeIfAbsent(plan, p -> {
+            boolean temporary = !network.registeredPlans().containsKey(p);
+            if (temporary) {
+                network.register(p, false);
+            }
+            try {
+                ModelSpec spec = network.spec();
+                return OnnxLatency.medianMillis(OnnxExport.subnet(network, p, "timing", Map.of()), batch,
+                        spec.inputChannels(), spec.inputSize(), threads);
+            } finally {
+                if (temporary) {
+                    network.unregister(p);
+                }
+            }
+        }));
     }
 }

@@ -108,18 +108,31 @@ public final class SlimBatchNorm implements Layer {
     }
 
     void register(ChannelPlan plan, boolean privateAffine, NDManager manager) {
+        register(plan, privateAffine, null, manager);
+    }
+
+    /**
+     * Registers {@code plan}; its statistics (and private scale and shift) start as the leading
+     * channels of {@code parent}'s, when {@code parent} is registered, else as fresh statistics and
+     * the shared scale and shift.
+     */
+    void register(ChannelPlan plan, boolean privateAffine, ChannelPlan parent, NDManager manager) {
         if (states.containsKey(plan)) {
             return;
         }
         int c = set.width(plan);
+        State from = parent == null ? null : states.get(parent);
         NDArray g = null;
         NDArray b = null;
         if (privateAffine) {
-            g = sliceCopy(gamma, c, manager);
-            b = sliceCopy(beta, c, manager);
+            g = sliceCopy(from != null && from.gamma != null ? from.gamma : gamma, c, manager);
+            b = sliceCopy(from != null && from.beta != null ? from.beta : beta, c, manager);
         }
-        states.put(plan, new State(manager.zeros(new Shape(c)),
-                manager.ones(new Shape(c)), g, b));
+        NDArray mean = from != null ? sliceCopy(from.mean, c, manager) : manager.zeros(new Shape(c));
+        NDArray var = from != null ? sliceCopy(from.var, c, manager) : manager.ones(new Shape(c));
+        mean.setRequiresGradient(false);
+        var.setRequiresGradient(false);
+        states.put(plan, new State(mean, var, g, b));
     }
 
     private static NDArray sliceCopy(NDArray full, int c, NDManager manager) {

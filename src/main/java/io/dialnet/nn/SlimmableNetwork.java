@@ -133,6 +133,15 @@ public abstract class SlimmableNetwork implements AutoCloseable {
 
     /** Gives {@code plan} private BatchNorm statistics (and, if asked, a private scale and shift). */
     public final void register(ChannelPlan plan, boolean privateAffine) {
+        register(plan, privateAffine, null);
+    }
+
+    /**
+     * As {@link #register(ChannelPlan, boolean)}, starting the new state from the leading channels
+     * of {@code parent}'s (a registered plan it nests in, or {@code null}): a subnet cut from a
+     * trained one mid-run keeps what that one's BatchNorm learned.
+     */
+    public final void register(ChannelPlan plan, boolean privateAffine, ChannelPlan parent) {
         validate(plan);
         if (registered.containsKey(plan)) {
             if (registered.get(plan) != privateAffine) {
@@ -143,7 +152,7 @@ public abstract class SlimmableNetwork implements AutoCloseable {
         }
         registered.put(plan, privateAffine);
         for (SlimBatchNorm norm : norms) {
-            norm.register(plan, privateAffine, manager);
+            norm.register(plan, privateAffine, parent, manager);
         }
     }
 

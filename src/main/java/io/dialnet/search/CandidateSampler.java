@@ -13,8 +13,10 @@ import java.util.Random;
 /**
  * Channel-group sampling (TNNLS, step 2b): from a ranked plan, builds candidate plans that fit a
  * cost budget, one per cut rule. A rule defines a path that removes one group at a time; the
- * candidate is the first plan on the path within budget, found by bisection so that a measured
- * cost (latency) is evaluated only about log2(groups) times. No set goes below one group.
+ * candidate is the first plan on the path, after at least one cut, within budget. With counted
+ * MACs, which fall along every path, it is found by bisection; a measured cost (latency) need not
+ * fall, so the path is walked from the start. No set goes below one group, and a candidate is
+ * never the plan it was cut from: that plan is already accepted, with its own BatchNorm state.
  */
 public final class CandidateSampler {
     private final SlimmableNetwork network;
@@ -24,19 +26,19 @@ public final class CandidateSampler {
     }
 
     /**
-     * Up to {@code count} distinct candidates nested in {@code plan} with cost at most {@code budget};
-     * the rules GLOBAL, MACS_WEIGHTED, UNIFORM, then RANDOM with different seeds. Empty when even
-     * one group per set exceeds the budget.
+     * Up to {@code sampling.candidates()} distinct candidates strictly nested in {@code plan} with
+     * cost at most {@code budget}, each attempt using the next of the sampling's rules (the last
+     * repeating; RANDOM draws anew each time). Empty when even one group per set exceeds the budget.
      */
     public List<Sampled> candidates(ChannelPlan plan, Map<Integer, double[]> sortedImportance, CostModel cost,
-            double budget, int count, long seed) {
+            double budget, SearchConfig.Sampling sampling, long seed) {
         Random random = new Random(seed);
         Map<ChannelPlan, Sampled> found = new LinkedHashMap<>();
         int attempts = 0;
-        while (found.size() < count && attempts < count + 8) {
-            CutRule rule = attempts < 3 ? CutRule.values()[attempts] : CutRule.RANDOM;
+        while (found.size() < sampling.candidates() && attempts < sampling.candidates() + 8) {
+            CutRule rule = sampling.rule(attempts);
             List<ChannelPlan> path = path(plan, sortedImportance, rule, random);
-            ChannelPlan fit = firstWithin(path, cost, budget);
+            ChannelPlan fit = firstWithin(path.subList(1, path.size()), cost, budget);
             if (fit != null) {
                 found.putIfAbsent(fit, new Sampled(fit, rule));
             }
@@ -86,8 +88,14 @@ public final class CandidateSampler {
         return ChannelPlan.of(c);
     }
 
-    /** The first plan of a path whose cost is within budget (costs fall along the path). */
+    /** The first plan of a path whose cost is within budget, or {@code null}. */
     static ChannelPlan firstWithin(List<ChannelPlan> path, CostModel cost, double budget) {
+        if (path.isEmpty()) {
+            return null;
+        }
+        if (!cost.fallsAlongCuts()) {
+            return path.stream().filter(p -> cost.cost(p) <= budget).findFirst().orElse(null);
+        }
         int lo = 0;
         int hi = path.size() - 1;
         if (cost.cost(path.get(hi)) > budget) {

@@ -5,16 +5,25 @@ import java.util.Random;
 /**
  * A way of choosing which coupling set loses its least important kept group next (TNNLS, step 2b).
  * Different rules give different candidates for the same target; filtering then picks among them.
+ *
+ * <p>The rules compare importances across coupling sets as they are: the noise ranking makes
+ * them comparable (every scale is relative to its group's own spread, and sets written at several
+ * points share their scale among the points, see {@link NoiseRanking}). Dividing each set's
+ * scores by the set's own mean, as {@link #PER_SET} does, would cut the set with the widest
+ * internal spread rather than the least important groups; it is kept for rankings whose scale
+ * differs between layers (weight norms), not used by default.
  */
 public enum CutRule {
-    /** Global rank with per-layer normalisation: importance divided by its set's mean importance. */
+    /** Global rank: the least important group of the whole network goes first. */
     GLOBAL,
-    /** Global rank weighted by cost: normalised importance per MAC saved, so cheap groups go last. */
+    /** Global rank per MAC saved: importance divided by the MACs one more cut of its set saves. */
     MACS_WEIGHTED,
     /** The same fraction of groups from every set. */
     UNIFORM,
     /** Like GLOBAL, with importances perturbed by log-normal noise (random tie-breaking). */
-    RANDOM;
+    RANDOM,
+    /** Global rank of importances divided by their set's mean (per-layer normalisation). */
+    PER_SET;
 
     /**
      * Index of the set to cut next, or -1 when every set is down to one group.
@@ -32,11 +41,13 @@ public enum CutRule {
             if (kept[s] <= 1) {
                 continue;
             }
+            double weakest = importance[s][kept[s] - 1];
             double score = switch (this) {
-                case GLOBAL -> normalised(importance[s], kept[s] - 1);
-                case RANDOM -> normalised(importance[s], kept[s] - 1) * jitter[s][kept[s] - 1];
-                case MACS_WEIGHTED -> normalised(importance[s], kept[s] - 1) / Math.max(1, macsSaved[s]);
+                case GLOBAL -> weakest;
+                case RANDOM -> weakest * jitter[s][kept[s] - 1];
+                case MACS_WEIGHTED -> weakest / Math.max(1, macsSaved[s]);
                 case UNIFORM -> -(double) kept[s] / active[s];
+                case PER_SET -> weakest / mean(importance[s]);
             };
             if (score < bestScore) {
                 bestScore = score;
@@ -46,13 +57,12 @@ public enum CutRule {
         return best;
     }
 
-    private static double normalised(double[] importance, int group) {
-        double mean = 0;
+    private static double mean(double[] importance) {
+        double sum = 0;
         for (double v : importance) {
-            mean += v;
+            sum += v;
         }
-        mean /= importance.length;
-        return importance[group] / mean;
+        return sum / importance.length;
     }
 
     /** Log-normal multipliers for RANDOM (sigma 0.3), one per group. */

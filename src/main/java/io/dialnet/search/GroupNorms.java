@@ -34,15 +34,37 @@ final class GroupNorms {
         };
     }
 
-    /** The norm of every active group of {@code plan}, per set index, in channel order. */
+    /** The L2 norm of every active group of {@code plan}, per set index, in channel order. */
     static Map<Integer, double[]> importance(SlimmableNetwork network, ChannelPlan plan) {
+        return perGroup(network, plan, (set, scratch) -> squaredNorms(network, set, scratch).sqrt());
+    }
+
+    /**
+     * The L1 norm (sum of absolute weights) of the filters writing every active group of
+     * {@code plan}: the magnitude criterion of Li et al. (2017), the ranking ablation's baseline.
+     */
+    static Map<Integer, double[]> l1(SlimmableNetwork network, ChannelPlan plan) {
+        return perGroup(network, plan, (set, scratch) -> {
+            NDArray sum = null;
+            for (NDArray weight : writers(network, set)) {
+                NDArray grouped = weight.reshape(set.groups(), -1);
+                grouped.attach(scratch);
+                NDArray part = grouped.abs().sum(new int[] {1});
+                sum = sum == null ? part : sum.add(part);
+            }
+            return sum;
+        });
+    }
+
+    private static Map<Integer, double[]> perGroup(SlimmableNetwork network, ChannelPlan plan,
+            java.util.function.BiFunction<CouplingSet, NDManager, NDArray> norm) {
         Map<Integer, double[]> out = new LinkedHashMap<>();
         try (NDManager scratch = network.manager().getParentManager().newSubManager()) {
             for (CouplingSet set : network.couplingSets()) {
-                float[] sq = squaredNorms(network, set, scratch).toFloatArray();
+                float[] all = norm.apply(set, scratch).toFloatArray();
                 double[] norms = new double[plan.channels(set.index()) / set.groupSize()];
                 for (int g = 0; g < norms.length; g++) {
-                    norms[g] = Math.sqrt(sq[g]);
+                    norms[g] = all[g];
                 }
                 out.put(set.index(), norms);
             }

@@ -6,18 +6,23 @@ import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.train.Method;
 import io.dialnet.train.TrainConfig;
-import io.dialnet.train.Trainer;
 import io.dialnet.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Multi-path non-uniform subnet generation (Yang et al., DAC 2020), as reconstructed in DESIGN.md
- * section 3: for each target, train the shared model jointly on every subnet found so far with a
- * group-lasso penalty on channel groups, rank the last subnet's groups by weight norm, permute them
- * into that order and cut the weakest until the target is met. After the last cut all subnets are
- * trained jointly with switchable BatchNorm. Cost: about one training run per subnet.
+ * Multi-path non-uniform subnet generation (Yang et al., DAC 2020; named "multi-path" in ASP-DAC
+ * 2021), as its abstracts describe it: every subnet gets its own training path. For each target,
+ * the shared model is retrained on every subnet found so far with a group-lasso penalty on channel
+ * groups ({@code retrain-K/}, a full training run by default), the last subnet's groups are ranked
+ * by weight norm, permuted into that order and cut until the target is met; after the last cut
+ * the final joint training retrains all subnets together with switchable BatchNorm. The cost grows
+ * with the number of subnets: about one training run each.
+ *
+ * <p>Weight norms differ in scale between layers (a layer with more inputs has larger filters), so
+ * groups are compared within their coupling set ({@link CutRule#PER_SET}): the lasso drives a
+ * layer's unneeded groups towards zero relative to that layer's others.
  */
 public final class MultiPathSearch {
     public static final String METHOD = "multipath";
@@ -27,7 +32,7 @@ public final class MultiPathSearch {
 
     /**
      * @param lassoWeight weight of the group-lasso penalty (sum of group L2 norms)
-     * @param epochsPerSubnet epochs of sparsity training before each cut
+     * @param epochsPerSubnet epochs of each subnet's retraining before its cut (DAC: a full run)
      */
     public MultiPathSearch(SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
             TrainingListener listener, double lassoWeight, int epochsPerSubnet) {
@@ -41,34 +46,33 @@ public final class MultiPathSearch {
 
     public SearchResult run(boolean resume) {
         SlimmableNetwork network = run.network;
-        long fullMacs = Complexity.of(network, network.fullPlan()).macs();
-        CostModel macs = plan -> Complexity.of(network, plan).macs();
+        CostModel macs = CostModel.macs(network);
         List<AcceptedSubnet> accepted = run.startOrResume(resume, macs);
         List<Double> targets = run.config.targets();
-        for (int k = accepted.size() - 1; k < targets.size(); k++) {
+        for (int k = run.targetsDone(); k < targets.size(); k++) {
             TrainConfig sparse = run.recipe().joint(SearchRun.plans(accepted), epochsPerSubnet,
                     run.recipe().learningRate(), false);
             Method method = Method.joint(SearchRun.subnets(accepted), false, false)
                     .withRegularizer(GroupNorms.lasso(lassoWeight));
-            run.spent(new Trainer(network, sparse, method, run.data, null, run.listener, 0).train(false));
+            run.train("retrain-" + (k + 1), sparse, method);
             ChannelPlan base = ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
             Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base,
                     GroupNorms.importance(network, base));
-            List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.GLOBAL, null);
-            ChannelPlan cut = CandidateSampler.firstWithin(path, macs, targets.get(k) * fullMacs);
+            List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
+            ChannelPlan cut = CandidateSampler.firstWithin(path.subList(1, path.size()), macs,
+                    run.config.budget(k, run.fullMacs()));
             if (cut == null) {
                 run.log("event", "unreachable", "target", targets.get(k));
-                break;
+                run.save(accepted, k + 1, null);
+                continue;
             }
-            network.register(cut, false);
-            io.dialnet.train.Evaluation.calibrate(network, cut, run.data.trainLoader(), run.recipe().batchSize(),
-                    run.data.recipe().augmentation(), run.recipe().calibrationBatches());
+            run.calibrate(cut);
             AcceptedSubnet next = new AcceptedSubnet("s" + (accepted.size() + 1), cut.toString(),
                     Complexity.of(network, cut).macs(), macs.cost(cut), run.accuracy(cut), false);
             accepted.add(next);
             run.log("event", "accept", "name", next.name(), "plan", next.plan(), "macs", next.macs(), "target",
                     targets.get(k), "accuracy", next.accuracy());
-            run.save(accepted);
+            run.save(accepted, k + 1, null);
         }
         return run.finish(accepted);
     }

@@ -31,6 +31,12 @@ import java.util.Map;
  * activations, or to its filters (PNI style). The scales are trained to minimise
  * {@code CE - lambda * mean(log a)}: the penalty pushes every scale up, the loss pushes back only
  * where noise hurts, so a group that tolerates a large scale matters little. Importance = 1 / a.
+ *
+ * <p>Importances are compared across coupling sets, so a scale must mean the same amount of noise
+ * in every set. A residual stream's set is written at several points (the stem, every block's
+ * last BatchNorm, projection shortcuts), a block-inner set at one; each of a set's {@code n}
+ * injection points therefore adds noise scaled by {@code a / sqrt(n)}, so that the variances of
+ * the independent draws sum to what one point with scale {@code a} adds.
  */
 public final class NoiseRanking {
     /** Where the noise goes. */
@@ -70,11 +76,20 @@ public final class NoiseRanking {
     private NoiseRanking() {}
 
     /**
-     * Ranks the active groups of {@code plan} (which must be registered: BatchNorm runs on its
-     * statistics). Returns, per prunable coupling set index, the importance of each active group in
-     * channel order. The network's weights are unchanged.
+     * A ranking and what it took.
+     *
+     * @param importance per prunable coupling set index, the importance of each active group in channel order
+     * @param batches training batches the scales were trained on (the settings' count)
+     * @param images images those batches held
      */
-    public static Map<Integer, double[]> rank(SlimmableNetwork network, ChannelPlan plan, BatchLoader train,
+    public record Result(Map<Integer, double[]> importance, int batches, long images) {}
+
+    /**
+     * Ranks the active groups of {@code plan} (which must be registered: BatchNorm runs on its
+     * statistics) by training the noise scales for exactly {@code settings.batches()} batches,
+     * going round the training data as often as that takes. The network's weights are unchanged.
+     */
+    public static Result rank(SlimmableNetwork network, ChannelPlan plan, BatchLoader train,
             Augmentation augmentation, int batchSize, Settings settings, long seed) {
         Engines.noGrad();
         // the noise is drawn by the engine; seeding it makes a ranking independent of earlier work in the JVM
@@ -93,23 +108,17 @@ public final class NoiseRanking {
             }
             NoiseHook hook = new NoiseHook(network, logScale, settings.injection());
             int step = 0;
-            try (BatchLoader.Epoch epoch = train.training(batchSize, augmentation, seed, 0)) {
-                while (step < settings.batches()) {
+            long images = 0;
+            for (int pass = 0; step < settings.batches(); pass++) {
+                try (BatchLoader.Epoch epoch = train.training(batchSize, augmentation, seed, pass)) {
                     if (!epoch.hasNext()) {
-                        break;
+                        throw new IllegalArgumentException("noise ranking: batch size " + batchSize
+                                + " leaves no full batch in the training data");
                     }
-                    Batch batch = epoch.next();
-                    step++;
-                    try (NDManager scratch = manager.newSubManager()) {
-                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits = network.forward(new Pass(plan, Mode.EVAL, scratch, hook),
-                                    Evaluation.images(scratch, batch));
-                            NDArray loss = Losses.crossEntropy(logits, scratch.create(batch.labels()), 0);
-                            NDArray all = NDArrays.concat(new NDList(logScale.values()));
-                            all.attach(scratch);
-                            collector.backward(loss.sub(all.mean().mul((float) settings.lambda())));
-                        }
-                        adamStep(logScale, adam, settings.learningRate(), step, scratch);
+                    while (step < settings.batches() && epoch.hasNext()) {
+                        step++;
+                        images += trainStep(network, plan, hook, logScale, adam, settings, epoch.next(), step,
+                                manager);
                     }
                 }
             }
@@ -122,10 +131,28 @@ public final class NoiseRanking {
                 }
                 importance.put(index, imp);
             });
-            return importance;
+            return new Result(importance, step, images);
         } finally {
             weights.values().forEach(w -> w.setRequiresGradient(true));
         }
+    }
+
+    /** One step of the scales on {@code batch}; returns the images it saw. */
+    private static int trainStep(SlimmableNetwork network, ChannelPlan plan, NoiseHook hook,
+            Map<Integer, NDArray> logScale, Map<Integer, NDArray[]> adam, Settings settings, Batch batch, int step,
+            NDManager manager) {
+        try (NDManager scratch = manager.newSubManager()) {
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = network.forward(new Pass(plan, Mode.EVAL, scratch, hook),
+                        Evaluation.images(scratch, batch));
+                NDArray loss = Losses.crossEntropy(logits, scratch.create(batch.labels()), 0);
+                NDArray all = NDArrays.concat(new NDList(logScale.values()));
+                all.attach(scratch);
+                collector.backward(loss.sub(all.mean().mul((float) settings.lambda())));
+            }
+            adamStep(logScale, adam, settings.learningRate(), step, scratch);
+        }
+        return batch.size();
     }
 
     /** Adam (beta 0.9 / 0.999) on the log-scales; a handful of small arrays. */
@@ -151,14 +178,36 @@ public final class NoiseRanking {
         return a;
     }
 
+    /**
+     * Per prunable coupling set index, how many places one forward pass adds a group's noise: the
+     * BatchNorms normalising the set (activations) or the convolutions writing it (weights).
+     */
+    static Map<Integer, Integer> injectionPoints(SlimmableNetwork network, Injection injection) {
+        Map<Integer, Integer> points = new LinkedHashMap<>();
+        for (CouplingSet set : network.couplingSets()) {
+            points.put(set.index(), 0);
+        }
+        if (injection == Injection.ACTIVATIONS) {
+            network.norms().stream().filter(n -> n.set().prunable())
+                    .forEach(n -> points.merge(n.set().index(), 1, Integer::sum));
+        } else {
+            network.layers().stream().filter(l -> l instanceof SlimConv2d c && c.out().prunable())
+                    .forEach(l -> points.merge(((SlimConv2d) l).out().index(), 1, Integer::sum));
+        }
+        points.replaceAll((index, n) -> Math.max(1, n));
+        return points;
+    }
+
     /** Adds scaled Gaussian noise per channel group where the settings say. */
     private static final class NoiseHook implements PassHook {
         private final Map<Integer, NDArray> logScale;
         private final Injection injection;
+        private final Map<Integer, Integer> points;
 
         NoiseHook(SlimmableNetwork network, Map<Integer, NDArray> logScale, Injection injection) {
             this.logScale = logScale;
             this.injection = injection;
+            this.points = injectionPoints(network, injection);
         }
 
         @Override
@@ -176,7 +225,7 @@ public final class NoiseRanking {
          * 0 for filters); std is per group over everything else, and detached.
          */
         private NDArray noisy(NDArray x, CouplingSet set, int axis, Pass pass) {
-            NDArray a = logScale.get(set.index()).exp();
+            NDArray a = logScale.get(set.index()).exp().mul((float) (1 / Math.sqrt(points.get(set.index()))));
             a.attach(pass.manager());
             long groups = a.getShape().get(0);
             Shape shape = x.getShape();

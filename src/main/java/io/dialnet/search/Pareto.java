@@ -1,7 +1,9 @@
 package io.dialnet.search;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /** Subnet filtering (TNNLS, step 2c): keep only what no other subnet beats on both cost and accuracy. */
 public final class Pareto {
@@ -31,5 +33,20 @@ public final class Pareto {
             }
         }
         return kept;
+    }
+
+    /**
+     * The candidate to accept: among those neither another candidate nor an accepted subnet
+     * dominates, the cheapest within {@code marginPoints} accuracy points of the most accurate.
+     * Empty when every candidate is dominated: such a subnet would add nothing to the dial (an
+     * accepted subnet is as fast and as accurate), so none is accepted for this target.
+     */
+    public static <T extends Point> Optional<T> choose(List<T> candidates, List<? extends Point> accepted,
+            double marginPoints) {
+        List<T> kept = nonDominated(candidates, accepted);
+        double best = kept.stream().mapToDouble(Point::accuracy).max().orElse(Double.NaN);
+        return kept.stream().filter(c -> c.accuracy() >= best - marginPoints / 100 - 1e-12)
+                .min(Comparator.comparingDouble(Point::cost).thenComparing(Comparator.comparingDouble(Point::accuracy)
+                        .reversed()));
     }
 }

@@ -8,6 +8,7 @@ import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.train.Checkpoint;
+import io.dialnet.train.Compute;
 import io.dialnet.train.Evaluation;
 import io.dialnet.train.Sgd;
 import io.dialnet.train.Subnet;
@@ -16,6 +17,7 @@ import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
 import io.dialnet.train.Trainer;
 import io.dialnet.train.TrainingListener;
+import io.dialnet.train.Method;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,21 +28,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What every search method shares: the background model, the log, the resumable state after each
- * accepted subnet, validation, and the final joint training with the last filter.
+ * What every search method shares: the background model, the log, the resumable state, validation
+ * with its cost, and the final joint training with the last filter.
  *
  * <p>Output directory: {@code search.jsonl} (one JSON line per event), {@code state-K.zip} and
- * {@code search.json} (rewritten after each accepted subnet, so {@code --resume} continues from
- * the last one), {@code background/} and {@code final/} training runs; {@code final/checkpoint.zip}
- * is a joint-strategy checkpoint that {@code dialnet eval} reads.
+ * {@code search.json} (rewritten after each accepted subnet, and before a fine-tuning starts, so
+ * {@code --resume} continues from there), {@code background/}, one directory per training phase
+ * ({@code finetune-K/}, {@code retrain-K/}: each checkpoints every epoch and resumes) and
+ * {@code final/}; {@code final/checkpoint.zip} is a joint-strategy checkpoint that {@code dialnet eval} reads.
  */
 final class SearchRun {
     static final String LOG = "search.jsonl";
     static final String STATE = "search.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What {@code search.json} records. */
-    record State(String method, List<AcceptedSubnet> accepted, String weights, double compute) {}
+    /**
+     * What {@code search.json} records.
+     *
+     * @param targetsDone targets handled so far (accepted, unreachable or filtered out)
+     * @param pending a subnet chosen for the next target whose fine-tuning had started, or {@code null}
+     */
+    record State(String method, List<AcceptedSubnet> accepted, String weights, Compute compute, int targetsDone,
+            AcceptedSubnet pending) {}
 
     final SlimmableNetwork network;
     final SearchConfig config;
@@ -48,8 +57,10 @@ final class SearchRun {
     final Path out;
     final TrainingListener listener;
     private final String method;
-    /** Images x MACs spent by the training phases so far (kept in the state, so a resumed search counts all). */
-    private double compute;
+    /** What the phases so far spent (kept in the state, so a resumed search counts all). */
+    private Compute compute = Compute.NONE;
+    private int targetsDone;
+    private AcceptedSubnet pending;
 
     SearchRun(String method, SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
             TrainingListener listener) {
@@ -64,23 +75,42 @@ final class SearchRun {
         this.listener = listener == null ? TrainingListener.NONE : listener;
     }
 
-    /** Records a training phase's cost. */
-    TrainResult spent(TrainResult result) {
-        compute += result.trainingCompute();
-        return result;
+    /** Records a phase's cost. */
+    void spent(Compute cost) {
+        compute = compute.plus(cost);
     }
 
-    /** Records the cost of forward-backward passes that are not a training run (noise ranking). */
-    void spent(double imagesTimesMacs) {
-        compute += imagesTimesMacs;
-    }
-
-    double compute() {
+    Compute compute() {
         return compute;
+    }
+
+    int targetsDone() {
+        return targetsDone;
+    }
+
+    /** The subnet whose fine-tuning a previous run started, or {@code null}. */
+    AcceptedSubnet pending() {
+        return pending;
     }
 
     TrainConfig recipe() {
         return config.recipe();
+    }
+
+    long fullMacs() {
+        return Complexity.of(network, network.fullPlan()).macs();
+    }
+
+    /**
+     * Trains {@code method} under {@code phaseConfig} in the output directory's {@code phase}
+     * sub-directory, resuming from its checkpoint if a previous run was interrupted there, and
+     * counts its cost.
+     */
+    TrainResult train(String phase, TrainConfig phaseConfig, Method phaseMethod) {
+        TrainResult result = new Trainer(network, phaseConfig, phaseMethod, data, out.resolve(phase), listener, 0)
+                .train(true);
+        spent(result.compute());
+        return result;
     }
 
     /** The accepted subnets of a previous run of this search (weights restored), or a fresh start. */
@@ -100,8 +130,24 @@ final class SearchRun {
         return accepted;
     }
 
+    /** Validation accuracy of {@code plan} with its current statistics; the pass counts as evaluation. */
     double accuracy(ChannelPlan plan) {
-        return Evaluation.accuracy(network, plan, data.validationLoader(), recipe().batchSize());
+        long start = System.nanoTime();
+        double accuracy = Evaluation.accuracy(network, plan, data.validationLoader(), recipe().batchSize());
+        spent(Compute.forward(data.split().validation().size(), Complexity.of(network, plan).macs(), false,
+                (System.nanoTime() - start) / 1e9));
+        return accuracy;
+    }
+
+    /** Registers {@code plan} (shared scale and shift) and re-estimates its BatchNorm statistics. */
+    void calibrate(ChannelPlan plan) {
+        long start = System.nanoTime();
+        network.register(plan, false);
+        Evaluation.calibrate(network, plan, data.trainLoader(), recipe().batchSize(), data.recipe().augmentation(),
+                recipe().calibrationBatches());
+        long images = (long) Math.min(recipe().calibrationBatches(),
+                data.split().train().size() / recipe().batchSize()) * recipe().batchSize();
+        spent(Compute.forward(images, Complexity.of(network, plan).macs(), true, (System.nanoTime() - start) / 1e9));
     }
 
     static List<Subnet> subnets(List<AcceptedSubnet> accepted) {
@@ -117,29 +163,33 @@ final class SearchRun {
         List<Subnet> subnets = subnets(accepted);
         TrainResult finalRun = null;
         List<SubnetResult> results;
-        if (config.finalEpochs() > 0) {
+        SearchConfig.FinalTraining last = config.finalTraining();
+        if (last.epochs() > 0) {
             for (Subnet s : subnets) {
                 network.unregister(s.plan());
             }
-            TrainConfig joint = recipe().joint(plans(accepted), config.finalEpochs(), config.finalLearningRate(), true);
-            finalRun = spent(new Trainer(network, joint, data, out.resolve("final"), listener, 0).train(true));
+            TrainConfig joint = recipe().joint(plans(accepted), last.epochs(), last.learningRate(), last.distill());
+            finalRun = train("final", joint, Method.of(joint, network));
             results = finalRun.subnets();
         } else {
             results = Evaluation.evaluate(network, subnets, false, data, recipe().batchSize(),
                     recipe().calibrationBatches());
         }
-        List<SubnetResult> delivered = dropDominated(results);
+        List<SubnetResult> delivered = dropDominated(results, config.filtering().lastMargin());
         log("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList(), "dropped",
                 results.stream().filter(r -> !delivered.contains(r)).map(SubnetResult::name).toList());
         return new SearchResult(delivered, accepted, finalRun, compute);
     }
 
-    /** The last filtering pass: a subnet is dropped when a smaller one is at least as accurate. */
-    static List<SubnetResult> dropDominated(List<SubnetResult> subnets) {
+    /**
+     * The last filtering pass: a subnet is dropped when a smaller one is more accurate by at least
+     * {@code marginPoints} (0 = at least as accurate), so that validation noise alone drops nothing.
+     */
+    static List<SubnetResult> dropDominated(List<SubnetResult> subnets, double marginPoints) {
         List<SubnetResult> kept = new ArrayList<>();
         for (SubnetResult s : subnets) {
             boolean dominated = subnets.stream().anyMatch(o -> o != s && o.macs() < s.macs()
-                    && o.validationAccuracy() >= s.validationAccuracy());
+                    && o.validationAccuracy() >= s.validationAccuracy() + marginPoints / 100);
             if (!dominated) {
                 kept.add(s);
             }
@@ -151,28 +201,41 @@ final class SearchRun {
         if (config.background() != null) {
             Checkpoint.load(config.background(), null, network, null);
             if (!network.registeredPlans().containsKey(network.fullPlan())) {
-                network.register(network.fullPlan(), false);
-                Evaluation.calibrate(network, network.fullPlan(), data.trainLoader(), recipe().batchSize(),
-                        data.recipe().augmentation(), recipe().calibrationBatches());
+                calibrate(network.fullPlan());
             }
             return;
         }
         TrainConfig individual = recipe().withStrategy("individual", List.of(), false);
-        spent(new Trainer(network, individual, data, out.resolve("background"), listener, 0).train(true));
+        train("background", individual, Method.of(individual, network));
     }
 
     // ---- state, for --resume ---------------------------------------------------------------------
 
+    /** Saves the accepted subnets after {@code done} targets, with no fine-tuning under way. */
     void save(List<AcceptedSubnet> accepted) {
-        String weights = "state-" + accepted.size() + ".zip";
-        TrainConfig recorded = recipe().joint(plans(accepted), 1, recipe().learningRate(), false);
+        save(accepted, targetsDone, null);
+    }
+
+    /**
+     * Saves the network and the search's progress: {@code done} targets handled, and
+     * {@code fineTuning} (or {@code null}) the subnet whose fine-tuning starts next.
+     */
+    void save(List<AcceptedSubnet> accepted, int done, AcceptedSubnet fineTuning) {
+        targetsDone = done;
+        pending = fineTuning;
+        List<AcceptedSubnet> all = new ArrayList<>(accepted);
+        if (fineTuning != null) {
+            all.add(fineTuning);
+        }
+        String weights = "state-" + all.size() + ".zip";
+        TrainConfig recorded = recipe().joint(plans(all), 1, recipe().learningRate(), false);
         try (Sgd none = new Sgd(0, false, 0, network.manager().getParentManager())) {
             Checkpoint.save(out.resolve(weights), recorded, data.recipe(),
                     new Checkpoint.Progress(0, 0, 0, 0, List.of(), null), network, none);
         }
         try {
             AtomicFiles.write(out.resolve(STATE), JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(new State(method, accepted, weights, compute)));
+                    .writeValueAsBytes(new State(method, accepted, weights, compute, done, fineTuning)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -194,6 +257,8 @@ final class SearchRun {
         }
         Checkpoint.load(out.resolve(state.weights()), null, network, null);
         compute = state.compute();
+        targetsDone = state.targetsDone();
+        pending = state.pending();
         listener.resumed(out.resolve(state.weights()), state.accepted().size());
         return new ArrayList<>(state.accepted());
     }

@@ -20,9 +20,12 @@ import java.util.Map;
 /**
  * Single-path subnet generation (Yang et al., ASP-DAC 2021), as reconstructed in DESIGN.md
  * section 3: one training run of the full model with a group-lasso penalty; at epochs
- * {@code e_1 < ... < e_K} the last subnet's groups are ranked by weight norm, permuted (momentum
- * included) into that order and cut to target {@code t_k}; the plan is frozen and its loss joins
- * every later step. Cost: about one training run.
+ * {@code e_1 < ... < e_K} the last subnet's groups are ranked by weight norm (compared within
+ * their coupling set, as in {@link MultiPathSearch}), permuted (momentum included) into that
+ * order and cut to target {@code t_k}; the plan is frozen and its loss joins every later step.
+ * Every subnet has switchable BatchNorm from the step it joins (its own scale, shift and
+ * statistics, started from the shared ones), as in the other methods' joint training, so its
+ * statistics are its own without calibration. Cost: about one training run.
  */
 public final class SinglePathSearch {
     public static final String METHOD = "singlepath";
@@ -57,7 +60,7 @@ public final class SinglePathSearch {
         long fullMacs = Complexity.of(network, network.fullPlan()).macs();
         List<ChannelPlan> current = new ArrayList<>(List.of(network.fullPlan()));
         Subnet full = new Subnet("s1", network.fullPlan());
-        Method method = new Method(METHOD, random -> List.copyOf(current), List.of(full), false, false, false,
+        Method method = new Method(METHOD, random -> List.copyOf(current), List.of(full), true, false, false,
                 GroupNorms.lasso(lassoWeight));
         TrainConfig config = run.recipe().joint(List.of(full.plan().toString()), run.recipe().epochs(),
                 run.recipe().learningRate(), false);
@@ -72,9 +75,9 @@ public final class SinglePathSearch {
                 ChannelPlan base = current.get(current.size() - 1);
                 Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base,
                         GroupNorms.importance(network, base), control.sgd().state());
-                List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.GLOBAL, null);
-                ChannelPlan cut = CandidateSampler.firstWithin(path, plan -> Complexity.of(network, plan).macs(),
-                        run.config.targets().get(k) * fullMacs);
+                List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
+                ChannelPlan cut = CandidateSampler.firstWithin(path.subList(1, path.size()), CostModel.macs(network),
+                        run.config.budget(k, fullMacs));
                 if (cut == null) {
                     run.log("event", "unreachable", "target", run.config.targets().get(k), "epoch", epoch);
                     return;
@@ -99,8 +102,8 @@ public final class SinglePathSearch {
             accepted.add(new AcceptedSubnet(r.name(), ChannelPlan.of(r.channels()).toString(), r.macs(), r.macs(),
                     r.validationAccuracy(), false));
         }
-        List<SubnetResult> delivered = SearchRun.dropDominated(result.subnets());
+        List<SubnetResult> delivered = SearchRun.dropDominated(result.subnets(), run.config.filtering().lastMargin());
         run.log("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList());
-        return new SearchResult(delivered, accepted, result, result.trainingCompute());
+        return new SearchResult(delivered, accepted, result, result.compute());
     }
 }

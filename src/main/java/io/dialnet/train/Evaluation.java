@@ -47,20 +47,40 @@ public final class Evaluation {
 
     /** Top-1 accuracy of {@code plan} over every image of {@code loader}, using its running statistics. */
     public static double accuracy(SlimmableNetwork network, ChannelPlan plan, BatchLoader loader, int batchSize) {
+        boolean[] correct = correctness(network, plan, loader, batchSize);
+        long right = 0;
+        for (boolean c : correct) {
+            right += c ? 1 : 0;
+        }
+        return (double) right / correct.length;
+    }
+
+    /**
+     * Whether {@code plan} classifies each image of {@code loader} correctly, in the loader's order:
+     * what paired statistics (McNemar's test, a bootstrap over images) need.
+     */
+    public static boolean[] correctness(SlimmableNetwork network, ChannelPlan plan, BatchLoader loader,
+            int batchSize) {
         Engines.noGrad();
-        long correct = 0;
-        long seen = 0;
+        boolean[] correct = new boolean[loader.data().size()];
+        int seen = 0;
         try (BatchLoader.Epoch epoch = loader.ordered(Math.min(batchSize, loader.data().size()))) {
             while (epoch.hasNext()) {
                 Batch batch = epoch.next();
                 try (NDManager step = network.manager().getParentManager().newSubManager()) {
                     NDArray logits = network.forward(new Pass(plan, Mode.EVAL, step), images(step, batch));
-                    correct += countCorrect(logits, batch.labels());
+                    int[] predicted = argmax(logits, batch.labels().length);
+                    for (int i = 0; i < predicted.length; i++) {
+                        correct[seen + i] = predicted[i] == batch.labels()[i];
+                    }
                     seen += batch.size();
                 }
             }
         }
-        return (double) correct / seen;
+        if (seen != correct.length) {
+            throw new IllegalStateException("evaluation saw " + seen + " of " + correct.length + " images");
+        }
+        return correct;
     }
 
     /**
@@ -88,20 +108,30 @@ public final class Evaluation {
     }
 
     static long countCorrect(NDArray logits, int[] labels) {
-        float[] values = logits.toFloatArray();
-        int classes = values.length / labels.length;
+        int[] predicted = argmax(logits, labels.length);
         long correct = 0;
         for (int i = 0; i < labels.length; i++) {
+            if (predicted[i] == labels[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** The predicted class of each of the {@code n} rows of {@code logits}. */
+    private static int[] argmax(NDArray logits, int n) {
+        float[] values = logits.toFloatArray();
+        int classes = values.length / n;
+        int[] predicted = new int[n];
+        for (int i = 0; i < n; i++) {
             int best = 0;
             for (int k = 1; k < classes; k++) {
                 if (values[i * classes + k] > values[i * classes + best]) {
                     best = k;
                 }
             }
-            if (best == labels[i]) {
-                correct++;
-            }
+            predicted[i] = best;
         }
-        return correct;
+        return predicted;
     }
 }

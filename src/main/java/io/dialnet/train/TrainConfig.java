@@ -108,6 +108,12 @@ public record TrainConfig(
                 calibrationBatches, seed);
     }
 
+    /** This recipe for {@code newStrategy} on explicit {@code newPlans}, without distillation. */
+    public TrainConfig withPlans(String newStrategy, List<String> newPlans) {
+        return new TrainConfig(newStrategy, epochs, batchSize, learningRate, momentum, nesterov, weightDecay,
+                warmupEpochs, labelSmoothing, List.of(), newPlans, minWidth, sandwich, false, calibrationBatches, seed);
+    }
+
     public TrainConfig withBatchSize(int n) {
         return new TrainConfig(strategy, epochs, n, learningRate, momentum, nesterov, weightDecay, warmupEpochs,
                 labelSmoothing, widths, plans, minWidth, sandwich, distill, calibrationBatches, seed);

@@ -175,7 +175,8 @@ public final class Trainer {
 
             @Override
             public void addSubnet(Subnet subnet) {
-                network.register(subnet.plan(), method.privateAffine());
+                // it was cut from the last subnet: its BatchNorm starts from that one's
+                network.register(subnet.plan(), method.privateAffine(), subnets.get(subnets.size() - 1).plan());
                 subnets.add(subnet);
             }
 
@@ -223,8 +224,14 @@ public final class Trainer {
     private TrainResult result(List<EpochMetrics> history, double compute, double seconds,
             List<SubnetResult> results) {
         long images = history.stream().mapToLong(m -> Math.round(m.imagesPerSecond() * m.seconds())).sum();
-        return new TrainResult(method.name(), config, results, compute, seconds, images / seconds, history,
-                Provenance.current(Engines.threads()));
+        double calibration = 0;
+        if (method.calibrate()) {
+            long calibrationImages = (long) Math.min(config.calibrationBatches(),
+                    trainLoader.data().size() / config.batchSize()) * config.batchSize();
+            calibration = results.stream().mapToDouble(r -> (double) calibrationImages * r.macs()).sum();
+        }
+        return new TrainResult(method.name(), config, results, compute, calibration, seconds, images / seconds,
+                history, Provenance.current(Engines.threads()));
     }
 
     private void appendMetrics(EpochMetrics metrics) {

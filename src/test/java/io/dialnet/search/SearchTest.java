@@ -18,8 +18,10 @@ import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.train.Compute;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
+import io.dialnet.train.TrainResult;
 import io.dialnet.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,10 +92,10 @@ class SearchTest {
             new Trainer(net, recipe(1), small, null, null, 0).train(false);
             NoiseRanking.Settings settings = NoiseRanking.Settings.DEFAULT.withBatches(5);
             Map<Integer, double[]> first = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
-                    Augmentation.NONE, 50, settings, 7);
+                    Augmentation.NONE, 50, settings, 7).importance();
             scratch.randomNormal(new Shape(1000));
             Map<Integer, double[]> second = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
-                    Augmentation.NONE, 50, settings, 7);
+                    Augmentation.NONE, 50, settings, 7).importance();
             assertThat(second.keySet()).isEqualTo(first.keySet());
             first.forEach((set, importance) -> assertThat(second.get(set)).containsExactly(importance));
         }
@@ -116,7 +118,8 @@ class SearchTest {
             fc2.set(w);
             for (NoiseRanking.Injection injection : NoiseRanking.Injection.values()) {
                 Map<Integer, double[]> importance = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
-                        Augmentation.NONE, 50, NoiseRanking.Settings.DEFAULT.withBatches(40).withInjection(injection), 3);
+                        Augmentation.NONE, 50, NoiseRanking.Settings.DEFAULT.withBatches(40).withInjection(injection), 3)
+                        .importance();
                 double[] hidden = importance.get(2);
                 double[] sorted = hidden.clone();
                 Arrays.sort(sorted);
@@ -144,9 +147,9 @@ class SearchTest {
                 importance.put(set.index(), imp);
             }
             long full = Complexity.of(net, net.fullPlan()).macs();
-            CostModel macs = plan -> Complexity.of(net, plan).macs();
+            CostModel macs = CostModel.macs(net);
             List<CandidateSampler.Sampled> candidates = new CandidateSampler(net).candidates(base, importance, macs,
-                    0.3 * full, 5, 9);
+                    0.3 * full, new SearchConfig.Sampling(5, SearchConfig.Sampling.DEFAULT.rules()), 9);
             assertThat(candidates).hasSizeGreaterThanOrEqualTo(3);
             assertThat(candidates).extracting(CandidateSampler.Sampled::rule).contains(CutRule.GLOBAL,
                     CutRule.MACS_WEIGHTED, CutRule.UNIFORM);
@@ -155,7 +158,8 @@ class SearchTest {
                 assertThat(c.plan().nestsIn(base)).isTrue();
                 assertThat(c.plan().toList()).allSatisfy(ch -> assertThat(ch).isGreaterThanOrEqualTo(4));
             }
-            assertThat(new CandidateSampler(net).candidates(base, importance, macs, 10, 3, 1)).isEmpty();
+            assertThat(new CandidateSampler(net).candidates(base, importance, macs, 10, SearchConfig.Sampling.DEFAULT, 1))
+                    .isEmpty();
         }
     }
 
@@ -174,23 +178,138 @@ class SearchTest {
 
     @Test
     void fineTuningRunsIfAndOnlyIfTheDropExceedsTau() {
-        assertThat(ProgressiveSearch.needsFineTuning(0.90, 0.895, 1.0)).isFalse();
-        assertThat(ProgressiveSearch.needsFineTuning(0.90, 0.890, 1.0)).isFalse();
-        assertThat(ProgressiveSearch.needsFineTuning(0.90, 0.889, 1.0)).isTrue();
-        assertThat(ProgressiveSearch.needsFineTuning(0.90, 0.95, 0.0)).isFalse();
+        SearchConfig.FineTuning ft = new SearchConfig.FineTuning(1, 0.01, 1.0,
+                SearchConfig.FineTuning.Reference.PREVIOUS, 2.5);
+        assertThat(ft.needed(0.90, 0.895)).isFalse();
+        assertThat(ft.needed(0.90, 0.890)).isFalse();
+        assertThat(ft.needed(0.90, 0.889)).isTrue();
+        assertThat(new SearchConfig.FineTuning(1, 0.01, 0.0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5)
+                .needed(0.90, 0.95)).isFalse();
+        assertThat(new SearchConfig.FineTuning(0, 0.01, 1.0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5)
+                .needed(0.90, 0.10)).as("0 epochs: never").isFalse();
     }
 
+    /** Issue 10, defect 3: a drop the reference line expects for a smaller subnet needs no fine-tuning. */
     @Test
-    void lastFilterDropsASubnetThatASmallerOneBeats() {
-        SubnetResult big = new SubnetResult("s1", List.of(), 100, 1, 0.80, null);
-        SubnetResult mid = new SubnetResult("s2", List.of(), 50, 1, 0.81, null);
+    void fineTuningIsSkippedWhenTheDropStaysWithinTauOfTheReferenceLine() {
+        SearchConfig.FineTuning line = SearchConfig.FineTuning.DEFAULT; // 2.5 points per halving, tau 1
+        // a quarter of the MACs is two halvings: the line expects 90 - 5 = 85 %
+        double reference = line.reference(0.90, 0.88, 0.25);
+        assertThat(reference).isCloseTo(0.85, within(1e-12));
+        assertThat(line.needed(reference, 0.845)).as("0.5 points below the line").isFalse();
+        assertThat(line.needed(reference, 0.835)).as("1.5 points below the line").isTrue();
+        // against the previous subnet, the same cut would always be fine-tuned
+        SearchConfig.FineTuning previous = new SearchConfig.FineTuning(2, 0.01, 1.0,
+                SearchConfig.FineTuning.Reference.PREVIOUS, 2.5);
+        assertThat(previous.needed(previous.reference(0.90, 0.88, 0.25), 0.845)).isTrue();
+    }
+
+    /** Issue 10, defect 6: the last filter no longer drops a subnet on validation noise. */
+    @Test
+    void lastFilterDropsASubnetOnlyWhenASmallerOneIsClearlyMoreAccurate() {
+        SubnetResult big = new SubnetResult("s1", List.of(), 100, 1, 0.8000, null);
+        SubnetResult mid = new SubnetResult("s2", List.of(), 50, 1, 0.8007, null);
         SubnetResult small = new SubnetResult("s3", List.of(), 20, 1, 0.70, null);
-        assertThat(SearchRun.dropDominated(List.of(big, mid, small))).containsExactly(mid, small);
+        assertThat(SearchRun.dropDominated(List.of(big, mid, small), 0.5)).containsExactly(big, mid, small);
+        assertThat(SearchRun.dropDominated(List.of(big, mid, small), 0)).containsExactly(mid, small);
+        SubnetResult clearlyBetter = new SubnetResult("s2", List.of(), 50, 1, 0.81, null);
+        assertThat(SearchRun.dropDominated(List.of(big, clearlyBetter, small), 0.5)).containsExactly(clearlyBetter,
+                small);
+    }
+
+    /** Issue 10, defect 2: a candidate an accepted subnet beats on cost and accuracy is not accepted. */
+    @Test
+    void filteringAcceptsNoCandidateThatAnAcceptedSubnetDominates() {
+        // measured latency: the accepted subnet is faster than both cut candidates and more accurate
+        List<P> accepted = List.of(new P(4.0, 0.90), new P(2.0, 0.85));
+        List<P> candidates = List.of(new P(2.1, 0.84), new P(2.5, 0.80));
+        assertThat(Pareto.choose(candidates, accepted, 0)).isEmpty();
+        P good = new P(1.5, 0.82);
+        assertThat(Pareto.choose(List.of(candidates.get(0), good), accepted, 0)).contains(good);
+        // within the choice margin, the cheaper of two candidates wins
+        P cheaper = new P(1.0, 0.818);
+        assertThat(Pareto.choose(List.of(good, cheaper), accepted, 0)).contains(good);
+        assertThat(Pareto.choose(List.of(good, cheaper), accepted, 0.5)).contains(cheaper);
+    }
+
+    /** Issue 10, defect 1: importances are compared across coupling sets, not divided by each set's mean. */
+    @Test
+    void theGlobalCutTakesTheDeadSetBeforeTheSetWhoseGroupsAllMatter() {
+        double[][] importance = {{5.0, 5.0, 5.0, 5.0}, {0.1, 0.1, 0.1, 0.1}};
+        int[] kept = {4, 4};
+        long[] saved = {100, 100};
+        for (CutRule rule : List.of(CutRule.GLOBAL, CutRule.MACS_WEIGHTED)) {
+            assertThat(rule.next(importance, kept, kept.clone(), saved, null)).as(rule.name()).isEqualTo(1);
+        }
+        double[][] noJitter = {{1, 1, 1, 1}, {1, 1, 1, 1}};
+        assertThat(CutRule.RANDOM.next(importance, kept, kept.clone(), saved, noJitter)).isEqualTo(1);
+    }
+
+    /** Issue 10, defect 1: a residual stream's noise is shared among its injection points. */
+    @Test
+    void noiseIsSharedAmongTheInjectionPointsOfASet() {
+        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
+            Map<Integer, Integer> points = NoiseRanking.injectionPoints(net, NoiseRanking.Injection.ACTIVATIONS);
+            // stage 1's stream: the stem and three blocks; stage 2's and 3's: three blocks and the projection
+            List<Integer> streams = net.couplingSets().stream().filter(s -> points.get(s.index()) > 1)
+                    .map(s -> points.get(s.index())).toList();
+            assertThat(streams).containsExactly(4, 4, 4);
+            assertThat(points.values().stream().filter(n -> n == 1)).hasSize(9);
+            Map<Integer, Integer> writers = NoiseRanking.injectionPoints(net, NoiseRanking.Injection.WEIGHTS);
+            assertThat(writers).isEqualTo(points);
+        }
+    }
+
+    /** Issue 10, defect 5: the ranking trains for the batches it is given, going round the data. */
+    @Test
+    void noiseRankingTrainsForEveryConfiguredBatchEvenPastOnePass() {
+        try (SlimmableNetwork net = cnn()) {
+            new Trainer(net, recipe(1), small, null, null, 0).train(false);
+            int perPass = small.split().train().size() / 50;
+            NoiseRanking.Result r = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(), Augmentation.NONE, 50,
+                    NoiseRanking.Settings.DEFAULT.withBatches(perPass + 7), 7);
+            assertThat(r.batches()).isEqualTo(perPass + 7);
+            assertThat(r.images()).isEqualTo(50L * (perPass + 7));
+        }
+    }
+
+    /** Issue 10, defect 6: a plan already within the next budget is still cut, so no candidate is an accepted plan. */
+    @Test
+    void candidatesAreNeverThePlanTheyAreCutFrom() {
+        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
+            ChannelPlan base = net.uniformPlan(0.5);
+            Map<Integer, double[]> importance = ProgressiveSearch.randomImportance(net, base, 3);
+            importance.replaceAll((set, imp) -> Arrays.stream(imp).map(v -> -v).sorted().map(v -> -v).toArray());
+            long full = Complexity.of(net, net.fullPlan()).macs();
+            // the budget admits the base plan itself
+            List<CandidateSampler.Sampled> candidates = new CandidateSampler(net).candidates(base, importance,
+                    CostModel.macs(net), 0.9 * full, SearchConfig.Sampling.DEFAULT, 1);
+            assertThat(candidates).isNotEmpty();
+            assertThat(candidates).allSatisfy(c -> {
+                assertThat(c.plan()).isNotEqualTo(base);
+                assertThat(c.plan().nestsIn(base)).isTrue();
+            });
+        }
+    }
+
+    /** Issue 10, defect 8: measured latency need not fall along a cut path, so the path is walked, not bisected. */
+    @Test
+    void aMeasuredCostIsSearchedWithoutAssumingItFallsAlongThePath() {
+        List<ChannelPlan> path = List.of(ChannelPlan.of(20), ChannelPlan.of(16), ChannelPlan.of(12), ChannelPlan.of(8),
+                ChannelPlan.of(4));
+        Map<ChannelPlan, Double> ms = Map.of(path.get(0), 5.0, path.get(1), 3.0, path.get(2), 6.0, path.get(3), 6.0,
+                path.get(4), 2.0);
+        CostModel latency = CostModel.measured(ms::get);
+        assertThat(CandidateSampler.firstWithin(path, latency, 3.5)).isEqualTo(path.get(1));
+        assertThat(CandidateSampler.firstWithin(path, latency, 1.0)).isNull();
     }
 
     static SearchConfig search(List<Double> targets, int finalEpochs) {
-        return new SearchConfig(targets, false, 1, 3, 1.0, NoiseRanking.Settings.DEFAULT.withBatches(15), recipe(1),
-                null, 1, 0.01, finalEpochs, 0.01);
+        return SearchConfig.of(targets, recipe(1))
+                .with(new SearchConfig.Sampling(3, SearchConfig.Sampling.DEFAULT.rules()))
+                .with(SearchConfig.Ranking.DEFAULT.withNoise(NoiseRanking.Settings.DEFAULT.withBatches(15)))
+                .with(new SearchConfig.FineTuning(1, 0.01, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5))
+                .with(new SearchConfig.FinalTraining(finalEpochs, 0.01, false));
     }
 
     @Test
@@ -224,26 +343,9 @@ class SearchTest {
     }
 
     @Test
-    void multiPathCutsByGroupNormToEachTarget() throws IOException {
-        try (SlimmableNetwork net = cnn()) {
-            SearchResult result = new MultiPathSearch(net, search(List.of(0.5, 0.25), 0), small, dir, null, 1e-3, 1)
-                    .run(false);
-            List<AcceptedSubnet> accepted = result.accepted();
-            assertThat(accepted).hasSize(3);
-            long full = accepted.get(0).macs();
-            assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
-            assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
-            assertThat(ChannelPlan.parse(accepted.get(2).plan()).nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
-                    .isTrue();
-            assertThat(accepted.get(2).accuracy()).isGreaterThan(0.3);
-        }
-        assertThat(Files.readString(dir.resolve(SearchRun.LOG))).contains("\"method\":\"multipath\"");
-    }
-
-    @Test
-    void singlePathFreezesNestedSubnetsDuringOneRunAndResumes() {
-        SearchConfig config = new SearchConfig(List.of(0.5, 0.25), false, 1, 1, 1.0, NoiseRanking.Settings.DEFAULT,
-                recipe(3), null, 0, 0.01, 0, 0.01);
+    void singlePathFreezesNestedSubnetsWithTheirOwnBatchNormAndResumes() {
+        SearchConfig config = SearchConfig.of(List.of(0.5, 0.25), recipe(3))
+                .with(new SearchConfig.FinalTraining(0, 0.01, false));
         assertThat(SinglePathSearch.freezeEpoch(0, 2, 3)).isEqualTo(1);
         assertThat(SinglePathSearch.freezeEpoch(1, 2, 3)).isEqualTo(2);
         try (SlimmableNetwork net = cnn()) {
@@ -269,38 +371,175 @@ class SearchTest {
             assertThat(ChannelPlan.parse(accepted.get(2).plan()).nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
                     .isTrue();
             assertThat(accepted).allSatisfy(a -> assertThat(a.accuracy()).isGreaterThan(0.5));
+            // issue 10, defect 7: every subnet has switchable BatchNorm (its own scale and shift)
+            assertThat(net.registeredPlans()).hasSize(3).allSatisfy((plan, privateAffine) -> assertThat(privateAffine)
+                    .as(plan.toString()).isTrue());
         }
     }
 
+    /** A subnet joining mid-run starts from the BatchNorm state of the subnet it was cut from. */
     @Test
-    void comparisonMatchesWidthsToTargetsAndChecksItsSettingsFirst() {
-        assertThat(Comparison.widthsFor(List.of(0.5, 0.25))).containsExactly(1.0, 0.707, 0.5);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(List.of("greedy"),
-                search(List.of(0.5), 0), 1e-4, 1)).hasMessageContaining("unknown method 'greedy'");
-        SearchConfig tooShort = new SearchConfig(List.of(0.5, 0.25), false, 1, 1, 1.0, NoiseRanking.Settings.DEFAULT,
-                recipe(2), null, 0, 0.01, 0, 0.01);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(Comparison.METHODS, tooShort,
-                1e-4, 1)).hasMessageContaining("--epochs 2 leaves no room");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SearchConfig(List.of(0.5), false, 1, 1, 1.0,
-                NoiseRanking.Settings.DEFAULT, recipe(2), null, 1, -0.1, 0, 0.01)).hasMessageContaining("--fine-tune-lr -0.1");
+    void aSubnetRegisteredFromAParentStartsFromItsBatchNorm() {
+        try (SlimmableNetwork net = cnn()) {
+            ChannelPlan full = net.fullPlan();
+            net.register(full, true);
+            io.dialnet.nn.SlimBatchNorm norm = net.norms().get(0);
+            NDArray gamma = norm.state(full).gamma();
+            int c = (int) gamma.getShape().get(0);
+            float[] values = new float[c];
+            for (int i = 0; i < c; i++) {
+                values[i] = 2 + i;
+            }
+            gamma.set(values);
+            norm.state(full).mean().set(values);
+            ChannelPlan half = net.uniformPlan(0.5);
+            net.register(half, true, full);
+            int h = half.channels(norm.set().index());
+            assertThat(norm.state(half).gamma().toFloatArray()).containsExactly(Arrays.copyOf(values, h));
+            assertThat(norm.state(half).mean().toFloatArray()).containsExactly(Arrays.copyOf(values, h));
+        }
+    }
+
+    /** Issue 10, defect 4: the final joint training sums cross-entropy unless distillation is asked for. */
+    @Test
+    void finalJointTrainingSumsCrossEntropyByDefault() {
+        try (SlimmableNetwork net = cnn()) {
+            SearchResult result = new ProgressiveSearch(net, search(List.of(0.5), 1), small, dir, null).run(false);
+            assertThat(result.finalTraining().config().distill()).isFalse();
+            assertThat(result.finalTraining().config().strategy()).isEqualTo("joint");
+        }
+    }
+
+    /** Issue 10, defects 9 and 5: fine-tuning checkpoints every epoch, resumes, and every phase is counted. */
+    @Test
+    void fineTuningCheckpointsAndAnInterruptedSearchResumesInsideIt() throws IOException {
+        // tau 0 against the previous subnet: a cut to 15 % of the MACs that loses anything is fine-tuned, 2 epochs
+        SearchConfig config = search(List.of(0.15), 0)
+                .with(new SearchConfig.FineTuning(2, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5));
+        io.dialnet.train.TrainingListener killInFineTuning = new io.dialnet.train.TrainingListener() {
+            @Override
+            public void epochEnded(io.dialnet.train.EpochMetrics metrics) {
+                if (metrics.epoch() == 1 && Files.exists(dir.resolve("finetune-1").resolve(Trainer.CHECKPOINT))) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        try (SlimmableNetwork net = cnn()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> new ProgressiveSearch(net, config, small, dir, killInFineTuning).run(false))
+                    .hasMessage("killed");
+        }
+        assertThat(dir.resolve("finetune-1").resolve(Trainer.CHECKPOINT)).exists();
+        SearchResult result;
+        try (SlimmableNetwork net = cnn()) {
+            result = new ProgressiveSearch(net, config, small, dir, null).run(true);
+        }
+        assertThat(result.accepted()).hasSize(2);
+        assertThat(result.accepted().get(1).fineTuned()).isTrue();
+        List<String> log = Files.readAllLines(dir.resolve(SearchRun.LOG));
+        // the resumed run went straight back into the fine-tuning: one ranking, one set of candidates
+        assertThat(log.stream().filter(l -> l.contains("\"ranked\""))).hasSize(1);
+        assertThat(log.stream().filter(l -> l.contains("\"accept\""))).hasSize(1);
+        Compute c = result.compute();
+        long rankImages = 15L * 50;
+        assertThat(c.ranking()).isEqualTo(Compute.RANKING_PASSES * rankImages * (double) result.accepted().get(0).macs());
+        assertThat(c.training()).isGreaterThan(0);
+        assertThat(c.calibration()).isGreaterThan(0);
+        assertThat(c.evaluation()).isGreaterThan(0);
     }
 
     @Test
-    void comparisonSearchesStartFromTheIndividualFullWidthModelAndCountItsCost() throws IOException {
-        Comparison.Settings settings = new Comparison.Settings(List.of("individual", ProgressiveSearch.METHOD),
-                search(List.of(0.5), 0), 1e-4, 1);
-        List<Comparison.MethodResult> results = Comparison.run(settings, SearchTest::cnn, small, dir, null);
+    void multiPathRetrainsEachSubnetInItsOwnResumablePhaseAndCutsToEachTarget() throws IOException {
+        try (SlimmableNetwork net = cnn()) {
+            SearchResult result = new MultiPathSearch(net, search(List.of(0.5, 0.25), 0), small, dir, null, 1e-3, 1)
+                    .run(false);
+            List<AcceptedSubnet> accepted = result.accepted();
+            assertThat(accepted).hasSize(3);
+            long full = accepted.get(0).macs();
+            assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
+            assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
+            assertThat(ChannelPlan.parse(accepted.get(2).plan()).nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
+                    .isTrue();
+            assertThat(accepted.get(2).accuracy()).isGreaterThan(0.3);
+        }
+        assertThat(dir.resolve("retrain-1").resolve(Trainer.CHECKPOINT)).exists();
+        assertThat(dir.resolve("retrain-2").resolve(Trainer.CHECKPOINT)).exists();
+        assertThat(Files.readString(dir.resolve(SearchRun.LOG))).contains("\"method\":\"multipath\"");
+    }
+
+    @Test
+    void comparisonTargetsTheExactMacsOfTheWidthsAndChecksItsSettingsFirst() {
+        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
+            List<Double> targets = Comparison.targetsFor(net, List.of(1.0, 0.5, 0.25));
+            double full = Complexity.of(net, net.fullPlan()).macs();
+            assertThat(targets).containsExactly(Complexity.of(net, net.uniformPlan(0.5)).macs() / full,
+                    Complexity.of(net, net.uniformPlan(0.25)).macs() / full);
+            // the budget admits the uniform plan whose MACs define the target
+            SearchConfig config = SearchConfig.of(targets, recipe(2));
+            assertThat((double) Complexity.of(net, net.uniformPlan(0.25)).macs())
+                    .isLessThanOrEqualTo(config.budget(1, (long) full));
+        }
+        Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(List.of("greedy"),
+                List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
+                .hasMessageContaining("unknown method 'greedy'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(Comparison.METHODS,
+                List.of(1.0, 0.5, 0.25), search(List.of(0.5, 0.25), 0).with(SearchConfig.Ranking.DEFAULT), multiPath,
+                1e-4, List.of()).hashCode()).hasMessageContaining("--epochs 1 leaves no room");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+                List.of("alone-progressive"), List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
+                .hasMessageContaining("alone-progressive trains the plans of progressive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SearchConfig.FineTuning(1, -0.1, 1, 
+                SearchConfig.FineTuning.Reference.LINE, 2.5)).hasMessageContaining("--fine-tune-lr -0.1");
+    }
+
+    @Test
+    void comparisonSearchesStartFromTheIndividualFullWidthModelAndItsPlansAreTrainedAlone() throws IOException {
+        Comparison.Settings settings = new Comparison.Settings(List.of("individual", ProgressiveSearch.METHOD,
+                "alone-progressive", Comparison.ABLATION), List.of(1.0, 0.5), search(List.of(0.5), 0),
+                new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT), 1e-4,
+                List.of(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM));
+        Comparison.Outcome outcome = Comparison.run(settings, SearchTest::cnn, small, dir, null);
+        List<Comparison.MethodResult> results = outcome.methods();
         assertThat(dir.resolve(ProgressiveSearch.METHOD).resolve("background")).doesNotExist();
         Comparison.MethodResult individual = results.get(0);
         Comparison.MethodResult progressive = results.get(1);
+        Comparison.MethodResult alone = results.get(2);
         // the background is the individual full-width run itself: same weights, so the same accuracy
         String background = Files.readAllLines(dir.resolve(ProgressiveSearch.METHOD).resolve(SearchRun.LOG)).get(0);
         assertThat(background).contains("\"background\"",
                 "\"accuracy\":" + individual.subnets().get(0).validationAccuracy());
-        // and its cost (half of individual's two equal-epoch runs, the larger one) is progressive's too
-        assertThat(progressive.trainingCompute()).isGreaterThan(individual.trainingCompute() / 2);
+        // and its cost (the larger of individual's two equal-epoch runs) is progressive's too
+        assertThat(progressive.compute().training()).isGreaterThan(individual.compute().training() / 2);
         assertThat(progressive.startedFrom()).isEqualTo(Path.of("individual", "w1.00", Trainer.CHECKPOINT).toString());
         assertThat(individual.startedFrom()).isNull();
+        // every searched plan but the full one (which is individual's w1.00) trained alone
+        List<List<Integer>> searched = progressive.subnets().stream().map(SubnetResult::channels)
+                .filter(c -> !c.equals(individual.subnets().get(0).channels())).toList();
+        assertThat(alone.subnets()).extracting(SubnetResult::channels).containsExactlyElementsOf(searched);
+        // which test images each subnet got right, for paired statistics
+        Map<?, ?> correct = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(dir.resolve("alone-progressive").resolve(Comparison.PREDICTIONS).toFile(), Map.class);
+        assertThat(correct).hasSize(searched.size());
+        assertThat(correct.values()).allSatisfy(v -> assertThat((String) v).hasSize(small.test().size())
+                .matches("[01]+"));
+        assertThat(dir.resolve("alone-progressive").resolve(Comparison.ARM_RESULT)).exists();
+        assertThat(dir.resolve(Comparison.ABLATION).resolve(Comparison.ARM_RESULT)).exists();
+        // the protocol's report reads the arms back and compares each search with its plans trained alone
+        String report = io.dialnet.report.ProtocolReport.markdown(List.of(dir), List.of("individual", "alone"));
+        assertThat(report).contains("| alone-progressive |", "Against the same plans trained alone")
+                .containsPattern("\\| progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[");
+        assertThat(outcome.ablation()).extracting(Comparison.AblationResult::ranking)
+                .containsExactly(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM);
+        assertThat(outcome.ablation()).allSatisfy(a -> assertThat(a.subnets()).hasSize(2));
+    }
+
+    @Test
+    void computeCountsForwardAndBackwardPassesByPhase() {
+        TrainResult run = new TrainResult("individual", recipe(1), List.of(), 1000, 50, 2, 1, List.of(), Map.of());
+        assertThat(Compute.of(run)).isEqualTo(new Compute(3000, 0, 50, 0, 2));
+        assertThat(Compute.ranking(10, 100, 1).ranking()).isEqualTo(2000);
+        assertThat(Compute.of(run).plus(Compute.forward(10, 100, false, 1)).total()).isEqualTo(4050);
     }
 
     @Test

@@ -1,0 +1,209 @@
+package io.dialnet.report;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.search.Comparison;
+import io.dialnet.train.Compute;
+import io.dialnet.train.SubnetResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The protocol's tables from one comparison directory per seed: each arm's test accuracy per
+ * target, its difference from the reference arms with a paired bootstrap interval over seeds and
+ * test images and McNemar's test, and what each arm cost. Reads {@code <arm>/arm.json} and
+ * {@code <arm>/test-correct.json}, so it works on a comparison still running (arms present in
+ * every seed are reported).
+ *
+ * <p>Subnets are matched by target: {@code w1.00, w0.75, ...} of the width-based arms in the
+ * individual arm's order, and {@code s1, s2, ...} of the searches. A search's full plan trained
+ * alone is the individual full-width run, so {@code alone-*} arms take their {@code s1} from there.
+ */
+public final class ProtocolReport {
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final int RESAMPLES = 10_000;
+
+    /** One arm in one seed: its subnets by target index and which test images each got right. */
+    record Arm(Comparison.MethodResult result, Map<Integer, SubnetResult> subnets, Map<Integer, boolean[]> correct) {}
+
+    private ProtocolReport() {}
+
+    /**
+     * The report of the arms found in every one of {@code runs} (one directory per seed), each
+     * compared with every arm of {@code references} ({@code alone}: a search's own plans trained alone).
+     */
+    public static String markdown(List<Path> runs, List<String> references) {
+        List<Map<String, Arm>> seeds = runs.stream().map(ProtocolReport::read).toList();
+        List<String> arms = Comparison.METHODS.stream()
+                .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a))).toList();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Seeds: %d (%s). Test accuracy in %%, mean over seeds; "
+                + "differences in points with 95 %% paired-bootstrap intervals (%,d resamples over seeds and test "
+                + "images) and McNemar's exact p on pooled discordant pairs.%n%n", runs.size(), runs, RESAMPLES));
+        int targets = seeds.get(0).get(Comparison.INDIVIDUAL).subnets().size();
+        accuracyTable(out, seeds, arms, targets);
+        for (String reference : references) {
+            out.append("\n");
+            differenceTable(out, seeds, arms, targets, reference);
+        }
+        out.append("\n");
+        computeTable(out, seeds, arms);
+        return out.toString();
+    }
+
+    private static void accuracyTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms,
+            int targets) {
+        out.append("| arm |");
+        for (int k = 0; k < targets; k++) {
+            out.append(" target ").append(k + 1).append(" (MACs) |");
+        }
+        out.append("\n|---|").append("---:|".repeat(targets)).append('\n');
+        for (String arm : arms) {
+            out.append("| ").append(arm).append(" |");
+            for (int k = 0; k < targets; k++) {
+                SubnetResult first = subnet(seeds.get(0), arm, k);
+                if (first == null) {
+                    out.append(" - |");
+                    continue;
+                }
+                final int target = k;
+                double mean = seeds.stream().mapToDouble(s -> subnet(s, arm, target).testAccuracy()).average()
+                        .orElse(Double.NaN);
+                out.append(String.format(Locale.ROOT, " %.2f (%s) |", 100 * mean, SubnetTable.millions(first.macs())));
+            }
+            out.append('\n');
+        }
+    }
+
+    private static void differenceTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms,
+            int targets, String reference) {
+        boolean alone = reference.equals("alone");
+        out.append("Against ").append(alone ? "the same plans trained alone" : reference)
+                .append(": difference [95 % interval] (McNemar p)\n\n| arm |");
+        for (int k = 0; k < targets; k++) {
+            out.append(" target ").append(k + 1).append(" |");
+        }
+        out.append(" mean over targets |\n|---|").append("---:|".repeat(targets + 1)).append('\n');
+        for (String arm : arms) {
+            String ref = alone ? Comparison.ALONE + arm : reference;
+            if (arm.equals(ref) || !arms.contains(ref) || arm.startsWith(Comparison.ALONE)) {
+                continue;
+            }
+            out.append("| ").append(arm).append(" |");
+            List<List<boolean[]>> a = new ArrayList<>();
+            List<List<boolean[]>> b = new ArrayList<>();
+            for (int k = 0; k < targets; k++) {
+                final int target = k;
+                List<boolean[]> ak = seeds.stream().map(s -> correct(s, arm, target)).toList();
+                List<boolean[]> bk = seeds.stream().map(s -> correct(s, ref, target)).toList();
+                if (ak.contains(null) || bk.contains(null)) {
+                    out.append(" - |");
+                    continue;
+                }
+                a.add(ak);
+                b.add(bk);
+                PairedStatistics.Difference d = PairedStatistics.compare(ak, bk, RESAMPLES, 17 + k);
+                out.append(String.format(Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(),
+                        d.mcnemarP()));
+            }
+            if (a.isEmpty()) {
+                out.append(" - |\n");
+                continue;
+            }
+            PairedStatistics.Difference mean = PairedStatistics.compareMean(a, b, RESAMPLES, 99);
+            out.append(String.format(Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%d targets) |%n", mean.mean(), mean.low(),
+                    mean.high(), a.size()));
+        }
+    }
+
+    private static void computeTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms) {
+        out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases)\n\n");
+        out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        double uniform = arms.contains(Comparison.UNIFORM) ? mean(seeds, Comparison.UNIFORM).total() : Double.NaN;
+        for (String arm : arms) {
+            Compute c = mean(seeds, arm);
+            out.append(String.format(Locale.ROOT, "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f | %.2f |%n", arm,
+                    c.training(), c.ranking(), c.calibration(), c.evaluation(), c.total(), c.total() / uniform,
+                    c.seconds() / 3600));
+        }
+    }
+
+    private static Compute mean(List<Map<String, Arm>> seeds, String arm) {
+        Compute sum = Compute.NONE;
+        for (Map<String, Arm> s : seeds) {
+            sum = sum.plus(s.get(arm).result().compute());
+        }
+        double n = seeds.size();
+        return new Compute(sum.training() / n, sum.ranking() / n, sum.calibration() / n, sum.evaluation() / n,
+                sum.seconds() / n);
+    }
+
+    private static SubnetResult subnet(Map<String, Arm> seed, String arm, int target) {
+        SubnetResult s = seed.get(arm).subnets().get(target);
+        return s == null && arm.startsWith(Comparison.ALONE) && target == 0
+                ? seed.get(Comparison.INDIVIDUAL).subnets().get(0) : s;
+    }
+
+    private static boolean[] correct(Map<String, Arm> seed, String arm, int target) {
+        boolean[] c = seed.get(arm).correct().get(target);
+        return c == null && arm.startsWith(Comparison.ALONE) && target == 0
+                ? seed.get(Comparison.INDIVIDUAL).correct().get(0) : c;
+    }
+
+    /** Every finished arm of one comparison directory. */
+    static Map<String, Arm> read(Path run) {
+        Map<String, Arm> arms = new LinkedHashMap<>();
+        Map<String, Integer> widthIndex = new LinkedHashMap<>();
+        for (String name : Comparison.METHODS) {
+            Path dir = run.resolve(name);
+            if (name.equals(Comparison.ABLATION) || !Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
+                continue;
+            }
+            try {
+                Comparison.MethodResult result = JSON.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(),
+                        Comparison.MethodResult.class);
+                Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
+                        ? JSON.readValue(dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
+                        : Map.of();
+                if (name.equals(Comparison.INDIVIDUAL)) {
+                    result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));
+                }
+                Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
+                Map<Integer, boolean[]> flags = new LinkedHashMap<>();
+                for (SubnetResult s : result.subnets()) {
+                    Integer k = s.name().startsWith("s") ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
+                            : widthIndex.get(s.name());
+                    if (k == null) {
+                        throw new IllegalArgumentException(dir + ": subnet " + s.name() + " matches no target");
+                    }
+                    subnets.put(k, s);
+                    String bits = correct.get(s.name());
+                    if (bits != null) {
+                        boolean[] b = new boolean[bits.length()];
+                        for (int i = 0; i < b.length; i++) {
+                            b[i] = bits.charAt(i) == '1';
+                        }
+                        flags.put(k, b);
+                    }
+                }
+                arms.put(name, new Arm(result, subnets, flags));
+            } catch (IOException e) {
+                throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+            }
+        }
+        if (!arms.containsKey(Comparison.INDIVIDUAL)) {
+            throw new IllegalArgumentException(run + " has no finished individual arm (individual/" + Comparison.ARM_RESULT
+                    + "); the report matches every arm's subnets to its widths");
+        }
+        return arms;
+    }
+}
