@@ -17,6 +17,8 @@ public final class Provenance {
     public static final String ARCH = "arch";
     public static final String CPUS = "cpus";
     public static final String THREADS = "threads";
+    /** The CPU's vector extension and width, which sets the default channel group. */
+    public static final String SIMD = "simd";
     public static final String CREATED = "created";
 
     private Provenance() {}
@@ -32,6 +34,7 @@ public final class Provenance {
         p.put(ARCH, System.getProperty("os.arch"));
         p.put(CPUS, Integer.toString(Runtime.getRuntime().availableProcessors()));
         p.put(THREADS, Integer.toString(threads));
+        p.put(SIMD, SimdBlock.detect().toString());
         p.put(CREATED, Instant.now().toString());
         return p;
     }

@@ -8,6 +8,8 @@ import io.dialnet.artifact.Manifest;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.export.OnnxCheck;
 import io.dialnet.export.OnnxExport;
+import io.dialnet.runtime.DialCheck;
+import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
@@ -19,6 +21,7 @@ import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +57,12 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--check-images", defaultValue = "64", description = "Validation images on which each ONNX graph must match the supernet within 1e-4 (default: ${DEFAULT-VALUE}).")
     int checkBatch;
 
+    @Option(names = "--latency-batches", split = ",", defaultValue = "1,64", description = "Batch sizes at which each subnet's ONNX Runtime latency is measured (in a child process, with --threads) and recorded (default: ${DEFAULT-VALUE}).")
+    List<Integer> latencyBatches;
+
+    @Option(names = "--keep-slower", description = "Ship a subnet even when it is not faster than a larger one (it is still reported).")
+    boolean keepSlower;
+
     @Override
     public Integer call() throws Exception {
         Path file = Checkpoint.resolve(checkpoint);
@@ -83,24 +92,41 @@ final class ExportCommand implements Callable<Integer> {
             provenance.put("checkpoint", file.toString());
             provenance.put("data", prepared.recipe().source());
             provenance.put("strategy", config.strategy());
-            DynamicModelFile artifact = ArtifactBuilder.build(network, entries, normalization, provenance);
             Map<String, byte[]> graphs = new LinkedHashMap<>();
             PrintWriter stdout = spec.commandLine().getOut();
             if (!noOnnx) {
                 float[] images = realImages(prepared, checkBatch);
-                for (Manifest.SubnetEntry e : entries) {
-                    ChannelPlan plan = ChannelPlan.of(e.channels());
-                    byte[] graph = OnnxExport.subnet(network, plan, e.name(), provenance);
-                    double diff = OnnxCheck.maxAbsDifference(network, plan, graph, images, checkBatch);
-                    stdout.printf(Locale.ROOT, "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d validation images%n",
-                            e.name(), graph.length / 1024.0, diff, checkBatch);
-                    if (!(diff <= OnnxCheck.TOLERANCE)) {
-                        throw new IllegalStateException("ONNX graph of " + e.name() + " differs from the supernet by "
-                                + diff + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
+                List<Manifest.SubnetEntry> timed = new ArrayList<>();
+                try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(threads, OnnxLatencyProfiler.defaultCacheDir())) {
+                    for (Manifest.SubnetEntry e : entries) {
+                        ChannelPlan plan = ChannelPlan.of(e.channels());
+                        byte[] graph = OnnxExport.subnet(network, plan, e.name(), provenance);
+                        double diff = OnnxCheck.maxAbsDifference(network, plan, graph, images, checkBatch);
+                        if (!(diff <= OnnxCheck.TOLERANCE)) {
+                            throw new IllegalStateException("ONNX graph of " + e.name() + " differs from the supernet by "
+                                    + diff + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
+                        }
+                        List<Manifest.Latency> latency = new ArrayList<>();
+                        for (int batch : latencyBatches) {
+                            latency.add(profiler.measure(graph, batch, saved.spec().inputChannels(),
+                                    saved.spec().inputSize()));
+                        }
+                        stdout.printf(Locale.ROOT, "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d validation images, "
+                                + "p50 %s%n", e.name(), graph.length / 1024.0, diff, checkBatch,
+                                latency.stream().map(l -> String.format(Locale.ROOT, "%.3f ms at batch %d", l.p50(),
+                                        l.batchSize())).toList());
+                        graphs.put(e.name(), graph);
+                        timed.add(new Manifest.SubnetEntry(e.name(), e.channels(), e.macs(), e.params(),
+                                e.validationAccuracy(), e.testAccuracy(), latency));
                     }
-                    graphs.put(e.name(), graph);
                 }
+                DialCheck.Verdict dial = DialCheck.check(timed, keepSlower);
+                dial.problems().forEach(p -> spec.commandLine().getErr().println("dialnet: dial: " + p));
+                entries = dial.shipped();
+                List<String> names = entries.stream().map(Manifest.SubnetEntry::name).toList();
+                graphs.keySet().retainAll(names);
             }
+            DynamicModelFile artifact = ArtifactBuilder.build(network, entries, normalization, provenance);
             new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(out);
             stdout.printf("wrote %s: %d subnets of %s%s%n", out, entries.size(), saved.spec().architecture(),
                     noOnnx ? "" : ", each with a compact ONNX graph");

@@ -53,7 +53,7 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Number of classes (default: the model's own).")
     Integer classes;
 
-    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = default).")
+    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = this CPU's SIMD block, as train uses).")
     int groupSize;
 
     @Option(names = "--json", description = "Print {\"model\":…,\"macs\":…,\"params\":…} as JSON.")
@@ -63,7 +63,7 @@ final class InfoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ModelSpec d = ModelZoo.defaultSpec(model);
         ModelSpec modelSpec = new ModelSpec(model, d.inputChannels(), inputSize == null ? d.inputSize() : inputSize,
-                classes == null ? d.classes() : classes, groupSize);
+                classes == null ? d.classes() : classes, ModelOptions.resolvedGroupSize(groupSize));
         common.startEngine();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {

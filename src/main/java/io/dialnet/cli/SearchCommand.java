@@ -10,7 +10,7 @@ import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
-import io.dialnet.runtime.OnnxLatency;
+import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.search.CostModel;
 import io.dialnet.search.CutRule;
 import io.dialnet.search.NoiseRanking;
@@ -145,7 +145,9 @@ final class SearchCommand implements Callable<Integer> {
         DataRecipe.Prepared prepared = data.prepare(common.seed);
         ModelSpec modelSpec = model.specFor(prepared.split().train());
         try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
+                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);
+                OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(common.threads,
+                        OnnxLatencyProfiler.defaultCacheDir())) {
             PrintWriter err = spec.commandLine().getErr();
             ProgressListener progress = new ProgressListener(err, !common.quiet);
             SearchResult result = switch (method) {
@@ -154,7 +156,7 @@ final class SearchCommand implements Callable<Integer> {
                 case SinglePathSearch.METHOD -> new SinglePathSearch(network, config, prepared, out, progress, lasso)
                         .run(resume);
                 default -> new ProgressiveSearch(network, config, prepared, out, progress,
-                        latency ? onnxLatency(network, latencyBatch, common.threads) : null).run(resume);
+                        latency ? onnxLatency(network, latencyBatch, profiler) : null).run(resume);
             };
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("subnets", result.subnets());
@@ -176,9 +178,10 @@ final class SearchCommand implements Callable<Integer> {
 
     /**
      * Latency of a plan as {@code serve} would run it: its compact ONNX graph timed on ONNX Runtime
-     * (a plan not yet registered gets BatchNorm state for the export and loses it afterwards).
+     * in a child process, cached per machine (a plan not yet registered gets BatchNorm state for
+     * the export and loses it afterwards).
      */
-    static CostModel onnxLatency(SlimmableNetwork network, int batch, int threads) {
+    static CostModel onnxLatency(SlimmableNetwork network, int batch, OnnxLatencyProfiler profiler) {
         Map<ChannelPlan, Double> cache = new HashMap<>();
         return CostModel.measured(plan -> cache.computeIfAbsent(plan, p -> {
             boolean temporary = !network.registeredPlans().containsKey(p);
@@ -187,8 +190,8 @@ final class SearchCommand implements Callable<Integer> {
             }
             try {
                 ModelSpec spec = network.spec();
-                return OnnxLatency.medianMillis(OnnxExport.subnet(network, p, "timing", Map.of()), batch,
-                        spec.inputChannels(), spec.inputSize(), threads);
+                return profiler.measure(OnnxExport.subnet(network, p, "timing", Map.of()), batch, spec.inputChannels(),
+                        spec.inputSize()).p50();
             } finally {
                 if (temporary) {
                     network.unregister(p);

@@ -125,11 +125,7 @@ public final class DynamicModel implements AutoCloseable {
         DynamicModel model = new DynamicModel(artifact.manifest(), Backend.ONNXRUNTIME, null, null);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
-            }
-            // Spinning threads steal the core from other engines and requests; latency here is per call.
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            OrtSettings.SERVING.apply(options, threads);
             for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
                 byte[] graph = artifact.onnx().get(s.name());
                 if (graph == null) {

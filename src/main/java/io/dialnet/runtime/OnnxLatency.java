@@ -4,28 +4,37 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.dialnet.artifact.Manifest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
 /**
  * The latency of one ONNX graph on ONNX Runtime, set up as {@code serve} sets up its sessions
- * (intra-op threads, no spinning): what a search with latency targets must meet, since the
- * deployed model runs there and not on the training engine.
+ * ({@link OrtSettings}): what a dial must deliver, since the deployed model runs there
+ * and not on the training engine. {@link OnnxLatencyProfiler} runs it in a child process.
  */
 public final class OnnxLatency {
-    private static final int WARMUP = 10;
-    private static final int RUNS = 31;
+    static final int WARMUP = 10;
+    static final int RUNS = 31;
 
     private OnnxLatency() {}
 
     /**
-     * The median of {@value #RUNS} timed calls after {@value #WARMUP} warm-up calls, in
-     * milliseconds, of {@code graph} on a batch of {@code batch} random images of
-     * {@code channels x size x size}.
+     * Percentiles of {@value #RUNS} timed calls after {@value #WARMUP} warm-up calls of
+     * {@code graph} on a batch of {@code batch} random images of {@code channels x size x size}.
      */
-    public static double medianMillis(byte[] graph, int batch, int channels, int size, int threads) {
+    public static Manifest.Latency measure(byte[] graph, int batch, int channels, int size, int threads,
+            OrtSettings settings) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] input = new float[batch * channels * size * size];
         Random random = new Random(1);
@@ -33,10 +42,7 @@ public final class OnnxLatency {
             input[i] = (float) random.nextGaussian();
         }
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
-            }
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            settings.apply(options, threads);
             try (OrtSession session = env.createSession(graph, options);
                     OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
                             new long[] {batch, channels, size, size})) {
@@ -51,10 +57,32 @@ public final class OnnxLatency {
                     }
                 }
                 Arrays.sort(ms);
-                return ms[RUNS / 2];
+                return new Manifest.Latency("onnxruntime", LatencyProfiler.device(), batch, threads,
+                        LatencyProfiler.percentile(ms, 50), LatencyProfiler.percentile(ms, 90),
+                        LatencyProfiler.percentile(ms, 99));
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The child process's loop: each input line {@code FILE BATCH CHANNELS SIZE THREADS SETTINGS} is
+     * answered by one line {@code p50 p90 p99} (or {@code error MESSAGE}).
+     */
+    public static void main(String[] args) throws IOException {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String[] f = line.trim().split(" ");
+            try {
+                Manifest.Latency l = measure(Files.readAllBytes(Path.of(f[0])), Integer.parseInt(f[1]),
+                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
+                        OrtSettings.parse(f[5]));
+                out.println(String.format(Locale.ROOT, "%.6f %.6f %.6f", l.p50(), l.p90(), l.p99()));
+            } catch (RuntimeException e) {
+                out.println("error " + String.valueOf(e.getMessage()).replace('\n', ' '));
+            }
         }
     }
 }

@@ -1,0 +1,71 @@
+package io.dialnet.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.dialnet.artifact.Manifest;
+import io.dialnet.export.OnnxExport;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Complexity;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.runtime.OnnxLatencyProfiler;
+import io.dialnet.runtime.OrtSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Does the dial deliver on the serving runtime? Each uniform width of an architecture (weights do
+ * not change latency, so they are left at their initial values) is exported as a compact ONNX
+ * graph and timed on ONNX Runtime in a child process, for each batch size and each session
+ * set-up; the speed-up over full width is set against the MACs reduction.
+ */
+public final class DialBenchmark {
+    private DialBenchmark() {}
+
+    /**
+     * One subnet at one batch size under one set-up.
+     *
+     * @param macsReduction full MACs / this subnet's MACs
+     * @param speedup full width's median latency / this subnet's (same batch, same set-up)
+     */
+    public record Row(OrtSettings settings, String subnet, List<Integer> channels, long macs, int batch,
+            Manifest.Latency latency, double macsReduction, double speedup) {
+        /** Multiply-accumulates per second achieved, in billions. */
+        public double gmacsPerSecond() {
+            return macs * (double) batch / latency.p50() / 1e6;
+        }
+    }
+
+    /** Times every width of {@code spec} at every batch size under every set-up (largest width first). */
+    public static List<Row> run(ModelSpec spec, List<Double> widths, List<Integer> batches,
+            List<OrtSettings> setups, int threads) {
+        List<Row> rows = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager();
+                SlimmableNetwork network = ModelZoo.create(spec, manager, 1)) {
+            List<ChannelPlan> plans = widths.stream().map(network::uniformPlan).distinct().toList();
+            List<byte[]> graphs = new ArrayList<>();
+            for (ChannelPlan plan : plans) {
+                network.register(plan, false);
+                graphs.add(OnnxExport.subnet(network, plan, plan.toString(), Map.of()));
+            }
+            long fullMacs = Complexity.of(network, plans.get(0)).macs();
+            for (OrtSettings settings : setups) {
+                try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(threads, settings, null)) {
+                    for (int batch : batches) {
+                        double full = Double.NaN;
+                        for (int i = 0; i < plans.size(); i++) {
+                            Manifest.Latency l = profiler.measure(graphs.get(i), batch, spec.inputChannels(),
+                                    spec.inputSize());
+                            full = i == 0 ? l.p50() : full;
+                            long macs = Complexity.of(network, plans.get(i)).macs();
+                            rows.add(new Row(settings, "w" + widths.get(i), plans.get(i).toList(), macs, batch, l,
+                                    (double) fullMacs / macs, full / l.p50()));
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+}

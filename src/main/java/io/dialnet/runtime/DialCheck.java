@@ -1,0 +1,70 @@
+package io.dialnet.runtime;
+
+import io.dialnet.artifact.Manifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The promise of the dial: every smaller subnet is faster. Along the subnets, largest first, a
+ * subnet whose median latency is not strictly below that of the last subnet kept, at any measured
+ * batch size, would let a controller pay accuracy for no speed; it is reported and (unless asked
+ * otherwise) not shipped.
+ */
+public final class DialCheck {
+    private DialCheck() {}
+
+    /**
+     * What the check found.
+     *
+     * @param shipped the subnets that keep the promise (or all, when slower ones are kept)
+     * @param problems one line per subnet that is not faster than a larger one
+     */
+    public record Verdict(List<Manifest.SubnetEntry> shipped, List<String> problems) {}
+
+    /** Checks {@code largestFirst} (each with ONNX Runtime latencies); {@code keepSlower} ships every subnet anyway. */
+    public static Verdict check(List<Manifest.SubnetEntry> largestFirst, boolean keepSlower) {
+        List<Manifest.SubnetEntry> shipped = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Manifest.SubnetEntry last = null;
+        for (Manifest.SubnetEntry s : largestFirst) {
+            String slower = last == null ? null : notFaster(s, last);
+            if (slower != null) {
+                problems.add(s.name() + " (" + s.macs() + " MACs) is not faster than " + last.name() + " ("
+                        + last.macs() + " MACs): " + slower + (keepSlower ? "; kept as asked" : "; not shipped"));
+                if (!keepSlower) {
+                    continue;
+                }
+            }
+            shipped.add(s);
+            last = s;
+        }
+        return new Verdict(shipped, problems);
+    }
+
+    /** Where {@code s} is at least as slow as {@code larger}, in words, or {@code null} when it is faster everywhere. */
+    private static String notFaster(Manifest.SubnetEntry s, Manifest.SubnetEntry larger) {
+        Map<Integer, Double> mine = medians(s);
+        Map<Integer, Double> theirs = medians(larger);
+        List<String> where = new ArrayList<>();
+        mine.forEach((batch, ms) -> {
+            Double other = theirs.get(batch);
+            if (other != null && ms >= other) {
+                where.add(String.format(Locale.ROOT, "%.3f ms vs %.3f ms at batch %d", ms, other, batch));
+            }
+        });
+        return where.isEmpty() ? null : String.join(", ", where);
+    }
+
+    private static Map<Integer, Double> medians(Manifest.SubnetEntry s) {
+        Map<Integer, Double> byBatch = new TreeMap<>();
+        for (Manifest.Latency l : s.latency()) {
+            if (l.backend().equals("onnxruntime")) {
+                byBatch.put(l.batchSize(), l.p50());
+            }
+        }
+        return byBatch;
+    }
+}

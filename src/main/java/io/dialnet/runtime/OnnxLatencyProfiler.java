@@ -1,0 +1,169 @@
+package io.dialnet.runtime;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.AtomicFiles;
+import io.dialnet.artifact.Manifest;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Latency of subnet graphs on ONNX Runtime, measured in a child JVM so that the training engine's
+ * threads (libtorch's OpenMP pool, which spins after each parallel region) never share the cores
+ * with the measurement, and cached per machine: the cache file is named by a fingerprint of the
+ * CPU, core count, ONNX Runtime version, thread count and session settings, and keyed by the graph's SHA-256 and
+ * the batch size. A cached figure is reused only on the machine and set-up that measured it.
+ */
+public final class OnnxLatencyProfiler implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final int threads;
+    private final OrtSettings settings;
+    private final Path cacheFile;
+    private final Map<String, Manifest.Latency> cache;
+    private final Path scratch;
+    private Process worker;
+    private BufferedWriter toWorker;
+    private BufferedReader fromWorker;
+
+    /**
+     * @param threads intra-op threads, as {@code serve --threads} would use
+     * @param cacheDir where the per-machine cache lives, or {@code null} for no cache
+     */
+    public OnnxLatencyProfiler(int threads, Path cacheDir) {
+        this(threads, OrtSettings.SERVING, cacheDir);
+    }
+
+    /** As above, with sessions set up by {@code settings} rather than as {@code serve} sets them up. */
+    public OnnxLatencyProfiler(int threads, OrtSettings settings, Path cacheDir) {
+        this.threads = threads;
+        this.settings = settings;
+        this.cacheFile = cacheDir == null ? null
+                : cacheDir.resolve("onnx-latency-" + fingerprint(threads, settings) + ".json");
+        this.cache = readCache(cacheFile);
+        try {
+            this.scratch = Files.createTempDirectory("dialnet-latency");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The default cache directory: {@code $XDG_CACHE_HOME/dialnet} or {@code ~/.cache/dialnet}. */
+    public static Path defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
+                .resolve("dialnet");
+    }
+
+    /** The latency of {@code graph} on a batch of {@code batch} images of {@code channels x size x size}. */
+    public synchronized Manifest.Latency measure(byte[] graph, int batch, int channels, int size) {
+        String key = sha256(graph) + "/" + batch + "/" + channels + "x" + size;
+        Manifest.Latency cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            Path file = scratch.resolve("graph.onnx");
+            Files.write(file, graph);
+            String answer = ask(file + " " + batch + " " + channels + " " + size + " " + threads + " " + settings);
+            if (answer == null || answer.startsWith("error")) {
+                throw new IllegalStateException("the latency worker failed: " + answer);
+            }
+            String[] f = answer.split(" ");
+            Manifest.Latency latency = new Manifest.Latency("onnxruntime", LatencyProfiler.device(), batch, threads,
+                    Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]));
+            cache.put(key, latency);
+            writeCache();
+            return latency;
+        } catch (IOException e) {
+            throw new UncheckedIOException("latency measurement: " + e.getMessage(), e);
+        }
+    }
+
+    private String ask(String request) throws IOException {
+        if (worker == null) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            worker = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+                    OnnxLatency.class.getName())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            toWorker = new BufferedWriter(new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8));
+            fromWorker = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
+        }
+        toWorker.write(request);
+        toWorker.newLine();
+        toWorker.flush();
+        return fromWorker.readLine();
+    }
+
+    /** Whether a child process was started (not when every figure came from the cache). */
+    synchronized boolean started() {
+        return worker != null;
+    }
+
+    /** CPU model, cores, ONNX Runtime version, threads and settings, as a file-name-safe string. */
+    static String fingerprint(int threads, OrtSettings settings) {
+        String cpu = LatencyProfiler.device();
+        String ort = ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion();
+        String raw = cpu + "|ort " + ort + "|" + threads + " threads|" + settings;
+        return sha256(raw.getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Manifest.Latency> readCache(Path file) {
+        if (file == null || !Files.exists(file)) {
+            return new LinkedHashMap<>();
+        }
+        try {
+            return new LinkedHashMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Manifest.Latency>>() {}));
+        } catch (IOException e) {
+            return new LinkedHashMap<>(); // a damaged cache is only a cache: measure again
+        }
+    }
+
+    private void writeCache() throws IOException {
+        if (cacheFile != null) {
+            Files.createDirectories(cacheFile.getParent());
+            AtomicFiles.write(cacheFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cache));
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (worker != null) {
+            worker.destroy();
+        }
+        try (var files = Files.list(scratch)) {
+            for (Path p : files.toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(scratch);
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "ONNX Runtime latency in a child process, %d threads, cache %s", threads,
+                cacheFile);
+    }
+}
