@@ -73,7 +73,8 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 entries.put(e.getName(), zip.readAllBytes());
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // ZipInputStream reports a malformed entry name with IllegalArgumentException
             throw new ArtifactException(file + ": corrupt or truncated (" + e.getMessage() + ")");
         }
         byte[] manifestBytes = entries.get(MANIFEST);

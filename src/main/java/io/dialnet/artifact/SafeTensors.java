@@ -84,8 +84,8 @@ public final class SafeTensors {
                 throw new ArtifactException(where + ": tensor " + e.getKey() + " has dtype " + info.get("dtype")
                         + "; only F32 is supported");
             }
-            long[] shape = longs(info.get("shape"));
-            long[] range = longs(info.get("data_offsets"));
+            long[] shape = longs(info.get("shape"), where, e.getKey(), "shape");
+            long[] range = longs(info.get("data_offsets"), where, e.getKey(), "data_offsets");
             if (range.length != 2 || range[0] < 0 || range[1] < range[0] || base + range[1] > bytes.length) {
                 throw new ArtifactException(where + ": tensor " + e.getKey() + " lies outside the file (truncated?)");
             }
@@ -101,11 +101,15 @@ public final class SafeTensors {
         return tensors;
     }
 
-    private static long[] longs(Object value) {
+    private static long[] longs(Object value, String where, String tensor, String field) throws ArtifactException {
         List<?> list = value instanceof List<?> l ? l : new ArrayList<>();
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = ((Number) list.get(i)).longValue();
+            if (!(list.get(i) instanceof Number n) || n instanceof Double || n instanceof Float) {
+                throw new ArtifactException(where + ": tensor " + tensor + ": " + field + " " + value
+                        + " is not a list of integers");
+            }
+            out[i] = n.longValue();
         }
         return out;
     }

@@ -45,7 +45,15 @@ public final class IdxReader {
             throw new DataFormatException(images + " holds " + count + " images but " + labels + " holds "
                     + labelCount + " labels");
         }
+        if (count < 0 || rows < 1 || cols < 1) {
+            throw new DataFormatException(images, "header says " + count + " images of " + rows + "x" + cols
+                    + " pixels; counts must be >= 0 and sizes >= 1");
+        }
         long pixelBytes = (long) count * rows * cols;
+        if (pixelBytes > Integer.MAX_VALUE - 8) {
+            throw new DataFormatException(images, count + " images of " + rows + "x" + cols + " pixels ("
+                    + pixelBytes + " bytes) exceed what one IDX file can hold in memory");
+        }
         if (img.remaining() < pixelBytes) {
             throw new DataFormatException(images, "truncated: " + count + " images of " + rows + "x" + cols
                     + " need " + pixelBytes + " bytes, found " + img.remaining());

@@ -243,7 +243,8 @@ public final class Checkpoint {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 entries.put(e.getName(), zip.readAllBytes());
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // ZipInputStream reports a malformed entry name with IllegalArgumentException
             throw new CheckpointException(file, "is corrupt or truncated: " + e.getMessage(), e);
         }
         return entries;
