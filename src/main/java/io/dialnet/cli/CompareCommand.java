@@ -69,6 +69,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory; one sub-directory per method, resumable.")
     Path out;
 
+    @Option(names = "--resume", description = "Continue the comparison in DIR: finished methods are read back, the interrupted one resumes.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Start again in a DIR that holds an earlier comparison, replacing its outputs.")
+    boolean overwrite;
+
     /** A preset's schedule. */
     record Preset(int epochs, int trainLimit, int finalEpochs, int fineTuneEpochs, double fineTuneLearningRate,
             int rankBatches, int epochsPerSubnet) {
@@ -102,6 +108,7 @@ final class CompareCommand implements Callable<Integer> {
                 finalEpochs != null ? finalEpochs : p.finalEpochs(), 0.02);
         Comparison.Settings settings = new Comparison.Settings(methods != null ? methods : Comparison.METHODS, search,
                 1e-4, p.epochsPerSubnet());
+        RunDirectory.prepare(out, resume, overwrite, RunDirectory.COMPARE);
         common.startEngine();
         // Subnet filtering chooses on the validation split, so the final numbers need images no method chose on.
         DataRecipe.Prepared prepared = data.prepare(common.seed, 5000);

@@ -97,6 +97,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the last accepted subnet in DIR.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Start again in a DIR that holds an earlier search, replacing its outputs.")
+    boolean overwrite;
+
     @Override
     public Integer call() {
         model.requireKnown();
@@ -113,6 +116,7 @@ final class SearchCommand implements Callable<Integer> {
         SearchConfig config = new SearchConfig(targets, latency, latencyBatch, candidates, tau,
                 NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(injection), recipe, background,
                 fineTuneEpochs, fineTuneLr, finalEpochs, finalLr);
+        RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed);
         ModelSpec modelSpec = model.specFor(prepared.split().train());

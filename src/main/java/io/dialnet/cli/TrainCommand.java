@@ -49,6 +49,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from DIR/checkpoint.zip if it exists (same options required).")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Start again in a DIR that holds an earlier run, replacing its outputs.")
+    boolean overwrite;
+
     @Option(names = "--eval-every", defaultValue = "1", paramLabel = "N", description = "Validate every N epochs; 0 = only at the end (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
@@ -59,6 +62,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         model.requireKnown();
         TrainConfig config = training.toConfig(common.seed);
+        RunDirectory.prepare(out, resume, overwrite, RunDirectory.TRAIN);
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed);
         TrainResult result = run(model.specFor(prepared.split().train()), config, prepared, out, resume, evalEvery,
