@@ -36,6 +36,15 @@ final class RunDirectory {
      *     earlier run without either flag
      */
     static void prepare(Path out, boolean resume, boolean overwrite, List<String> outputs) {
+        prepare(out, resume, overwrite, outputs, "add --resume to continue it or --overwrite to start again");
+    }
+
+    /** As {@link #prepare} for a command that cannot continue a run ({@code import}): only {@code --overwrite}. */
+    static void prepareFresh(Path out, boolean overwrite, List<String> outputs) {
+        prepare(out, false, overwrite, outputs, "add --overwrite to replace it");
+    }
+
+    private static void prepare(Path out, boolean resume, boolean overwrite, List<String> outputs, String hint) {
         if (resume && overwrite) {
             throw new IllegalArgumentException("--resume continues the run in " + out
                     + " and --overwrite starts it again; give one of them");
@@ -47,7 +56,7 @@ final class RunDirectory {
         }
         if (!overwrite) {
             throw new IllegalArgumentException("--out " + out + " holds an earlier run (" + earlier.get(0).getFileName()
-                    + "); add --resume to continue it or --overwrite to start again");
+                    + "); " + hint);
         }
         for (Path p : earlier) {
             delete(p);
