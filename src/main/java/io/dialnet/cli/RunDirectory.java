@@ -106,4 +106,15 @@ final class RunDirectory {
         String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
         return e.getMessage() == null ? kind : kind + " " + e.getMessage();
     }
+
+    /**
+     * The input normalisation a starting checkpoint's weights expect (an imported network's, or
+     * the data's of the run that trained it), or {@code null} when none is given or recorded.
+     */
+    static io.dialnet.data.Normalization normalizationOf(Path checkpoint) {
+        if (checkpoint == null) {
+            return null;
+        }
+        return io.dialnet.train.Checkpoint.manifest(io.dialnet.train.Checkpoint.resolve(checkpoint)).normalization();
+    }
 }

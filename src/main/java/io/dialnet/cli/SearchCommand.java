@@ -114,11 +114,12 @@ final class SearchCommand implements Callable<Integer> {
         training.strategy = "individual";
         TrainConfig recipe = training.toConfig(common.seed);
         SearchConfig config = new SearchConfig(targets, latency, latencyBatch, candidates, tau,
-                NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(injection), recipe, background,
+                NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(injection), recipe,
+                background == null ? null : io.dialnet.train.Checkpoint.resolve(background),
                 fineTuneEpochs, fineTuneLr, finalEpochs, finalLr);
         RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
         common.startEngine();
-        DataRecipe.Prepared prepared = data.prepare(common.seed);
+        DataRecipe.Prepared prepared = data.prepare(common.seed, 0, RunDirectory.normalizationOf(background));
         ModelSpec modelSpec = model.specFor(prepared.split().train());
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
