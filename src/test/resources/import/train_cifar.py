@@ -57,12 +57,14 @@ def main():
     p.add_argument("--model", default="resnet20")
     p.add_argument("--epochs", type=int, default=4)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--train-images", type=int, default=40000, help="the first N of data_batch_1..4")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     np.random.seed(0)
     parts = [load(os.path.join(args.data, "data_batch_%d.bin" % i)) for i in range(1, 5)]
     x, y = torch.cat([a for a, _ in parts]), torch.cat([b for _, b in parts])
+    x, y = x[:args.train_images], y[:args.train_images]
     xv, yv = load(os.path.join(args.data, "data_batch_5.bin"))
     net, _ = model(args.model)
     decay = [q for n, q in net.named_parameters() if q.dim() > 1]
@@ -82,6 +84,9 @@ def main():
             loss.backward()
             opt.step()
             sched.step()
+            if i % 50 == 0:
+                print("  step %d: loss %.3f, %.1f images/s" % (i, loss.item(), (i + 1) * 128 / (time.time() - start)),
+                      flush=True)
         print("epoch %d: loss %.3f, %.0f s, held-out accuracy %.4f" % (epoch + 1, loss.item(), time.time() - start,
                                                                        accuracy(net, xv, yv)), flush=True)
     net.eval()
