@@ -112,7 +112,7 @@ class ImportCommandTest {
 
         Path search = dir.resolve("search");
         Run s = run("search", "--data", "cifar10:" + cifar, "--model", "resnet20", "--targets", "0.5", "--background",
-                imported.toString(), "--rank-batches", "2", "--candidates", "2", "--fine-tune-epochs", "0",
+                imported.toString(), "--rank-batches", "2", "--candidates", "2", "--tau", "100",
                 "--final-epochs", "1", "--batch-size", "50", "--threads", "1", "--quiet", "--out", search.toString());
         assertThat(s.code()).as(s.err()).isZero();
         assertThat(Files.readString(search.resolve("search.jsonl"))).contains("\"event\":\"background\"")
