@@ -19,14 +19,29 @@ public final class JsonLines {
 
     private JsonLines() {}
 
-    /** Appends {@code value} as one JSON line to {@code file}, creating it and its directory if needed. */
-    public static void append(Path file, Object value) {
-        String line;
+    /**
+     * Replaces {@code file} with exactly {@code values}, one JSON line each (atomically): what a
+     * resumed run does, so the log matches the state it resumes from, line for line.
+     */
+    public static void rewrite(Path file, java.util.List<?> values) {
+        StringBuilder text = new StringBuilder();
+        for (Object value : values) {
+            text.append(line(value)).append('\n');
+        }
+        AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String line(Object value) {
         try {
-            line = JSON.writeValueAsString(value);
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
+    }
+
+    /** Appends {@code value} as one JSON line to {@code file}, creating it and its directory if needed. */
+    public static void append(Path file, Object value) {
+        String line = line(value);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,

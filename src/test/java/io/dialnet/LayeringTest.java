@@ -22,7 +22,7 @@ class LayeringTest {
     static final Map<String, Integer> LAYERS = Map.ofEntries(
             Map.entry("data", 1), Map.entry("nn", 1),
             Map.entry("train", 2), Map.entry("artifact", 2), Map.entry("export", 2),
-            Map.entry("search", 3), Map.entry("runtime", 3),
+            Map.entry("search", 3), Map.entry("runtime", 3), Map.entry("interop", 3),
             Map.entry("serve", 4), Map.entry("report", 4),
             Map.entry("bench", 5),
             Map.entry("cli", 6));

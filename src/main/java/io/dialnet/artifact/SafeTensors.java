@@ -12,9 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
- * The safetensors format (float32 only): an 8-byte little-endian header length, a JSON header
+ * The safetensors format (float32; F16 and BF16 widened when reading other programs' files): an 8-byte little-endian header length, a JSON header
  * mapping each name to its dtype, shape and byte range, then the raw little-endian data. Chosen
  * for the artifact because any runtime (Python included) can read it without Dialnet or an engine.
  */
@@ -55,8 +56,22 @@ public final class SafeTensors {
         }
     }
 
-    /** Decodes {@code bytes}; {@code where} names the source in errors. */
+    /** Decodes {@code bytes} (float32 tensors only); {@code where} names the source in errors. */
     public static Map<String, Tensor> decode(byte[] bytes, String where) throws ArtifactException {
+        return decode(bytes, where, false, name -> false);
+    }
+
+    /**
+     * Decodes a safetensors file written by another program: F32, and F16 or BF16 widened to
+     * float32 exactly; tensors whose name {@code skip} accepts are not read (any dtype).
+     */
+    public static Map<String, Tensor> decodeWidening(byte[] bytes, String where, Predicate<String> skip)
+            throws ArtifactException {
+        return decode(bytes, where, true, skip);
+    }
+
+    private static Map<String, Tensor> decode(byte[] bytes, String where, boolean widen, Predicate<String> skip)
+            throws ArtifactException {
         if (bytes.length < 8) {
             throw new ArtifactException(where + ": shorter than a safetensors header");
         }
@@ -76,22 +91,33 @@ public final class SafeTensors {
         int base = 8 + (int) headerLength;
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Object>> e : header.entrySet()) {
-            if (e.getKey().equals("__metadata__")) {
+            if (e.getKey().equals("__metadata__") || skip.test(e.getKey())) {
                 continue;
             }
             Map<String, Object> info = e.getValue();
-            if (!"F32".equals(info.get("dtype"))) {
-                throw new ArtifactException(where + ": tensor " + e.getKey() + " has dtype " + info.get("dtype")
-                        + "; only F32 is supported");
+            Object dtype = info.get("dtype");
+            int width = "F32".equals(dtype) ? 4 : widen && ("F16".equals(dtype) || "BF16".equals(dtype)) ? 2 : 0;
+            if (width == 0) {
+                throw new ArtifactException(where + ": tensor " + e.getKey() + " has dtype " + dtype
+                        + (widen ? "; only F32, F16 and BF16 are supported" : "; only F32 is supported"));
             }
             long[] shape = longs(info.get("shape"), where, e.getKey(), "shape");
             long[] range = longs(info.get("data_offsets"), where, e.getKey(), "data_offsets");
             if (range.length != 2 || range[0] < 0 || range[1] < range[0] || base + range[1] > bytes.length) {
                 throw new ArtifactException(where + ": tensor " + e.getKey() + " lies outside the file (truncated?)");
             }
-            float[] data = new float[(int) ((range[1] - range[0]) / 4)];
-            ByteBuffer.wrap(bytes, base + (int) range[0], (int) (range[1] - range[0])).order(ByteOrder.LITTLE_ENDIAN)
-                    .asFloatBuffer().get(data);
+            ByteBuffer raw = ByteBuffer.wrap(bytes, base + (int) range[0], (int) (range[1] - range[0]))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            float[] data = new float[(int) ((range[1] - range[0]) / width)];
+            if (width == 4) {
+                raw.asFloatBuffer().get(data);
+            } else {
+                boolean bf16 = "BF16".equals(dtype);
+                for (int i = 0; i < data.length; i++) {
+                    short half = raw.getShort();
+                    data[i] = bf16 ? Float.intBitsToFloat((half & 0xffff) << 16) : halfToFloat(half);
+                }
+            }
             try {
                 tensors.put(e.getKey(), new Tensor(shape, data));
             } catch (IllegalArgumentException bad) {
@@ -99,6 +125,22 @@ public final class SafeTensors {
             }
         }
         return tensors;
+    }
+
+    /** IEEE 754 half precision to float, exactly (subnormals, infinities and NaN included). */
+    public static float halfToFloat(short half) {
+        int h = half & 0xffff;
+        int sign = (h & 0x8000) << 16;
+        int exponent = (h >>> 10) & 0x1f;
+        int mantissa = h & 0x3ff;
+        if (exponent == 0x1f) {
+            return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+        }
+        if (exponent == 0) {
+            float magnitude = mantissa * 0x1p-24f; // subnormal (or zero): mantissa x 2^-24, exact in float
+            return sign == 0 ? magnitude : -magnitude;
+        }
+        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
     }
 
     private static long[] longs(Object value, String where, String tensor, String field) throws ArtifactException {

@@ -65,6 +65,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory; one sub-directory per arm, resumable.")
     Path out;
 
+    @Option(names = "--resume", description = "Continue the comparison in DIR: finished methods are read back, the interrupted one resumes.")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "Start again in a DIR that holds an earlier comparison, replacing its outputs.")
+    boolean overwrite;
+
     /**
      * A preset's schedule.
      *
@@ -121,6 +127,7 @@ final class CompareCommand implements Callable<Integer> {
         List<Double> w = widths != null ? widths : List.of(1.0, 0.75, 0.5, 0.25);
         TrainConfig recipe = new TrainConfig("individual", p.epochs(), 128, 0.1, 0.9, true, 5e-4, 0, 0, List.of(),
                 List.of(), 0.25, 4, false, 20, common.seed);
+        RunDirectory.prepare(out, resume, overwrite, RunDirectory.COMPARE);
         common.startEngine();
         // Subnet filtering chooses on the validation split, so the final numbers need images no method chose on.
         DataRecipe.Prepared prepared = data.prepare(common.seed, 5000);

@@ -32,12 +32,29 @@ public final class DataOptions {
             description = "Seed of the validation split and test hold-out (default: --seed), so runs with different seeds can share one split.")
     Long splitSeed;
 
+    /** Options for {@code source} as if given on the command line with their defaults (for commands without the mixin). */
+    static DataOptions of(String source, int imageSize) {
+        DataOptions options = new DataOptions();
+        options.data = source;
+        options.imageSize = imageSize;
+        options.validation = -1;
+        return options;
+    }
+
     DataRecipe.Prepared prepare(long seed) {
         return prepare(seed, 0);
     }
 
     /** As {@link #prepare(long)}; a source without a test set holds out {@code testHoldoutByDefault} images as one. */
     DataRecipe.Prepared prepare(long seed, int testHoldoutByDefault) {
+        return prepare(seed, testHoldoutByDefault, null);
+    }
+
+    /**
+     * As {@link #prepare(long, int)} with a given input normalisation (that of pretrained weights),
+     * or, when {@code null}, one computed from the training split.
+     */
+    DataRecipe.Prepared prepare(long seed, int testHoldoutByDefault, io.dialnet.data.Normalization normalization) {
         if (imageSize < 8 || imageSize > 1024) {
             throw new IllegalArgumentException("--image-size must be 8..1024, got " + imageSize);
         }
@@ -50,7 +67,7 @@ public final class DataOptions {
         int n = loaded.train().size() - heldForTest;
         int held = validation >= 0 ? validation : Math.min(5000, n / 10);
         Augmentation augmentation = noAugment ? Augmentation.NONE : Augmentation.standardFor(source.format());
-        return new DataRecipe(source.toString(), imageSize, held, trainLimit, splitSeed != null ? splitSeed : seed, null,
-                augmentation, heldForTest).prepare(loaded);
+        return new DataRecipe(source.toString(), imageSize, held, trainLimit, splitSeed != null ? splitSeed : seed,
+                normalization, augmentation, heldForTest).prepare(loaded);
     }
 }

@@ -56,7 +56,10 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("checkpoint " + file + " records no data; pass --data");
         }
         common.startEngine();
-        DataRecipe.Prepared prepared = (data == null ? recipe : recipe.withSource(data)).reload();
+        // An imported network records no data, only the normalisation it was trained with.
+        DataRecipe.Prepared prepared = recipe == null
+                ? DataOptions.of(data, manifest.spec().inputSize()).prepare(config.seed(), 0, manifest.normalization())
+                : (data == null ? recipe : recipe.withSource(data)).reload();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(manifest.spec(), manager, config.seed())) {
             Checkpoint.load(file, null, network, null);

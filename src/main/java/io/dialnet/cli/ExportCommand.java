@@ -11,6 +11,7 @@ import io.dialnet.export.OnnxExport;
 import io.dialnet.runtime.DialCheck;
 import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.train.Checkpoint;
@@ -68,34 +69,41 @@ final class ExportCommand implements Callable<Integer> {
         Path file = Checkpoint.resolve(checkpoint);
         Checkpoint.Manifest saved = Checkpoint.manifest(file);
         TrainConfig config = saved.config();
-        if (saved.data() == null) {
+        if (saved.data() == null && saved.normalization() == null) {
             throw new IllegalArgumentException("checkpoint " + file + " records no data to calibrate and evaluate with");
         }
         int threads = common.startEngine();
-        DataRecipe.Prepared prepared = saved.data().reload();
+        // An imported network has no data: its BatchNorm statistics come from the file, accuracy is unknown.
+        DataRecipe.Prepared prepared = saved.data() == null ? null : saved.data().reload();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(saved.spec(), manager, config.seed())) {
             Checkpoint.load(file, null, network, null);
             Method method = Method.of(config, network);
             List<Subnet> subnets = saved.subnets(method);
-            List<SubnetResult> results = Evaluation.evaluate(network, subnets, method.calibrate(), prepared,
-                    config.batchSize(), config.calibrationBatches());
+            if (prepared == null && method.calibrate()) {
+                throw new IllegalArgumentException("checkpoint " + file + " records no data to calibrate the "
+                        + method.name() + " strategy's BatchNorm with");
+            }
+            List<SubnetResult> results = prepared == null ? unevaluated(network, subnets)
+                    : Evaluation.evaluate(network, subnets, method.calibrate(), prepared, config.batchSize(),
+                            config.calibrationBatches());
             List<Manifest.SubnetEntry> entries = results.stream()
                     .sorted(Comparator.comparingLong(SubnetResult::macs).reversed())
                     .map(r -> new Manifest.SubnetEntry(r.name(), r.channels(), r.macs(), r.params(),
                             r.validationAccuracy(), r.testAccuracy(), List.of()))
                     .toList();
             Map<String, double[]> normalization = new LinkedHashMap<>();
-            normalization.put("mean", prepared.recipe().normalization().mean());
-            normalization.put("std", prepared.recipe().normalization().std());
+            normalization.put("mean", saved.normalization().mean());
+            normalization.put("std", saved.normalization().std());
             Map<String, String> provenance = new LinkedHashMap<>(Provenance.current(threads));
             provenance.put("checkpoint", file.toString());
-            provenance.put("data", prepared.recipe().source());
+            provenance.put("data", prepared == null ? "none (imported; not evaluated)" : prepared.recipe().source());
             provenance.put("strategy", config.strategy());
             Map<String, byte[]> graphs = new LinkedHashMap<>();
             PrintWriter stdout = spec.commandLine().getOut();
             if (!noOnnx) {
-                float[] images = realImages(prepared, checkBatch);
+                float[] images = prepared == null ? randomImages(saved.spec(), checkBatch, config.seed())
+                        : realImages(prepared, checkBatch);
                 List<Manifest.SubnetEntry> timed = new ArrayList<>();
                 try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(threads, OnnxLatencyProfiler.defaultCacheDir())) {
                     for (Manifest.SubnetEntry e : entries) {
@@ -111,8 +119,9 @@ final class ExportCommand implements Callable<Integer> {
                             latency.add(profiler.measure(graph, batch, saved.spec().inputChannels(),
                                     saved.spec().inputSize()));
                         }
-                        stdout.printf(Locale.ROOT, "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d validation images, "
+                        stdout.printf(Locale.ROOT, "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d %s images, "
                                 + "p50 %s%n", e.name(), graph.length / 1024.0, diff, checkBatch,
+                                prepared == null ? "random" : "validation",
                                 latency.stream().map(l -> String.format(Locale.ROOT, "%.3f ms at batch %d", l.p50(),
                                         l.batchSize())).toList());
                         graphs.put(e.name(), graph);
@@ -133,6 +142,24 @@ final class ExportCommand implements Callable<Integer> {
             stdout.flush();
         }
         return 0;
+    }
+
+    /** Size of each subnet, accuracy unknown (NaN): for a network without data. */
+    private static List<SubnetResult> unevaluated(SlimmableNetwork network, List<Subnet> subnets) {
+        return subnets.stream().map(s -> {
+            Complexity c = Complexity.of(network, s.plan());
+            return new SubnetResult(s.name(), s.plan().toList(), c.macs(), c.params(), Double.NaN, null);
+        }).toList();
+    }
+
+    /** {@code n} seeded standard-normal images (normalised inputs), for a network without data. */
+    private static float[] randomImages(io.dialnet.nn.ModelSpec spec, int n, long seed) {
+        float[] images = new float[n * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < images.length; i++) {
+            images[i] = (float) random.nextGaussian();
+        }
+        return images;
     }
 
     /** The first {@code n} validation images, normalised, as one NCHW array. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.ParameterException;
 /** The {@code dialnet} command line. */
 @Command(name = "dialnet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "One CNN, many nested subnets: train, evaluate and inspect dynamic networks.",
-        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class, SearchCommand.class, CompareCommand.class, CompareReportCommand.class, ExportCommand.class, ServeCommand.class, LoadTestCommand.class, BenchCommand.class,
+        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class, SearchCommand.class, CompareCommand.class, CompareReportCommand.class, ImportCommand.class, ExportCommand.class, ServeCommand.class, LoadTestCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit code of bad input: unknown option, bad value, missing or malformed file. */

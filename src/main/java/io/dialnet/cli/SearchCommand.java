@@ -124,6 +124,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from where a previous run in DIR stopped.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Start again in a DIR that holds an earlier search, replacing its outputs.")
+    boolean overwrite;
+
     @Override
     public Integer call() {
         model.requireKnown();
@@ -140,9 +143,10 @@ final class SearchCommand implements Callable<Integer> {
                 .with(new SearchConfig.Filtering(choiceMargin, lastMargin))
                 .with(new SearchConfig.FineTuning(fineTuneEpochs, fineTuneLr, tau, reference, pointsPerHalving))
                 .with(new SearchConfig.FinalTraining(finalEpochs, finalLr, finalDistill))
-                .withBackground(background);
+                .withBackground(background == null ? null : io.dialnet.train.Checkpoint.resolve(background));
+        RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
         common.startEngine();
-        DataRecipe.Prepared prepared = data.prepare(common.seed);
+        DataRecipe.Prepared prepared = data.prepare(common.seed, 0, RunDirectory.normalizationOf(background));
         ModelSpec modelSpec = model.specFor(prepared.split().train());
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);

@@ -8,10 +8,13 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
+import io.dialnet.data.Normalization;
+import io.dialnet.train.Checkpoint;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
 import io.dialnet.train.Trainer;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,6 +52,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from DIR/checkpoint.zip if it exists (same options required).")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Start again in a DIR that holds an earlier run, replacing its outputs.")
+    boolean overwrite;
+
+    @Option(names = "--init", paramLabel = "CHECKPOINT", description = "Start from the weights of this checkpoint (or a directory holding one), e.g. one written by dialnet import: fine-tuning. Its input normalisation is used for the data.")
+    Path init;
+
     @Option(names = "--eval-every", defaultValue = "1", paramLabel = "N", description = "Validate every N epochs; 0 = only at the end (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
@@ -59,20 +68,27 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         model.requireKnown();
         TrainConfig config = training.toConfig(common.seed);
+        RunDirectory.prepare(out, resume, overwrite, RunDirectory.TRAIN);
+        Path initFile = init == null ? null : Checkpoint.resolve(init);
+        Normalization pretrained = initFile == null ? null : Checkpoint.manifest(initFile).normalization();
         common.startEngine();
-        DataRecipe.Prepared prepared = data.prepare(common.seed);
-        TrainResult result = run(model.specFor(prepared.split().train()), config, prepared, out, resume, evalEvery,
-                common.quiet, spec.commandLine().getErr());
+        DataRecipe.Prepared prepared = data.prepare(common.seed, 0, pretrained);
+        TrainResult result = run(model.specFor(prepared.split().train()), config, prepared, out, resume, initFile,
+                evalEvery, common.quiet, spec.commandLine().getErr());
         print(spec.commandLine().getOut(), result, json);
         return 0;
     }
 
     /** Trains and writes results.json and the plot into {@code out}; shared by train and demo. */
     static TrainResult run(ModelSpec modelSpec, TrainConfig config, DataRecipe.Prepared prepared, Path out,
-            boolean resume, int evalEvery, boolean quiet, PrintWriter log) {
+            boolean resume, Path init, int evalEvery, boolean quiet, PrintWriter log) {
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, config.seed())) {
             Trainer trainer = new Trainer(network, config, prepared, out, new ProgressListener(log, !quiet), evalEvery);
+            if (init != null && !(resume && Files.exists(out.resolve(Trainer.CHECKPOINT)))) {
+                // a fresh start from the given weights; a resumed run continues from its own checkpoint
+                Checkpoint.loadWeights(init, network);
+            }
             TrainResult result = trainer.train(resume);
             RunReport report = RunReport.of(modelSpec, prepared.recipe(), result);
             AtomicFiles.write(out.resolve(RESULTS), Json.pretty(report));

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dialnet.AtomicFiles;
 import io.dialnet.Provenance;
 import io.dialnet.data.DataRecipe;
+import io.dialnet.data.Normalization;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Engines;
 import io.dialnet.nn.ModelSpec;
@@ -40,6 +41,9 @@ public final class Checkpoint {
     static final String ARRAYS = "arrays.ndlist";
     private static final String NET = "net/";
     private static final String SGD = "sgd/";
+    /** For a network made elsewhere and imported: the normalisation it was trained with, and where it came from. */
+    private static final String NORMALIZATION = "normalization";
+    private static final String IMPORTED = "imported";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -65,9 +69,11 @@ public final class Checkpoint {
      * @param data how the data was prepared, or {@code null} if not recorded
      * @param progress how far the run got
      * @param provenance versions and machine of the writer
+     * @param normalization the input normalisation the weights expect: the data's, or for an
+     *     imported network the one it was trained with; {@code null} if neither is recorded
      */
     public record Manifest(ModelSpec spec, TrainConfig config, DataRecipe data, Progress progress,
-            Map<String, String> provenance) {
+            Map<String, String> provenance, Normalization normalization) {
 
         /** The subnets the run delivers: those it recorded as it went (single-path), else the method's. */
         public List<Subnet> subnets(Method method) {
@@ -86,6 +92,24 @@ public final class Checkpoint {
 
     public static void save(Path file, TrainConfig config, DataRecipe data, Progress progress,
             SlimmableNetwork network, Sgd sgd) {
+        write(file, manifest(config, data, progress, network), encode(network.stateArrays(), sgd.state()));
+    }
+
+    /**
+     * Saves a network trained elsewhere (with its registered plans' BatchNorm statistics) as the
+     * start of a run: no data, no progress, no optimiser state; {@code normalization} is the
+     * input normalisation it was trained with and {@code origin} says where it came from.
+     */
+    public static void saveImported(Path file, TrainConfig config, Normalization normalization,
+            Map<String, Object> origin, SlimmableNetwork network) {
+        ObjectNode manifest = manifest(config, null, new Progress(0, 0, 0, 0, List.of(), null), network);
+        manifest.set(NORMALIZATION, JSON.valueToTree(normalization));
+        manifest.set(IMPORTED, JSON.valueToTree(origin));
+        write(file, manifest, encode(network.stateArrays(), Map.of()));
+    }
+
+    private static ObjectNode manifest(TrainConfig config, DataRecipe data, Progress progress,
+            SlimmableNetwork network) {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("format", FORMAT_VERSION);
         manifest.set("spec", JSON.valueToTree(network.spec()));
@@ -97,7 +121,10 @@ public final class Checkpoint {
         network.registeredPlans().forEach((plan, affine) -> plans.add(Map.of("plan", plan.toString(),
                 "privateAffine", affine)));
         manifest.set("registered", JSON.valueToTree(plans));
-        byte[] encoded = encode(network.stateArrays(), sgd.state());
+        return manifest;
+    }
+
+    private static void write(Path file, ObjectNode manifest, byte[] encoded) {
         try {
             AtomicFiles.write(file, out -> {
                 try (ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -137,11 +164,16 @@ public final class Checkpoint {
     public static Manifest manifest(Path file) {
         JsonNode manifest = manifestTree(file, readZip(file));
         try {
+            DataRecipe data = manifest.path("data").isObject()
+                    ? JSON.treeToValue(manifest.path("data"), DataRecipe.class) : null;
+            Normalization input = data != null ? data.normalization()
+                    : manifest.path(NORMALIZATION).isObject()
+                            ? JSON.treeToValue(manifest.path(NORMALIZATION), Normalization.class) : null;
             return new Manifest(JSON.treeToValue(manifest.path("spec"), ModelSpec.class),
-                    JSON.treeToValue(manifest.path("config"), TrainConfig.class),
-                    manifest.path("data").isObject() ? JSON.treeToValue(manifest.path("data"), DataRecipe.class) : null,
+                    JSON.treeToValue(manifest.path("config"), TrainConfig.class), data,
                     JSON.treeToValue(manifest.path("progress"), Progress.class),
-                    JSON.convertValue(manifest.path("provenance"), new TypeReference<Map<String, String>>() {}));
+                    JSON.convertValue(manifest.path("provenance"), new TypeReference<Map<String, String>>() {}),
+                    input);
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException(file, MANIFEST + " is incomplete or invalid: " + e.getMessage(), e);
         }
@@ -221,6 +253,45 @@ public final class Checkpoint {
                 return JSON.treeToValue(manifest.path("progress"), Progress.class);
             } catch (IOException e) {
                 throw new CheckpointException(file, "progress record is unreadable: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Starts {@code network} from the weights of {@code file} (a fine-tuning run's starting point,
+     * e.g. a network imported from PyTorch): every shared weight is copied, and the BatchNorm
+     * statistics of each plan registered in both; optimiser state and progress are not. The
+     * architecture must match; the input size may differ (the weights do not depend on it).
+     */
+    public static void loadWeights(Path file, SlimmableNetwork network) {
+        Map<String, byte[]> entries = readZip(file);
+        JsonNode manifest = manifestTree(file, entries);
+        String architecture = manifest.path("spec").path("architecture").asText();
+        if (!architecture.equals(network.spec().architecture())) {
+            throw new CheckpointException(file, "holds a " + architecture + ", not a " + network.spec().architecture());
+        }
+        NDManager scratch = network.manager().getParentManager().newSubManager();
+        try (scratch) {
+            NDList arrays;
+            try {
+                arrays = NDList.decode(scratch, require(file, entries, ARRAYS));
+            } catch (RuntimeException e) {
+                throw new CheckpointException(file, ARRAYS + " is corrupt: " + e.getMessage(), e);
+            }
+            Map<String, NDArray> byName = new HashMap<>();
+            for (NDArray a : arrays) {
+                byName.put(a.getName(), a);
+            }
+            for (Map.Entry<String, NDArray> e : network.stateArrays().entrySet()) {
+                NDArray saved = byName.get(NET + e.getKey());
+                boolean shared = network.parameters().containsKey(e.getKey());
+                if (saved != null && saved.getShape().equals(e.getValue().getShape())) {
+                    e.getValue().set(saved.toByteBuffer());
+                } else if (shared) {
+                    throw new CheckpointException(file, "array " + e.getKey() + (saved == null ? " is missing"
+                            : " has shape " + saved.getShape() + " but this run needs " + e.getValue().getShape()
+                                    + " (another number of classes or input channels?)"));
+                }
             }
         }
     }

@@ -106,6 +106,10 @@ public final class Trainer {
                 listener.resumed(checkpoint, progress.epochsDone());
             }
             List<EpochMetrics> history = new ArrayList<>(progress.history());
+            if (outputDir != null) {
+                // The log restarts with the run: empty for a fresh one, the checkpoint's epochs for a resumed one.
+                JsonLines.rewrite(outputDir.resolve(METRICS), history);
+            }
             long step = progress.step();
             double compute = progress.trainingCompute();
             double seconds = progress.trainingSeconds();
@@ -155,10 +159,12 @@ public final class Trainer {
                         (double) correct / seen, seen / epochSeconds, epochSeconds, validation);
                 history.add(metrics);
                 if (outputDir != null) {
-                    appendMetrics(metrics);
+                    // The checkpoint first: a kill before the line is mended on resume, which rewrites the
+                    // log from the checkpoint's history; a line before its checkpoint would be repeated.
                     Checkpoint.save(checkpoint, config, data.recipe(),
                             new Checkpoint.Progress(epoch, step, compute, seconds, history, subnetsByName()), network,
                             sgd);
+                    appendMetrics(metrics);
                 }
                 listener.epochEnded(metrics);
             }

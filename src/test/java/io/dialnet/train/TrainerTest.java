@@ -226,4 +226,68 @@ class TrainerTest {
                     org.assertj.core.data.Offset.offset(1e-6f));
         }
     }
+
+    static List<Integer> loggedEpochs(Path out) throws IOException {
+        List<Integer> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve(Trainer.METRICS))) {
+            epochs.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("epoch").asInt());
+        }
+        return epochs;
+    }
+
+    /** Issue 13: a run killed while saving its checkpoint resumed with the epoch's metrics line already written. */
+    @Test
+    void issue13_aFailedCheckpointNeverLeavesAMetricsLineThatResumeRepeats() throws IOException {
+        TrainConfig config = config("individual", 2);
+        Path out = dir.resolve("run");
+        Path kept = dir.resolve("kept.zip");
+        try (SlimmableNetwork net = cnn()) {
+            Trainer trainer = new Trainer(net, config, small, out, null, 0).onEpochEnd((epoch, control) -> {
+                if (epoch == 2) {
+                    // the write of epoch 2's checkpoint fails (as a kill would stop it): a non-empty
+                    // directory stands where the file goes; epoch 1's checkpoint is kept aside
+                    try {
+                        Files.move(out.resolve(Trainer.CHECKPOINT), kept);
+                        Files.createDirectories(out.resolve(Trainer.CHECKPOINT).resolve("x"));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            assertThatThrownBy(() -> trainer.train(false)).isInstanceOf(CheckpointException.class);
+        }
+        Files.delete(out.resolve(Trainer.CHECKPOINT).resolve("x"));
+        Files.delete(out.resolve(Trainer.CHECKPOINT));
+        Files.move(kept, out.resolve(Trainer.CHECKPOINT));
+        try (SlimmableNetwork net = cnn()) {
+            new Trainer(net, config, small, out, null, 0).train(true);
+        }
+        assertThat(loggedEpochs(out)).containsExactly(1, 2);
+    }
+
+    /** Issue 13: the log matches the checkpoint a run resumes from, and a fresh run starts a fresh log. */
+    @Test
+    void issue13_metricsLogFollowsTheCheckpointNotEarlierRuns() throws IOException {
+        TrainConfig config = config("individual", 2);
+        Path out = dir.resolve("run");
+        try (SlimmableNetwork net = cnn()) {
+            TrainingListener killAfterFirst = new TrainingListener() {
+                @Override
+                public void epochEnded(EpochMetrics metrics) {
+                    throw new Kill();
+                }
+            };
+            assertThatThrownBy(() -> new Trainer(net, config, small, out, killAfterFirst, 0).train(false))
+                    .isInstanceOf(Kill.class);
+        }
+        Files.writeString(out.resolve(Trainer.METRICS), ""); // killed after the checkpoint, before its line
+        try (SlimmableNetwork net = cnn()) {
+            new Trainer(net, config, small, out, null, 0).train(true);
+        }
+        assertThat(loggedEpochs(out)).containsExactly(1, 2);
+        try (SlimmableNetwork net = cnn()) {
+            new Trainer(net, config, small, out, null, 0).train(false);
+        }
+        assertThat(loggedEpochs(out)).containsExactly(1, 2); // not 1, 2, 1, 2
+    }
 }
