@@ -6,7 +6,9 @@ import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;
 import io.dialnet.data.BatchLoader;
 import io.dialnet.data.DataSource;
+import io.dialnet.data.FolderOptions;
 import io.dialnet.data.ImageDataset;
+import io.dialnet.data.ImageSet;
 import io.dialnet.data.Normalization;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.ModelSpec;
@@ -65,6 +67,15 @@ final class BenchTrainingCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FORMAT:DIR", description = "Real images to load (default: 10,000 random images of the model's input size).")
     String data;
 
+    @Option(names = "--loader-threads", paramLabel = "N", description = "folder: threads decoding images (default: half the cores, 1..8).")
+    Integer loaderThreads;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "folder: pixels per side of the crops (default: the model's input size).")
+    Integer imageSize;
+
+    @Option(names = "--loader-batches", defaultValue = "0", paramLabel = "N", description = "Batches timed for the loader alone (default: 0 = one epoch).")
+    int loaderBatches;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -76,13 +87,17 @@ final class BenchTrainingCommand implements Callable<Integer> {
         }
         int threads = common.startEngine();
         ModelSpec defaults = ModelZoo.defaultSpec(model);
-        ImageDataset images = data == null ? random(defaults, 10_000, common.seed)
-                : DataSource.parse(data, defaults.inputSize()).load().train();
+        DataSource source = data == null ? null : DataSource.parse(data, imageSize != null ? imageSize : defaults.inputSize());
+        int decoders = loaderThreads != null ? loaderThreads : FolderOptions.defaultThreads();
+        ImageSet images = source == null ? random(defaults, 10_000, common.seed)
+                : source.load(new FolderOptions(decoders, false, 0, null)).train();
         ModelSpec modelSpec = new ModelSpec(model, images.channels(), images.height(), images.classes(), 0);
         TrainConfig config = TrainConfig.recipe(strategy, 1,
                 strategy.equals("uniform") ? List.of(1.0, 0.75, 0.5, 0.25) : List.of()).withBatchSize(batchSize);
         BatchLoader loader = new BatchLoader(images, Normalization.of(images));
-        Augmentation augmentation = new Augmentation(4, true);
+        Augmentation augmentation = source != null && source.format() == DataSource.Format.FOLDER
+                ? Augmentation.RESIZED_CROP_AND_FLIP : new Augmentation(4, true);
+        boolean folder = source != null && source.format() == DataSource.Format.FOLDER;
         List<Batch> preloaded = new ArrayList<>();
         try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 1, 0)) {
             for (int i = 0; i < 8 && epoch.hasNext(); i++) {
@@ -105,7 +120,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
                 }
             }
         }
-        double loaderAlone = loaderThroughput(loader, augmentation, batchSize);
+        double loaderAlone = loaderThroughput(loader, augmentation, batchSize, loaderBatches);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
         report.put("strategy", strategy);
@@ -115,6 +130,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
         report.put("loader_images_per_s", median(fromLoader));
         report.put("loader_vs_preloaded", median(fromLoader) / median(fromMemory));
         report.put("loader_alone_images_per_s", loaderAlone);
+        report.put("loader_threads", folder ? decoders : 1);
         report.put("rounds_preloaded", fromMemory);
         report.put("rounds_loader", fromLoader);
         report.put("provenance", Provenance.current(threads));
@@ -127,7 +143,8 @@ final class BenchTrainingCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "training, preloaded batches   %8.1f images/s%n", median(fromMemory));
             out.printf(Locale.ROOT, "training, real loader         %8.1f images/s  (%.1f%% of preloaded)%n",
                     median(fromLoader), 100 * median(fromLoader) / median(fromMemory));
-            out.printf(Locale.ROOT, "loader alone (one thread)     %8.1f images/s%n", loaderAlone);
+            out.printf(Locale.ROOT, "loader alone (%d thread%s)     %8.1f images/s%n", folder ? decoders : 1,
+                    folder && decoders > 1 ? "s" : "", loaderAlone);
         }
         out.flush();
         return 0;
@@ -145,11 +162,12 @@ final class BenchTrainingCommand implements Callable<Integer> {
         return images / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static double loaderThroughput(BatchLoader loader, Augmentation augmentation, int batchSize) {
+    private static double loaderThroughput(BatchLoader loader, Augmentation augmentation, int batchSize,
+            int batches) {
         long start = System.nanoTime();
         int images = 0;
         try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 99, 0)) {
-            while (epoch.hasNext()) {
+            for (int b = 0; epoch.hasNext() && (batches == 0 || b < batches); b++) {
                 images += epoch.next().size();
             }
         }

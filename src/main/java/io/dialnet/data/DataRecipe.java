@@ -20,7 +20,7 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
     private static final long TEST_SEED_OFFSET = 0x7E57L;
 
     /** The data a run works on: training and validation splits, test set (or null), and the loaders' settings. */
-    public record Prepared(Split split, ImageDataset test, DataRecipe recipe) {
+    public record Prepared(Split split, ImageSet test, DataRecipe recipe) {
         public BatchLoader trainLoader() {
             return new BatchLoader(split.train(), recipe.normalization());
         }
@@ -53,8 +53,8 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
         if (trainLimit < 0) {
             throw new IllegalArgumentException("--train-limit must be >= 0, got " + trainLimit);
         }
-        ImageDataset train = loaded.train();
-        ImageDataset test = loaded.test();
+        ImageSet train = loaded.train();
+        ImageSet test = loaded.test();
         if (testHoldout > 0) {
             if (test != null) {
                 throw new IllegalArgumentException("--test-holdout: " + source + " has its own test set");
@@ -84,6 +84,11 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
 
     /** Prepares the data again exactly as recorded. */
     public Prepared reload() {
-        return prepare(DataSource.parse(source, imageSize).load());
+        return reload(FolderOptions.DEFAULT);
+    }
+
+    /** Prepares the data again exactly as recorded, reading image folders with {@code folderOptions}. */
+    public Prepared reload(FolderOptions folderOptions) {
+        return prepare(DataSource.parse(source, imageSize).load(folderOptions));
     }
 }
