@@ -106,6 +106,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
         }
         double[] fromMemory = new double[rounds];
         double[] fromLoader = new double[rounds];
+        double[] trainingCpu = new double[rounds];
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);
                 Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(), manager)) {
@@ -114,13 +115,18 @@ final class BenchTrainingCommand implements Callable<Integer> {
             Random random = new Random(common.seed);
             timeSteps(step, method, cycle(preloaded), 3, random); // warm-up: JIT, oneDNN primitives, allocator
             for (int r = 0; r < rounds; r++) {
+                long cpu = processCpuNanos();
                 fromMemory[r] = timeSteps(step, method, cycle(preloaded), steps, random);
+                trainingCpu[r] = (processCpuNanos() - cpu) / 1e6 / (steps * batchSize);
                 try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, common.seed, r + 1)) {
                     fromLoader[r] = timeSteps(step, method, epoch, Math.min(steps, epoch.batches()), random);
                 }
             }
         }
-        double loaderAlone = loaderThroughput(loader, augmentation, batchSize, loaderBatches);
+        long loaderCpuStart = processCpuNanos();
+        int[] loaderImages = new int[1];
+        double loaderAlone = loaderThroughput(loader, augmentation, batchSize, loaderBatches, loaderImages);
+        double loaderCpu = (processCpuNanos() - loaderCpuStart) / 1e6 / loaderImages[0];
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
         report.put("strategy", strategy);
@@ -131,6 +137,10 @@ final class BenchTrainingCommand implements Callable<Integer> {
         report.put("loader_vs_preloaded", median(fromLoader) / median(fromMemory));
         report.put("loader_alone_images_per_s", loaderAlone);
         report.put("loader_threads", folder ? decoders : 1);
+        // CPU time per image (all threads of the process): what each costs a core, whatever else the machine runs
+        report.put("training_cpu_ms_per_image", median(trainingCpu));
+        report.put("loader_cpu_ms_per_image", loaderCpu);
+        report.put("loader_images_per_cpu_s", 1000 / loaderCpu);
         report.put("rounds_preloaded", fromMemory);
         report.put("rounds_loader", fromLoader);
         report.put("provenance", Provenance.current(threads));
@@ -145,6 +155,8 @@ final class BenchTrainingCommand implements Callable<Integer> {
                     median(fromLoader), 100 * median(fromLoader) / median(fromMemory));
             out.printf(Locale.ROOT, "loader alone (%d thread%s)     %8.1f images/s%n", folder ? decoders : 1,
                     folder && decoders > 1 ? "s" : "", loaderAlone);
+            out.printf(Locale.ROOT, "CPU per image: training step %.1f ms, loader %.2f ms (%.0f images per core-second; %.1f%% of the step)%n",
+                    median(trainingCpu), loaderCpu, 1000 / loaderCpu, 100 * loaderCpu / median(trainingCpu));
         }
         out.flush();
         return 0;
@@ -162,8 +174,14 @@ final class BenchTrainingCommand implements Callable<Integer> {
         return images / ((System.nanoTime() - start) / 1e9);
     }
 
+    /** CPU time of every thread of this process (engine threads included), in nanoseconds. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
     private static double loaderThroughput(BatchLoader loader, Augmentation augmentation, int batchSize,
-            int batches) {
+            int batches, int[] counted) {
         long start = System.nanoTime();
         int images = 0;
         try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 99, 0)) {
@@ -171,6 +189,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
                 images += epoch.next().size();
             }
         }
+        counted[0] = images;
         return images / ((System.nanoTime() - start) / 1e9);
     }
 

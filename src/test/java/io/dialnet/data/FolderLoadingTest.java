@@ -149,6 +149,15 @@ class FolderLoadingTest {
     }
 
     @Test
+    void recipesRecordedBeforeResizedCropsReadBackWithout() throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(json.readValue("{\"padding\":4,\"flip\":true}", Augmentation.class))
+                .isEqualTo(new Augmentation(4, true));
+        String written = json.writeValueAsString(Augmentation.RESIZED_CROP_AND_FLIP);
+        assertThat(json.readValue(written, Augmentation.class)).isEqualTo(Augmentation.RESIZED_CROP_AND_FLIP);
+    }
+
+    @Test
     void greyAndPngImagesBecomeRgb() throws IOException {
         Files.createDirectories(dir.resolve("a"));
         Files.createDirectories(dir.resolve("b"));
