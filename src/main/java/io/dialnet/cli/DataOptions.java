@@ -28,7 +28,7 @@ public final class DataOptions {
             description = "Training images held out as the test set, for data without one (CIFAR-10 without test_batch.bin); 0 = none (default: 0; compare: 5000).")
     Integer testHoldout;
 
-    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on only the first N images of the training split (0 = all).")
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on only the first N images of the training split (folders: N drawn by a seeded shuffle, so every class stays; 0 = all).")
     int trainLimit;
 
     @Option(names = "--no-augment", description = "Turn off random crop and flip.")

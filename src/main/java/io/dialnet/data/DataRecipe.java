@@ -9,7 +9,8 @@ package io.dialnet.data;
  * @param validationSize images held out of the training data for validation
  * @param testHoldout images held out of the training data as the test set, for sources without one
  *     (CIFAR-10 without {@code test_batch.bin}); 0 = none
- * @param trainLimit use only the first this many training images after the split (0 = all)
+ * @param trainLimit use only the first this many training images after the split (0 = all; image
+ *     folders: this many drawn by a seeded shuffle, as their files are sorted by class)
  * @param splitSeed seed of the validation split
  * @param normalization per-channel statistics of the training split
  * @param augmentation training augmentation
@@ -18,6 +19,8 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
         Normalization normalization, Augmentation augmentation, int testHoldout) {
     /** The test hold-out's shuffle differs from the validation split's, which reuses the seed. */
     private static final long TEST_SEED_OFFSET = 0x7E57L;
+    /** A folder's training limit draws its own seeded sample. */
+    private static final long LIMIT_SEED_OFFSET = 0x11A1L;
 
     /** The data a run works on: training and validation splits, test set (or null), and the loaders' settings. */
     public record Prepared(Split split, ImageSet test, DataRecipe recipe) {
@@ -69,11 +72,24 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
         }
         Split split = Split.carve(train, validationSize, splitSeed);
         if (trainLimit > 0) {
-            split = new Split(split.train().head(trainLimit), split.validation());
+            split = new Split(limit(split.train(), trainLimit, splitSeed), split.validation());
         }
         Normalization norm = normalization != null ? normalization : Normalization.of(split.train());
         return new Prepared(split, test, new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, norm,
                 augmentation, testHoldout));
+    }
+
+    /**
+     * The first {@code n} images of {@code train}; for an image folder, whose files are sorted by
+     * class, {@code n} chosen by a seeded shuffle (in folder order), so a limit keeps every class.
+     */
+    static ImageSet limit(ImageSet train, int n, long seed) {
+        if (!(train instanceof ImageFolder) || n >= train.size()) {
+            return train.head(n);
+        }
+        int[] chosen = java.util.Arrays.copyOf(Split.permutation(train.size(), new java.util.Random(seed + LIMIT_SEED_OFFSET)), n);
+        java.util.Arrays.sort(chosen);
+        return train.subset(chosen);
     }
 
     /** The same recipe reading its images from {@code otherSource} (same format, another directory). */

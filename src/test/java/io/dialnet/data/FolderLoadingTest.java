@@ -149,6 +149,17 @@ class FolderLoadingTest {
     }
 
     @Test
+    void aTrainingLimitOnAFolderKeepsEveryClass() throws IOException {
+        folder(dir, 4, 10, 8, 8);
+        DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 8).load();
+        DataRecipe recipe = new DataRecipe("folder:" + dir, 8, 4, 12, 3, null, Augmentation.RESIZED_CROP_AND_FLIP, 0);
+        ImageSet train = recipe.prepare(loaded).split().train();
+        assertThat(train.size()).isEqualTo(12);
+        assertThat(Arrays.stream(train.labels()).distinct().count()).isEqualTo(4);
+        assertThat(recipe.prepare(loaded).split().train().labels()).containsExactly(train.labels());
+    }
+
+    @Test
     void recipesRecordedBeforeResizedCropsReadBackWithout() throws IOException {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         assertThat(json.readValue("{\"padding\":4,\"flip\":true}", Augmentation.class))
