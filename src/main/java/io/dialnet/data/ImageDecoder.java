@@ -28,6 +28,9 @@ public final class ImageDecoder {
     /** libjpeg warnings that do not mean lost pixels (stray bytes between segments, odd scan headers). */
     private static final List<String> HARMLESS = List.of("extraneous bytes before marker", "invalid sos parameters");
 
+    /** The largest decoded image, in RGB bytes (an array's limit). */
+    static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
     /** A decoded image: {@code 3 * width * height} bytes, R G B per pixel, row by row. */
     public record Decoded(int width, int height, byte[] rgb) {}
 
@@ -108,6 +111,11 @@ public final class ImageDecoder {
             try {
                 reader.setInput(in, true, true);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (3 * pixels > MAX_BYTES) {
+                    throw new DataFormatException(file, "is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels, more than Dialnet decodes (" + MAX_BYTES / 3 + " pixels)");
+                }
                 image = reader.read(0);
             } finally {
                 reader.dispose();

@@ -149,6 +149,15 @@ class FolderLoadingTest {
     }
 
     @Test
+    void batchesPastTwoBillionFloatsAreRefusedBeforeAnyAllocation() {
+        ImageFolder big = new ImageFolder(dir, new String[1000], new int[1000], 1024, List.of("a", "b"),
+                new ImageDecoder(FolderOptions.DEFAULT));
+        // 1000 * 3 * 1024 * 1024 floats = 3.1e9 > 2^31: an int product would wrap to a negative size
+        assertThatThrownBy(() -> new BatchLoader(big, Normalization.IMAGENET).ordered(1000))
+                .hasMessageContaining("exceeds 2^31 floats");
+    }
+
+    @Test
     void aTrainingLimitOnAFolderKeepsEveryClass() throws IOException {
         folder(dir, 4, 10, 8, 8);
         DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 8).load();
