@@ -83,7 +83,7 @@ public final class DataOptions {
         int n = loaded.train().size() - heldForTest;
         int held = validation >= 0 ? validation : Math.min(5000, n / 10);
         Augmentation augmentation = noAugment ? Augmentation.NONE : Augmentation.standardFor(source.format());
-        return new DataRecipe(source.toString(), imageSize, held, trainLimit, seed, null, augmentation, heldForTest)
-                .prepare(loaded);
+        return new DataRecipe(source.toString(), imageSize, held, trainLimit, seed, null, augmentation, heldForTest,
+                skipBadImages).prepare(loaded);
     }
 }

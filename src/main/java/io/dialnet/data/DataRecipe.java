@@ -14,13 +14,21 @@ package io.dialnet.data;
  * @param splitSeed seed of the validation split
  * @param normalization per-channel statistics of the training split
  * @param augmentation training augmentation
+ * @param skipBadImages image folders: unreadable or truncated images were skipped (and are again
+ *     when the data is reloaded for evaluation or export), not an error
  */
 public record DataRecipe(String source, int imageSize, int validationSize, int trainLimit, long splitSeed,
-        Normalization normalization, Augmentation augmentation, int testHoldout) {
+        Normalization normalization, Augmentation augmentation, int testHoldout, boolean skipBadImages) {
     /** The test hold-out's shuffle differs from the validation split's, which reuses the seed. */
     private static final long TEST_SEED_OFFSET = 0x7E57L;
     /** A folder's training limit draws its own seeded sample. */
     private static final long LIMIT_SEED_OFFSET = 0x11A1L;
+
+    /** A recipe that treats bad images as errors. */
+    public DataRecipe(String source, int imageSize, int validationSize, int trainLimit, long splitSeed,
+            Normalization normalization, Augmentation augmentation, int testHoldout) {
+        this(source, imageSize, validationSize, trainLimit, splitSeed, normalization, augmentation, testHoldout, false);
+    }
 
     /** The data a run works on: training and validation splits, test set (or null), and the loaders' settings. */
     public record Prepared(Split split, ImageSet test, DataRecipe recipe) {
@@ -76,7 +84,7 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
         }
         Normalization norm = normalization != null ? normalization : Normalization.of(split.train());
         return new Prepared(split, test, new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, norm,
-                augmentation, testHoldout));
+                augmentation, testHoldout, skipBadImages));
     }
 
     /**
@@ -95,12 +103,13 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
     /** The same recipe reading its images from {@code otherSource} (same format, another directory). */
     public DataRecipe withSource(String otherSource) {
         return new DataRecipe(DataSource.parse(otherSource, imageSize).toString(), imageSize, validationSize,
-                trainLimit, splitSeed, normalization, augmentation, testHoldout);
+                trainLimit, splitSeed, normalization, augmentation, testHoldout, skipBadImages);
     }
 
-    /** Prepares the data again exactly as recorded. */
+    /** Prepares the data again exactly as recorded (folders: default threads, no cache, skipping as recorded). */
     public Prepared reload() {
-        return reload(FolderOptions.DEFAULT);
+        FolderOptions d = FolderOptions.DEFAULT;
+        return reload(new FolderOptions(d.threads(), skipBadImages, d.cacheBytes(), d.log()));
     }
 
     /** Prepares the data again exactly as recorded, reading image folders with {@code folderOptions}. */

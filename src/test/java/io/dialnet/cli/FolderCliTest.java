@@ -62,5 +62,8 @@ class FolderCliTest {
         CliTest.Run r = train("--skip-bad-images");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("img5.jpg").contains("skipped 1 unreadable images");
+        // the recorded recipe skips it again when the checkpoint is evaluated
+        CliTest.Run eval = CliTest.run("eval", "--checkpoint", dir.resolve("run").toString(), "--threads", "1");
+        assertThat(eval.code()).as(eval.err()).isZero();
     }
 }
