@@ -6,7 +6,9 @@ import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;
 import io.dialnet.data.BatchLoader;
 import io.dialnet.data.DataSource;
+import io.dialnet.data.FolderOptions;
 import io.dialnet.data.ImageDataset;
+import io.dialnet.data.ImageSet;
 import io.dialnet.data.Normalization;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.ModelSpec;
@@ -65,6 +67,15 @@ final class BenchTrainingCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FORMAT:DIR", description = "Real images to load (default: 10,000 random images of the model's input size).")
     String data;
 
+    @Option(names = "--loader-threads", paramLabel = "N", description = "folder: threads decoding images (default: half the cores, 1..8).")
+    Integer loaderThreads;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "folder: pixels per side of the crops (default: the model's input size).")
+    Integer imageSize;
+
+    @Option(names = "--loader-batches", defaultValue = "0", paramLabel = "N", description = "Batches timed for the loader alone (default: 0 = one epoch).")
+    int loaderBatches;
+
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
@@ -76,13 +87,17 @@ final class BenchTrainingCommand implements Callable<Integer> {
         }
         int threads = common.startEngine();
         ModelSpec defaults = ModelZoo.defaultSpec(model);
-        ImageDataset images = data == null ? random(defaults, 10_000, common.seed)
-                : DataSource.parse(data, defaults.inputSize()).load().train();
+        DataSource source = data == null ? null : DataSource.parse(data, imageSize != null ? imageSize : defaults.inputSize());
+        int decoders = loaderThreads != null ? loaderThreads : FolderOptions.defaultThreads();
+        ImageSet images = source == null ? random(defaults, 10_000, common.seed)
+                : source.load(new FolderOptions(decoders, false, 0, null)).train();
         ModelSpec modelSpec = new ModelSpec(model, images.channels(), images.height(), images.classes(), 0);
         TrainConfig config = TrainConfig.recipe(strategy, 1,
                 strategy.equals("uniform") ? List.of(1.0, 0.75, 0.5, 0.25) : List.of()).withBatchSize(batchSize);
         BatchLoader loader = new BatchLoader(images, Normalization.of(images));
-        Augmentation augmentation = new Augmentation(4, true);
+        Augmentation augmentation = source != null && source.format() == DataSource.Format.FOLDER
+                ? Augmentation.RESIZED_CROP_AND_FLIP : new Augmentation(4, true);
+        boolean folder = source != null && source.format() == DataSource.Format.FOLDER;
         List<Batch> preloaded = new ArrayList<>();
         try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 1, 0)) {
             for (int i = 0; i < 8 && epoch.hasNext(); i++) {
@@ -91,6 +106,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
         }
         double[] fromMemory = new double[rounds];
         double[] fromLoader = new double[rounds];
+        double[] trainingCpu = new double[rounds];
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);
                 Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(), manager)) {
@@ -99,13 +115,18 @@ final class BenchTrainingCommand implements Callable<Integer> {
             Random random = new Random(common.seed);
             timeSteps(step, method, cycle(preloaded), 3, random); // warm-up: JIT, oneDNN primitives, allocator
             for (int r = 0; r < rounds; r++) {
+                long cpu = processCpuNanos();
                 fromMemory[r] = timeSteps(step, method, cycle(preloaded), steps, random);
+                trainingCpu[r] = (processCpuNanos() - cpu) / 1e6 / (steps * batchSize);
                 try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, common.seed, r + 1)) {
                     fromLoader[r] = timeSteps(step, method, epoch, Math.min(steps, epoch.batches()), random);
                 }
             }
         }
-        double loaderAlone = loaderThroughput(loader, augmentation, batchSize);
+        long loaderCpuStart = processCpuNanos();
+        int[] loaderImages = new int[1];
+        double loaderAlone = loaderThroughput(loader, augmentation, batchSize, loaderBatches, loaderImages);
+        double loaderCpu = (processCpuNanos() - loaderCpuStart) / 1e6 / loaderImages[0];
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model);
         report.put("strategy", strategy);
@@ -115,6 +136,11 @@ final class BenchTrainingCommand implements Callable<Integer> {
         report.put("loader_images_per_s", median(fromLoader));
         report.put("loader_vs_preloaded", median(fromLoader) / median(fromMemory));
         report.put("loader_alone_images_per_s", loaderAlone);
+        report.put("loader_threads", folder ? decoders : 1);
+        // CPU time per image (all threads of the process): what each costs a core, whatever else the machine runs
+        report.put("training_cpu_ms_per_image", median(trainingCpu));
+        report.put("loader_cpu_ms_per_image", loaderCpu);
+        report.put("loader_images_per_cpu_s", 1000 / loaderCpu);
         report.put("rounds_preloaded", fromMemory);
         report.put("rounds_loader", fromLoader);
         report.put("provenance", Provenance.current(threads));
@@ -127,7 +153,10 @@ final class BenchTrainingCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "training, preloaded batches   %8.1f images/s%n", median(fromMemory));
             out.printf(Locale.ROOT, "training, real loader         %8.1f images/s  (%.1f%% of preloaded)%n",
                     median(fromLoader), 100 * median(fromLoader) / median(fromMemory));
-            out.printf(Locale.ROOT, "loader alone (one thread)     %8.1f images/s%n", loaderAlone);
+            out.printf(Locale.ROOT, "loader alone (%d thread%s)     %8.1f images/s%n", folder ? decoders : 1,
+                    folder && decoders > 1 ? "s" : "", loaderAlone);
+            out.printf(Locale.ROOT, "CPU per image: training step %.1f ms, loader %.2f ms (%.0f images per core-second; %.1f%% of the step)%n",
+                    median(trainingCpu), loaderCpu, 1000 / loaderCpu, 100 * loaderCpu / median(trainingCpu));
         }
         out.flush();
         return 0;
@@ -145,14 +174,22 @@ final class BenchTrainingCommand implements Callable<Integer> {
         return images / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static double loaderThroughput(BatchLoader loader, Augmentation augmentation, int batchSize) {
+    /** CPU time of every thread of this process (engine threads included), in nanoseconds. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
+    private static double loaderThroughput(BatchLoader loader, Augmentation augmentation, int batchSize,
+            int batches, int[] counted) {
         long start = System.nanoTime();
         int images = 0;
         try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 99, 0)) {
-            while (epoch.hasNext()) {
+            for (int b = 0; epoch.hasNext() && (batches == 0 || b < batches); b++) {
                 images += epoch.next().size();
             }
         }
+        counted[0] = images;
         return images / ((System.nanoTime() - start) / 1e9);
     }
 

@@ -3,7 +3,13 @@ package io.dialnet.cli;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DataSource;
+import io.dialnet.data.FolderOptions;
+import io.dialnet.data.ImageFolder;
+import io.dialnet.data.ImageSet;
+import java.io.PrintWriter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Where the data is and how to split it. */
 public final class DataOptions {
@@ -22,7 +28,7 @@ public final class DataOptions {
             description = "Training images held out as the test set, for data without one (CIFAR-10 without test_batch.bin); 0 = none (default: 0; compare: 5000).")
     Integer testHoldout;
 
-    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on only the first N images of the training split (0 = all).")
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on only the first N images of the training split (folders: N drawn by a seeded shuffle, so every class stays; 0 = all).")
     int trainLimit;
 
     @Option(names = "--no-augment", description = "Turn off random crop and flip.")
@@ -39,6 +45,37 @@ public final class DataOptions {
         options.imageSize = imageSize;
         options.validation = -1;
         return options;
+    }
+
+    @Option(names = "--skip-bad-images", description = "folder: skip unreadable or truncated images (each reported once, then counted) instead of stopping with an error naming the file.")
+    boolean skipBadImages;
+
+    @Option(names = "--loader-threads", paramLabel = "N", description = "folder: threads decoding images (default: half the cores, 1..8).")
+    Integer loaderThreads;
+
+    @Option(names = "--decode-cache-mb", defaultValue = "0", paramLabel = "MB", description = "folder: keep up to MB of decoded images in memory for later epochs, for small folders (default: ${DEFAULT-VALUE} = none).")
+    long decodeCacheMb;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    /** The folder settings of these options, logging to the command's error stream. */
+    FolderOptions folderOptions() {
+        PrintWriter err = mixee == null ? new PrintWriter(System.err, true) : mixee.commandLine().getErr();
+        return new FolderOptions(loaderThreads == null ? FolderOptions.defaultThreads() : loaderThreads, skipBadImages,
+                Math.multiplyExact(decodeCacheMb, 1L << 20), line -> {
+                    err.println("dialnet: " + line);
+                    err.flush();
+                });
+    }
+
+    /** Prints how many bad images were skipped while reading {@code prepared}'s folders, if any. */
+    static void reportSkipped(DataRecipe.Prepared prepared, PrintWriter err) {
+        ImageSet train = prepared.split().train();
+        if (train instanceof ImageFolder folder && folder.decoder().skipped() > 0) {
+            err.printf("dialnet: skipped %d unreadable images (--skip-bad-images)%n", folder.decoder().skipped());
+            err.flush();
+        }
     }
 
     DataRecipe.Prepared prepare(long seed) {
@@ -59,7 +96,7 @@ public final class DataOptions {
             throw new IllegalArgumentException("--image-size must be 8..1024, got " + imageSize);
         }
         DataSource source = DataSource.parse(data, imageSize);
-        DataSource.Loaded loaded = source.load();
+        DataSource.Loaded loaded = source.load(folderOptions());
         int heldForTest = testHoldout != null ? testHoldout : loaded.test() == null ? testHoldoutByDefault : 0;
         if (heldForTest < 0) {
             throw new IllegalArgumentException("--test-holdout must be >= 0, got " + heldForTest);
@@ -68,6 +105,6 @@ public final class DataOptions {
         int held = validation >= 0 ? validation : Math.min(5000, n / 10);
         Augmentation augmentation = noAugment ? Augmentation.NONE : Augmentation.standardFor(source.format());
         return new DataRecipe(source.toString(), imageSize, held, trainLimit, splitSeed != null ? splitSeed : seed,
-                normalization, augmentation, heldForTest).prepare(loaded);
+                normalization, augmentation, heldForTest, skipBadImages).prepare(loaded);
     }
 }

@@ -1,7 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.SimdBlock;
-import io.dialnet.data.ImageDataset;
+import io.dialnet.data.ImageSet;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.zoo.ModelZoo;
 import picocli.CommandLine.Option;
@@ -20,11 +20,11 @@ public final class ModelOptions {
     }
 
     /** The model for images like those of {@code train}. */
-    ModelSpec specFor(ImageDataset train) {
+    ModelSpec specFor(ImageSet train) {
         return specFor(model, groupSize, train);
     }
 
-    static ModelSpec specFor(String model, int groupSize, ImageDataset train) {
+    static ModelSpec specFor(String model, int groupSize, ImageSet train) {
         if (train.height() != train.width()) {
             throw new IllegalArgumentException("images are " + train.height() + "x" + train.width()
                     + "; Dialnet models take square inputs");

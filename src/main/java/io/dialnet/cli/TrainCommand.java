@@ -75,6 +75,7 @@ final class TrainCommand implements Callable<Integer> {
         DataRecipe.Prepared prepared = data.prepare(common.seed, 0, pretrained);
         TrainResult result = run(model.specFor(prepared.split().train()), config, prepared, out, resume, initFile,
                 evalEvery, common.quiet, spec.commandLine().getErr());
+        DataOptions.reportSkipped(prepared, spec.commandLine().getErr());
         print(spec.commandLine().getOut(), result, json);
         return 0;
     }

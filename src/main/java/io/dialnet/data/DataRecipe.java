@@ -9,18 +9,29 @@ package io.dialnet.data;
  * @param validationSize images held out of the training data for validation
  * @param testHoldout images held out of the training data as the test set, for sources without one
  *     (CIFAR-10 without {@code test_batch.bin}); 0 = none
- * @param trainLimit use only the first this many training images after the split (0 = all)
+ * @param trainLimit use only the first this many training images after the split (0 = all; image
+ *     folders: this many drawn by a seeded shuffle, as their files are sorted by class)
  * @param splitSeed seed of the validation split
  * @param normalization per-channel statistics of the training split
  * @param augmentation training augmentation
+ * @param skipBadImages image folders: unreadable or truncated images were skipped (and are again
+ *     when the data is reloaded for evaluation or export), not an error
  */
 public record DataRecipe(String source, int imageSize, int validationSize, int trainLimit, long splitSeed,
-        Normalization normalization, Augmentation augmentation, int testHoldout) {
+        Normalization normalization, Augmentation augmentation, int testHoldout, boolean skipBadImages) {
     /** The test hold-out's shuffle differs from the validation split's, which reuses the seed. */
     private static final long TEST_SEED_OFFSET = 0x7E57L;
+    /** A folder's training limit draws its own seeded sample. */
+    private static final long LIMIT_SEED_OFFSET = 0x11A1L;
+
+    /** A recipe that treats bad images as errors. */
+    public DataRecipe(String source, int imageSize, int validationSize, int trainLimit, long splitSeed,
+            Normalization normalization, Augmentation augmentation, int testHoldout) {
+        this(source, imageSize, validationSize, trainLimit, splitSeed, normalization, augmentation, testHoldout, false);
+    }
 
     /** The data a run works on: training and validation splits, test set (or null), and the loaders' settings. */
-    public record Prepared(Split split, ImageDataset test, DataRecipe recipe) {
+    public record Prepared(Split split, ImageSet test, DataRecipe recipe) {
         public BatchLoader trainLoader() {
             return new BatchLoader(split.train(), recipe.normalization());
         }
@@ -53,8 +64,8 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
         if (trainLimit < 0) {
             throw new IllegalArgumentException("--train-limit must be >= 0, got " + trainLimit);
         }
-        ImageDataset train = loaded.train();
-        ImageDataset test = loaded.test();
+        ImageSet train = loaded.train();
+        ImageSet test = loaded.test();
         if (testHoldout > 0) {
             if (test != null) {
                 throw new IllegalArgumentException("--test-holdout: " + source + " has its own test set");
@@ -69,21 +80,40 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
         }
         Split split = Split.carve(train, validationSize, splitSeed);
         if (trainLimit > 0) {
-            split = new Split(split.train().head(trainLimit), split.validation());
+            split = new Split(limit(split.train(), trainLimit, splitSeed), split.validation());
         }
         Normalization norm = normalization != null ? normalization : Normalization.of(split.train());
         return new Prepared(split, test, new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, norm,
-                augmentation, testHoldout));
+                augmentation, testHoldout, skipBadImages));
+    }
+
+    /**
+     * The first {@code n} images of {@code train}; for an image folder, whose files are sorted by
+     * class, {@code n} chosen by a seeded shuffle (in folder order), so a limit keeps every class.
+     */
+    static ImageSet limit(ImageSet train, int n, long seed) {
+        if (!(train instanceof ImageFolder) || n >= train.size()) {
+            return train.head(n);
+        }
+        int[] chosen = java.util.Arrays.copyOf(Split.permutation(train.size(), new java.util.Random(seed + LIMIT_SEED_OFFSET)), n);
+        java.util.Arrays.sort(chosen);
+        return train.subset(chosen);
     }
 
     /** The same recipe reading its images from {@code otherSource} (same format, another directory). */
     public DataRecipe withSource(String otherSource) {
         return new DataRecipe(DataSource.parse(otherSource, imageSize).toString(), imageSize, validationSize,
-                trainLimit, splitSeed, normalization, augmentation, testHoldout);
+                trainLimit, splitSeed, normalization, augmentation, testHoldout, skipBadImages);
     }
 
-    /** Prepares the data again exactly as recorded. */
+    /** Prepares the data again exactly as recorded (folders: default threads, no cache, skipping as recorded). */
     public Prepared reload() {
-        return prepare(DataSource.parse(source, imageSize).load());
+        FolderOptions d = FolderOptions.DEFAULT;
+        return reload(new FolderOptions(d.threads(), skipBadImages, d.cacheBytes(), d.log()));
+    }
+
+    /** Prepares the data again exactly as recorded, reading image folders with {@code folderOptions}. */
+    public Prepared reload(FolderOptions folderOptions) {
+        return prepare(DataSource.parse(source, imageSize).load(folderOptions));
     }
 }

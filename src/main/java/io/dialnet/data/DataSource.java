@@ -22,7 +22,7 @@ public record DataSource(Format format, Path path, int imageSize) {
     }
 
     /** A training set and, when the directory has one, its test set (else {@code null}). */
-    public record Loaded(ImageDataset train, ImageDataset test) {}
+    public record Loaded(ImageSet train, ImageSet test) {}
 
     public static DataSource parse(String text, int imageSize) {
         int colon = text.indexOf(':');
@@ -40,7 +40,16 @@ public record DataSource(Format format, Path path, int imageSize) {
         return new DataSource(format, Path.of(text.substring(colon + 1)), imageSize);
     }
 
+    /** The data, image folders read with {@link FolderOptions#DEFAULT}. */
     public Loaded load() {
+        return load(FolderOptions.DEFAULT);
+    }
+
+    /**
+     * The data; image folders are only indexed here, and their images decoded by the loader with
+     * {@code folderOptions} (the training and test folders share one decoder).
+     */
+    public Loaded load(FolderOptions folderOptions) {
         if (path.toString().equals("demo")) {
             return DemoData.load();
         }
@@ -51,12 +60,22 @@ public record DataSource(Format format, Path path, int imageSize) {
             case CIFAR10 -> new Loaded(CifarReader.readTrain(path), CifarReader.readTestIfPresent(path));
             case IDX -> new Loaded(idx(path, "train"), Files.exists(idxFile(path, "t10k-images-idx3-ubyte"))
                     ? idx(path, "t10k") : null);
-            case FOLDER -> Files.isDirectory(path.resolve("train"))
-                    ? new Loaded(ImageFolderReader.read(path.resolve("train"), imageSize),
-                            Files.isDirectory(path.resolve("test"))
-                                    ? ImageFolderReader.read(path.resolve("test"), imageSize) : null)
-                    : new Loaded(ImageFolderReader.read(path, imageSize), null);
+            case FOLDER -> folders(new ImageDecoder(folderOptions));
         };
+    }
+
+    private Loaded folders(ImageDecoder decoder) {
+        if (!Files.isDirectory(path.resolve("train"))) {
+            return new Loaded(ImageFolderReader.read(path, imageSize, decoder), null);
+        }
+        ImageFolder train = ImageFolderReader.read(path.resolve("train"), imageSize, decoder);
+        ImageFolder test = Files.isDirectory(path.resolve("test"))
+                ? ImageFolderReader.read(path.resolve("test"), imageSize, decoder) : null;
+        if (test != null && !test.classNames().equals(train.classNames())) {
+            throw new DataFormatException(path.resolve("test"), "has classes " + test.classNames()
+                    + " but train has " + train.classNames());
+        }
+        return new Loaded(train, test);
     }
 
     private static ImageDataset idx(Path dir, String prefix) {

@@ -13,7 +13,8 @@ import java.util.List;
  * @param width image width in pixels
  * @param classNames the name of each class, label 0 first
  */
-public record ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, List<String> classNames) {
+public record ImageDataset(byte[] pixels, int[] labels, int channels, int height, int width, List<String> classNames)
+        implements ImageSet {
 
     public ImageDataset {
         long expected = (long) labels.length * channels * height * width;
@@ -30,19 +31,11 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
         classNames = List.copyOf(classNames);
     }
 
-    public int size() {
-        return labels.length;
-    }
-
-    public int classes() {
-        return classNames.size();
-    }
-
     public int imageBytes() {
         return channels * height * width;
     }
 
-    /** The images at {@code indices}, in that order. */
+    @Override
     public ImageDataset subset(int[] indices) {
         int bytes = imageBytes();
         byte[] p = new byte[indices.length * bytes];
@@ -54,7 +47,7 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
         return new ImageDataset(p, l, channels, height, width, classNames);
     }
 
-    /** The first {@code n} images (all of them if {@code n >= size()}). */
+    @Override
     public ImageDataset head(int n) {
         if (n >= size()) {
             return this;

@@ -1,101 +1,93 @@
 package io.dialnet.data;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 
 /**
- * ImageNet-style folders: one sub-folder per class (sorted by name, label 0 first), each holding
- * JPEG or PNG files. Every image is scaled so its shorter side is {@code size}, then centre-cropped
- * to {@code size x size} RGB.
+ * ImageNet-style folders, as torchvision's {@code ImageFolder}: one sub-folder per class (sorted by
+ * name, label 0 first), each holding JPEG or PNG files at any depth. Reading only indexes the
+ * files (names and labels, with progress on large folders); the {@link BatchLoader} decodes them
+ * batch by batch with {@link Crops}' recipe.
  */
 public final class ImageFolderReader {
+    /** Progress lines while indexing come at most this often. */
+    private static final long PROGRESS_NANOS = 2_000_000_000L;
+
     private ImageFolderReader() {}
 
-    public static ImageDataset read(Path root, int size) {
+    /** The index of {@code root} with the default options (strict, silent). */
+    public static ImageFolder read(Path root, int size) {
+        return read(root, size, new ImageDecoder(FolderOptions.DEFAULT));
+    }
+
+    /** The index of {@code root}, whose images {@code decoder} will decode; progress goes to its log. */
+    public static ImageFolder read(Path root, int size, ImageDecoder decoder) {
         if (!Files.isDirectory(root)) {
             throw new DataFormatException(root, "no such directory");
         }
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(root)) {
-            classDirs = s.filter(Files::isDirectory).sorted().toList();
+            classDirs = s.filter(Files::isDirectory).filter(p -> !hidden(p)).sorted().toList();
         } catch (IOException e) {
             throw new DataFormatException(root, "cannot be listed: " + e.getMessage());
         }
         if (classDirs.size() < 2) {
             throw new DataFormatException(root, "needs one sub-folder per class (at least 2), found " + classDirs.size());
         }
+        long start = System.nanoTime();
+        long lastReport = start;
+        boolean reported = false;
         List<String> names = new ArrayList<>();
-        List<byte[]> images = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
+        List<String> files = new ArrayList<>();
+        int[] labels = new int[16];
         for (int label = 0; label < classDirs.size(); label++) {
             Path dir = classDirs.get(label);
             names.add(dir.getFileName().toString());
-            List<Path> files;
-            try (Stream<Path> s = Files.list(dir)) {
-                files = s.filter(ImageFolderReader::isImage).sorted().toList();
-            } catch (IOException e) {
+            List<String> inClass;
+            try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
+                inClass = s.filter(ImageFolderReader::isImage).map(p -> root.relativize(p).toString()).sorted()
+                        .toList();
+            } catch (IOException | UncheckedIOException e) {
                 throw new DataFormatException(dir, "cannot be listed: " + e.getMessage());
             }
-            for (Path file : files) {
-                images.add(load(file, size));
-                labels.add(label);
+            if (files.size() + inClass.size() > labels.length) {
+                labels = java.util.Arrays.copyOf(labels, Math.max(2 * labels.length, files.size() + inClass.size()));
+            }
+            java.util.Arrays.fill(labels, files.size(), files.size() + inClass.size(), label);
+            files.addAll(inClass);
+            long now = System.nanoTime();
+            if (now - lastReport >= PROGRESS_NANOS) {
+                decoder.options().log().accept(String.format(Locale.ROOT, "indexing %s: %,d images in %d of %d classes",
+                        root, files.size(), label + 1, classDirs.size()));
+                lastReport = now;
+                reported = true;
             }
         }
-        if (images.isEmpty()) {
+        if (files.isEmpty()) {
             throw new DataFormatException(root, "no .jpg, .jpeg or .png files in its class folders");
         }
-        int bytes = 3 * size * size;
-        byte[] pixels = new byte[images.size() * bytes];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i), 0, pixels, i * bytes, bytes);
+        if (reported) {
+            decoder.options().log().accept(String.format(Locale.ROOT, "indexed %s: %,d images in %d classes (%.1f s)",
+                    root, files.size(), classDirs.size(), (System.nanoTime() - start) / 1e9));
         }
-        return new ImageDataset(pixels, labels.stream().mapToInt(Integer::intValue).toArray(), 3, size, size, names);
+        return new ImageFolder(root, files.toArray(String[]::new), java.util.Arrays.copyOf(labels, files.size()),
+                size, names, decoder);
+    }
+
+    private static boolean hidden(Path p) {
+        return p.getFileName().toString().startsWith(".");
     }
 
     private static boolean isImage(Path p) {
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return Files.isRegularFile(p) && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png"));
-    }
-
-    /** Decodes, resizes (shorter side to {@code size}, bilinear) and centre-crops to planar RGB bytes. */
-    static byte[] load(Path file, int size) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException e) {
-            throw new DataFormatException(file, "cannot be decoded: " + e.getMessage());
-        }
-        if (image == null) {
-            throw new DataFormatException(file, "is not a readable JPEG or PNG image");
-        }
-        double scale = (double) size / Math.min(image.getWidth(), image.getHeight());
-        int w = Math.max(size, (int) Math.round(image.getWidth() * scale));
-        int h = Math.max(size, (int) Math.round(image.getHeight() * scale));
-        BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = scaled.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(image, -(w - size) / 2, -(h - size) / 2, w, h, null);
-        g.dispose();
-        byte[] out = new byte[3 * size * size];
-        int plane = size * size;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int rgb = scaled.getRGB(x, y);
-                int i = y * size + x;
-                out[i] = (byte) (rgb >> 16);
-                out[plane + i] = (byte) (rgb >> 8);
-                out[2 * plane + i] = (byte) rgb;
-            }
-        }
-        return out;
+        return !hidden(p) && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png"))
+                && Files.isRegularFile(p);
     }
 }

@@ -21,6 +21,19 @@ public record Normalization(double[] mean, double[] std) {
         std = std.clone();
     }
 
+    /** torchvision's ImageNet statistics, which pretrained ImageNet models expect. */
+    public static final Normalization IMAGENET = new Normalization(new double[] {0.485, 0.456, 0.406},
+            new double[] {0.229, 0.224, 0.225});
+
+    /**
+     * The statistics of {@code data}: computed from images held in memory; for image folders,
+     * {@link #IMAGENET}, as torchvision's recipe uses (no pass over every file before training).
+     */
+    public static Normalization of(ImageSet data) {
+        return data instanceof ImageDataset d ? of(d) : IMAGENET;
+    }
+
+    /** Per-channel mean and standard deviation of every pixel of {@code data}. */
     public static Normalization of(ImageDataset data) {
         int c = data.channels();
         int plane = data.height() * data.width();

@@ -6,10 +6,10 @@ import java.util.Random;
  * A training set and a validation set carved from it with a fixed seed. Every choice (early
  * stopping, subnet filtering, calibration) uses the validation part; the test set is only reported.
  */
-public record Split(ImageDataset train, ImageDataset validation) {
+public record Split(ImageSet train, ImageSet validation) {
 
     /** Holds out {@code validationSize} images chosen by a seeded shuffle. */
-    public static Split carve(ImageDataset all, int validationSize, long seed) {
+    public static Split carve(ImageSet all, int validationSize, long seed) {
         if (validationSize < 0 || validationSize >= all.size()) {
             throw new IllegalArgumentException("validation size " + validationSize + " must be in [0, "
                     + all.size() + ") for a data set of " + all.size() + " images");

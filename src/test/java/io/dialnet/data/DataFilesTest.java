@@ -86,7 +86,8 @@ class DataFilesTest {
         assertThat(prepared.split().validation().size()).isEqualTo(10);
         assertThat(prepared.split().train().size()).isEqualTo(60);
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (ImageDataset part : List.of(prepared.test(), prepared.split().validation(), prepared.split().train())) {
+        for (ImageSet set : List.of(prepared.test(), prepared.split().validation(), prepared.split().train())) {
+            ImageDataset part = (ImageDataset) set;
             int size = part.channels() * part.height() * part.width();
             for (int i = 0; i < part.size(); i++) {
                 assertThat(seen.add(java.util.Arrays.toString(
@@ -129,7 +130,7 @@ class DataFilesTest {
     void idxIsReadGzippedOrPlain() throws IOException {
         Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(idxImages(5, 28, 28, IdxReader.IMAGES_MAGIC)));
         Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabels(5));
-        ImageDataset data = DataSource.parse("idx:" + dir, 0).load().train();
+        ImageDataset data = (ImageDataset) DataSource.parse("idx:" + dir, 0).load().train();
         assertThat(data.size()).isEqualTo(5);
         assertThat(data.channels()).isEqualTo(1);
         assertThat(data.height()).isEqualTo(28);
@@ -191,13 +192,18 @@ class DataFilesTest {
             ImageIO.write(image, "png", dir.resolve(cls).resolve("a.png").toFile());
         }
         Files.writeString(dir.resolve("cat").resolve("notes.txt"), "ignored");
-        ImageDataset data = ImageFolderReader.read(dir, 16);
+        ImageFolder data = ImageFolderReader.read(dir, 16);
         assertThat(data.classNames()).containsExactly("cat", "dog");
         assertThat(data.size()).isEqualTo(2);
         assertThat(data.height()).isEqualTo(16);
-        assertThat(data.pixels()[0] & 0xff).isEqualTo(255); // cat: red plane
-        assertThat(data.pixels()[2 * 256] & 0xff).isEqualTo(0); // cat: blue plane
-        assertThat(data.pixels()[768 + 2 * 256] & 0xff).isEqualTo(255); // dog: blue plane
+        Normalization identity = new Normalization(new double[] {0, 0, 0}, new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0});
+        float[] pixels;
+        try (BatchLoader.Epoch epoch = new BatchLoader(data, identity).ordered(2)) {
+            pixels = epoch.next().pixels();
+        }
+        assertThat(pixels[0]).isEqualTo(255f); // cat: red plane
+        assertThat(pixels[2 * 256]).isEqualTo(0f); // cat: blue plane
+        assertThat(pixels[768 + 2 * 256]).isEqualTo(255f); // dog: blue plane
     }
 
     @Test
@@ -205,7 +211,9 @@ class DataFilesTest {
         Files.createDirectories(dir.resolve("a"));
         Files.createDirectories(dir.resolve("b"));
         Files.writeString(dir.resolve("a").resolve("broken.jpg"), "not a jpeg");
-        assertThatThrownBy(() -> ImageFolderReader.read(dir, 8)).hasMessageContaining("broken.jpg");
+        ImageFolder folder = ImageFolderReader.read(dir, 8);
+        assertThatThrownBy(() -> BatchLoaderTest.all(new BatchLoader(folder, Normalization.IMAGENET).ordered(1)))
+                .isInstanceOf(DataFormatException.class).hasMessageContaining("broken.jpg");
     }
 
     @Test

@@ -1,0 +1,185 @@
+package io.dialnet.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes image files to interleaved RGB bytes, thread-safely, and refuses what it cannot trust:
+ * an unreadable file, an unknown format, or a JPEG the decoder warns about (a file truncated after
+ * its start-of-scan marker decodes "successfully" with grey rows and a "Missing EOI marker" or
+ * "premature end of data segment" warning). Under {@link FolderOptions#skipBadImages()} such a
+ * file is recorded, announced once and skipped instead. Keeps decoded images within the cache
+ * budget for later epochs.
+ */
+public final class ImageDecoder {
+    /** libjpeg warnings that do not mean lost pixels (stray bytes between segments, odd scan headers). */
+    private static final List<String> HARMLESS = List.of("extraneous bytes before marker", "invalid sos parameters");
+
+    /** The largest decoded image, in RGB bytes (an array's limit). */
+    static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+    /** A decoded image: {@code 3 * width * height} bytes, R G B per pixel, row by row. */
+    public record Decoded(int width, int height, byte[] rgb) {}
+
+    private final FolderOptions options;
+    private final Map<Path, Decoded> cache = new ConcurrentHashMap<>();
+    private final AtomicLong cacheLeft;
+    private final Map<Path, String> bad = new ConcurrentHashMap<>();
+
+    public ImageDecoder(FolderOptions options) {
+        this.options = options;
+        this.cacheLeft = new AtomicLong(options.cacheBytes());
+    }
+
+    public FolderOptions options() {
+        return options;
+    }
+
+    /** Distinct images skipped so far as unreadable (always 0 unless skipping). */
+    public int skipped() {
+        return bad.size();
+    }
+
+    /** The skipped images and why, in no particular order. */
+    public Map<Path, String> skippedImages() {
+        return Map.copyOf(bad);
+    }
+
+    /** Bytes of decoded images held in the cache. */
+    public long cachedBytes() {
+        return options.cacheBytes() - cacheLeft.get();
+    }
+
+    /**
+     * The image in {@code file}, or {@code null} when it is bad and bad images are skipped.
+     *
+     * @throws DataFormatException naming the file when it is bad and bad images are not skipped
+     */
+    public Decoded decode(Path file) {
+        Decoded cached = cache.get(file);
+        if (cached != null) {
+            return cached;
+        }
+        if (bad.containsKey(file)) {
+            return null;
+        }
+        Decoded decoded;
+        try {
+            decoded = read(file);
+        } catch (DataFormatException e) {
+            if (!options.skipBadImages()) {
+                throw new DataFormatException(e.getMessage() + " (--skip-bad-images skips such files and counts them)");
+            }
+            if (bad.putIfAbsent(file, e.getMessage()) == null) {
+                options.log().accept("skipping " + e.getMessage() + " (" + bad.size() + " bad images skipped so far)");
+            }
+            return null;
+        }
+        long bytes = decoded.rgb().length;
+        if (cacheLeft.get() >= bytes && cacheLeft.addAndGet(-bytes) >= 0) {
+            cache.put(file, decoded);
+        }
+        return decoded;
+    }
+
+    /** Decodes {@code file} without cache or skipping; every problem is a {@link DataFormatException} naming it. */
+    public static Decoded read(Path file) {
+        List<String> warnings = new ArrayList<>();
+        BufferedImage image;
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new DataFormatException(file, "cannot be opened");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataFormatException(file, "is not a readable JPEG or PNG image (unknown format)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (3 * pixels > MAX_BYTES) {
+                    throw new DataFormatException(file, "is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels, more than Dialnet decodes (" + MAX_BYTES / 3 + " pixels)");
+                }
+                image = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DataFormatException d) {
+                throw d;
+            }
+            throw new DataFormatException(file, "cannot be decoded: " + e.getMessage());
+        }
+        for (String warning : warnings) {
+            String w = warning.toLowerCase(Locale.ROOT);
+            if (HARMLESS.stream().noneMatch(w::contains)) {
+                throw new DataFormatException(file, "is truncated or corrupt (decoder: " + String.join("; ", warnings)
+                        + ")");
+            }
+        }
+        if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new DataFormatException(file, "is not a readable JPEG or PNG image");
+        }
+        return new Decoded(image.getWidth(), image.getHeight(), rgb(image));
+    }
+
+    /** Interleaved RGB bytes of {@code image}; alpha is dropped and grey replicated, as PIL's convert("RGB"). */
+    static byte[] rgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[3 * w * h];
+        if ((image.getType() == BufferedImage.TYPE_3BYTE_BGR || image.getType() == BufferedImage.TYPE_BYTE_GRAY)
+                && image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
+                && image.getRaster().getSampleModel() instanceof ComponentSampleModel model
+                && buffer.getOffset() == 0 && image.getRaster().getSampleModelTranslateX() == 0
+                && image.getRaster().getSampleModelTranslateY() == 0) {
+            byte[] data = buffer.getData();
+            int stride = model.getScanlineStride();
+            boolean grey = image.getType() == BufferedImage.TYPE_BYTE_GRAY;
+            for (int y = 0; y < h; y++) {
+                int src = y * stride;
+                int dst = 3 * y * w;
+                for (int x = 0; x < w; x++, dst += 3) {
+                    if (grey) {
+                        byte v = data[src + x];
+                        out[dst] = v;
+                        out[dst + 1] = v;
+                        out[dst + 2] = v;
+                    } else {
+                        out[dst] = data[src + 3 * x + 2];
+                        out[dst + 1] = data[src + 3 * x + 1];
+                        out[dst + 2] = data[src + 3 * x];
+                    }
+                }
+            }
+            return out;
+        }
+        int[] row = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, row, 0, w);
+            for (int x = 0; x < w; x++) {
+                int i = 3 * (y * w + x);
+                out[i] = (byte) (row[x] >> 16);
+                out[i + 1] = (byte) (row[x] >> 8);
+                out[i + 2] = (byte) row[x];
+            }
+        }
+        return out;
+    }
+}
