@@ -77,6 +77,15 @@ public final class ImageFolderReader {
         if (image == null) {
             throw new DataFormatException(file, "is not a readable JPEG or PNG image");
         }
+        return scaleAndCrop(image, size);
+    }
+
+    /**
+     * The folder recipe on a decoded image: scale so the shorter side is {@code size} (bilinear),
+     * centre-crop to {@code size x size}, planar RGB bytes. Also what the server does to an image
+     * sent for inference, so a served image sees exactly the preprocessing of training.
+     */
+    public static byte[] scaleAndCrop(BufferedImage image, int size) {
         double scale = (double) size / Math.min(image.getWidth(), image.getHeight());
         int w = Math.max(size, (int) Math.round(image.getWidth() * scale));
         int h = Math.max(size, (int) Math.round(image.getHeight() * scale));
