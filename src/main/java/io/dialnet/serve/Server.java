@@ -304,16 +304,17 @@ public final class Server implements AutoCloseable {
     }
 
     private void runWorker(int slot) {
-        boolean replace = false;
+        boolean replace = true;
         try {
             replace = work(slot);
         } finally {
-            workersAlive.decrementAndGet();
             busyUntil.set(slot, 0);
-        }
-        if (replace && !stopping) {
-            metrics.workerRestarted();
-            startWorker(slot);
+            // The replacement starts before this one counts as gone, so readiness never blinks.
+            if (replace && !stopping) {
+                metrics.workerRestarted();
+                startWorker(slot);
+            }
+            workersAlive.decrementAndGet();
         }
     }
 
