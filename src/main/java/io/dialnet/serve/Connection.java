@@ -331,7 +331,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
         long length = request == null ? -1 : HttpUtil.getContentLength(request, -1L);
         boolean noBody = request == null || length == 0 && !HttpUtil.isTransferEncodingChunked(request)
                 || request instanceof LastHttpContent;
-        boolean keep = mayKeep && keepAlive && !server.draining() && (noBody || length > 0 && length <= DISCARD_LIMIT);
+        // A client waiting for 100-continue will not send the body it announced: the decoder would read its next
+        // request as that body, so such a connection closes.
+        boolean keep = mayKeep && keepAlive && !server.draining() && (noBody || length > 0 && length <= DISCARD_LIMIT
+                && !HttpUtil.is100ContinueExpected(request));
         FullHttpResponse response = response(r.status, error(r.getMessage()), "application/json", keep);
         server.metrics.responded(r.status);
         if (!keep) {

@@ -212,6 +212,29 @@ class ServeIssue11Test {
         }
     }
 
+    @Test
+    void issue11ExpectContinueAndHttp10ClientsAreServed() throws Exception {
+        Fake fake = new Fake();
+        try (Server server = server(fake, settings(1, 8, 100, 10_000));
+                Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            String body = image(null);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String[] interim = readResponse(socket.getInputStream());
+            assertThat(interim[0]).isEqualTo("100");
+            out.write(body.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(readResponse(socket.getInputStream())[0]).isEqualTo("200");
+            String[] old = exchange(socket, "GET /v2/health/live HTTP/1.0\r\n\r\n");
+            assertThat(old[0]).isEqualTo("200");
+            assertThat(old[2].toLowerCase(Locale.ROOT)).contains("connection: close");
+            assertThat(socket.getInputStream().read()).isEqualTo(-1); // HTTP/1.0 without keep-alive: closed
+        }
+    }
+
     // ---- 2. graceful shutdown ----
 
     @Test
