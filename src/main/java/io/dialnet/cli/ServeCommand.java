@@ -83,7 +83,17 @@ final class ServeCommand implements Callable<Integer> {
                 maxRequestImages, maxConnections, ioThreads, readTimeoutMs, idleTimeoutMs, requestTimeoutMs,
                 drainTimeoutMs, modelName);
         DynamicModel.Backend b = DynamicModel.Backend.parse(backend, "--backend");
-        int threads = common.startEngine();
+        int threads;
+        if (b == DynamicModel.Backend.ONNXRUNTIME) {
+            // ONNX Runtime needs no PyTorch: not starting it saves its unpacking and keeps a second native thread
+            // pool from competing with ONNX Runtime's for the cores.
+            if (common.threads < 0) {
+                throw new IllegalArgumentException("--threads must be >= 0, got " + common.threads);
+            }
+            threads = common.threads == 0 ? Runtime.getRuntime().availableProcessors() : common.threads;
+        } else {
+            threads = common.startEngine();
+        }
         DynamicModel loaded = DynamicModel.load(model, b, threads);
         Server server;
         try {
