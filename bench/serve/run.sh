@@ -2,7 +2,7 @@
 # The serving benchmark of issue 11 (docs/BENCHMARKS.md, section 7), with Debian's hey as the
 # load generator. Usage:
 #   bench/serve/run.sh MODEL OUT SECTION...
-# SECTION: keepalive | capacity | overload | sigterm | slow | all. MODEL is a dynamic model
+# SECTION: ort | keepalive | capacity | overload | sigterm | slow | all. MODEL is a dynamic model
 # (dialnet export) whose batch-1 latency was measured (dialnet bench latency), so the deadline
 # controller starts from measured service times. Results go to OUT/*.json[l] and OUT/*.txt.
 # Environment: PORT (8091), THREADS (ORT intra-op threads, 2), FULL (w1.00), DEADLINE_MS (20),
@@ -48,12 +48,29 @@ keepalive() { # one kept-alive client, batch 1: the server's latency against bar
   stop
 }
 
-capacity() { # closed loop, batch 1, pinned full model: requests/s at 1, 2 and 4 clients
+ort() { # ONNX Runtime alone, batch 1, as the server's one worker calls it (and two single-threaded workers)
+  for s in $full w0.25; do
+    java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+        "$model" "$s" 5 1 "$threads"
+  done | tee "$out/ort.jsonl"
+  java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+      "$model" "$full" 5 2 1 | tee -a "$out/ort.jsonl"
+}
+
+capacity() { # closed loop, one image per request, pinned full model: one call per request, then batched
   serve --max-batch 1
   hey -n 500 -c 2 -m POST -T application/octet-stream -D "$body" "$url/predict?subnet=$full" > /dev/null 2>&1
   for c in 1 2 4; do
-    hey_csv "capacity-c$c" $((c * 1500)) "$c" "" "subnet=$full"
+    hey_csv "capacity-b1-c$c" $((c * 1500)) "$c" "" "subnet=$full"
   done | tee "$out/capacity.jsonl"
+  stop
+  serve
+  hey -n 500 -c 4 -m POST -T application/octet-stream -D "$body" "$url/predict?subnet=$full" > /dev/null 2>&1
+  for c in 4 8 16; do
+    hey_csv "capacity-batched-c$c" $((c * 1000)) "$c" "" "subnet=$full"
+  done | tee -a "$out/capacity.jsonl"
+  echo "mean batch: $(curl -s "$url/metrics" | awk '/^dialnet_inference_images_total/ {i=$2} /^dialnet_inference_calls_total/ {c=$2} END {printf "%.2f", i/c}')" \
+      | tee -a "$out/capacity.jsonl"
   stop
 }
 
@@ -104,12 +121,13 @@ sigterm() { # 20 times: load from 16 kept-alive clients, SIGTERM mid-run; every 
     wait "$load" || true
     local ok errors lost crash
     ok=$(grep -oE '\[200\][[:space:]]+[0-9]+' "$out/sigterm-$i.txt" | awk '{print $2}' || true)
+    refused503=$(grep -oE '\[503\][[:space:]]+[0-9]+' "$out/sigterm-$i.txt" | awk '{print $2}' || true)
     errors=$(sed -n '/Error distribution/,$p' "$out/sigterm-$i.txt" | grep -E '^\s+\[' || true)
     # refused connections were never accepted; anything else (EOF, reset) would be a lost request
-    lost=$(echo "$errors" | grep -v 'connection refused' | grep -oE '^\s+\[[0-9]+\]' | tr -dc '0-9\n' \
+    lost=$( (echo "$errors" | grep -v 'connection refused' | grep -oE '^\s+\[[0-9]+\]' | tr -dc '0-9\n' || true) \
         | awk '{s += $1} END {print s + 0}')
     crash=$(grep -c 'SIGSEGV\|hs_err' "$out/serve.log" || true)
-    echo "try $i: exit $rc, 200s ${ok:-0}, lost $lost, crash lines $crash, errors: $(echo "$errors" | tr -s ' \n' ' ')" \
+    echo "try $i: exit $rc, 200s ${ok:-0}, 503s ${refused503:-0}, lost $lost, crash lines $crash, errors: $(echo "$errors" | sed 's/Post .*: //' | tr -s ' \n' ' ')" \
         | tee -a "$out/sigterm.txt"
   done
 }
@@ -133,8 +151,8 @@ slow() { # 1,000 idle or slow connections while one normal kept-alive client is 
 
 for section in "$@"; do
   case $section in
-    all) keepalive; capacity; sigterm; slow ;;
-    keepalive|capacity|overload|sigterm|slow) $section ;;
+    all) ort; keepalive; capacity; sigterm; slow ;;
+    ort|keepalive|capacity|overload|sigterm|slow) $section ;;
     *) echo "unknown section $section"; exit 2 ;;
   esac
 done

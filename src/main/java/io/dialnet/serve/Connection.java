@@ -250,8 +250,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!server.ready()) {
-                server.metrics.rejected("error");
-                refuse(new Refusal(503, "no inference worker is able to serve"), true);
+                // Kept alive: until the port has closed, "Connection: close" would send the client into the accept
+                // backlog, which closing the port resets.
+                server.metrics.rejected(server.closing() ? "shutting_down" : "error");
+                refuse(new Refusal(503, server.closing() ? "server is shutting down"
+                        : "no inference worker is able to serve"), true);
                 return;
             }
             // Only requests whose body has arrived count against the bound: a client that sends its body slowly

@@ -135,6 +135,7 @@ public final class Server implements AutoCloseable {
     /** Inference requests admitted from their headers whose body is still arriving. */
     final AtomicInteger reading = new AtomicInteger();
     final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean closing;
     private volatile boolean draining;
     private volatile boolean stopping;
     private volatile boolean quiesced;
@@ -209,11 +210,16 @@ public final class Server implements AutoCloseable {
 
     /** Whether inference requests are accepted: not stopping and at least one worker able to serve. */
     public boolean ready() {
-        return !draining && workersAlive.get() > 0;
+        return !closing && workersAlive.get() > 0;
     }
 
     boolean draining() {
         return draining;
+    }
+
+    /** Shutting down (readiness false), possibly before the port has closed and draining has begun. */
+    boolean closing() {
+        return closing;
     }
 
     int workersAlive() {
@@ -434,11 +440,14 @@ public final class Server implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (stopping) {
+        if (closing) {
             return;
         }
-        draining = true;
+        closing = true; // readiness false
+        // The port closes before any answer says "Connection: close": a client that reconnected earlier would
+        // land in the accept backlog, which the kernel resets when the port closes (a request lost, not refused).
         listener.close().syncUninterruptibly();
+        draining = true;
         long until = System.nanoTime() + settings.drainTimeoutMs() * 1_000_000;
         while (inFlight.get() + reading.get() > 0 && System.nanoTime() < until) {
             sleep(2);
