@@ -118,10 +118,11 @@ class ServeIssue11Test {
         return new Server(manifest(1, 0.5), "onnxruntime", fake, settings);
     }
 
-    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    /** One client per test: a pooled connection to an earlier test's server (the same port, reused) would fail. */
+    final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(CLIENT_TIMEOUT).build();
 
-    static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return CLIENT.send(request.timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
