@@ -74,32 +74,43 @@ capacity() { # closed loop, one image per request, pinned full model: one call p
   stop
 }
 
-overload() { # open-ish loop at 0.5x..4x the pinned capacity: pinned full model vs deadline controller
+spread() { # spread LABEL RATE QUERY: RATE req/s from 8 hey processes x 8 workers, their ticks staggered
+  # (one hey's workers tick together: 64 workers at once would be a burst of 64), merged into one summary
+  local label=$1 rate=$2 query=$3 k=8 c=8 per n period start end
+  per=$(echo "scale=4; $rate / ($k * $c)" | bc)
+  n=$(( rate * secs / (k * c) * c ))
+  period=$(echo "scale=6; 1 / $per / $k" | bc)
+  start=$(date +%s.%N)
+  for j in $(seq 0 $((k - 1))); do
+    (sleep "$(echo "$j * $period" | bc)"; hey -n "$n" -c "$c" -q "$per" -m POST -T application/octet-stream \
+        -D "$body" -o csv "$url/predict?$query" > "$out/$label.$j.csv" 2> /dev/null) &
+  done
+  wait
+  end=$(date +%s.%N)
+  { head -1 "$out/$label.0.csv"; for j in $(seq 0 $((k - 1))); do tail -n +2 "$out/$label.$j.csv"; done; } \
+      > "$out/$label.csv"
+  rm -f "$out/$label".?.csv
+  python3 "$here/summarize.py" "$out/$label.csv" $((n * k)) "$(echo "$end - $start" | bc)" "$label"
+}
+
+overload() { # 0.5x..4x the pinned capacity: pinned full model vs the deadline controller
   local cap=${CAPACITY:?set CAPACITY (req/s of the pinned full model, from capacity)}
-  : > "$out/overload.jsonl"
-  for mode in pinned deadline; do
+  for mode in ${MODES:-pinned deadline}; do
     serve
     local query="subnet=$full"
     [ "$mode" = deadline ] && query="deadline_ms=$deadline"
     hey -n 1000 -c 4 -m POST -T application/octet-stream -D "$body" "$url/predict?$query" > /dev/null 2>&1
     for m in 0.5 1 2 4; do
-      local rate workers per n
-      rate=$(echo "$cap * $m / 1" | bc); workers=64; per=$(echo "scale=2; $rate / $workers" | bc)
-      n=$((rate * secs))
+      local rate
+      rate=$(echo "$cap * $m / 1" | bc)
       curl -s "$url/metrics" > "$out/before.prom"
-      hey_csv "overload-$mode-${m}x" "$n" "$workers" "$per" "$query" | python3 -c "
-import json, re, sys
+      spread "overload-$mode-${m}x" "$rate" "$query" | python3 -c "
+import json, re, subprocess, sys
 row = json.loads(sys.stdin.read())
-def counts(path):
-    out = {}
-    for line in open(path):
-        m = re.match(r'dialnet_subnet_requests_total\{subnet=\"([^\"]+)\"\} (\d+)', line)
-        if m: out[m.group(1)] = int(m.group(2))
-    return out
-import subprocess
-after = subprocess.run(['curl', '-s', '$url/metrics'], capture_output=True, text=True).stdout
-open('$out/after.prom', 'w').write(after)
-b, a = counts('$out/before.prom'), counts('$out/after.prom')
+def counts(text):
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r'dialnet_subnet_requests_total\{subnet=\"([^\"]+)\"\} (\d+)', text)}
+b = counts(open('$out/before.prom').read())
+a = counts(subprocess.run(['curl', '-s', '$url/metrics'], capture_output=True, text=True).stdout)
 row.update(mode='$mode', multiple=$m, offered_per_s=$rate, subnet_mix={k: a[k] - b.get(k, 0) for k in a if a[k] - b.get(k, 0)})
 print(json.dumps(row))" | tee -a "$out/overload.jsonl"
     done

@@ -265,6 +265,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
                         true);
                 return;
             }
+            Refusal early = hopeless(uri);
+            if (early != null) {
+                refuse(early, true);
+                return;
+            }
             admitted = true;
             bodyComplete = false;
             server.reading.incrementAndGet();
@@ -277,6 +282,41 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (!(r instanceof LastHttpContent)) {
             ctx.read();
         }
+    }
+
+    /**
+     * A {@code /predict} whose deadline is in the query (raw and image bodies) and that not even the
+     * fastest subnet can meet at the current load: refused from its headers (503), so shedding costs
+     * neither reading nor parsing its body. Anything unusual is left to the full check after the body.
+     */
+    private Refusal hopeless(QueryStringDecoder uri) {
+        if (route.kind() != Kind.PREDICT) {
+            return null;
+        }
+        List<String> deadline = uri.parameters().get("deadline_ms");
+        if (deadline == null || deadline.size() != 1 || uri.parameters().containsKey("subnet")) {
+            return null;
+        }
+        double ms;
+        int batch = 1;
+        try {
+            ms = Double.parseDouble(deadline.get(0));
+            List<String> b = uri.parameters().get("batch");
+            if (b != null && b.size() == 1) {
+                batch = Integer.parseInt(b.get(0));
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (!(ms > 0) || ms > Requests.MAX_DEADLINE_MS || batch < 1 || batch > server.settings.maxRequestImages()) {
+            return null;
+        }
+        double remaining = ms - (System.nanoTime() - requestStart) / 1e6;
+        if (server.controller.choose(remaining * Server.BUDGET_SHARE, server.aheadMs(), batch).isPresent()) {
+            return null;
+        }
+        server.metrics.rejected("deadline");
+        return new Refusal(503, "no subnet can answer within " + Server.fmt(ms) + " ms at the current load");
     }
 
     private void content(HttpContent c) {

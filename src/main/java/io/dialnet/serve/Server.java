@@ -114,6 +114,12 @@ public final class Server implements AutoCloseable {
         float[] predict(float[] input, int batch, String subnet);
     }
 
+    /**
+     * The share of a request's remaining time the controller plans to fill: the rest is left for
+     * writing the answer and for the estimates' error (service times are medians).
+     */
+    static final double BUDGET_SHARE = 0.9;
+
     final Settings settings;
     final Manifest manifest;
     final Controller controller;
@@ -259,7 +265,7 @@ public final class Server implements AutoCloseable {
             }
             if (!Double.isNaN(remainingMs)) {
                 double own = controller.estimateMs(p.subnet());
-                if (!Double.isNaN(own) && aheadMs() + own * p.batch() > remainingMs) {
+                if (!Double.isNaN(own) && aheadMs() + own * p.batch() > remainingMs * BUDGET_SHARE) {
                     metrics.rejected("deadline");
                     throw new Refusal(503, "subnet " + p.subnet() + " cannot answer within " + fmt(p.deadlineMs())
                             + " ms at the current load");
@@ -268,7 +274,7 @@ public final class Server implements AutoCloseable {
             return p.subnet();
         }
         if (!Double.isNaN(remainingMs)) {
-            Optional<String> choice = controller.choose(remainingMs, aheadMs(), p.batch());
+            Optional<String> choice = controller.choose(remainingMs * BUDGET_SHARE, aheadMs(), p.batch());
             if (choice.isEmpty()) {
                 metrics.rejected("deadline");
                 throw new Refusal(503, "no subnet can answer within " + fmt(p.deadlineMs()) + " ms at the current load");
@@ -345,7 +351,7 @@ public final class Server implements AutoCloseable {
                 long now = System.nanoTime();
                 queuedMicros.addAndGet(-first.costMicros);
                 int images = 0;
-                if (live(first, now)) {
+                if (live(first, now, 0)) {
                     group.add(first);
                     images = first.batch;
                 }
@@ -355,7 +361,7 @@ public final class Server implements AutoCloseable {
                 for (Job next = queue.peek(); next != null && next.subnet.equals(first.subnet)
                         && images + next.batch <= settings.maxBatch() && queue.remove(next); next = queue.peek()) {
                     queuedMicros.addAndGet(-next.costMicros);
-                    if (live(next, now)) {
+                    if (live(next, now, images)) {
                         group.add(next);
                         images += next.batch;
                     }
@@ -395,14 +401,17 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    /** Whether a dequeued job should run; answers it 504 when its deadline can no longer be met. */
-    private boolean live(Job job, long now) {
+    /**
+     * Whether a dequeued job should run in a call that already holds {@code before} images; answers
+     * it 504 at once when that call would end after its deadline (rather than at the deadline).
+     */
+    private boolean live(Job job, long now, int before) {
         if (job.answered()) {
             return false; // its timer answered it already
         }
         if (job.deadlineNanos != Long.MAX_VALUE) {
             double own = controller.estimateMs(job.subnet);
-            long need = Double.isNaN(own) ? 0 : (long) (own * job.batch * 1e6);
+            long need = Double.isNaN(own) ? 0 : (long) (own * (before + job.batch) * 1e6);
             if (now + need > job.deadlineNanos) {
                 if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed while queued")) {
                     metrics.rejected("expired");

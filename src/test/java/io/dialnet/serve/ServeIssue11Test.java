@@ -145,10 +145,15 @@ class ServeIssue11Test {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, what, () -> "");
+    }
+
+    static void await(BooleanSupplier condition, String what, java.util.function.Supplier<String> state)
+            throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > until) {
-                throw new AssertionError("never happened: " + what);
+                throw new AssertionError("never happened: " + what + " " + state.get());
             }
             Thread.sleep(2);
         }
@@ -353,12 +358,18 @@ class ServeIssue11Test {
                 busy.add(CLIENT.sendAsync(post(server, "/predict", image(null)).timeout(CLIENT_TIMEOUT).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            await(() -> server.inFlight.get() == 2, "two requests in flight");
+            await(() -> server.inFlight.get() == 2, "two requests in flight", () -> "in flight " + server.inFlight
+                    + ", reading " + server.reading + ", queued " + server.queued() + ", calls " + fake.calls + ", answers "
+                    + busy.stream().map(f -> f.isDone() ? String.valueOf(f.handle((r, e) -> e != null ? e.toString()
+                            : r.statusCode() + " " + r.body()).join()) : "pending").toList());
+            String before = "in flight " + server.inFlight + ", reading " + server.reading + ", queued " + server.queued()
+                    + ", calls " + fake.calls;
             try (Socket third = new Socket("127.0.0.1", server.port())) {
                 third.setSoTimeout(20_000);
                 String[] refused = exchange(third, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: "
                         + "application/json\r\nContent-Length: 100\r\n\r\n");
-                assertThat(refused[0]).isEqualTo("429");
+                assertThat(refused[0]).as(before + " then " + server.inFlight + "/" + server.reading + " " + refused[1])
+                        .isEqualTo("429");
             }
             fake.gate.countDown();
             for (var f : busy) {
