@@ -2,7 +2,7 @@
 # The serving benchmark of issue 11 (docs/BENCHMARKS.md, section 7), with Debian's hey as the
 # load generator. Usage:
 #   bench/serve/run.sh MODEL OUT SECTION...
-# SECTION: ort | keepalive | capacity | overload | sigterm | slow | all. MODEL is a dynamic model
+# SECTION: ort | overhead | ratio | keepalive | capacity | overload | sigterm | slow | all. MODEL is a dynamic model
 # (dialnet export) whose batch-1 latency was measured (dialnet bench latency), so the deadline
 # controller starts from measured service times. Results go to OUT/*.json[l] and OUT/*.txt.
 # Environment: PORT (8091), THREADS (ORT intra-op threads, 2), FULL (w1.00), DEADLINE_MS (20),
@@ -55,6 +55,38 @@ ort() { # ONNX Runtime alone, batch 1, as the server's one worker calls it (and 
   done | tee "$out/ort.jsonl"
   java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
       "$model" "$full" 5 2 1 | tee -a "$out/ort.jsonl"
+}
+
+overhead() { # one kept-alive client (wrk -c1), batch 1, against ONNX Runtime alone, interleaved 3 times
+  : > "$out/overhead.txt"
+  serve --max-batch 1
+  for s in $full w0.25; do
+    BODY="$body" wrk -t1 -c1 -d2s -s "$here/post.lua" "$url/predict?subnet=$s" > /dev/null
+    for round in 1 2 3; do
+      java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+          "$model" "$s" 4 1 "$threads" | tee -a "$out/overhead.txt"
+      echo "server $s wrk -c1: $(BODY="$body" wrk -t1 -c1 -d6s --latency -s "$here/post.lua" \
+          "$url/predict?subnet=$s" | grep -E 'Requests/sec|50%|90%|99%' | tr -s ' \n' ' ')" | tee -a "$out/overhead.txt"
+    done
+  done
+  stop
+}
+
+ratio() { # batch-1 capacity against ONNX Runtime's own throughput, interleaved 3 times (wrk: lighter than hey)
+  : > "$out/ratio.txt"
+  for opts in "--max-batch 1" ""; do
+    serve $opts
+    BODY="$body" wrk -t1 -c2 -d3s -s "$here/post.lua" "$url/predict?subnet=$full" > /dev/null
+    for round in 1 2 3; do
+      java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+          "$model" "$full" 5 1 "$threads" | tee -a "$out/ratio.txt"
+      for c in 2 8; do
+        echo "server ${opts:-batching} wrk -c$c: $(BODY="$body" wrk -t1 -c$c -d6s --latency -s "$here/post.lua" \
+            "$url/predict?subnet=$full" | grep -E 'Requests/sec|50%|99%|Non-2xx' | tr -s ' \n' ' ')" | tee -a "$out/ratio.txt"
+      done
+    done
+    stop
+  done
 }
 
 capacity() { # closed loop, one image per request, pinned full model: one call per request, then batched
@@ -150,11 +182,12 @@ slow() { # 1,000 idle or slow connections while one normal kept-alive client is 
     hey_csv "slow-baseline" 2000 1 "" "subnet=$full"
     python3 "$here/slow_clients.py" "$port" 500 500 8 > "$out/slow-clients.txt" &
     local holder=$!
-    sleep 3
+    until grep -q opened "$out/slow-clients.txt" 2> /dev/null; do sleep 0.1; done
+    echo "during: $(metric dialnet_open_connections)"
     hey_csv "slow-with-1000" 2000 1 "" "subnet=$full"
+    echo "after the normal client: $(metric dialnet_open_connections)"
     wait "$holder"
-    metric dialnet_open_connections
-    metric dialnet_connections_timed_out_total
+    echo "after the 8 s hold: $(metric dialnet_open_connections), $(metric dialnet_connections_timed_out_total)"
   } | tee "$out/slow.jsonl"
   cat "$out/slow-clients.txt"
   stop
@@ -162,8 +195,8 @@ slow() { # 1,000 idle or slow connections while one normal kept-alive client is 
 
 for section in "$@"; do
   case $section in
-    all) ort; keepalive; capacity; sigterm; slow ;;
-    ort|keepalive|capacity|overload|sigterm|slow) $section ;;
+    all) overhead; ratio; keepalive; capacity; sigterm; slow ;;
+    ort|overhead|ratio|keepalive|capacity|overload|sigterm|slow) $section ;;
     *) echo "unknown section $section"; exit 2 ;;
   esac
 done
