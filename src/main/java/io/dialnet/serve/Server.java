@@ -163,7 +163,9 @@ public final class Server implements AutoCloseable {
         this.controller = new Controller(manifest.subnets(), backend);
         this.metrics = new Metrics(manifest.subnets().stream().map(Manifest.SubnetEntry::name).toList());
         this.requests = new Requests(manifest, settings.maxRequestImages());
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        // Admission allows queue + workers requests in flight; until the workers have taken theirs, all of them may
+        // be in the queue at once, so it holds that many (a request admitted must never meet a full queue).
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity() + settings.workers());
         this.defaultSubnet = settings.defaultSubnet() != null ? settings.defaultSubnet()
                 : manifest.subnets().stream().max(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy))
                         .orElseThrow().name();
