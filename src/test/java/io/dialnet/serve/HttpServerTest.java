@@ -148,7 +148,7 @@ class HttpServerTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
             }
             List<Integer> codes = flood.stream().map(f -> f.join().statusCode()).toList();
-            assertThat(codes).contains(200).containsOnly(200, 429); // 429s depend on timing; ServeIssue11Test forces one
+            assertThat(codes).contains(200).isSubsetOf(200, 429); // 429s depend on timing; ServeIssue11Test forces one
             assertThat(post(client, base, Map.of("input", image)).statusCode()).isEqualTo(200);
 
             String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
