@@ -75,7 +75,7 @@ final class LoadTestCommand implements Callable<Integer> {
         HttpClient client = HttpClient.newBuilder().executor(java.util.concurrent.Executors.newFixedThreadPool(32))
                 .build();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%8s %10s %9s %9s %9s %8s %8s  %s%n", "offered", "served/s", "p50 ms", "p99 ms", "ok", "429", "503",
+        out.printf("%8s %10s %9s %9s %9s %8s %8s  %s%n", "offered", "served/s", "p50 ms", "p99 ms", "ok", "429", "503/504",
                 "subnet mix");
         if (warmupSeconds > 0) {
             offer(client, request, rates.get(0), warmupSeconds);
@@ -148,7 +148,7 @@ final class LoadTestCommand implements Callable<Integer> {
         double[] okLatency = done.stream().filter(d -> d[0] == 200).mapToDouble(d -> d[1]).sorted().toArray();
         long ok = okLatency.length;
         long busy = done.stream().filter(d -> d[0] == 429).count();
-        long late = done.stream().filter(d -> d[0] == 503).count();
+        long late = done.stream().filter(d -> d[0] == 503 || d[0] == 504).count();
         long failed = done.size() - ok - busy - late;
         Map<String, Integer> mix = new TreeMap<>();
         subnets.forEach(n -> mix.merge(n, 1, Integer::sum));

@@ -71,6 +71,23 @@ public final class Crops {
     }
 
     /**
+     * The evaluation view of a decoded image as planar 8-bit RGB ({@code 3 x size x size}): what
+     * training evaluated on, and what the server feeds a model for an image sent to it.
+     */
+    public static byte[] evaluationPixels(java.awt.image.BufferedImage image, int size) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        float[] planar = new float[3 * size * size];
+        resample(ImageDecoder.rgb(image), width, height, centre(width, height), false, size, new float[] {1, 1, 1},
+                new float[3], planar, 0);
+        byte[] out = new byte[planar.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) Math.max(0, Math.min(255, Math.round(planar[i])));
+        }
+        return out;
+    }
+
+    /**
      * Resamples {@code box} of an interleaved RGB image ({@code 3 * width * height} bytes) to
      * {@code size x size} (bilinear, pixel centres aligned as PIL and torchvision do), mirrored
      * when {@code flip}, and writes it planar and normalised, {@code (v * scale[c] + shift[c])},

@@ -58,6 +58,14 @@ public final class DynamicModel implements AutoCloseable {
     private final Map<String, OrtSession> sessions = new LinkedHashMap<>();
     /** DJL back end: each subnet's weight views, taken once (the weights never change here). */
     private final SliceCache slices;
+    /**
+     * Predictions hold the read lock, {@link #close} the write lock: closing waits for calls in
+     * progress instead of freeing native sessions under them (a crash inside ONNX Runtime), and a
+     * call after closing fails with a clear exception.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private boolean closed;
 
     private DynamicModel(Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network) {
         this.manifest = manifest;
@@ -169,6 +177,18 @@ public final class DynamicModel implements AutoCloseable {
      * images {@code [batch, C, H, W]} in row-major order.
      */
     public float[] predict(float[] input, int batch, String subnet) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the model is closed");
+            }
+            return predictOpen(input, batch, subnet);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private float[] predictOpen(float[] input, int batch, String subnet) {
         ChannelPlan plan = plans.get(subnet);
         if (plan == null) {
             throw new IllegalArgumentException("unknown subnet '" + subnet + "'; this model has " + plans.keySet());
@@ -211,8 +231,22 @@ public final class DynamicModel implements AutoCloseable {
                 .max(java.util.Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy));
     }
 
+    /** Waits for predictions in progress, then frees the sessions or weights; later calls fail. */
     @Override
     public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            free();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void free() {
         for (OrtSession session : sessions.values()) {
             try {
                 session.close();

@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Picks the subnet for each request so its deadline is met as load rises: the predicted latency
- * of a subnet is the work already queued (requests ahead x recent service time) plus its own
- * service time; the most accurate subnet whose prediction fits the deadline wins. Service times
+ * of a subnet is the work ahead of the request (queued requests and batches already running, in
+ * estimated milliseconds per worker) plus its own service time; the most accurate subnet whose prediction fits the deadline wins. Service times
  * start from the latency measured into the model ({@code dialnet bench latency}) and follow a
  * moving average of what the server observes.
  */
@@ -41,26 +41,28 @@ public final class Controller {
     }
 
     /**
-     * The subnet for a request with {@code deadlineMs} when {@code queued} requests are ahead of
-     * it on {@code workers} workers; empty when not even the fastest subnet can make it.
+     * The most accurate subnet that answers {@code batch} images within {@code budgetMs} when
+     * {@code aheadMs} of work (queued and in progress, per worker) must finish first; empty when
+     * not even the fastest subnet can make it.
      */
-    public synchronized Optional<String> choose(double deadlineMs, int queued, int workers) {
+    public synchronized Optional<String> choose(double budgetMs, double aheadMs, int batch) {
         relax();
-        double ahead = (queued + 0.0) / Math.max(1, workers);
         for (Manifest.SubnetEntry s : byAccuracy) {
             double own = serviceMs.get(s.name());
-            if (Double.isNaN(own)) {
-                continue;
-            }
-            if (ahead * own + own <= deadlineMs) {
+            if (!Double.isNaN(own) && aheadMs + own * batch <= budgetMs) {
                 return Optional.of(s.name());
             }
         }
         double fastest = serviceMs.getOrDefault(fallback, Double.NaN);
-        if (Double.isNaN(fastest) || ahead * fastest + fastest <= deadlineMs) {
+        if (Double.isNaN(fastest) || aheadMs + fastest * batch <= budgetMs) {
             return Optional.of(fallback);
         }
         return Optional.empty();
+    }
+
+    /** Estimated milliseconds {@code subnet} needs for one image (NaN when never measured). */
+    public synchronized double estimateMs(String subnet) {
+        return serviceMs.getOrDefault(subnet, Double.NaN);
     }
 
     /**

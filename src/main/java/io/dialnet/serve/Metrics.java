@@ -1,40 +1,77 @@
 package io.dialnet.serve;
 
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.IntSupplier;
 
 /**
- * Prometheus-style counters: requests, inference calls and images (their ratio is the mean batch),
- * a latency histogram per subnet, the current choice, rejections.
+ * Prometheus text exposition (format 0.0.4) that {@code promtool check metrics} accepts: every
+ * family has HELP and TYPE, durations are in seconds, counters end in {@code _total}, and every
+ * series exists from the start (each subnet, status code and rejection reason at zero), so a
+ * dashboard never sees a series appear or a label with an empty value.
  */
 public final class Metrics {
-    private static final double[] BUCKETS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000};
+    /** Upper bounds of the latency histogram, seconds. */
+    static final double[] BUCKETS_SECONDS = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
+    /** Why a request was refused; each is a {@code reason} label value. */
+    public static final List<String> REASONS = List.of("queue_full", "deadline", "expired", "bad_request", "error",
+            "shutting_down", "timeout");
+    /** Status codes counted by {@code dialnet_responses_total}. */
+    static final List<Integer> CODES = List.of(200, 400, 404, 405, 413, 415, 429, 431, 500, 503, 504);
 
-    private final Map<String, AtomicLongArray> histograms = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> sumMicros = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> rejections = new ConcurrentHashMap<>();
+    private final List<String> subnets;
+    private final Map<String, AtomicLongArray> histograms = new LinkedHashMap<>();
+    private final Map<String, DoubleAdder> sums = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> chosen = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> rejections = new LinkedHashMap<>();
+    private final Map<Integer, AtomicLong> responses = new LinkedHashMap<>();
+    private final AtomicLong otherResponses = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong inferenceCalls = new AtomicLong();
     private final AtomicLong inferenceImages = new AtomicLong();
-    private final AtomicReference<String> current = new AtomicReference<>("");
+    private final AtomicLong workerRestarts = new AtomicLong();
+    private final AtomicLong connectionsRefused = new AtomicLong();
+    private final AtomicLong connectionsTimedOut = new AtomicLong();
 
+    /** Metrics of a model with these subnets (label values fixed from the start). */
+    public Metrics(List<String> subnets) {
+        this.subnets = List.copyOf(subnets);
+        for (String s : subnets) {
+            if (s.isEmpty()) {
+                throw new IllegalArgumentException("a subnet needs a non-empty name");
+            }
+            histograms.put(s, new AtomicLongArray(BUCKETS_SECONDS.length + 1));
+            sums.put(s, new DoubleAdder());
+            chosen.put(s, new AtomicLong());
+        }
+        REASONS.forEach(r -> rejections.put(r, new AtomicLong()));
+        CODES.forEach(c -> responses.put(c, new AtomicLong()));
+    }
+
+    /** An inference request arrived (any protocol). */
     public void received() {
         requests.incrementAndGet();
     }
 
-    public void served(String subnet, double ms) {
-        current.set(subnet);
-        AtomicLongArray h = histograms.computeIfAbsent(subnet, k -> new AtomicLongArray(BUCKETS_MS.length + 1));
+    /** A request was answered by {@code subnet} after {@code seconds} (from its first byte). */
+    public void served(String subnet, double seconds) {
+        AtomicLongArray h = histograms.get(subnet);
+        if (h == null) {
+            return;
+        }
         int i = 0;
-        while (i < BUCKETS_MS.length && ms > BUCKETS_MS[i]) {
+        while (i < BUCKETS_SECONDS.length && seconds > BUCKETS_SECONDS[i]) {
             i++;
         }
         h.incrementAndGet(i);
-        sumMicros.computeIfAbsent(subnet, k -> new AtomicLong()).addAndGet(Math.round(ms * 1000));
+        sums.get(subnet).add(seconds);
+        chosen.get(subnet).incrementAndGet();
     }
 
     /** One call into the model for {@code images} images (several requests when batched). */
@@ -43,38 +80,109 @@ public final class Metrics {
         inferenceImages.addAndGet(images);
     }
 
+    /** A refusal; {@code reason} is one of {@link #REASONS}. */
     public void rejected(String reason) {
-        rejections.computeIfAbsent(reason, k -> new AtomicLong()).incrementAndGet();
+        AtomicLong n = rejections.get(reason);
+        if (n == null) {
+            throw new IllegalArgumentException("unknown rejection reason " + reason);
+        }
+        n.incrementAndGet();
     }
 
-    public String prometheus(int queued) {
-        StringBuilder out = new StringBuilder();
-        out.append("# TYPE dialnet_requests_total counter\n");
-        out.append("dialnet_requests_total ").append(requests.get()).append('\n');
-        out.append("# TYPE dialnet_inference_calls_total counter\ndialnet_inference_calls_total ")
-                .append(inferenceCalls.get()).append('\n');
-        out.append("# TYPE dialnet_inference_images_total counter\ndialnet_inference_images_total ")
-                .append(inferenceImages.get()).append('\n');
-        out.append("# TYPE dialnet_queue_length gauge\ndialnet_queue_length ").append(queued).append('\n');
-        out.append("# TYPE dialnet_current_subnet gauge\n");
-        out.append("dialnet_current_subnet{subnet=\"").append(current.get()).append("\"} 1\n");
-        out.append("# TYPE dialnet_rejections_total counter\n");
-        rejections.forEach((reason, n) -> out.append("dialnet_rejections_total{reason=\"").append(reason)
-                .append("\"} ").append(n.get()).append('\n'));
-        out.append("# TYPE dialnet_latency_ms histogram\n");
-        histograms.forEach((subnet, h) -> {
+    /** Any HTTP response, by status code. */
+    public void responded(int status) {
+        AtomicLong n = responses.get(status);
+        (n == null ? otherResponses : n).incrementAndGet();
+    }
+
+    public void workerRestarted() {
+        workerRestarts.incrementAndGet();
+    }
+
+    public void connectionRefused() {
+        connectionsRefused.incrementAndGet();
+    }
+
+    public void connectionTimedOut() {
+        connectionsTimedOut.incrementAndGet();
+    }
+
+    /** Live values the server owns. */
+    record Gauges(IntSupplier queued, IntSupplier inFlight, IntSupplier connections, IntSupplier workersAlive,
+            IntSupplier ready) {}
+
+    /** The exposition text. */
+    public String prometheus(Gauges g) {
+        StringBuilder out = new StringBuilder(4096);
+        counter(out, "dialnet_requests_total", "Inference requests received (predict and v2 infer).", requests.get());
+        family(out, "dialnet_responses_total", "counter", "HTTP responses by status code.");
+        responses.forEach((code, n) -> sample(out, "dialnet_responses_total", "code", String.valueOf(code), n.get()));
+        sample(out, "dialnet_responses_total", "code", "other", otherResponses.get());
+        counter(out, "dialnet_inference_calls_total", "Calls into the model (one call may batch several requests).",
+                inferenceCalls.get());
+        counter(out, "dialnet_inference_images_total", "Images run through the model.", inferenceImages.get());
+        family(out, "dialnet_rejections_total", "counter", "Requests refused, by reason.");
+        rejections.forEach((r, n) -> sample(out, "dialnet_rejections_total", "reason", r, n.get()));
+        family(out, "dialnet_subnet_requests_total", "counter", "Requests answered, by the subnet that answered.");
+        chosen.forEach((s, n) -> sample(out, "dialnet_subnet_requests_total", "subnet", s, n.get()));
+        counter(out, "dialnet_worker_restarts_total", "Inference workers replaced after a failure.",
+                workerRestarts.get());
+        counter(out, "dialnet_connections_refused_total", "Connections closed at once because the bound was reached.",
+                connectionsRefused.get());
+        counter(out, "dialnet_connections_timed_out_total",
+                "Connections closed because a request arrived too slowly or the connection sat idle.",
+                connectionsTimedOut.get());
+        gauge(out, "dialnet_queue_length", "Requests waiting for a worker.", g.queued().getAsInt());
+        gauge(out, "dialnet_in_flight_requests", "Inference requests admitted and not yet answered.",
+                g.inFlight().getAsInt());
+        gauge(out, "dialnet_open_connections", "Open client connections.", g.connections().getAsInt());
+        gauge(out, "dialnet_workers_alive", "Inference workers able to serve.", g.workersAlive().getAsInt());
+        gauge(out, "dialnet_ready", "1 when the server accepts inference requests, else 0.", g.ready().getAsInt());
+        family(out, "dialnet_request_duration_seconds", "histogram",
+                "Time from a request's first byte to its answer, by subnet.");
+        for (String s : subnets) {
+            AtomicLongArray h = histograms.get(s);
             long cumulative = 0;
-            for (int i = 0; i <= BUCKETS_MS.length; i++) {
+            for (int i = 0; i <= BUCKETS_SECONDS.length; i++) {
                 cumulative += h.get(i);
-                String le = i < BUCKETS_MS.length ? String.format(Locale.ROOT, "%g", BUCKETS_MS[i]) : "+Inf";
-                out.append("dialnet_latency_ms_bucket{subnet=\"").append(subnet).append("\",le=\"").append(le)
-                        .append("\"} ").append(cumulative).append('\n');
+                String le = i < BUCKETS_SECONDS.length ? number(BUCKETS_SECONDS[i]) : "+Inf";
+                out.append("dialnet_request_duration_seconds_bucket{subnet=\"").append(escape(s)).append("\",le=\"")
+                        .append(le).append("\"} ").append(cumulative).append('\n');
             }
-            out.append("dialnet_latency_ms_sum{subnet=\"").append(subnet).append("\"} ")
-                    .append(String.format(Locale.ROOT, "%.3f", sumMicros.get(subnet).get() / 1000.0)).append('\n');
-            out.append("dialnet_latency_ms_count{subnet=\"").append(subnet).append("\"} ").append(cumulative)
-                    .append('\n');
-        });
+            out.append("dialnet_request_duration_seconds_sum{subnet=\"").append(escape(s)).append("\"} ")
+                    .append(String.format(Locale.ROOT, "%.6f", sums.get(s).sum())).append('\n');
+            out.append("dialnet_request_duration_seconds_count{subnet=\"").append(escape(s)).append("\"} ")
+                    .append(cumulative).append('\n');
+        }
         return out.toString();
+    }
+
+    /** Shortest plain decimal: 0.0005, 1, 2.5 (never 1.00000 or 5e-04). */
+    static String number(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    private static String escape(String label) {
+        return label.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    private static void family(StringBuilder out, String name, String type, String help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        family(out, name, "counter", help);
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        family(out, name, "gauge", help);
+        out.append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void sample(StringBuilder out, String name, String label, String value, long n) {
+        out.append(name).append('{').append(label).append("=\"").append(escape(value)).append("\"} ").append(n)
+                .append('\n');
     }
 }

@@ -1,40 +1,54 @@
 package io.dialnet.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.runtime.DynamicModel;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The HTTP front of a dynamic model (the JDK's built-in server): {@code POST /predict},
- * {@code GET /subnets}, {@code GET /metrics}. Requests go through a bounded queue to a fixed set
- * of inference workers; a full queue is answered 429 at once, a deadline no subnet can meet 503,
- * so latency stays bounded as load rises instead of growing without end. Bad requests get a 4xx
- * naming the problem and the server goes on.
+ * The HTTP front of a dynamic model, on Netty: the short {@code POST /predict}, the Open Inference
+ * Protocol (KServe v2) REST API, {@code GET /subnets} and {@code GET /metrics}.
+ *
+ * <p>Requests go through a bounded queue to a fixed set of inference workers. Admission happens
+ * when a request's headers arrive, before its body is read: an oversized body is refused (413),
+ * and so is a request when the server is full (429) or stopping (503). Each request's deadline
+ * runs from its first byte, so reading, parsing, queueing and the work already running all count;
+ * a deadline no subnet can meet is refused at once (503) and a request whose deadline passes while
+ * it waits is answered 504 without running. Every wait has a timeout: a request must arrive within
+ * the read timeout, an idle connection is closed after the idle timeout, and an admitted request is
+ * answered within its deadline or the request timeout. A worker that fails (even with an
+ * {@link Error}) answers its requests 500 and is replaced. {@link #close} drains: readiness turns
+ * false, accepting stops, every admitted request is answered, and only then do the workers stop.
  */
 public final class Server implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * How the server runs.
      *
@@ -42,327 +56,451 @@ public final class Server implements AutoCloseable {
      * @param bindAll listen on all interfaces instead of loopback only
      * @param workers inference threads
      * @param queueCapacity requests waiting at most; more are refused with 429
-     * @param maxBodyBytes largest request body accepted (413 above)
+     * @param maxBodyBytes largest request body accepted (413 above, from Content-Length when sent)
      * @param defaultSubnet subnet of requests with neither subnet nor deadline (null = the most accurate)
      * @param maxBatch images a worker runs in one call: requests for the same subnet already waiting
      *     behind the one it takes join it (nothing waits for a batch to fill); 1 = one request a call
+     * @param maxRequestImages images one request may carry (400 above)
+     * @param maxConnections open connections at most; past it an idle one is closed to make room, or
+     *     the new one is refused
+     * @param ioThreads Netty event-loop threads (reading, parsing, writing)
+     * @param readTimeoutMs a request must arrive completely (headers and body) within this time
+     * @param idleTimeoutMs a kept-alive connection without a request for this long is closed
+     * @param requestTimeoutMs an admitted request without a deadline is answered 504 after this long
+     * @param drainTimeoutMs how long {@link #close} waits for admitted requests to be answered
+     * @param modelName the model's name in the Open Inference Protocol paths
      */
     public record Settings(int port, boolean bindAll, int workers, int queueCapacity, int maxBodyBytes,
-            String defaultSubnet, int maxBatch) {
+            String defaultSubnet, int maxBatch, int maxRequestImages, int maxConnections, int ioThreads,
+            long readTimeoutMs, long idleTimeoutMs, long requestTimeoutMs, long drainTimeoutMs, String modelName) {
         public Settings {
-            if (workers < 1 || queueCapacity < 1 || maxBodyBytes < 1 || maxBatch < 1 || port < 0 || port > 65535) {
-                throw new IllegalArgumentException("--workers, --queue, --max-body and --max-batch must be >= 1 and "
-                        + "--port in 0..65535");
+            check(port >= 0 && port <= 65535, "--port", port, "0..65535");
+            check(workers >= 1 && workers <= 256, "--workers", workers, "1..256");
+            check(queueCapacity >= 1 && queueCapacity <= 1_000_000, "--queue", queueCapacity, "1..1000000");
+            check(maxBodyBytes >= 1, "--max-body", maxBodyBytes, ">= 1");
+            check(maxBatch >= 1 && maxBatch <= 4096, "--max-batch", maxBatch, "1..4096");
+            check(maxRequestImages >= 1 && maxRequestImages <= 4096, "--max-request-images", maxRequestImages,
+                    "1..4096");
+            check(maxConnections >= 1 && maxConnections <= 1_000_000, "--max-connections", maxConnections,
+                    "1..1000000");
+            check(ioThreads >= 1 && ioThreads <= 64, "--io-threads", ioThreads, "1..64");
+            check(readTimeoutMs >= 1, "--read-timeout-ms", readTimeoutMs, ">= 1");
+            check(idleTimeoutMs >= 1, "--idle-timeout-ms", idleTimeoutMs, ">= 1");
+            check(requestTimeoutMs >= 1, "--request-timeout-ms", requestTimeoutMs, ">= 1");
+            check(drainTimeoutMs >= 0, "--drain-timeout-ms", drainTimeoutMs, ">= 0");
+            if (modelName == null || !modelName.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("--name must be letters, digits, '.', '_' or '-', got '" + modelName
+                        + "'");
+            }
+        }
+
+        /** The defaults for everything not named. */
+        public Settings(int port, boolean bindAll, int workers, int queueCapacity, int maxBodyBytes,
+                String defaultSubnet, int maxBatch) {
+            this(port, bindAll, workers, queueCapacity, maxBodyBytes, defaultSubnet, maxBatch, 64, 4096, 1, 10_000,
+                    60_000, 30_000, 30_000, "model");
+        }
+
+        private static void check(boolean ok, String option, long value, String range) {
+            if (!ok) {
+                throw new IllegalArgumentException(option + " must be " + range + ", got " + value);
             }
         }
     }
 
-    private record Job(float[] input, int batch, String subnet, long enqueued, CompletableFuture<float[]> result) {}
+    /** What the workers call; the model's {@code predict}, or a stand-in in tests. */
+    @FunctionalInterface
+    interface Inference {
+        float[] predict(float[] input, int batch, String subnet);
+    }
 
-    private final DynamicModel model;
-    private final Settings settings;
-    private final Controller controller;
-    private final Metrics metrics = new Metrics();
+    /**
+     * The share of a request's remaining time the controller plans to fill: the rest is left for
+     * writing the answer and for the estimates' error (service times are medians).
+     */
+    static final double BUDGET_SHARE = 0.9;
+
+    final Settings settings;
+    final Manifest manifest;
+    final Controller controller;
+    final Metrics metrics;
+    final Requests requests;
+    final String defaultSubnet;
+    final String backend;
+    private final Inference inference;
     private final BlockingQueue<Job> queue;
-    private final ExecutorService workers;
-    private final ExecutorService handlers;
-    private final HttpServer http;
-    private final String defaultSubnet;
-    private volatile boolean running = true;
-    /** Requests admitted and not yet answered: parsing, queued or running. */
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    /** Estimated microseconds of work waiting in the queue. */
+    private final AtomicLong queuedMicros = new AtomicLong();
+    /** Per worker slot: when its running batch is expected to end (System.nanoTime), 0 when idle. */
+    private final AtomicLongArray busyUntil;
+    private final Thread[] slots;
+    private final AtomicInteger workersAlive = new AtomicInteger();
+    private final AtomicInteger generation = new AtomicInteger();
+    /** Inference requests read completely and not yet answered: parsing, queued or running. */
+    final AtomicInteger inFlight = new AtomicInteger();
+    /** Inference requests admitted from their headers whose body is still arriving. */
+    final AtomicInteger reading = new AtomicInteger();
+    final AtomicInteger connections = new AtomicInteger();
+    private volatile boolean closing;
+    private volatile boolean draining;
+    private volatile boolean stopping;
+    private volatile boolean quiesced;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Channel listener;
 
+    /** Serves {@code model} (ONNX Runtime or DJL) as {@code settings} say. */
     public Server(DynamicModel model, Settings settings) throws IOException {
-        this.model = model;
+        this(model.manifest(), model.backend().name().toLowerCase(Locale.ROOT), model::predict, settings);
+    }
+
+    Server(Manifest manifest, String backend, Inference inference, Settings settings) throws IOException {
         this.settings = settings;
-        this.controller = new Controller(model.subnets(), model.backend().name().toLowerCase(java.util.Locale.ROOT));
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.manifest = manifest;
+        this.backend = backend;
+        this.inference = inference;
+        this.controller = new Controller(manifest.subnets(), backend);
+        this.metrics = new Metrics(manifest.subnets().stream().map(Manifest.SubnetEntry::name).toList());
+        this.requests = new Requests(manifest, settings.maxRequestImages());
+        // Admission allows queue + workers requests in flight; until the workers have taken theirs, all of them may
+        // be in the queue at once, so it holds that many (a request admitted must never meet a full queue).
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity() + settings.workers());
         this.defaultSubnet = settings.defaultSubnet() != null ? settings.defaultSubnet()
-                : model.subnets().stream().max(java.util.Comparator.comparingDouble(
-                        Manifest.SubnetEntry::validationAccuracy)).orElseThrow().name();
-        if (model.subnets().stream().noneMatch(s -> s.name().equals(defaultSubnet))) {
+                : manifest.subnets().stream().max(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy))
+                        .orElseThrow().name();
+        if (!hasSubnet(defaultSubnet)) {
             throw new IllegalArgumentException("--default-subnet " + defaultSubnet + " is not one of this model's "
                     + "subnets");
         }
-        this.workers = Executors.newFixedThreadPool(settings.workers(), r -> daemon(r, "dialnet-worker"));
+        this.busyUntil = new AtomicLongArray(settings.workers());
+        this.slots = new Thread[settings.workers()];
         for (int i = 0; i < settings.workers(); i++) {
-            workers.submit(this::work);
+            startWorker(i);
         }
+        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("dialnet-accept", true));
+        this.io = new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("dialnet-io", true));
         InetSocketAddress address = settings.bindAll() ? new InetSocketAddress(settings.port())
-                : new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), settings.port());
-        this.http = HttpServer.create(address, 256);
-        // A hand-off queue: every accepted request gets a thread at once, so admission control below
-        // sees it immediately instead of it waiting, unseen, in an executor's unbounded queue.
-        // Up to 256 concurrent connections get a thread (most only to hear 429); past that the JDK
-        // server drops the connection, which a client sees as a reset rather than a late answer.
-        this.handlers = new java.util.concurrent.ThreadPoolExecutor(4, Math.max(256, 4 * settings.queueCapacity()), 30,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
-                r -> daemon(r, "dialnet-http"), new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
-        http.setExecutor(handlers);
-        http.createContext("/predict", this::predict);
-        http.createContext("/subnets", this::subnets);
-        http.createContext("/metrics", this::metrics);
-        http.start();
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+                : new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port());
+        ServerBootstrap bootstrap = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                // Nagle's algorithm delayed every kept-alive answer by ~40 ms (issue 11): off.
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // Reads are asked for one message at a time (Connection), so a busy connection applies back-pressure.
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Connection c = new Connection(Server.this);
+                        ch.pipeline().addLast("bytes", c.firstBytes())
+                                .addLast("http", new HttpServerCodec(4096, 8192, 65536))
+                                .addLast("flow", new FlowControlHandler())
+                                .addLast("app", c);
+                    }
+                });
+        try {
+            this.listener = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            shutdownNow();
+            throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
+        }
     }
 
     public int port() {
-        return http.getAddress().getPort();
+        return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
-    private void work() {
+    boolean hasSubnet(String name) {
+        return manifest.subnets().stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    /** Whether inference requests are accepted: not stopping and at least one worker able to serve. */
+    public boolean ready() {
+        return !closing && workersAlive.get() > 0;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** Shutting down (readiness false), possibly before the port has closed and draining has begun. */
+    boolean closing() {
+        return closing;
+    }
+
+    int workersAlive() {
+        return workersAlive.get();
+    }
+
+    int queued() {
+        return queue.size();
+    }
+
+    String prometheus() {
+        return metrics.prometheus(new Metrics.Gauges(queue::size, inFlight::get, connections::get, workersAlive::get,
+                () -> ready() ? 1 : 0));
+    }
+
+    /** Estimated milliseconds of work ahead of a new request, per worker: queued and running. */
+    double aheadMs() {
+        long now = System.nanoTime();
+        double running = 0;
+        for (int i = 0; i < busyUntil.length(); i++) {
+            long until = busyUntil.get(i);
+            if (until != 0 && until > now) {
+                running += (until - now) / 1e6;
+            }
+        }
+        return (queuedMicros.get() / 1000.0 + running) / settings.workers();
+    }
+
+    /**
+     * Picks the subnet of a parsed request with {@code remainingMs} left of its deadline (NaN: no
+     * deadline): a named subnet, else the controller's choice, else the default.
+     */
+    String subnetFor(Requests.Parsed p, double remainingMs) throws Refusal {
+        if (p.subnet() != null) {
+            if (!hasSubnet(p.subnet())) {
+                throw new Refusal(404, "unknown subnet '" + p.subnet() + "'; see GET /subnets");
+            }
+            if (!Double.isNaN(remainingMs)) {
+                double own = controller.estimateMs(p.subnet());
+                if (!Double.isNaN(own) && aheadMs() + own * p.batch() > remainingMs * BUDGET_SHARE) {
+                    metrics.rejected("deadline");
+                    throw new Refusal(503, "subnet " + p.subnet() + " cannot answer within " + fmt(p.deadlineMs())
+                            + " ms at the current load");
+                }
+            }
+            return p.subnet();
+        }
+        if (!Double.isNaN(remainingMs)) {
+            Optional<String> choice = controller.choose(remainingMs * BUDGET_SHARE, aheadMs(), p.batch());
+            if (choice.isEmpty()) {
+                metrics.rejected("deadline");
+                throw new Refusal(503, "no subnet can answer within " + fmt(p.deadlineMs()) + " ms at the current load");
+            }
+            return choice.get();
+        }
+        return defaultSubnet;
+    }
+
+    static String fmt(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** Queues a job; false when the queue is full. */
+    boolean enqueue(Job job) {
+        double own = controller.estimateMs(job.subnet);
+        job.costMicros = Double.isNaN(own) ? 0 : Math.round(own * job.batch * 1000);
+        queuedMicros.addAndGet(job.costMicros);
+        if (!queue.offer(job)) {
+            queuedMicros.addAndGet(-job.costMicros);
+            return false;
+        }
+        return true;
+    }
+
+    // ---- workers ----
+
+    private void startWorker(int slot) {
+        try {
+            Thread t = new Thread(() -> runWorker(slot), "dialnet-worker-" + slot + "-" + generation.incrementAndGet());
+            t.setDaemon(true);
+            slots[slot] = t;
+            workersAlive.incrementAndGet();
+            t.start();
+        } catch (Throwable e) {
+            // No thread to be had (memory): the slot stays empty and readiness reflects it.
+            workersAlive.decrementAndGet();
+        }
+    }
+
+    private void runWorker(int slot) {
+        boolean replace = true;
+        try {
+            replace = work(slot);
+        } finally {
+            busyUntil.set(slot, 0);
+            // The replacement starts before this one counts as gone, so readiness never blinks.
+            if (replace && !stopping) {
+                metrics.workerRestarted();
+                startWorker(slot);
+            }
+            workersAlive.decrementAndGet();
+        }
+    }
+
+    /** Serves the queue until stopped; true when it ended on an {@link Error} and must be replaced. */
+    private boolean work(int slot) {
         List<Job> group = new ArrayList<>();
-        while (running) {
+        while (true) {
             Job first;
             try {
-                first = queue.take();
+                first = queue.poll(50, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                return;
+                return false;
+            }
+            if (first == null) {
+                if (stopping) {
+                    return false;
+                }
+                continue;
             }
             group.clear();
-            group.add(first);
-            int images = first.batch();
-            // Same-subnet requests queued right behind it run in the same call: under load a batch
-            // costs far less per image (ONNX Runtime, ResNet-20: about half at batch 64), and when
-            // the queue is empty nobody waits. Stopping at another subnet keeps the queue's order.
-            for (Job next = queue.peek(); next != null && next.subnet().equals(first.subnet())
-                    && images + next.batch() <= settings.maxBatch() && queue.remove(next); next = queue.peek()) {
-                group.add(next);
-                images += next.batch();
-            }
-            long start = System.nanoTime();
             try {
-                float[] logits = model.predict(concat(group, images), images, first.subnet());
-                controller.observed(first.subnet(), (System.nanoTime() - start) / 1e6 / images);
+                long now = System.nanoTime();
+                queuedMicros.addAndGet(-first.costMicros);
+                int images = 0;
+                if (live(first, now, 0)) {
+                    group.add(first);
+                    images = first.batch;
+                }
+                // Same-subnet requests queued right behind it run in the same call: under load a batch costs
+                // far less per image, and when the queue is empty nobody waits. Stopping at another subnet
+                // keeps the queue's order.
+                for (Job next = queue.peek(); next != null && next.subnet.equals(first.subnet)
+                        && images + next.batch <= settings.maxBatch() && queue.remove(next); next = queue.peek()) {
+                    queuedMicros.addAndGet(-next.costMicros);
+                    if (live(next, now, images)) {
+                        group.add(next);
+                        images += next.batch;
+                    }
+                }
+                if (group.isEmpty()) {
+                    continue;
+                }
+                double estimate = controller.estimateMs(first.subnet);
+                busyUntil.set(slot, now + (long) ((Double.isNaN(estimate) ? 1 : estimate) * images * 1e6));
+                long start = System.nanoTime();
+                float[] logits = inference.predict(concat(group, images), images, first.subnet);
+                busyUntil.set(slot, 0);
+                controller.observed(first.subnet, (System.nanoTime() - start) / 1e6 / images);
                 metrics.inferred(images);
                 int perImage = logits.length / images;
                 int offset = 0;
                 for (Job job : group) {
-                    int length = job.batch() * perImage;
-                    job.result().complete(java.util.Arrays.copyOfRange(logits, offset, offset + length));
+                    int length = job.batch * perImage;
+                    job.succeed(java.util.Arrays.copyOfRange(logits, offset, offset + length));
                     offset += length;
                 }
-            } catch (RuntimeException e) {
-                group.forEach(job -> job.result().completeExceptionally(e));
+            } catch (Throwable e) {
+                busyUntil.set(slot, 0);
+                String message = "inference failed: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""));
+                for (Job job : group) {
+                    if (job.fail(500, message)) {
+                        metrics.rejected("error");
+                    }
+                }
+                if (e instanceof Error) {
+                    // An Error (OutOfMemoryError, a broken native call) may leave this thread unusable: end it,
+                    // and runWorker starts a fresh one in its slot.
+                    return true;
+                }
             }
         }
+    }
+
+    /**
+     * Whether a dequeued job should run in a call that already holds {@code before} images; answers
+     * it 504 at once when that call would end after its deadline (rather than at the deadline).
+     */
+    private boolean live(Job job, long now, int before) {
+        if (job.answered()) {
+            return false; // its timer answered it already
+        }
+        if (job.deadlineNanos != Long.MAX_VALUE) {
+            double own = controller.estimateMs(job.subnet);
+            long need = Double.isNaN(own) ? 0 : (long) (own * (before + job.batch) * 1e6);
+            if (now + need > job.deadlineNanos) {
+                if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed while queued")) {
+                    metrics.rejected("expired");
+                }
+                return false;
+            }
+        }
+        return true;
     }
 
     private static float[] concat(List<Job> group, int images) {
         if (group.size() == 1) {
-            return group.get(0).input();
+            return group.get(0).input;
         }
-        float[] all = new float[group.get(0).input().length / group.get(0).batch() * images];
+        float[] all = new float[group.get(0).input.length / group.get(0).batch * images];
         int offset = 0;
         for (Job job : group) {
-            System.arraycopy(job.input(), 0, all, offset, job.input().length);
-            offset += job.input().length;
+            System.arraycopy(job.input, 0, all, offset, job.input.length);
+            offset += job.input.length;
         }
         return all;
     }
 
-    /** A request that cannot be served, with its HTTP status. */
-    private static final class Refusal extends Exception {
-        private static final long serialVersionUID = 1L;
-        final int status;
+    // ---- shutdown ----
 
-        Refusal(int status, String message) {
-            super(message);
-            this.status = status;
-        }
+    /** Whether the last {@link #close} ended with every worker stopped (so the model may be closed). */
+    public boolean quiesced() {
+        return quiesced;
     }
 
-    private void predict(HttpExchange exchange) throws IOException {
-        long received = System.nanoTime();
-        metrics.received();
-        if (inFlight.incrementAndGet() > settings.queueCapacity() + settings.workers()) {
-            // Over the bound before reading a byte: refuse at once, so latency of admitted requests stays bounded.
-            inFlight.decrementAndGet();
-            metrics.rejected("queue_full");
-            try (exchange) {
-                // Read the (bounded) body so the connection stays usable for the client's next request.
-                exchange.getRequestBody().readNBytes(settings.maxBodyBytes() + 1);
-                send(exchange, 429, "application/json", JSON.writeValueAsBytes(Map.of("error",
-                        "server busy: " + settings.queueCapacity() + " requests already waiting")));
-            }
-            return;
-        }
-        // Not try-with-resources: the catch clauses below still answer on this exchange.
-        try {
-            if (!exchange.getRequestMethod().equals("POST")) {
-                throw new Refusal(405, "use POST /predict");
-            }
-            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
-            String length = exchange.getRequestHeaders().getFirst("Content-Length");
-            if (length != null && Long.parseLong(length.trim()) > settings.maxBodyBytes()) {
-                // The body stays unread, so the connection cannot carry another request.
-                exchange.getResponseHeaders().set("Connection", "close");
-                throw new Refusal(413, "body of " + length.trim() + " bytes is larger than " + settings.maxBodyBytes());
-            }
-            byte[] body = readBody(exchange);
-            String type = exchange.getRequestHeaders().getFirst("Content-Type");
-            Request request = type != null && type.startsWith("application/octet-stream") ? raw(body, query) : json(body);
-            var spec = model.manifest().model();
-            long perImage = (long) spec.inputChannels() * spec.inputSize() * spec.inputSize();
-            if (request.batch < 1 || request.input.length != request.batch * perImage) {
-                throw new Refusal(400, "input has " + request.input.length + " values; " + request.batch + " image(s) of "
-                        + spec.inputChannels() + "x" + spec.inputSize() + "x" + spec.inputSize() + " need "
-                        + request.batch * perImage);
-            }
-            String subnet = request.subnet;
-            if (subnet != null && model.subnets().stream().noneMatch(s -> s.name().equals(request.subnet))) {
-                throw new Refusal(404, "unknown subnet '" + subnet + "'; see GET /subnets");
-            }
-            if (subnet == null && request.deadlineMs != null) {
-                Optional<String> choice = controller.choose(request.deadlineMs, queue.size(), settings.workers());
-                if (choice.isEmpty()) {
-                    metrics.rejected("deadline");
-                    throw new Refusal(503, "no subnet can answer within " + request.deadlineMs + " ms at the current load");
-                }
-                subnet = choice.get();
-            }
-            if (subnet == null) {
-                subnet = defaultSubnet;
-            }
-            Job job = new Job(request.input, request.batch, subnet, System.nanoTime(), new CompletableFuture<>());
-            if (!queue.offer(job)) {
-                metrics.rejected("queue_full");
-                throw new Refusal(429, "server busy: " + settings.queueCapacity() + " requests already queued");
-            }
-            float[] logits;
-            try {
-                logits = job.result().get();
-            } catch (ExecutionException e) {
-                throw new Refusal(500, "inference failed: " + e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Refusal(503, "server stopping");
-            }
-            double ms = (System.nanoTime() - received) / 1e6;
-            metrics.served(subnet, ms);
-            int classes = logits.length / request.batch;
-            float[][] rows = new float[request.batch][classes];
-            for (int i = 0; i < request.batch; i++) {
-                System.arraycopy(logits, i * classes, rows[i], 0, classes);
-            }
-            Map<String, Object> response = new LinkedHashMap<>();
-            response.put("subnet", subnet);
-            response.put("latency_ms", ms);
-            response.put("logits", rows);
-            send(exchange, 200, "application/json", JSON.writeValueAsBytes(response));
-        } catch (Refusal r) {
-            if (r.status == 400 || r.status == 404 || r.status == 413) {
-                metrics.rejected("bad_request");
-            }
-            send(exchange, r.status, "application/json", JSON.writeValueAsBytes(Map.of("error", r.getMessage())));
-        } catch (RuntimeException e) {
-            metrics.rejected("error");
-            send(exchange, 500, "application/json", JSON.writeValueAsBytes(Map.of("error", String.valueOf(e))));
-        } finally {
-            inFlight.decrementAndGet();
-            exchange.close();
-        }
-    }
-
-    private record Request(float[] input, int batch, String subnet, Double deadlineMs) {}
-
-    private Request json(byte[] body) throws Refusal {
-        JsonNode node;
-        try {
-            node = JSON.readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new Refusal(400, "malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new Refusal(400, "unreadable body: " + e.getMessage());
-        }
-        if (node == null || !node.isObject() || !node.path("input").isArray()) {
-            throw new Refusal(400, "expected {\"input\": [floats...], \"batch\": n, \"subnet\" or \"deadline_ms\"}");
-        }
-        JsonNode values = node.get("input");
-        float[] input = new float[values.size()];
-        for (int i = 0; i < input.length; i++) {
-            if (!values.get(i).isNumber()) {
-                throw new Refusal(400, "input[" + i + "] is not a number");
-            }
-            input[i] = values.get(i).floatValue();
-        }
-        return new Request(input, node.path("batch").asInt(1), node.hasNonNull("subnet") ? node.get("subnet").asText()
-                : null, node.hasNonNull("deadline_ms") ? node.get("deadline_ms").asDouble() : null);
-    }
-
-    private static Request raw(byte[] body, Map<String, String> query) throws Refusal {
-        if (body.length % 4 != 0) {
-            throw new Refusal(400, "a raw body is little-endian float32: " + body.length + " bytes is not a multiple of 4");
-        }
-        float[] input = new float[body.length / 4];
-        ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(input);
-        try {
-            return new Request(input, Integer.parseInt(query.getOrDefault("batch", "1")), query.get("subnet"),
-                    query.containsKey("deadline_ms") ? Double.valueOf(query.get("deadline_ms")) : null);
-        } catch (NumberFormatException e) {
-            throw new Refusal(400, "batch and deadline_ms must be numbers: " + e.getMessage());
-        }
-    }
-
-    private byte[] readBody(HttpExchange exchange) throws IOException, Refusal {
-        byte[] body = exchange.getRequestBody().readNBytes(settings.maxBodyBytes() + 1);
-        if (body.length > settings.maxBodyBytes()) {
-            exchange.getResponseHeaders().set("Connection", "close");
-            throw new Refusal(413, "body larger than " + settings.maxBodyBytes() + " bytes");
-        }
-        return body;
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return out;
-    }
-
-    private void subnets(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("subnets", model.subnets());
-            body.put("default", defaultSubnet);
-            body.put("service_ms_estimates", controller.estimates());
-            send(exchange, 200, "application/json", JSON.writeValueAsBytes(body));
-        }
-    }
-
-    private void metrics(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            send(exchange, 200, "text/plain; version=0.0.4", metrics.prometheus(queue.size())
-                    .getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
+    /**
+     * Drains and stops: readiness turns false, the listening socket closes, every admitted request
+     * is answered (new requests on open connections get 503), then the workers stop and the
+     * connections close. Waits at most the drain timeout for answers and as long again for workers.
+     */
     @Override
     public void close() {
-        running = false;
-        http.stop(0);
-        workers.shutdownNow();
-        handlers.shutdownNow();
+        if (closing) {
+            return;
+        }
+        closing = true; // readiness false
+        // The port closes before any answer says "Connection: close": a client that reconnected earlier would
+        // land in the accept backlog, which the kernel resets when the port closes (a request lost, not refused).
+        listener.close().syncUninterruptibly();
+        draining = true;
+        long until = System.nanoTime() + settings.drainTimeoutMs() * 1_000_000;
+        while (inFlight.get() + reading.get() > 0 && System.nanoTime() < until) {
+            sleep(2);
+        }
+        stopping = true;
+        boolean stopped = true;
+        long workersUntil = System.nanoTime() + Math.max(1000, settings.drainTimeoutMs()) * 1_000_000;
+        for (Thread t : slots) {
+            if (t == null) {
+                continue;
+            }
+            try {
+                t.join(Math.max(1, (workersUntil - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopped &= !t.isAlive();
+        }
+        // A worker replaced during the join is in slots now; check them all again.
+        for (Thread t : slots) {
+            stopped &= t == null || !t.isAlive();
+        }
+        quiesced = stopped;
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        shutdownNow();
     }
 
+    private void shutdownNow() {
+        stopping = true;
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+        if (io != null) {
+            io.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -59,7 +59,7 @@ class HttpServerTest {
                 }
                 Complexity c = Complexity.of(net, plans[i]);
                 entries.add(new Manifest.SubnetEntry(names[i], plans[i].toList(), c.macs(), c.params(), 0.9 - i * 0.1,
-                        null, List.of(new Manifest.Latency("onnxruntime", "test", 1, 1, 40.0 - 39 * i, 41, 42))));
+                        null, List.of(new Manifest.Latency("onnxruntime", "test", 1, 1, 20_000.0 - 19_999 * i, 20_000, 20_000))));
                 graphs.put(names[i], OnnxExport.subnet(net, plans[i], names[i], Map.of()));
             }
             DynamicModelFile file = ArtifactBuilder.build(net, entries, Map.of(), Map.of());
@@ -77,12 +77,12 @@ class HttpServerTest {
             java.io.StringWriter out = new java.io.StringWriter();
             int code = io.dialnet.cli.Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(out),
                     "loadtest", "--url", "http://127.0.0.1:" + server.port(), "--rates", "20", "--seconds", "1",
-                    "--raw", "--input-size", "784", "--deadline-ms", "20", "--json", rows.toString());
+                    "--raw", "--input-size", "784", "--deadline-ms", "5000", "--json", rows.toString());
             assertThat(code).as(out.toString()).isZero();
             JsonNode row = JSON.readTree(rows.toFile()).get("rows").get(0);
             assertThat(row.get("ok").asInt() + row.get("busy").asInt() + row.get("late").asInt()).isEqualTo(20);
             assertThat(row.get("failed").asInt()).isZero();
-            // a 20 ms deadline rules out "big" (profiled at 40 ms), so every answer comes from "small"
+            // a 5 s deadline rules out "big" (profiled at 20 s), so every answer comes from "small"
             assertThat(row.get("subnetMix").get("small").asInt()).isEqualTo(row.get("ok").asInt()).isPositive();
         }
     }
@@ -105,11 +105,12 @@ class HttpServerTest {
             assertThat(answer.get("subnet").asText()).isEqualTo("small");
             assertThat(answer.get("logits").get(0)).hasSize(10);
 
-            // profiles: big 40 ms, small 1 ms (observed times then move the estimates, a little)
-            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 20)).body()).contains("\"small\"");
-            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 500)).body()).contains("\"big\"");
+            // profiles: big 20 s, small 1 ms (observed times then move the estimates, a little); deadlines far
+            // from both, so a loaded machine cannot change the choice
+            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 5000)).body()).contains("\"small\"");
+            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 60_000)).body()).contains("\"big\"");
             HttpResponse<String> impossible = post(client, base, Map.of("input", image, "deadline_ms", 0.01));
-            assertThat(impossible.statusCode()).isEqualTo(503);
+            assertThat(impossible.statusCode()).isIn(503, 504); // refused by the controller, or already past while read
 
             ByteBuffer raw = ByteBuffer.allocate(4 * 784).order(ByteOrder.LITTLE_ENDIAN);
             HttpResponse<String> rawOk = client.send(HttpRequest.newBuilder(URI.create(base + "/predict?subnet=big"))
@@ -147,13 +148,13 @@ class HttpServerTest {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
             }
             List<Integer> codes = flood.stream().map(f -> f.join().statusCode()).toList();
-            assertThat(codes).contains(200, 429).containsOnly(200, 429);
+            assertThat(codes).contains(200).isSubsetOf(200, 429); // 429s depend on timing; ServeIssue11Test forces one
             assertThat(post(client, base, Map.of("input", image)).statusCode()).isEqualTo(200);
 
             String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("dialnet_requests_total", "dialnet_rejections_total{reason=\"queue_full\"}",
-                    "dialnet_rejections_total{reason=\"deadline\"}", "dialnet_latency_ms_bucket{subnet=\"small\"");
+                    "dialnet_rejections_total{reason=\"deadline\"}", "dialnet_request_duration_seconds_bucket{subnet=\"small\"");
         }
     }
 

@@ -22,10 +22,10 @@ class ServerTest {
         assertThat(c.calibrated()).isTrue();
         assertThat(c.choose(10, 0, 1)).contains("big");
         assertThat(c.choose(3, 0, 1)).contains("mid");
-        assertThat(c.choose(10, 2, 1)).contains("mid"); // 2 ahead: big would take 3 x 4 = 12 ms
+        assertThat(c.choose(10, 8, 1)).contains("mid"); // 8 ms of work ahead: big would end at 12 ms
         assertThat(c.choose(3, 2, 1)).contains("small");
         assertThat(c.choose(2, 5, 1)).isEmpty(); // even the smallest needs 6 ms
-        assertThat(c.choose(10, 2, 2)).contains("big"); // two workers halve the wait
+        assertThat(c.choose(10, 0, 3)).contains("mid"); // three images: big needs 12 ms, mid 6
         c.observed("big", 40);
         assertThat(c.choose(10, 0, 1)).contains("mid"); // big measured slower than its profile
         for (int i = 0; i < 200; i++) {

@@ -1,0 +1,724 @@
+package io.dialnet.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.artifact.Manifest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection: reads one request at a time (the next is not read until this one is
+ * answered), routes it by exact path and method, admits or refuses it from its headers, collects
+ * its body within the size and time limits, and writes the single answer. Runs on the
+ * connection's event loop; a worker's answer is handed back to it.
+ */
+final class Connection extends ChannelInboundHandlerAdapter {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A refused request's body up to this size is read and dropped so the connection stays usable. */
+    private static final long DISCARD_LIMIT = 1 << 20;
+
+    private enum State { IDLE, READING, DISCARDING, PROCESSING }
+
+    private enum Kind { PREDICT, V2_INFER, SUBNETS, METRICS, V2_SERVER, V2_LIVE, V2_READY, V2_MODEL, V2_MODEL_READY }
+
+    private record Route(Kind kind, String version) {
+        boolean inference() {
+            return kind == Kind.PREDICT || kind == Kind.V2_INFER;
+        }
+    }
+
+    private final Server server;
+    private ChannelHandlerContext ctx;
+    private volatile State state = State.IDLE;
+    private volatile long requestStart;
+    private ScheduledFuture<?> readTimer;
+    private ScheduledFuture<?> idleTimer;
+    private boolean counted;
+    // the request being read
+    private HttpRequest request;
+    private Route route;
+    private boolean keepAlive;
+    /** The request holds a place: its body is being read ({@link Server#reading}) or it is being served ({@link Server#inFlight}). */
+    private boolean admitted;
+    private boolean bodyComplete;
+    private CompositeByteBuf body;
+    private Job job;
+
+    Connection(Server server) {
+        this.server = server;
+    }
+
+    /** Notices a request's first bytes, before the HTTP decoder, so slow headers are timed too. */
+    ChannelInboundHandlerAdapter firstBytes() {
+        return new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext c, Object msg) {
+                if (state == State.IDLE && msg instanceof ByteBuf b && b.isReadable()) {
+                    startReading();
+                }
+                c.fireChannelRead(msg);
+            }
+        };
+    }
+
+    /** A connection not waiting for an answer (idle, or still sending its request) may be closed to make room. */
+    boolean reclaimable() {
+        return state != State.PROCESSING;
+    }
+
+    long waitingSince() {
+        return requestStart;
+    }
+
+    // ---- life cycle ----
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        int open = server.connections.incrementAndGet();
+        counted = true;
+        server.channels.add(ctx.channel());
+        ctx.channel().attr(Connections.KEY).set(this);
+        if (server.draining() || open > server.settings.maxConnections() && !Connections.reclaim(server, this)) {
+            server.metrics.connectionRefused();
+            ctx.close();
+            return;
+        }
+        requestStart = System.nanoTime();
+        armIdle();
+        ctx.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (counted) {
+            counted = false;
+            server.connections.decrementAndGet();
+        }
+        cancel(readTimer);
+        cancel(idleTimer);
+        if (job != null) {
+            job.abandon(); // a worker that reaches it skips it
+            job = null;
+        }
+        release();
+        releaseBody();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A reset by the peer or a decoder failure: nothing to answer on a broken connection.
+        ctx.close();
+    }
+
+    private void startReading() {
+        state = State.READING;
+        requestStart = System.nanoTime();
+        cancel(idleTimer);
+        readTimer = ctx.executor().schedule(this::readTimedOut, server.settings.readTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void armIdle() {
+        cancel(idleTimer);
+        idleTimer = ctx.executor().schedule(() -> {
+            if (state == State.IDLE) {
+                server.metrics.connectionTimedOut();
+                ctx.close();
+            }
+        }, server.settings.idleTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private void readTimedOut() {
+        if (state != State.READING && state != State.DISCARDING) {
+            return;
+        }
+        server.metrics.connectionTimedOut();
+        if (request != null && state == State.READING) {
+            if (admitted) {
+                server.metrics.rejected("timeout");
+            }
+            respondAndClose(408, error("request not received within " + server.settings.readTimeoutMs() + " ms"));
+        } else {
+            ctx.close();
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    private void release() {
+        if (admitted) {
+            admitted = false;
+            (bodyComplete ? server.inFlight : server.reading).decrementAndGet();
+        }
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    // ---- reading ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest r) {
+                head(r);
+            }
+            if (msg instanceof HttpContent c) {
+                if (state == State.IDLE) {
+                    ctx.read(); // the empty end of a request already answered from its headers
+                } else {
+                    content(c);
+                }
+            }
+        } catch (Throwable e) {
+            // Never leave a connection without an answer, whatever happened.
+            release();
+            if (state != State.IDLE && ctx.channel().isActive()) {
+                respondAndClose(500, error("internal error: " + e));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void head(HttpRequest r) {
+        if (state == State.IDLE) {
+            startReading(); // a pipelined request, decoded with the previous one's bytes
+        }
+        request = r;
+        keepAlive = HttpUtil.isKeepAlive(r);
+        if (r.decoderResult().isFailure()) {
+            Throwable cause = r.decoderResult().cause();
+            boolean tooLong = cause instanceof TooLongFrameException;
+            refuse(new Refusal(tooLong ? 431 : 400, tooLong ? "request line or headers too long"
+                    : "malformed HTTP request: " + cause.getMessage()), false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(r.uri());
+        try {
+            route = route(r.method(), uri.path());
+        } catch (Refusal refusal) {
+            refuse(refusal, true);
+            return;
+        }
+        if (route.inference()) {
+            server.metrics.received();
+            long length = HttpUtil.getContentLength(r, -1L);
+            if (length > server.settings.maxBodyBytes()) {
+                refuse(new Refusal(413, "body of " + length + " bytes is larger than " + server.settings.maxBodyBytes()),
+                        false);
+                server.metrics.rejected("bad_request");
+                return;
+            }
+            if (server.draining()) {
+                server.metrics.rejected("shutting_down");
+                refuse(new Refusal(503, "server is shutting down"), false);
+                return;
+            }
+            if (!server.ready()) {
+                // Kept alive: until the port has closed, "Connection: close" would send the client into the accept
+                // backlog, which closing the port resets.
+                server.metrics.rejected(server.closing() ? "shutting_down" : "error");
+                refuse(new Refusal(503, server.closing() ? "server is shutting down"
+                        : "no inference worker is able to serve"), true);
+                return;
+            }
+            // Only requests whose body has arrived count against the bound: a client that sends its body slowly
+            // holds a connection (bounded, and timed by the read timeout), never another client's place.
+            if (server.inFlight.get() >= server.settings.queueCapacity() + server.settings.workers()) {
+                server.metrics.rejected("queue_full");
+                refuse(new Refusal(429, "server busy: " + server.settings.queueCapacity() + " requests already waiting"),
+                        true);
+                return;
+            }
+            Refusal early = hopeless(uri);
+            if (early != null) {
+                refuse(early, true);
+                return;
+            }
+            admitted = true;
+            bodyComplete = false;
+            server.reading.incrementAndGet();
+            if (HttpUtil.is100ContinueExpected(r)) {
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
+                        Unpooled.EMPTY_BUFFER));
+            }
+            body = ctx.alloc().compositeBuffer(1024);
+        }
+        if (!(r instanceof LastHttpContent)) {
+            ctx.read();
+        }
+    }
+
+    /**
+     * A {@code /predict} whose deadline is in the query (raw and image bodies) and that not even the
+     * fastest subnet can meet at the current load: refused from its headers (503), so shedding costs
+     * neither reading nor parsing its body. Anything unusual is left to the full check after the body.
+     */
+    private Refusal hopeless(QueryStringDecoder uri) {
+        if (route.kind() != Kind.PREDICT) {
+            return null;
+        }
+        List<String> deadline = uri.parameters().get("deadline_ms");
+        if (deadline == null || deadline.size() != 1 || uri.parameters().containsKey("subnet")) {
+            return null;
+        }
+        double ms;
+        int batch = 1;
+        try {
+            ms = Double.parseDouble(deadline.get(0));
+            List<String> b = uri.parameters().get("batch");
+            if (b != null && b.size() == 1) {
+                batch = Integer.parseInt(b.get(0));
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (!(ms > 0) || ms > Requests.MAX_DEADLINE_MS || batch < 1 || batch > server.settings.maxRequestImages()) {
+            return null;
+        }
+        double remaining = ms - (System.nanoTime() - requestStart) / 1e6;
+        if (server.controller.choose(remaining * Server.BUDGET_SHARE, server.aheadMs(), batch).isPresent()) {
+            return null;
+        }
+        server.metrics.rejected("deadline");
+        return new Refusal(503, "no subnet can answer within " + Server.fmt(ms) + " ms at the current load");
+    }
+
+    private void content(HttpContent c) {
+        if (state == State.DISCARDING) {
+            if (c instanceof LastHttpContent) {
+                requestDone();
+            } else {
+                ctx.read();
+            }
+            return;
+        }
+        if (state != State.READING) {
+            return;
+        }
+        if (body != null && c.content().isReadable()) {
+            if (body.readableBytes() + (long) c.content().readableBytes() > server.settings.maxBodyBytes()) {
+                release();
+                server.metrics.rejected("bad_request");
+                refuse(new Refusal(413, "body larger than " + server.settings.maxBodyBytes() + " bytes"), false);
+                return;
+            }
+            body.addComponent(true, c.content().retain());
+        }
+        if (c instanceof LastHttpContent) {
+            state = State.PROCESSING;
+            cancel(readTimer);
+            if (admitted) {
+                bodyComplete = true;
+                server.reading.decrementAndGet();
+                server.inFlight.incrementAndGet();
+            }
+            dispatch();
+        } else {
+            ctx.read();
+        }
+    }
+
+    /** The request is fully read and its answer written: back to waiting for the next one. */
+    private void requestDone() {
+        cancel(readTimer);
+        request = null;
+        route = null;
+        state = State.IDLE;
+        releaseBody();
+        requestStart = System.nanoTime();
+        armIdle();
+        ctx.read();
+    }
+
+    /**
+     * Answers from the headers alone. A body that is small and announced is read and dropped, so a
+     * kept-alive client can send its next request; otherwise the connection closes after the answer.
+     */
+    private void refuse(Refusal r, boolean mayKeep) {
+        long length = request == null ? -1 : HttpUtil.getContentLength(request, -1L);
+        boolean noBody = request == null || length == 0 && !HttpUtil.isTransferEncodingChunked(request)
+                || request instanceof LastHttpContent;
+        // A client waiting for 100-continue will not send the body it announced: the decoder would read its next
+        // request as that body, so such a connection closes.
+        boolean keep = mayKeep && keepAlive && !server.draining() && (noBody || length > 0 && length <= DISCARD_LIMIT
+                && !HttpUtil.is100ContinueExpected(request));
+        FullHttpResponse response = response(r.status, error(r.getMessage()), "application/json", keep);
+        server.metrics.responded(r.status);
+        if (!keep) {
+            state = State.PROCESSING;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        ctx.writeAndFlush(response);
+        if (noBody) {
+            requestDone();
+        } else {
+            state = State.DISCARDING;
+            ctx.read();
+        }
+    }
+
+    // ---- routing ----
+
+    private Route route(HttpMethod method, String path) throws Refusal {
+        String[] p = path.split("/", -1);
+        Kind kind = null;
+        String version = null;
+        boolean post = false;
+        String name = server.settings.modelName();
+        if (path.equals("/predict")) {
+            kind = Kind.PREDICT;
+            post = true;
+        } else if (path.equals("/subnets")) {
+            kind = Kind.SUBNETS;
+        } else if (path.equals("/metrics")) {
+            kind = Kind.METRICS;
+        } else if (path.equals("/v2")) {
+            kind = Kind.V2_SERVER;
+        } else if (path.equals("/v2/health/live")) {
+            kind = Kind.V2_LIVE;
+        } else if (path.equals("/v2/health/ready")) {
+            kind = Kind.V2_READY;
+        } else if (p.length >= 4 && p[1].equals("v2") && p[2].equals("models")) {
+            // /v2/models/{name}[/versions/{version}][/ready|/infer]
+            int i = 4;
+            if (p.length >= 6 && p[4].equals("versions")) {
+                version = p[5];
+                i = 6;
+            }
+            String tail = p.length == i ? "" : p.length == i + 1 ? p[i] : null;
+            kind = tail == null ? null : switch (tail) {
+                case "" -> Kind.V2_MODEL;
+                case "ready" -> Kind.V2_MODEL_READY;
+                case "infer" -> Kind.V2_INFER;
+                default -> null;
+            };
+            post = kind == Kind.V2_INFER;
+            if (kind != null && !p[3].equals(name)) {
+                throw new Refusal(404, "unknown model '" + p[3] + "'; this server serves '" + name + "'");
+            }
+            if (kind != null && version != null && !server.hasSubnet(version)) {
+                throw new Refusal(404, "unknown version '" + version + "' of model '" + name
+                        + "'; the versions are its subnets, see GET /v2/models/" + name);
+            }
+        }
+        if (kind == null) {
+            throw new Refusal(404, "no such path: " + path);
+        }
+        HttpMethod wanted = post ? HttpMethod.POST : HttpMethod.GET;
+        if (!method.equals(wanted)) {
+            throw new Refusal(405, "use " + wanted + " " + path);
+        }
+        return new Route(kind, version);
+    }
+
+    private static String allowFor(String path) {
+        return path.equals("/predict") || path.endsWith("/infer") ? "POST" : "GET";
+    }
+
+    // ---- answering ----
+
+    private void dispatch() {
+        try {
+            switch (route.kind()) {
+                case PREDICT, V2_INFER -> infer();
+                case SUBNETS -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("subnets", server.manifest.subnets());
+                    out.put("default", server.defaultSubnet);
+                    out.put("service_ms_estimates", server.controller.estimates());
+                    ok(JSON.writeValueAsBytes(out), "application/json");
+                }
+                case METRICS -> ok(server.prometheus().getBytes(StandardCharsets.UTF_8),
+                        "text/plain; version=0.0.4; charset=utf-8");
+                case V2_SERVER -> ok(JSON.writeValueAsBytes(Map.of("name", "dialnet", "version", version(),
+                        "extensions", List.of("binary_tensor_data"))), "application/json");
+                case V2_LIVE -> ok(JSON.writeValueAsBytes(Map.of("live", true)), "application/json");
+                case V2_READY, V2_MODEL_READY -> {
+                    boolean ready = server.ready();
+                    answer(ready ? 200 : 503, JSON.writeValueAsBytes(Map.of("ready", ready)), "application/json");
+                }
+                case V2_MODEL -> ok(JSON.writeValueAsBytes(metadata(route.version())), "application/json");
+                default -> throw new IllegalStateException("no handler for " + route.kind());
+            }
+        } catch (Refusal r) {
+            answer(r.status, error(r.getMessage()), "application/json");
+        } catch (Throwable e) {
+            server.metrics.rejected("error");
+            answer(500, error("internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()),
+                    "application/json");
+        }
+    }
+
+    private void infer() throws Refusal {
+        byte[] bytes = ByteBufUtil.getBytes(body);
+        releaseBody();
+        Requests.Parsed parsed;
+        try {
+            parsed = parse(bytes);
+        } catch (Refusal r) {
+            server.metrics.rejected("bad_request");
+            throw r;
+        }
+        double remaining = Double.NaN;
+        if (parsed.deadlineMs() != null) {
+            remaining = parsed.deadlineMs() - (System.nanoTime() - requestStart) / 1e6;
+            if (remaining <= 0) {
+                server.metrics.rejected("expired");
+                throw new Refusal(504, "deadline_ms " + Server.fmt(parsed.deadlineMs()) + " passed while the request "
+                        + "was read and parsed (" + Math.round(parsed.deadlineMs() - remaining) + " ms)");
+            }
+        }
+        String subnet = server.subnetFor(parsed, remaining);
+        boolean v2 = route.kind() == Kind.V2_INFER;
+        Job j = new Job(parsed.input(), parsed.batch(), subnet, requestStart, parsed.deadlineMs(),
+                (done, logits, status, error) -> onAnswer(done, logits, status, error, parsed, v2));
+        job = j;
+        if (!server.enqueue(j)) {
+            job = null;
+            server.metrics.rejected("queue_full");
+            throw new Refusal(429, "server busy: " + server.settings.queueCapacity() + " requests already queued");
+        }
+        long timeoutNanos = Math.min(j.deadlineNanos, requestStart + server.settings.requestTimeoutMs() * 1_000_000)
+                - System.nanoTime();
+        boolean byDeadline = j.deadlineNanos <= requestStart + server.settings.requestTimeoutMs() * 1_000_000;
+        j.timer = ctx.executor().schedule(() -> {
+            String why = byDeadline ? "deadline_ms " + Server.fmt(j.deadlineMs) + " passed before an answer"
+                    : "no answer within the request timeout of " + server.settings.requestTimeoutMs() + " ms";
+            if (j.fail(504, why)) {
+                server.metrics.rejected(byDeadline ? "expired" : "timeout");
+            }
+        }, Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+    }
+
+    private Requests.Parsed parse(byte[] bytes) throws Refusal {
+        if (route.kind() == Kind.V2_INFER) {
+            String header = request.headers().get("Inference-Header-Content-Length");
+            Integer length = null;
+            if (header != null) {
+                try {
+                    length = Integer.valueOf(header.trim());
+                } catch (NumberFormatException e) {
+                    throw new Refusal(400, "Inference-Header-Content-Length must be an integer, got '" + header + "'");
+                }
+            }
+            return server.requests.v2(bytes, length, route.version());
+        }
+        Map<String, String> query = query(request.uri());
+        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json").toLowerCase(
+                java.util.Locale.ROOT);
+        if (type.startsWith("application/octet-stream")) {
+            return server.requests.predictRaw(bytes, query);
+        }
+        if (type.startsWith("image/")) {
+            return server.requests.predictImage(bytes, query);
+        }
+        if (type.startsWith("application/json") || type.startsWith("text/plain")
+                || type.startsWith("application/x-www-form-urlencoded")) {
+            // curl -d sends the form type; the body is still JSON
+            if (!query.isEmpty()) {
+                throw new Refusal(400, "a JSON body carries its options in the body, not the query ('"
+                        + query.keySet().iterator().next() + "')");
+            }
+            return server.requests.predictJson(bytes);
+        }
+        throw new Refusal(415, "Content-Type " + type + " is not application/json, application/octet-stream (float32),"
+                + " image/png or image/jpeg");
+    }
+
+    private static Map<String, String> query(String uri) throws Refusal {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : new QueryStringDecoder(uri).parameters().entrySet()) {
+            if (e.getValue().size() != 1) {
+                throw new Refusal(400, "query parameter '" + e.getKey() + "' is given " + e.getValue().size() + " times");
+            }
+            out.put(e.getKey(), e.getValue().get(0));
+        }
+        return out;
+    }
+
+    /** A worker's (or a timer's) answer, from any thread: written on this connection's event loop. */
+    private void onAnswer(Job done, float[] logits, int status, String error, Requests.Parsed parsed, boolean v2) {
+        if (!ctx.executor().inEventLoop()) {
+            ctx.executor().execute(() -> onAnswer(done, logits, status, error, parsed, v2));
+            return;
+        }
+        cancel(done.timer);
+        if (job != done) {
+            return; // the connection closed meanwhile
+        }
+        job = null;
+        if (status != 200) {
+            answer(status, error(error), "application/json");
+            return;
+        }
+        double seconds = (System.nanoTime() - done.startNanos) / 1e9;
+        server.metrics.served(done.subnet, seconds);
+        try {
+            if (v2) {
+                v2Answer(done, logits, parsed, seconds);
+            } else {
+                int classes = logits.length / done.batch;
+                float[][] rows = new float[done.batch][classes];
+                for (int i = 0; i < done.batch; i++) {
+                    System.arraycopy(logits, i * classes, rows[i], 0, classes);
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("subnet", done.subnet);
+                out.put("latency_ms", seconds * 1000);
+                out.put("logits", rows);
+                ok(JSON.writeValueAsBytes(out), "application/json");
+            }
+        } catch (Exception e) {
+            answer(500, error("cannot write the answer: " + e.getMessage()), "application/json");
+        }
+    }
+
+    private void v2Answer(Job done, float[] logits, Requests.Parsed parsed, double seconds) throws Exception {
+        int classes = logits.length / done.batch;
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("name", Requests.OUTPUT);
+        output.put("datatype", "FP32");
+        output.put("shape", List.of(done.batch, classes));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model_name", server.settings.modelName());
+        out.put("model_version", done.subnet);
+        if (parsed.id() != null) {
+            out.put("id", parsed.id());
+        }
+        out.put("parameters", Map.of("latency_ms", seconds * 1000, "subnet", done.subnet));
+        out.put("outputs", List.of(output));
+        if (!parsed.binaryOutput()) {
+            output.put("data", logits);
+            ok(JSON.writeValueAsBytes(out), "application/json");
+            return;
+        }
+        output.put("parameters", Map.of("binary_data_size", 4 * logits.length));
+        byte[] header = JSON.writeValueAsBytes(out);
+        ByteBuffer all = ByteBuffer.allocate(header.length + 4 * logits.length).order(ByteOrder.LITTLE_ENDIAN);
+        all.put(header);
+        all.asFloatBuffer().put(logits);
+        FullHttpResponse response = response(200, all.array(), "application/octet-stream", keepAlive);
+        response.headers().set("Inference-Header-Content-Length", header.length);
+        write(200, response);
+    }
+
+    private Map<String, Object> metadata(String version) {
+        Manifest m = server.manifest;
+        var spec = m.model();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", server.settings.modelName());
+        out.put("versions", version != null ? List.of(version)
+                : m.subnets().stream().map(Manifest.SubnetEntry::name).toList());
+        out.put("platform", "dialnet_" + server.backend);
+        out.put("inputs", List.of(Map.of("name", Requests.INPUT, "datatype", "FP32", "shape",
+                List.of(-1, spec.inputChannels(), spec.inputSize(), spec.inputSize()))));
+        out.put("outputs", List.of(Map.of("name", Requests.OUTPUT, "datatype", "FP32", "shape",
+                List.of(-1, spec.classes()))));
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("architecture", spec.architecture());
+        parameters.put("default_version", server.defaultSubnet);
+        parameters.put("normalization", m.normalization());
+        parameters.put("image_inputs", "BYTES (PNG/JPEG, scaled, centre-cropped to " + spec.inputSize()
+                + " and normalised) or UINT8 [batch, C, H, W] pixels");
+        parameters.put("request_parameters", List.of("deadline_ms", "subnet", "binary_data_output"));
+        out.put("parameters", parameters);
+        return out;
+    }
+
+    private static String version() {
+        String v = Server.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private void ok(byte[] bytes, String type) {
+        answer(200, bytes, type);
+    }
+
+    private void answer(int status, byte[] bytes, String type) {
+        write(status, response(status, bytes, type, keepAlive && !server.draining()));
+    }
+
+    private void write(int status, FullHttpResponse response) {
+        server.metrics.responded(status);
+        boolean keep = HttpUtil.isKeepAlive(response);
+        release();
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (keep) {
+            ctx.writeAndFlush(response);
+            requestDone();
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void respondAndClose(int status, byte[] bytes) {
+        release();
+        server.metrics.responded(status);
+        FullHttpResponse response = response(status, bytes, "application/json", false);
+        state = State.PROCESSING;
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private FullHttpResponse response(int status, byte[] bytes, String type, boolean keep) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(bytes));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        if (!keep) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request != null && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        if (status == 405 && request != null) {
+            response.headers().set(HttpHeaderNames.ALLOW, allowFor(new QueryStringDecoder(request.uri()).path()));
+        }
+        return response;
+    }
+
+    private static byte[] error(String message) {
+        try {
+            return JSON.writeValueAsBytes(Map.of("error", message));
+        } catch (Exception e) {
+            return "{\"error\":\"unprintable error\"}".getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

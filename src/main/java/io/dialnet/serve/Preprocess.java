@@ -1,0 +1,110 @@
+package io.dialnet.serve;
+
+import io.dialnet.artifact.Manifest;
+import io.dialnet.data.Crops;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns what a client sends into the normalised NCHW floats the model takes, with the recipe the
+ * artifact records: an encoded PNG or JPEG is scaled (shorter side to the model's input size,
+ * bilinear), centre-cropped and normalised {@code (x / 255 - mean) / std} per channel, exactly as
+ * {@code folder:} training data is; raw 8-bit pixels skip the decoding.
+ */
+final class Preprocess {
+    /** Decoded images larger than this many pixels are refused before decoding (a decompression bomb). */
+    static final long MAX_PIXELS = 40_000_000L;
+
+    private final int channels;
+    private final int size;
+    private final float[] scale;
+    private final float[] shift;
+
+    Preprocess(Manifest manifest) {
+        this.channels = manifest.model().inputChannels();
+        this.size = manifest.model().inputSize();
+        double[] mean = manifest.normalization() == null ? null : manifest.normalization().get("mean");
+        double[] std = manifest.normalization() == null ? null : manifest.normalization().get("std");
+        this.scale = new float[channels];
+        this.shift = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            // Without a recorded recipe the pixels go in as x / 255.
+            double m = mean != null && mean.length == channels ? mean[c] : 0;
+            double s = std != null && std.length == channels ? std[c] : 1;
+            scale[c] = (float) (1 / (255.0 * s));
+            shift[c] = (float) (-m / s);
+        }
+    }
+
+    /** Floats per image. */
+    int imageFloats() {
+        return channels * size * size;
+    }
+
+    /** Whether the artifact records its normalisation (else images are only scaled to [0, 1]). */
+    static boolean recorded(Manifest manifest) {
+        return manifest.normalization() != null && manifest.normalization().containsKey("mean");
+    }
+
+    /**
+     * Decodes one PNG or JPEG and writes its normalised floats at {@code offset} of {@code out};
+     * {@code what} names it in errors (e.g. "the body", "input[2]").
+     */
+    void image(byte[] encoded, String what, float[] out, int offset) throws Refusal {
+        BufferedImage image = decode(encoded, what);
+        byte[] rgb = Crops.evaluationPixels(image, size);
+        int plane = size * size;
+        if (channels == 3) {
+            pixels(rgb, out, offset);
+        } else {
+            // A grey model: luminance of the RGB crop (ITU-R BT.601), the other channels unused.
+            byte[] grey = new byte[channels * plane];
+            for (int i = 0; i < plane; i++) {
+                int v = (int) Math.round(0.299 * (rgb[i] & 0xff) + 0.587 * (rgb[plane + i] & 0xff)
+                        + 0.114 * (rgb[2 * plane + i] & 0xff));
+                for (int c = 0; c < channels; c++) {
+                    grey[c * plane + i] = (byte) v;
+                }
+            }
+            pixels(grey, out, offset);
+        }
+    }
+
+    /** Normalises one image of planar 8-bit pixels ({@code C x H x W}). */
+    void pixels(byte[] planar, float[] out, int offset) {
+        int plane = size * size;
+        for (int c = 0; c < channels; c++) {
+            for (int i = 0; i < plane; i++) {
+                out[offset + c * plane + i] = (planar[c * plane + i] & 0xff) * scale[c] + shift[c];
+            }
+        }
+    }
+
+    private static BufferedImage decode(byte[] encoded, String what) throws Refusal {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new Refusal(400, what + " is not a PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > MAX_PIXELS) {
+                    throw new Refusal(413, what + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels; at most " + MAX_PIXELS + " pixels are decoded");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new Refusal(400, what + " cannot be decoded as an image: " + e.getMessage());
+        }
+    }
+}
