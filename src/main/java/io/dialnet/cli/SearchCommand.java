@@ -1,5 +1,6 @@
 package io.dialnet.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
 import io.dialnet.data.DataRecipe;
@@ -10,6 +11,7 @@ import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Devices;
 import io.dialnet.runtime.OnnxLatency;
 import io.dialnet.search.CostModel;
 import io.dialnet.search.CutRule;
@@ -48,6 +50,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Mixin
     TrainingOptions training;
+
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--method", defaultValue = "progressive", description = "progressive (TNNLS 2022), multipath (DAC 2020) or singlepath (ASP-DAC 2021) (default: ${DEFAULT-VALUE}).")
     String method;
@@ -141,10 +146,12 @@ final class SearchCommand implements Callable<Integer> {
                 .with(new SearchConfig.FineTuning(fineTuneEpochs, fineTuneLr, tau, reference, pointsPerHalving))
                 .with(new SearchConfig.FinalTraining(finalEpochs, finalLr, finalDistill))
                 .withBackground(background);
+        Devices onDevices = device.single("search");
+        Device onDevice = onDevices.primary();
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed);
         ModelSpec modelSpec = model.specFor(prepared.split().train());
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(onDevice);
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
             PrintWriter err = spec.commandLine().getErr();
             ProgressListener progress = new ProgressListener(err, !common.quiet);
@@ -154,7 +161,7 @@ final class SearchCommand implements Callable<Integer> {
                 case SinglePathSearch.METHOD -> new SinglePathSearch(network, config, prepared, out, progress, lasso)
                         .run(resume);
                 default -> new ProgressiveSearch(network, config, prepared, out, progress,
-                        latency ? onnxLatency(network, latencyBatch, common.threads) : null).run(resume);
+                        latency ? onnxLatency(network, latencyBatch, common.threads, onDevices) : null).run(resume);
             };
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("subnets", result.subnets());
@@ -178,7 +185,7 @@ final class SearchCommand implements Callable<Integer> {
      * Latency of a plan as {@code serve} would run it: its compact ONNX graph timed on ONNX Runtime
      * (a plan not yet registered gets BatchNorm state for the export and loses it afterwards).
      */
-    static CostModel onnxLatency(SlimmableNetwork network, int batch, int threads) {
+    static CostModel onnxLatency(SlimmableNetwork network, int batch, int threads, Devices devices) {
         Map<ChannelPlan, Double> cache = new HashMap<>();
         return CostModel.measured(plan -> cache.computeIfAbsent(plan, p -> {
             boolean temporary = !network.registeredPlans().containsKey(p);
@@ -188,7 +195,7 @@ final class SearchCommand implements Callable<Integer> {
             try {
                 ModelSpec spec = network.spec();
                 return OnnxLatency.medianMillis(OnnxExport.subnet(network, p, "timing", Map.of()), batch,
-                        spec.inputChannels(), spec.inputSize(), threads);
+                        spec.inputChannels(), spec.inputSize(), threads, devices);
             } finally {
                 if (temporary) {
                     network.unregister(p);

@@ -5,6 +5,7 @@ import io.dialnet.serve.Server;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.dialnet.nn.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,6 +22,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A dynamic model written by dialnet export.")
     Path model;
@@ -53,11 +57,12 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Server.Settings settings = new Server.Settings(port, bindAll, workers, queue, maxBody, defaultSubnet, maxBatch);
         DynamicModel.Backend b = DynamicModel.Backend.parse(backend, "--backend");
+        Devices devices = device.parsed("serve");
         int threads = common.startEngine();
-        try (DynamicModel loaded = DynamicModel.load(model, b, threads);
+        try (DynamicModel loaded = DynamicModel.load(model, b, threads, devices, DeviceOptions.OPTION);
                 Server server = new Server(loaded, settings)) {
             spec.commandLine().getOut().printf("serving %s (%d subnets, %s) on port %d; Ctrl-C stops%n", model,
-                    loaded.subnets().size(), backend, server.port());
+                    loaded.subnets().size(), backend + " on " + devices, server.port());
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

@@ -3,11 +3,13 @@ package io.dialnet.cli;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
 import io.dialnet.data.DataRecipe;
+import io.dialnet.nn.Devices;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
+import io.dialnet.train.DataParallel;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
 import io.dialnet.train.Trainer;
@@ -43,6 +45,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: checkpoint.zip, metrics.jsonl, results.json, accuracy_vs_macs.png.")
     Path out;
 
@@ -59,20 +64,27 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         model.requireKnown();
         TrainConfig config = training.toConfig(common.seed);
+        Devices devices = device.devices();
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed);
         TrainResult result = run(model.specFor(prepared.split().train()), config, prepared, out, resume, evalEvery,
-                common.quiet, spec.commandLine().getErr());
+                common.quiet, spec.commandLine().getErr(), devices);
         print(spec.commandLine().getOut(), result, json);
         return 0;
     }
 
-    /** Trains and writes results.json and the plot into {@code out}; shared by train and demo. */
+    /**
+     * Trains on {@code devices} (several: data parallel) and writes results.json and the plot into
+     * {@code out}; shared by train and demo.
+     */
     static TrainResult run(ModelSpec modelSpec, TrainConfig config, DataRecipe.Prepared prepared, Path out,
-            boolean resume, int evalEvery, boolean quiet, PrintWriter log) {
-        try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, config.seed())) {
-            Trainer trainer = new Trainer(network, config, prepared, out, new ProgressListener(log, !quiet), evalEvery);
+            boolean resume, int evalEvery, boolean quiet, PrintWriter log, Devices devices) {
+        try (NDManager manager = NDManager.newBaseManager(devices.primary());
+                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, config.seed());
+                DataParallel replicas = new DataParallel(network, devices,
+                        m -> ModelZoo.create(modelSpec, m, config.seed()))) {
+            Trainer trainer = new Trainer(network, config, prepared, out, new ProgressListener(log, !quiet), evalEvery)
+                    .dataParallel(replicas);
             TrainResult result = trainer.train(resume);
             RunReport report = RunReport.of(modelSpec, prepared.recipe(), result);
             AtomicFiles.write(out.resolve(RESULTS), Json.pretty(report));

@@ -65,6 +65,30 @@ public final class Engines {
     }
 
     /**
+     * Copies {@code source}'s values into {@code target} in place (same shape; any two devices: a
+     * GPU-to-GPU copy does not pass through host memory). {@code target} keeps its identity, its
+     * gradient flag and every reference to it, as a data-parallel replica's parameters must. Run
+     * outside a gradient collector.
+     */
+    public static void copyInto(NDArray source, NDArray target) {
+        if (!source.getShape().equals(target.getShape())) {
+            throw new IllegalArgumentException("cannot copy " + source.getShape() + " into " + target.getShape());
+        }
+        NDArray moved = source.toDevice(target.getDevice(), false);
+        try {
+            long[] shape = target.getShape().getShape();
+            long[] start = new long[shape.length];
+            long[] step = new long[shape.length];
+            java.util.Arrays.fill(step, 1);
+            JniUtils.indexSet((PtNDArray) target, (PtNDArray) moved, start, shape, step);
+        } finally {
+            if (moved != source) {
+                moved.close();
+            }
+        }
+    }
+
+    /**
      * A view of the leading {@code lengths[i]} entries along each of the first dimensions of
      * {@code full}, owned by {@code pass}'s manager so it is freed with the batch. Gradients of the
      * view flow into exactly that region of {@code full}. Returns {@code full} itself when nothing

@@ -30,13 +30,22 @@ public final class LatencyProfiler {
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(ms);
-        return new Manifest.Latency(model.backend().name().toLowerCase(java.util.Locale.ROOT), device(), batch, threads,
+        return new Manifest.Latency(model.backend().name().toLowerCase(java.util.Locale.ROOT), device(model.devices()),
+                batch, threads,
                 percentile(ms, 50), percentile(ms, 90), percentile(ms, 99));
     }
 
     static double percentile(double[] sorted, double p) {
         int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /**
+     * Where {@code devices} computes, in words: the CPU's model and core count, or the GPU's index
+     * (CUDA gives no model name without its management library; the host's report names it).
+     */
+    public static String device(io.dialnet.nn.Devices devices) {
+        return devices.isGpu() ? "NVIDIA GPU " + devices.primary().getDeviceId() + " (CUDA)" : device();
     }
 
     /** This machine in words: CPU model and core count. */

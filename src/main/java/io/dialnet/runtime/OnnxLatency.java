@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.dialnet.nn.Devices;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
@@ -26,17 +27,18 @@ public final class OnnxLatency {
      * {@code channels x size x size}.
      */
     public static double medianMillis(byte[] graph, int batch, int channels, int size, int threads) {
+        return medianMillis(graph, batch, channels, size, threads, Devices.CPU);
+    }
+
+    /** As {@link #medianMillis(byte[], int, int, int, int)}, on {@code devices}' primary device. */
+    public static double medianMillis(byte[] graph, int batch, int channels, int size, int threads, Devices devices) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] input = new float[batch * channels * size * size];
         Random random = new Random(1);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
-            }
-            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        try (OrtSession.SessionOptions options = OrtSessions.options(threads, devices, "device")) {
             try (OrtSession session = env.createSession(graph, options);
                     OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
                             new long[] {batch, channels, size, size})) {
