@@ -28,6 +28,31 @@ public final class Engines {
     }
 
     /**
+     * The CUDA flavour of the engine natives on the class path ({@code cu124} in the GPU build), or
+     * {@code null} when only CPU natives are there. DJL picks the first native jar that fits the
+     * host, so CUDA natives on the class path are used only where a CUDA runtime of the same major
+     * version is found.
+     */
+    public static String bundledCudaFlavor() {
+        try {
+            var urls = Thread.currentThread().getContextClassLoader().getResources("native/lib/pytorch.properties");
+            while (urls.hasMoreElements()) {
+                java.util.Properties p = new java.util.Properties();
+                try (var in = urls.nextElement().openStream()) {
+                    p.load(in);
+                }
+                String flavor = p.getProperty("flavor", p.getProperty("classifier", ""));
+                if (flavor.startsWith("cu")) {
+                    return flavor.split("-")[0];
+                }
+            }
+        } catch (java.io.IOException e) {
+            // unreadable class path entry: report no CUDA natives
+        }
+        return null;
+    }
+
+    /**
      * Turns off autograd recording on the calling thread (torch's grad mode is per thread and on
      * by default); call before eval passes and before optimiser updates on a fresh thread.
      */
