@@ -152,6 +152,14 @@ class GpuCheckTest {
                 assertThat(maxDifference(onGpu, loaded)).isZero();
                 results.put("gpu_checkpoint_loads_on_cpu", true);
             }
+            // and back: a checkpoint loads into a network on the GPU (a resumed GPU run), momentum included
+            try (SlimmableNetwork loaded = ModelZoo.create(RESNET20, gpuManager, 99);
+                    Sgd sgd = new Sgd(0.9, true, 5e-4, gpuManager)) {
+                Checkpoint.load(checkpoint, config, loaded, sgd);
+                assertThat(maxDifference(onGpu, loaded)).isZero();
+                assertThat(sgd.state().values().iterator().next().getDevice()).isEqualTo(gpu.primary());
+                results.put("checkpoint_loads_on_gpu", true);
+            }
         }
     }
 
