@@ -30,8 +30,11 @@ public final class LatencyProfiler {
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(ms);
-        return new Manifest.Latency(model.backend().name().toLowerCase(java.util.Locale.ROOT), device(model.devices()),
-                batch, threads,
+        // A GPU measurement is stored as "onnxruntime@gpu": a CPU server's controller, which starts from
+        // its own back end's entries, must not take a GPU's latency for its own.
+        String backend = model.backend().name().toLowerCase(java.util.Locale.ROOT)
+                + (model.devices().isGpu() ? "@gpu" : "");
+        return new Manifest.Latency(backend, device(model.devices()), batch, threads,
                 percentile(ms, 50), percentile(ms, 90), percentile(ms, 99));
     }
 
