@@ -27,7 +27,8 @@ public final class Provenance {
     public static Map<String, String> current(int threads) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(DIALNET_VERSION, version());
-        p.put(DJL_VERSION, packageVersion(ai.djl.engine.Engine.class, "0.34.0"));
+        // DJL's own record of its version: the GPU build runs DJL 0.33.0, the CPU build 0.34.0
+        p.put(DJL_VERSION, ai.djl.engine.Engine.getDjlVersion());
         p.put(ENGINE, "PyTorch");
         p.put(JAVA, System.getProperty("java.version"));
         p.put(OS, System.getProperty("os.name") + " " + System.getProperty("os.version"));

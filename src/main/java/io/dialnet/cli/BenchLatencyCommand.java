@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import io.dialnet.nn.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +35,9 @@ final class BenchLatencyCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A dynamic model written by dialnet export.")
     Path model;
@@ -61,6 +65,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
         if (runs < 1 || warmup < 0 || batchSizes.stream().anyMatch(b -> b < 1)) {
             throw new IllegalArgumentException("--runs must be >= 1, --warmup >= 0 and batch sizes >= 1");
         }
+        Devices devices = device.parsed("bench latency");
         int threads = common.startEngine();
         DynamicModelFile file = DynamicModelFile.read(model);
         Map<String, List<Manifest.Latency>> measured = new LinkedHashMap<>();
@@ -70,7 +75,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
                 "p99 ms", "GMAC/s", "vs full");
         for (String name : backends) {
             DynamicModel.Backend backend = DynamicModel.Backend.parse(name, "--backends");
-            try (DynamicModel m = DynamicModel.load(model, backend, threads)) {
+            try (DynamicModel m = DynamicModel.load(model, backend, threads, devices, DeviceOptions.OPTION)) {
                 for (int batch : batchSizes) {
                     double full = Double.NaN;
                     for (Manifest.SubnetEntry s : m.subnets()) {
@@ -101,7 +106,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
             new DynamicModelFile(new Manifest(m.format(), m.model(), m.couplingSets(), m.norms(), m.tensors(), subnets,
                     m.normalization(), m.provenance()), file.tensors(), file.onnx()).write(model);
             out.printf("stored %d measurements per subnet in %s (device: %s, %d threads)%n",
-                    measured.values().iterator().next().size(), model, LatencyProfiler.device(), threads);
+                    measured.values().iterator().next().size(), model, LatencyProfiler.device(devices), threads);
         }
         if (plot != null) {
             XYChart chart = new XYChartBuilder().width(800).height(560).title("accuracy vs measured latency")

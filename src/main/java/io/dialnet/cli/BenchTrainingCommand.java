@@ -14,6 +14,8 @@ import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.nn.Devices;
+import io.dialnet.train.DataParallel;
 import io.dialnet.train.Method;
 import io.dialnet.train.Sgd;
 import io.dialnet.train.TrainConfig;
@@ -48,6 +50,9 @@ final class BenchTrainingCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--model", defaultValue = "resnet20", description = "Architecture (default: ${DEFAULT-VALUE}).")
     String model;
@@ -85,6 +90,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
         if (steps < 1 || rounds < 1) {
             throw new IllegalArgumentException("--steps and --rounds must be >= 1");
         }
+        Devices devices = device.devices();
         int threads = common.startEngine();
         ModelSpec defaults = ModelZoo.defaultSpec(model);
         DataSource source = data == null ? null : DataSource.parse(data, imageSize != null ? imageSize : defaults.inputSize());
@@ -107,11 +113,12 @@ final class BenchTrainingCommand implements Callable<Integer> {
         double[] fromMemory = new double[rounds];
         double[] fromLoader = new double[rounds];
         double[] trainingCpu = new double[rounds];
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(devices.primary());
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);
+                DataParallel replicas = new DataParallel(network, devices, m -> ModelZoo.create(modelSpec, m, common.seed));
                 Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(), manager)) {
             Method method = Method.of(config, network);
-            TrainStep step = new TrainStep(network, method, config, sgd);
+            TrainStep step = new TrainStep(network, method, config, sgd, replicas);
             Random random = new Random(common.seed);
             timeSteps(step, method, cycle(preloaded), 3, random); // warm-up: JIT, oneDNN primitives, allocator
             for (int r = 0; r < rounds; r++) {
@@ -131,6 +138,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
         report.put("model", model);
         report.put("strategy", strategy);
         report.put("batch_size", batchSize);
+        report.put("device", devices.toString());
         report.put("data", data == null ? "random" : data);
         report.put("preloaded_images_per_s", median(fromMemory));
         report.put("loader_images_per_s", median(fromLoader));
@@ -148,8 +156,8 @@ final class BenchTrainingCommand implements Callable<Integer> {
         if (json) {
             out.println(new String(Json.pretty(report), java.nio.charset.StandardCharsets.UTF_8));
         } else {
-            out.printf(Locale.ROOT, "%s, %s, batch %d, %d threads, %d rounds of %d steps%n", model, strategy,
-                    batchSize, threads, rounds, steps);
+            out.printf(Locale.ROOT, "%s, %s, batch %d, %s, %d threads, %d rounds of %d steps%n", model, strategy,
+                    batchSize, devices, threads, rounds, steps);
             out.printf(Locale.ROOT, "training, preloaded batches   %8.1f images/s%n", median(fromMemory));
             out.printf(Locale.ROOT, "training, real loader         %8.1f images/s  (%.1f%% of preloaded)%n",
                     median(fromLoader), 100 * median(fromLoader) / median(fromMemory));

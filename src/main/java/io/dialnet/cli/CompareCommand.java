@@ -1,5 +1,6 @@
 package io.dialnet.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
 import io.dialnet.data.DataRecipe;
@@ -48,6 +49,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--preset", defaultValue = "protocol", description = "protocol or quick (default: ${DEFAULT-VALUE}).")
     String preset;
@@ -128,12 +132,13 @@ final class CompareCommand implements Callable<Integer> {
         TrainConfig recipe = new TrainConfig("individual", p.epochs(), 128, 0.1, 0.9, true, 5e-4, 0, 0, List.of(),
                 List.of(), 0.25, 4, false, 20, common.seed);
         RunDirectory.prepare(out, resume, overwrite, RunDirectory.COMPARE);
+        Device onDevice = device.single("compare").primary();
         common.startEngine();
         // Subnet filtering chooses on the validation split, so the final numbers need images no method chose on.
         DataRecipe.Prepared prepared = data.prepare(common.seed, 5000);
         ModelSpec modelSpec = model.specFor(prepared.split().train());
         PrintWriter err = spec.commandLine().getErr();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = NDManager.newBaseManager(onDevice)) {
             List<Double> targets;
             try (SlimmableNetwork probe = ModelZoo.create(modelSpec, manager, common.seed)) {
                 targets = Comparison.targetsFor(probe, w);

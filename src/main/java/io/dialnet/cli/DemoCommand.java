@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
                 null, Augmentation.NONE);
         long start = System.nanoTime();
         TrainResult result = TrainCommand.run(ModelOptions.specFor("cnn", 0, prepared.split().train()), config,
-                prepared, out, false, null, 0, common.quiet, log);
+                prepared, out, false, null, 0, common.quiet, log, io.dialnet.nn.Devices.CPU);
         double seconds = (System.nanoTime() - start) / 1e9;
         Map<String, Object> summary = new LinkedHashMap<>();
         List<Map<String, Object>> subnets = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.dialnet.cli;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
 import io.dialnet.data.DataRecipe;
@@ -10,6 +11,7 @@ import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Devices;
 import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.search.CostModel;
 import io.dialnet.search.CutRule;
@@ -48,6 +50,9 @@ final class SearchCommand implements Callable<Integer> {
 
     @Mixin
     TrainingOptions training;
+
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--method", defaultValue = "progressive", description = "progressive (TNNLS 2022), multipath (DAC 2020) or singlepath (ASP-DAC 2021) (default: ${DEFAULT-VALUE}).")
     String method;
@@ -145,10 +150,12 @@ final class SearchCommand implements Callable<Integer> {
                 .with(new SearchConfig.FinalTraining(finalEpochs, finalLr, finalDistill))
                 .withBackground(background == null ? null : io.dialnet.train.Checkpoint.resolve(background));
         RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
+        Devices onDevices = device.single("search");
+        Device onDevice = onDevices.primary();
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed, 0, RunDirectory.normalizationOf(background));
         ModelSpec modelSpec = model.specFor(prepared.split().train());
-        try (NDManager manager = NDManager.newBaseManager();
+        try (NDManager manager = NDManager.newBaseManager(onDevice);
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);
                 OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(common.threads,
                         OnnxLatencyProfiler.defaultCacheDir())) {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.dialnet.nn.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +25,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    DeviceOptions device;
 
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "A dynamic model written by dialnet export.")
     Path model;
@@ -83,6 +87,7 @@ final class ServeCommand implements Callable<Integer> {
                 maxRequestImages, maxConnections, ioThreads, readTimeoutMs, idleTimeoutMs, requestTimeoutMs,
                 drainTimeoutMs, modelName);
         DynamicModel.Backend b = DynamicModel.Backend.parse(backend, "--backend");
+        Devices devices = device.parsed("serve");
         int threads;
         if (b == DynamicModel.Backend.ONNXRUNTIME) {
             // ONNX Runtime needs no PyTorch: not starting it saves its unpacking and keeps a second native thread
@@ -94,7 +99,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             threads = common.startEngine();
         }
-        DynamicModel loaded = DynamicModel.load(model, b, threads);
+        DynamicModel loaded = DynamicModel.load(model, b, threads, devices, DeviceOptions.OPTION);
         Server server;
         try {
             server = new Server(loaded, settings);

@@ -3,6 +3,7 @@ package io.dialnet.cli;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
 import io.dialnet.data.DataRecipe;
+import io.dialnet.nn.Devices;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
@@ -10,6 +11,7 @@ import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.data.Normalization;
 import io.dialnet.train.Checkpoint;
+import io.dialnet.train.DataParallel;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
 import io.dialnet.train.Trainer;
@@ -46,6 +48,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    DeviceOptions device;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: checkpoint.zip, metrics.jsonl, results.json, accuracy_vs_macs.png.")
     Path out;
 
@@ -68,24 +73,31 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         model.requireKnown();
         TrainConfig config = training.toConfig(common.seed);
+        Devices devices = device.devices();
         RunDirectory.prepare(out, resume, overwrite, RunDirectory.TRAIN);
         Path initFile = init == null ? null : Checkpoint.resolve(init);
         Normalization pretrained = initFile == null ? null : Checkpoint.manifest(initFile).normalization();
         common.startEngine();
         DataRecipe.Prepared prepared = data.prepare(common.seed, 0, pretrained);
         TrainResult result = run(model.specFor(prepared.split().train()), config, prepared, out, resume, initFile,
-                evalEvery, common.quiet, spec.commandLine().getErr());
+                evalEvery, common.quiet, spec.commandLine().getErr(), devices);
         DataOptions.reportSkipped(prepared, spec.commandLine().getErr());
         print(spec.commandLine().getOut(), result, json);
         return 0;
     }
 
-    /** Trains and writes results.json and the plot into {@code out}; shared by train and demo. */
+    /**
+     * Trains on {@code devices} (several: data parallel) and writes results.json and the plot into
+     * {@code out}; shared by train and demo.
+     */
     static TrainResult run(ModelSpec modelSpec, TrainConfig config, DataRecipe.Prepared prepared, Path out,
-            boolean resume, Path init, int evalEvery, boolean quiet, PrintWriter log) {
-        try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, config.seed())) {
-            Trainer trainer = new Trainer(network, config, prepared, out, new ProgressListener(log, !quiet), evalEvery);
+            boolean resume, Path init, int evalEvery, boolean quiet, PrintWriter log, Devices devices) {
+        try (NDManager manager = NDManager.newBaseManager(devices.primary());
+                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, config.seed());
+                DataParallel replicas = new DataParallel(network, devices,
+                        m -> ModelZoo.create(modelSpec, m, config.seed()))) {
+            Trainer trainer = new Trainer(network, config, prepared, out, new ProgressListener(log, !quiet), evalEvery)
+                    .dataParallel(replicas);
             if (init != null && !(resume && Files.exists(out.resolve(Trainer.CHECKPOINT)))) {
                 // a fresh start from the given weights; a resumed run continues from its own checkpoint
                 Checkpoint.loadWeights(init, network);

@@ -28,6 +28,31 @@ public final class Engines {
     }
 
     /**
+     * The CUDA flavour of the engine natives on the class path ({@code cu124} in the GPU build), or
+     * {@code null} when only CPU natives are there. DJL picks the first native jar that fits the
+     * host, so CUDA natives on the class path are used only where a CUDA runtime of the same major
+     * version is found.
+     */
+    public static String bundledCudaFlavor() {
+        try {
+            var urls = Thread.currentThread().getContextClassLoader().getResources("native/lib/pytorch.properties");
+            while (urls.hasMoreElements()) {
+                java.util.Properties p = new java.util.Properties();
+                try (var in = urls.nextElement().openStream()) {
+                    p.load(in);
+                }
+                String flavor = p.getProperty("flavor", p.getProperty("classifier", ""));
+                if (flavor.startsWith("cu")) {
+                    return flavor.split("-")[0];
+                }
+            }
+        } catch (java.io.IOException e) {
+            // unreadable class path entry: report no CUDA natives
+        }
+        return null;
+    }
+
+    /**
      * Turns off autograd recording on the calling thread (torch's grad mode is per thread and on
      * by default); call before eval passes and before optimiser updates on a fresh thread.
      */
@@ -62,6 +87,30 @@ public final class Engines {
      */
     public static void zeroGradient(NDArray parameter) {
         JniUtils.zeroGrad((PtNDArray) parameter);
+    }
+
+    /**
+     * Copies {@code source}'s values into {@code target} in place (same shape; any two devices: a
+     * GPU-to-GPU copy does not pass through host memory). {@code target} keeps its identity, its
+     * gradient flag and every reference to it, as a data-parallel replica's parameters must. Run
+     * outside a gradient collector.
+     */
+    public static void copyInto(NDArray source, NDArray target) {
+        if (!source.getShape().equals(target.getShape())) {
+            throw new IllegalArgumentException("cannot copy " + source.getShape() + " into " + target.getShape());
+        }
+        NDArray moved = source.toDevice(target.getDevice(), false);
+        try {
+            long[] shape = target.getShape().getShape();
+            long[] start = new long[shape.length];
+            long[] step = new long[shape.length];
+            java.util.Arrays.fill(step, 1);
+            JniUtils.indexSet((PtNDArray) target, (PtNDArray) moved, start, shape, step);
+        } finally {
+            if (moved != source) {
+                moved.close();
+            }
+        }
     }
 
     /**

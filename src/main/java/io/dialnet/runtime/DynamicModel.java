@@ -12,6 +12,7 @@ import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.artifact.Tensor;
 import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Devices;
 import io.dialnet.nn.Engines;
 import io.dialnet.nn.Mode;
 import io.dialnet.nn.ModelSpec;
@@ -52,6 +53,7 @@ public final class DynamicModel implements AutoCloseable {
 
     private final Manifest manifest;
     private final Backend backend;
+    private final Devices devices;
     private final NDManager manager;
     private final SlimmableNetwork network;
     private final Map<String, ChannelPlan> plans = new LinkedHashMap<>();
@@ -67,8 +69,10 @@ public final class DynamicModel implements AutoCloseable {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private boolean closed;
 
-    private DynamicModel(Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network) {
+    private DynamicModel(Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network,
+            Devices devices) {
         this.manifest = manifest;
+        this.devices = devices;
         this.backend = backend;
         this.manager = manager;
         this.network = network;
@@ -78,7 +82,8 @@ public final class DynamicModel implements AutoCloseable {
     /** Loads an artifact with ONNX Runtime when it carries graphs, else with DJL. */
     public static DynamicModel load(Path file) throws ArtifactException {
         DynamicModelFile artifact = DynamicModelFile.read(file);
-        return load(file, artifact, artifact.onnx().isEmpty() ? Backend.DJL : Backend.ONNXRUNTIME, 0);
+        return load(file, artifact, artifact.onnx().isEmpty() ? Backend.DJL : Backend.ONNXRUNTIME, 0, Devices.CPU,
+                "device");
     }
 
     /**
@@ -86,18 +91,33 @@ public final class DynamicModel implements AutoCloseable {
      * {@code threads} intra-op threads for ONNX Runtime (0 = its default).
      */
     public static DynamicModel load(Path file, Backend backend, int threads) throws ArtifactException {
-        return load(file, DynamicModelFile.read(file), backend, threads);
+        return load(file, DynamicModelFile.read(file), backend, threads, Devices.CPU, "device");
     }
 
-    private static DynamicModel load(Path file, DynamicModelFile artifact, Backend backend, int threads)
+    /**
+     * As {@link #load(Path, Backend, int)}, on {@code devices}' primary device: the CUDA execution
+     * provider for ONNX Runtime, a CUDA tensor for DJL. {@code option} names the device's source
+     * in errors ({@code --device}); a device the back end cannot use is an
+     * {@link IllegalArgumentException}.
+     */
+    public static DynamicModel load(Path file, Backend backend, int threads, Devices devices, String option)
             throws ArtifactException {
+        return load(file, DynamicModelFile.read(file), backend, threads, devices, option);
+    }
+
+    private static DynamicModel load(Path file, DynamicModelFile artifact, Backend backend, int threads,
+            Devices devices, String option) throws ArtifactException {
         Manifest m = artifact.manifest();
         if (backend == Backend.ONNXRUNTIME) {
-            return loadOnnx(file, artifact, threads);
+            return loadOnnx(file, artifact, threads, devices, option);
         }
+        if (devices.size() > 1) {
+            throw new IllegalArgumentException(option + " " + devices + ": a model is served from one device");
+        }
+        devices.requireAvailable(option);
         Engines.start();
         Engines.noGrad();
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = NDManager.newBaseManager(devices.primary());
         try {
             ModelSpec spec = m.model();
             SlimmableNetwork network = ModelZoo.create(spec, manager, 0);
@@ -109,7 +129,7 @@ public final class DynamicModel implements AutoCloseable {
                 }
                 p.getValue().set(t.data());
             }
-            DynamicModel model = new DynamicModel(m, Backend.DJL, manager, network);
+            DynamicModel model = new DynamicModel(m, Backend.DJL, manager, network, devices);
             for (Manifest.SubnetEntry s : m.subnets()) {
                 ChannelPlan plan = ChannelPlan.of(s.channels());
                 network.register(plan, true);
@@ -129,11 +149,12 @@ public final class DynamicModel implements AutoCloseable {
         }
     }
 
-    private static DynamicModel loadOnnx(Path file, DynamicModelFile artifact, int threads) throws ArtifactException {
-        DynamicModel model = new DynamicModel(artifact.manifest(), Backend.ONNXRUNTIME, null, null);
+    private static DynamicModel loadOnnx(Path file, DynamicModelFile artifact, int threads, Devices devices,
+            String option) throws ArtifactException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            OrtSettings.SERVING.apply(options, threads);
+        OrtSession.SessionOptions opened = OrtSessions.options(threads, devices, option);
+        DynamicModel model = new DynamicModel(artifact.manifest(), Backend.ONNXRUNTIME, null, null, devices);
+        try (OrtSession.SessionOptions options = opened) {
             for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
                 byte[] graph = artifact.onnx().get(s.name());
                 if (graph == null) {
@@ -152,6 +173,11 @@ public final class DynamicModel implements AutoCloseable {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** Where inference runs. */
+    public Devices devices() {
+        return devices;
     }
 
     private static float[] tensor(DynamicModelFile artifact, String subnet, String norm, String kind)

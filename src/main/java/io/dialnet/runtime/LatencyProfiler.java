@@ -30,13 +30,25 @@ public final class LatencyProfiler {
             ms[i] = (System.nanoTime() - start) / 1e6;
         }
         Arrays.sort(ms);
-        return new Manifest.Latency(model.backend().name().toLowerCase(java.util.Locale.ROOT), device(), batch, threads,
+        // A GPU measurement is stored as "onnxruntime@gpu": a CPU server's controller, which starts from
+        // its own back end's entries, must not take a GPU's latency for its own.
+        String backend = model.backend().name().toLowerCase(java.util.Locale.ROOT)
+                + (model.devices().isGpu() ? "@gpu" : "");
+        return new Manifest.Latency(backend, device(model.devices()), batch, threads,
                 percentile(ms, 50), percentile(ms, 90), percentile(ms, 99));
     }
 
     static double percentile(double[] sorted, double p) {
         int index = (int) Math.ceil(p / 100 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /**
+     * Where {@code devices} computes, in words: the CPU's model and core count, or the GPU's index
+     * (CUDA gives no model name without its management library; the host's report names it).
+     */
+    public static String device(io.dialnet.nn.Devices devices) {
+        return devices.isGpu() ? "NVIDIA GPU " + devices.primary().getDeviceId() + " (CUDA)" : device();
     }
 
     /** This machine in words: CPU model and core count. */

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.dialnet.artifact.Manifest;
+import io.dialnet.nn.Devices;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,17 +36,32 @@ public final class OnnxLatency {
      */
     public static Manifest.Latency measure(byte[] graph, int batch, int channels, int size, int threads,
             OrtSettings settings) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            settings.apply(options, threads);
+            return measure(graph, batch, channels, size, threads, options);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime rejects the session settings: " + e.getMessage(), e);
+        }
+    }
+
+    /** The median milliseconds of {@code graph} on {@code devices}' primary device (the CUDA provider on a GPU). */
+    public static double medianMillis(byte[] graph, int batch, int channels, int size, int threads, Devices devices) {
+        try (OrtSession.SessionOptions options = OrtSessions.options(threads, devices, "--device")) {
+            return measure(graph, batch, channels, size, threads, options).p50();
+        }
+    }
+
+    private static Manifest.Latency measure(byte[] graph, int batch, int channels, int size, int threads,
+            OrtSession.SessionOptions options) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] input = new float[batch * channels * size * size];
         Random random = new Random(1);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            settings.apply(options, threads);
-            try (OrtSession session = env.createSession(graph, options);
-                    OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
-                            new long[] {batch, channels, size, size})) {
+        try (OrtSession session = env.createSession(graph, options);
+                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
+                        new long[] {batch, channels, size, size})) {
                 String name = session.getInputNames().iterator().next();
                 double[] ms = new double[RUNS];
                 for (int i = 0; i < WARMUP + RUNS; i++) {
@@ -60,7 +76,6 @@ public final class OnnxLatency {
                 return new Manifest.Latency("onnxruntime", LatencyProfiler.device(), batch, threads,
                         LatencyProfiler.percentile(ms, 50), LatencyProfiler.percentile(ms, 90),
                         LatencyProfiler.percentile(ms, 99));
-            }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
         }

@@ -41,6 +41,7 @@ public final class Trainer {
     private final Method method;
     private final List<Subnet> subnets;
     private EpochHook epochHook;
+    private DataParallel parallel;
 
     /**
      * @param outputDir where checkpoints and metrics go, or {@code null} for none
@@ -66,6 +67,19 @@ public final class Trainer {
         for (Subnet subnet : subnets) {
             network.register(subnet.plan(), method.privateAffine());
         }
+    }
+
+    /**
+     * Trains on {@code replicas} (data parallel; its primary must be this trainer's network), or on
+     * the network's own device when {@code null}; returns this trainer. Evaluation, calibration and
+     * checkpoints use the primary alone.
+     */
+    public Trainer dataParallel(DataParallel replicas) {
+        if (replicas != null && replicas.networks().get(0) != network) {
+            throw new IllegalArgumentException("the data-parallel replicas belong to another network");
+        }
+        this.parallel = replicas;
+        return this;
     }
 
     /** Lets {@code hook} change the run after every epoch; returns this trainer. */
@@ -113,7 +127,7 @@ public final class Trainer {
             long step = progress.step();
             double compute = progress.trainingCompute();
             double seconds = progress.trainingSeconds();
-            TrainStep trainStep = new TrainStep(network, method, config, sgd);
+            TrainStep trainStep = new TrainStep(network, method, config, sgd, parallel);
             listener.started(progress.epochsDone() + 1, config.epochs(), stepsPerEpoch);
             List<SubnetResult> finalResults = null;
             for (int epoch = progress.epochsDone() + 1; epoch <= config.epochs(); epoch++) {

@@ -1,6 +1,8 @@
 package io.dialnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -225,5 +227,45 @@ class CliTest {
         Run fraction = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "1.5");
         assertThat(fraction.code()).isEqualTo(2);
         assertThat(fraction.err()).contains("not in (0, 1)");
+    }
+
+    /** Issue 15: --device on every command that computes; a bad value or a missing GPU is one line, exit 2. */
+    @Test
+    void issue15DeviceIsValidatedOnEveryCommandThatComputes() {
+        io.dialnet.nn.Engines.start();
+        boolean gpu = io.dialnet.nn.Engines.start().hasCapability(ai.djl.engine.StandardCapabilities.CUDA);
+        String out = dir.resolve("o").toString();
+        for (String[] command : new String[][] {
+            with(SMALL_TRAIN, "--data", "idx:demo", "--out", out),
+            {"search", "--data", "idx:demo", "--model", "cnn", "--targets", "0.5", "--out", out},
+            {"compare", "--data", "idx:demo", "--model", "cnn", "--out", out},
+            {"bench", "training", "--model", "cnn"},
+            {"bench", "latency", "--model", out},
+            {"serve", "--model", out}}) {
+            Run bad = run(with(command, "--device", "tpu"));
+            assertThat(bad.code()).as(String.join(" ", command)).isEqualTo(Main.BAD_INPUT);
+            assertThat(bad.err()).startsWith("dialnet: --device tpu: expected cpu, gpu, gpu:N or gpu:N,M,...")
+                    .doesNotContain("\tat ");
+        }
+        if (!gpu) {
+            Run noGpu = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", out, "--device", "gpu:0,1"));
+            assertThat(noGpu.code()).isEqualTo(Main.BAD_INPUT);
+            assertThat(noGpu.err()).startsWith("dialnet: --device gpu:0,1: no GPU visible to the engine")
+                    .hasLineCount(1);
+            Run bench = run("bench", "training", "--model", "cnn", "--device", "gpu");
+            assertThat(bench.err()).startsWith("dialnet: --device gpu:0: no GPU visible to the engine");
+        }
+        Run several = run("search", "--data", "idx:demo", "--model", "cnn", "--targets", "0.5", "--out", out,
+                "--device", "gpu:0,1");
+        assertThat(several.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(several.err()).contains("search runs on one device");
+        if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
+            assertThatCode(() -> io.dialnet.runtime.OrtSessions.requireCuda(io.dialnet.nn.Devices.CPU, "--device"))
+                    .doesNotThrowAnyException();
+            assertThatThrownBy(() -> io.dialnet.runtime.OrtSessions.requireCuda(
+                    io.dialnet.nn.Devices.parse("gpu", "--device"), "--device"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("--device gpu:0: no GPU visible to ONNX Runtime");
+        }
     }
 }
