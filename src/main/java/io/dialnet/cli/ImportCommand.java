@@ -53,6 +53,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "ARCH", description = "Architecture of the file: resnet18 (torchvision), resnet20, resnet32 or resnet56 (CIFAR, 1x1 projection shortcuts).")
     String model;
 
+    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group of the imported network (0 = this CPU's SIMD block, as train and search use).")
+    int groupSize;
+
     @Option(names = "--from", required = true, paramLabel = "FILE", description = "model.onnx (torch.onnx.export(..., training=TrainingMode.PRESERVE, do_constant_folding=False) of model.eval()) or model.safetensors (state_dict; F32, F16 or BF16).")
     Path from;
 
@@ -89,7 +92,8 @@ final class ImportCommand implements Callable<Integer> {
         int threads = common.startEngine();
         PrintWriter stdout = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = PyTorchImport.build(model, file, imageSize, manager, common.seed)) {
+                SlimmableNetwork network = PyTorchImport.build(model, file, imageSize,
+                        ModelOptions.resolvedGroupSize(groupSize), manager, common.seed)) {
             if (normalization.mean().length != network.spec().inputChannels()) {
                 throw new IllegalArgumentException("--mean/--std give " + normalization.mean().length
                         + " channels; the network takes " + network.spec().inputChannels());

@@ -40,19 +40,20 @@ public final class PyTorchImport {
 
     /**
      * Builds {@code architecture} from {@code file}'s tensors. Classes and input channels come
-     * from the tensors; {@code inputSize} (0 = the file's, else the architecture's default).
+     * from the tensors; {@code inputSize} (0 = the file's, else the architecture's default);
+     * {@code groupSize} channels per group (0 = the architecture's default).
      *
      * @throws IllegalArgumentException one line naming the tensor that is missing, unknown or of the wrong shape
      */
-    public static SlimmableNetwork build(String architecture, TorchFile file, int inputSize, NDManager manager,
-            long seed) {
+    public static SlimmableNetwork build(String architecture, TorchFile file, int inputSize, int groupSize,
+            NDManager manager, long seed) {
         TorchNames.requireSupported(architecture);
         Map<String, Tensor> tensors = file.tensors();
         Tensor stem = require(file, architecture, TorchNames.modules(architecture, "stem"), ".weight");
         Tensor fc = require(file, architecture, TorchNames.modules(architecture, "fc"), ".weight");
         int size = inputSize > 0 ? inputSize : file.inputSize() > 0 ? file.inputSize()
                 : ModelZoo.defaultSpec(architecture).inputSize();
-        ModelSpec spec = new ModelSpec(architecture, (int) stem.shape()[1], size, (int) fc.shape()[0], 0);
+        ModelSpec spec = new ModelSpec(architecture, (int) stem.shape()[1], size, (int) fc.shape()[0], groupSize);
         SlimmableNetwork network = ModelZoo.create(spec, manager, seed);
         try {
             ChannelPlan full = network.fullPlan();

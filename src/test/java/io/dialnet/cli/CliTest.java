@@ -40,13 +40,13 @@ class CliTest {
 
     @Test
     void infoPrintsMacsAndParamsAsJson() throws IOException {
-        Run r = run("info", "--model", "resnet20", "--json");
+        Run r = run("info", "--model", "resnet20", "--group-size", "4", "--json");
         assertThat(r.code()).isZero();
         JsonNode json = Json.MAPPER.readTree(r.out());
         assertThat(json.get("model").asText()).isEqualTo("resnet20");
         assertThat(json.get("macs").asLong()).isEqualTo(40_813_184L);
         assertThat(json.get("params").asLong()).isEqualTo(272_474L);
-        Run half = run("info", "--model", "resnet20", "--width", "0.5");
+        Run half = run("info", "--model", "resnet20", "--group-size", "4", "--width", "0.5");
         assertThat(half.out()).contains("stage3").contains("10.31 M");
     }
 
@@ -54,11 +54,11 @@ class CliTest {
     void infoReadsAPlanFileAndRejectsABadOne() throws IOException {
         Path plan = dir.resolve("plan.txt");
         Files.writeString(plan, "16 8 8 8\n32 16 16 16\n64 32 32 32\n");
-        Run ok = run("info", "--model", "resnet20", "--plan", plan.toString(), "--json");
+        Run ok = run("info", "--model", "resnet20", "--group-size", "4", "--plan", plan.toString(), "--json");
         assertThat(ok.code()).isZero();
         assertThat(ok.out()).contains("\"channels\":[16,8,8,8,32,16,16,16,64,32,32,32]");
         Files.writeString(plan, "16,8");
-        Run bad = run("info", "--model", "resnet20", "--plan", plan.toString());
+        Run bad = run("info", "--model", "resnet20", "--group-size", "4", "--plan", plan.toString());
         assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(bad.err()).contains("12 coupling sets").doesNotContain("\tat ");
     }
@@ -153,7 +153,8 @@ class CliTest {
                 "--warmup", "1", "--threads", "1", "--plot", dir.resolve("l.png").toString());
         assertThat(latency.code()).as(latency.err()).isZero();
         var stored = io.dialnet.artifact.DynamicModelFile.read(model).manifest().subnets();
-        assertThat(stored).allSatisfy(s -> assertThat(s.latency()).hasSize(4)); // 2 back ends x 2 batch sizes
+        // export measured ONNX Runtime at batches 1 and 64; the bench replaced batch 1 and added batch 4 and the DJL pair
+        assertThat(stored).allSatisfy(s -> assertThat(s.latency()).hasSize(5));
         assertThat(dir.resolve("l.png")).isNotEmptyFile();
 
         Path json = dir.resolve("switch.json");

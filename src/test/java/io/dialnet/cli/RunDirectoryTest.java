@@ -55,7 +55,8 @@ class RunDirectoryTest {
         for (String command : new String[] {"train", "search", "compare"}) {
             String[] args = command.equals("train")
                     ? with(SMALL_TRAIN, "--data", "idx:demo", "--out", out.toString())
-                    : new String[] {command, "--data", "idx:demo", "--model", "cnn", "--targets", "0.5", "--out",
+                    : new String[] {command, "--data", "idx:demo", "--model", "cnn", command.equals("compare") ? "--widths" : "--targets",
+                        command.equals("compare") ? "1.0,0.5" : "0.5", "--out",
                         out.toString(), "--quiet", "--threads", "1"};
             long start = System.nanoTime();
             Run r = run(args);

@@ -69,8 +69,8 @@ class PyTorchImportTest {
         TorchFile onnx = TorchFile.read(resnet20Onnx(dir));
         assertThat(st.tensors().keySet()).noneMatch(n -> n.endsWith("num_batches_tracked"));
         assertThat(onnx.inputSize()).isEqualTo(32); // a dynamic batch of fixed 32x32 images
-        try (SlimmableNetwork a = PyTorchImport.build("resnet20", st, 0, manager, 1);
-                SlimmableNetwork b = PyTorchImport.build("resnet20", onnx, 0, manager, 2)) {
+        try (SlimmableNetwork a = PyTorchImport.build("resnet20", st, 0, 0, manager, 1);
+                SlimmableNetwork b = PyTorchImport.build("resnet20", onnx, 0, 0, manager, 2)) {
             assertThat(a.spec()).isEqualTo(b.spec());
             assertThat(a.spec().classes()).isEqualTo(10);
             Map<String, NDArray> sa = a.stateArrays();
@@ -106,7 +106,7 @@ class PyTorchImportTest {
     }
 
     void rejects(Path file, String architecture, String... messageParts) {
-        assertThatThrownBy(() -> PyTorchImport.build(architecture, TorchFile.read(file), 0, manager, 1).close())
+        assertThatThrownBy(() -> PyTorchImport.build(architecture, TorchFile.read(file), 0, 0, manager, 1).close())
                 .isInstanceOf(IllegalArgumentException.class)
                 .satisfies(e -> assertThat(e.getMessage()).contains(messageParts).doesNotContain("\n"));
     }
@@ -132,7 +132,7 @@ class PyTorchImportTest {
             t.clear();
             copy.forEach((k, v) -> t.put("module." + k.replace("downsample.", "shortcut.").replace("fc.", "linear."), v));
         });
-        try (SlimmableNetwork net = PyTorchImport.build("resnet20", TorchFile.read(renamed), 0, manager, 1)) {
+        try (SlimmableNetwork net = PyTorchImport.build("resnet20", TorchFile.read(renamed), 0, 0, manager, 1)) {
             assertThat(net.spec().classes()).isEqualTo(10);
         }
     }
@@ -201,8 +201,8 @@ class PyTorchImportTest {
         assertThat(make.exitValue()).as(log).isZero();
         TorchFile onnx = TorchFile.read(dir.resolve("resnet18.onnx"));
         TorchFile st = TorchFile.read(dir.resolve("resnet18.f32.safetensors"));
-        try (SlimmableNetwork a = PyTorchImport.build("resnet18", onnx, 0, manager, 1);
-                SlimmableNetwork b = PyTorchImport.build("resnet18", st, 0, manager, 2)) {
+        try (SlimmableNetwork a = PyTorchImport.build("resnet18", onnx, 0, 0, manager, 1);
+                SlimmableNetwork b = PyTorchImport.build("resnet18", st, 0, 0, manager, 2)) {
             assertThat(a.spec()).isEqualTo(new io.dialnet.nn.ModelSpec("resnet18", 3, 224, 1000, 0));
             assertThat(PyTorchImport.maxAbsDifference(Files.readAllBytes(onnx.path()), a, 2, 3)).isLessThan(1e-4);
             Map<String, NDArray> sb = b.stateArrays();
