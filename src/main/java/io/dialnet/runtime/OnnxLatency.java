@@ -62,20 +62,20 @@ public final class OnnxLatency {
         try (OrtSession session = env.createSession(graph, options);
                 OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
                         new long[] {batch, channels, size, size})) {
-                String name = session.getInputNames().iterator().next();
-                double[] ms = new double[RUNS];
-                for (int i = 0; i < WARMUP + RUNS; i++) {
-                    long start = System.nanoTime();
-                    try (OrtSession.Result ignored = session.run(Map.of(name, x))) {
-                        if (i >= WARMUP) {
-                            ms[i - WARMUP] = (System.nanoTime() - start) / 1e6;
-                        }
+            String name = session.getInputNames().iterator().next();
+            double[] ms = new double[RUNS];
+            for (int i = 0; i < WARMUP + RUNS; i++) {
+                long start = System.nanoTime();
+                try (OrtSession.Result ignored = session.run(Map.of(name, x))) {
+                    if (i >= WARMUP) {
+                        ms[i - WARMUP] = (System.nanoTime() - start) / 1e6;
                     }
                 }
-                Arrays.sort(ms);
-                return new Manifest.Latency("onnxruntime", LatencyProfiler.device(), batch, threads,
-                        LatencyProfiler.percentile(ms, 50), LatencyProfiler.percentile(ms, 90),
-                        LatencyProfiler.percentile(ms, 99));
+            }
+            Arrays.sort(ms);
+            return new Manifest.Latency("onnxruntime", LatencyProfiler.device(), batch, threads,
+                    LatencyProfiler.percentile(ms, 50), LatencyProfiler.percentile(ms, 90),
+                    LatencyProfiler.percentile(ms, 99));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
         }

@@ -222,16 +222,7 @@ public final class Checkpoint {
         }
         NDManager scratch = network.manager().getParentManager().newSubManager();
         try (scratch) {
-            NDList arrays;
-            try {
-                arrays = NDList.decode(scratch, require(file, entries, ARRAYS));
-            } catch (RuntimeException e) {
-                throw new CheckpointException(file, ARRAYS + " is corrupt: " + e.getMessage(), e);
-            }
-            Map<String, NDArray> byName = new HashMap<>();
-            for (NDArray a : arrays) {
-                byName.put(a.getName(), a);
-            }
+            Map<String, NDArray> byName = arraysByName(file, entries, scratch);
             for (Map.Entry<String, NDArray> e : network.stateArrays().entrySet()) {
                 NDArray saved = byName.get(NET + e.getKey());
                 if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
@@ -272,16 +263,7 @@ public final class Checkpoint {
         }
         NDManager scratch = network.manager().getParentManager().newSubManager();
         try (scratch) {
-            NDList arrays;
-            try {
-                arrays = NDList.decode(scratch, require(file, entries, ARRAYS));
-            } catch (RuntimeException e) {
-                throw new CheckpointException(file, ARRAYS + " is corrupt: " + e.getMessage(), e);
-            }
-            Map<String, NDArray> byName = new HashMap<>();
-            for (NDArray a : arrays) {
-                byName.put(a.getName(), a);
-            }
+            Map<String, NDArray> byName = arraysByName(file, entries, scratch);
             for (Map.Entry<String, NDArray> e : network.stateArrays().entrySet()) {
                 NDArray saved = byName.get(NET + e.getKey());
                 boolean shared = network.parameters().containsKey(e.getKey());
@@ -294,6 +276,21 @@ public final class Checkpoint {
                 }
             }
         }
+    }
+
+    /** The saved arrays by name, owned by {@code scratch}. */
+    private static Map<String, NDArray> arraysByName(Path file, Map<String, byte[]> entries, NDManager scratch) {
+        NDList arrays;
+        try {
+            arrays = NDList.decode(scratch, require(file, entries, ARRAYS));
+        } catch (RuntimeException e) {
+            throw new CheckpointException(file, ARRAYS + " is corrupt: " + e.getMessage(), e);
+        }
+        Map<String, NDArray> byName = new HashMap<>();
+        for (NDArray a : arrays) {
+            byName.put(a.getName(), a);
+        }
+        return byName;
     }
 
     private static byte[] require(Path file, Map<String, byte[]> entries, String name) {
