@@ -1,11 +1,13 @@
 package io.dialnet.search;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.AtomicFiles;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.train.Checkpoint;
 import io.dialnet.train.Compute;
 import io.dialnet.train.Evaluation;
 import io.dialnet.train.Method;
@@ -127,9 +129,6 @@ public final class Comparison {
     /** Everything a comparison produced. */
     public record Outcome(List<MethodResult> methods, List<AblationResult> ablation) {}
 
-    /** The cost of the individual full-width run, the searches' background. */
-    private Compute fullWidthCompute = Compute.NONE;
-
     private Comparison() {}
 
     /**
@@ -144,10 +143,10 @@ public final class Comparison {
 
     public static Outcome run(Settings settings, Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data,
             Path out, TrainingListener listener) {
-        return new Comparison().runArms(settings, freshNetwork, data, out, listener);
+        return runArms(settings, freshNetwork, data, out, listener);
     }
 
-    private Outcome runArms(Settings settings, Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data,
+    private static Outcome runArms(Settings settings, Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data,
             Path out, TrainingListener listener) {
         TrainConfig recipe = settings.progressive().recipe();
         Map<String, MethodResult> results = new LinkedHashMap<>();
@@ -155,12 +154,21 @@ public final class Comparison {
         Background background = null;
         for (String method : settings.methods()) {
             Path dir = out.resolve(method);
+            if (Files.exists(dir.resolve(ARM_RESULT))) {
+                // a finished arm is read back, so it needs only its results, not every checkpoint it wrote
+                if (method.equals(ABLATION)) {
+                    ablation.addAll(readBack(dir, new TypeReference<List<AblationResult>>() {}));
+                } else {
+                    results.put(method, readBack(dir, new TypeReference<MethodResult>() {}));
+                }
+                if (method.equals(INDIVIDUAL)) {
+                    background = backgroundOf(dir);
+                }
+                continue;
+            }
             if (method.equals(INDIVIDUAL)) {
-                MethodResult r = individual(recipe, settings.widths(), freshNetwork, data, dir, listener);
-                results.put(method, r);
-                // the widths start with the full width, whose run the searches start from
-                background = new Background(dir.resolve(Method.widthName(1.0)).resolve(Trainer.CHECKPOINT),
-                        fullWidthCompute);
+                results.put(method, individual(recipe, settings.widths(), freshNetwork, data, dir, listener));
+                background = backgroundOf(dir);
             } else if (method.equals(UNIFORM) || method.equals(JOINT)) {
                 // joint trains the uniform widths together with switchable BatchNorm and summed cross-entropy
                 TrainConfig config = recipe.withStrategy(method, settings.widths(), method.equals(UNIFORM));
@@ -195,7 +203,7 @@ public final class Comparison {
     }
 
     /** One training run per width, each from the same initial weights. */
-    private MethodResult individual(TrainConfig recipe, List<Double> widths,
+    private static MethodResult individual(TrainConfig recipe, List<Double> widths,
             Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path dir, TrainingListener listener) {
         List<SubnetResult> subnets = new ArrayList<>();
         Compute compute = Compute.NONE;
@@ -205,9 +213,7 @@ public final class Comparison {
             try (SlimmableNetwork network = freshNetwork.get()) {
                 TrainResult r = new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0)
                         .train(true);
-                if (w == 1.0) {
-                    fullWidthCompute = r.compute();
-                }
+
                 subnets.addAll(r.subnets());
                 compute = compute.plus(r.compute());
                 predictions.putAll(predictions(network, Method.of(config, network).subnets(), data));
@@ -244,6 +250,29 @@ public final class Comparison {
 
     /** A trained full-width model the searches may start from, and what training it cost. */
     private record Background(Path checkpoint, Compute compute) {}
+
+    /** The individual arm's full-width run (the widths start with the full width): the searches' start. */
+    private static Background backgroundOf(Path individualDir) {
+        Path checkpoint = individualDir.resolve(Method.widthName(1.0)).resolve(Trainer.CHECKPOINT);
+        if (!Files.exists(checkpoint)) {
+            throw new IllegalStateException(checkpoint + " is missing: the searches start from the individual "
+                    + "full-width model; restore it or delete " + individualDir.resolve(ARM_RESULT) + " to retrain");
+        }
+        // individual training does not calibrate, so its cost is its training steps and time
+        Checkpoint.Progress p = Checkpoint.manifest(checkpoint).progress();
+        return new Background(checkpoint,
+                new Compute(Compute.TRAINING_PASSES * p.trainingCompute(), 0, 0, 0, p.trainingSeconds()));
+    }
+
+    private static <T> T readBack(Path dir, TypeReference<T> type) {
+        Path file = dir.resolve(ARM_RESULT);
+        try {
+            return JSON.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + " cannot be read back (" + e.getMessage()
+                    + "); delete it to run the arm again", e);
+        }
+    }
 
     private static MethodResult search(String method, Settings settings, Background background,
             Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path out, TrainingListener listener) {

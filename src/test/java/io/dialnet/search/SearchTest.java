@@ -532,6 +532,19 @@ class SearchTest {
         assertThat(outcome.ablation()).extracting(Comparison.AblationResult::ranking)
                 .containsExactly(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM);
         assertThat(outcome.ablation()).allSatisfy(a -> assertThat(a.subnets()).hasSize(2));
+
+        // resumed with only the arms' results and the background kept (what a long run carries across
+        // machines), finished arms are read back, not retrained
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".zip")).toList()) {
+                if (!f.endsWith(Path.of("individual", "w1.00", Trainer.CHECKPOINT))) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Comparison.Outcome again = Comparison.run(settings, SearchTest::cnn, small, dir, null);
+        assertThat(again).isEqualTo(outcome);
+        assertThat(dir.resolve("individual").resolve("w0.50").resolve(Trainer.CHECKPOINT)).doesNotExist();
     }
 
     @Test
