@@ -48,7 +48,8 @@ public final class AtomicFiles {
             }
             try {
                 // Temporary files are created owner-only; the result is an ordinary readable file.
-                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(
+                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
             } catch (UnsupportedOperationException notPosix) {
                 // keep the platform's default
             }

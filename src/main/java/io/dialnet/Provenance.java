@@ -19,6 +19,7 @@ public final class Provenance {
     public static final String THREADS = "threads";
     /** The CPU's vector extension and width, which sets the default channel group. */
     public static final String SIMD = "simd";
+
     public static final String CREATED = "created";
 
     private Provenance() {}

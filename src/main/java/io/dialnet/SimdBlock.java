@@ -25,9 +25,13 @@ public record SimdBlock(String isa, int floats) {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
         try {
             String flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("flags") || l.startsWith("Features")).findFirst().orElse("");
-            return of(arch, Arrays.stream(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+"))
-                    .collect(Collectors.toSet()));
+                    .filter(l -> l.startsWith("flags") || l.startsWith("Features"))
+                    .findFirst()
+                    .orElse("");
+            return of(
+                    arch,
+                    Arrays.stream(flags.substring(flags.indexOf(':') + 1).trim().split("\\s+"))
+                            .collect(Collectors.toSet()));
         } catch (IOException | RuntimeException e) {
             return of(arch, Set.of()); // not Linux: the architecture's baseline
         }

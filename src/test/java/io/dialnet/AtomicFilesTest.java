@@ -20,7 +20,8 @@ class AtomicFilesTest {
 
     long temporaries() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".tmp")).count();
+            return files.filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                    .count();
         }
     }
 
@@ -29,12 +30,16 @@ class AtomicFilesTest {
         Path target = dir.resolve("results.json");
         AtomicFiles.write(target, "old".getBytes());
         assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
-            out.write("half of the new".getBytes());
-            throw new IOException("disk full");
-        })).isInstanceOf(UncheckedIOException.class).hasMessageContaining("results.json").hasMessageContaining("disk full");
+                    out.write("half of the new".getBytes());
+                    throw new IOException("disk full");
+                }))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("results.json")
+                .hasMessageContaining("disk full");
         assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
-            throw new IllegalStateException("bug in the writer");
-        })).isInstanceOf(IllegalStateException.class);
+                    throw new IllegalStateException("bug in the writer");
+                }))
+                .isInstanceOf(IllegalStateException.class);
         assertThat(Files.readString(target)).isEqualTo("old");
         assertThat(temporaries()).isZero();
     }

@@ -20,10 +20,16 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     /** Layer of each package under io.dialnet; the root package is layer 0. */
     static final Map<String, Integer> LAYERS = Map.ofEntries(
-            Map.entry("data", 1), Map.entry("nn", 1),
-            Map.entry("train", 2), Map.entry("artifact", 2), Map.entry("export", 2),
-            Map.entry("search", 3), Map.entry("runtime", 3), Map.entry("interop", 3),
-            Map.entry("serve", 4), Map.entry("report", 4),
+            Map.entry("data", 1),
+            Map.entry("nn", 1),
+            Map.entry("train", 2),
+            Map.entry("artifact", 2),
+            Map.entry("export", 2),
+            Map.entry("search", 3),
+            Map.entry("runtime", 3),
+            Map.entry("interop", 3),
+            Map.entry("serve", 4),
+            Map.entry("report", 4),
             Map.entry("bench", 5),
             Map.entry("cli", 6));
 
@@ -61,7 +67,9 @@ class LayeringTest {
     void theRootHelpersUseNoPipelinePackage() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("src/main/java/io/dialnet"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                assertThat(USE.matcher(Files.readString(file)).find()).as(file.toString()).isFalse();
+                assertThat(USE.matcher(Files.readString(file)).find())
+                        .as(file.toString())
+                        .isFalse();
             }
         }
     }

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 class SimdBlockTest {
     @Test
     void theWidestVectorExtensionSetsTheBlock() {
-        assertThat(SimdBlock.of("amd64", Set.of("sse2", "avx", "avx2", "fma", "avx512f")).floats()).isEqualTo(16);
+        assertThat(SimdBlock.of("amd64", Set.of("sse2", "avx", "avx2", "fma", "avx512f"))
+                        .floats())
+                .isEqualTo(16);
         assertThat(SimdBlock.of("amd64", Set.of("sse2", "avx", "avx2", "fma"))).isEqualTo(new SimdBlock("avx2", 8));
         assertThat(SimdBlock.of("amd64", Set.of("sse2", "avx")).floats()).isEqualTo(8);
         assertThat(SimdBlock.of("aarch64", Set.of("fp", "asimd"))).isEqualTo(new SimdBlock("neon", 4));

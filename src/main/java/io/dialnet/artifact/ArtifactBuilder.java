@@ -21,8 +21,12 @@ public final class ArtifactBuilder {
      * BatchNorm scale and shift are written per subnet too (the shared ones, sliced, when it has no
      * private ones), so a runtime treats all subnets alike.
      */
-    public static DynamicModelFile build(SlimmableNetwork network, List<Manifest.SubnetEntry> subnets,
-            Map<String, double[]> normalization, Map<String, String> provenance) throws ArtifactException {
+    public static DynamicModelFile build(
+            SlimmableNetwork network,
+            List<Manifest.SubnetEntry> subnets,
+            Map<String, double[]> normalization,
+            Map<String, String> provenance)
+            throws ArtifactException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         network.parameters().forEach((name, array) -> {
@@ -40,9 +44,11 @@ public final class ArtifactBuilder {
                 int c = norm.set().width(plan);
                 tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "mean"), tensor(state.mean()));
                 tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "var"), tensor(state.var()));
-                tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "gamma"),
+                tensors.put(
+                        DynamicModelFile.normTensor(subnet.name(), norm.name(), "gamma"),
                         state.gamma() != null ? tensor(state.gamma()) : prefix(norm.gamma(), c));
-                tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "beta"),
+                tensors.put(
+                        DynamicModelFile.normTensor(subnet.name(), norm.name(), "beta"),
                         state.beta() != null ? tensor(state.beta()) : prefix(norm.beta(), c));
             }
         }
@@ -51,9 +57,17 @@ public final class ArtifactBuilder {
             sets.add(new Manifest.CouplingSetInfo(set.name(), set.channels(), set.groupSize()));
         }
         List<Manifest.NormInfo> norms = network.norms().stream()
-                .map(n -> new Manifest.NormInfo(n.name(), n.set().index())).toList();
-        Manifest manifest = new Manifest(DynamicModelFile.FORMAT, network.spec(), sets, norms, shapes,
-                List.copyOf(subnets), normalization, provenance);
+                .map(n -> new Manifest.NormInfo(n.name(), n.set().index()))
+                .toList();
+        Manifest manifest = new Manifest(
+                DynamicModelFile.FORMAT,
+                network.spec(),
+                sets,
+                norms,
+                shapes,
+                List.copyOf(subnets),
+                normalization,
+                provenance);
         DynamicModelFile file = new DynamicModelFile(manifest, tensors, Map.of());
         DynamicModelFile.check(file, "artifact of " + network.spec().architecture());
         return file;
@@ -64,7 +78,8 @@ public final class ArtifactBuilder {
     }
 
     private static Tensor prefix(NDArray full, int c) {
-        try (NDManager scratch = full.getManager().newSubManager(); NDArray view = full.get(new NDIndex().addSliceDim(0, c))) {
+        try (NDManager scratch = full.getManager().newSubManager();
+                NDArray view = full.get(new NDIndex().addSliceDim(0, c))) {
             view.attach(scratch);
             return tensor(view);
         }

@@ -131,8 +131,8 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         Manifest.SubnetEntry previous = null;
         for (Manifest.SubnetEntry s : m.subnets()) {
             if (s.channels().size() != sets.size()) {
-                throw new ArtifactException(where + ": subnet " + s.name() + " gives " + s.channels().size()
-                        + " channel counts for " + sets.size() + " coupling sets");
+                throw new ArtifactException(where + ": subnet " + s.name() + " gives "
+                        + s.channels().size() + " channel counts for " + sets.size() + " coupling sets");
             }
             for (int i = 0; i < sets.size(); i++) {
                 int c = s.channels().get(i);
@@ -142,7 +142,8 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
                 }
                 if (previous != null && c > previous.channels().get(i)) {
                     throw new ArtifactException(where + ": subnet " + s.name() + " does not nest in " + previous.name()
-                            + " (coupling set " + sets.get(i).name() + ": " + c + " > " + previous.channels().get(i)
+                            + " (coupling set " + sets.get(i).name() + ": " + c + " > "
+                            + previous.channels().get(i)
                             + "); subnets must be listed largest first, each a prefix of the previous");
                 }
             }

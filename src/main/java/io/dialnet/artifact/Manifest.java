@@ -17,8 +17,14 @@ import java.util.Map;
  * @param normalization per-channel mean and std the inputs must be normalised with
  * @param provenance versions, machine, data and training that produced it
  */
-public record Manifest(int format, ModelSpec model, List<CouplingSetInfo> couplingSets, List<NormInfo> norms,
-        Map<String, long[]> tensors, List<SubnetEntry> subnets, Map<String, double[]> normalization,
+public record Manifest(
+        int format,
+        ModelSpec model,
+        List<CouplingSetInfo> couplingSets,
+        List<NormInfo> norms,
+        Map<String, long[]> tensors,
+        List<SubnetEntry> subnets,
+        Map<String, double[]> normalization,
         Map<String, String> provenance) {
 
     /** A coupling set: name, full channel count and group size. */
@@ -38,8 +44,14 @@ public record Manifest(int format, ModelSpec model, List<CouplingSetInfo> coupli
      * @param testAccuracy top-1 test accuracy, or {@code null}
      * @param latency latency measured on some machines (empty until benchmarked)
      */
-    public record SubnetEntry(String name, List<Integer> channels, long macs, long params, double validationAccuracy,
-            Double testAccuracy, List<Latency> latency) {}
+    public record SubnetEntry(
+            String name,
+            List<Integer> channels,
+            long macs,
+            long params,
+            double validationAccuracy,
+            Double testAccuracy,
+            List<Latency> latency) {}
 
     /**
      * A latency measurement.
@@ -52,6 +64,6 @@ public record Manifest(int format, ModelSpec model, List<CouplingSetInfo> coupli
      * @param p90 90th percentile
      * @param p99 99th percentile
      */
-    public record Latency(String backend, String device, int batchSize, int threads, double p50, double p90,
-            double p99) {}
+    public record Latency(
+            String backend, String device, int batchSize, int threads, double p50, double p90, double p99) {}
 }

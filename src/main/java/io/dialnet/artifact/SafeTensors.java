@@ -40,7 +40,8 @@ public final class SafeTensors {
             byte[] json = JSON.writeValueAsBytes(header);
             int pad = (8 - json.length % 8) % 8;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length + pad);
+            ByteBuffer length =
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length + pad);
             out.write(length.array());
             out.write(json);
             out.write(" ".repeat(pad).getBytes(StandardCharsets.US_ASCII));
@@ -83,7 +84,8 @@ public final class SafeTensors {
         }
         Map<String, Map<String, Object>> header;
         try {
-            header = JSON.readValue(new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8),
+            header = JSON.readValue(
+                    new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8),
                     new TypeReference<Map<String, Map<String, Object>>>() {});
         } catch (IOException e) {
             throw new ArtifactException(where + ": header is not valid JSON: " + e.getMessage());
@@ -148,8 +150,8 @@ public final class SafeTensors {
         long[] out = new long[list.size()];
         for (int i = 0; i < out.length; i++) {
             if (!(list.get(i) instanceof Number n) || n instanceof Double || n instanceof Float) {
-                throw new ArtifactException(where + ": tensor " + tensor + ": " + field + " " + value
-                        + " is not a list of integers");
+                throw new ArtifactException(
+                        where + ": tensor " + tensor + ": " + field + " " + value + " is not a list of integers");
             }
             out[i] = n.longValue();
         }

@@ -29,8 +29,15 @@ public final class DialBenchmark {
      * @param macsReduction full MACs / this subnet's MACs
      * @param speedup full width's median latency / this subnet's (same batch, same set-up)
      */
-    public record Row(OrtSettings settings, String subnet, List<Integer> channels, long macs, int batch,
-            Manifest.Latency latency, double macsReduction, double speedup) {
+    public record Row(
+            OrtSettings settings,
+            String subnet,
+            List<Integer> channels,
+            long macs,
+            int batch,
+            Manifest.Latency latency,
+            double macsReduction,
+            double speedup) {
         /** Multiply-accumulates per second achieved, in billions. */
         public double gmacsPerSecond() {
             return macs * (double) batch / latency.p50() / 1e6;
@@ -38,12 +45,13 @@ public final class DialBenchmark {
     }
 
     /** Times every width of {@code spec} at every batch size under every set-up (largest width first). */
-    public static List<Row> run(ModelSpec spec, List<Double> widths, List<Integer> batches,
-            List<OrtSettings> setups, int threads) {
+    public static List<Row> run(
+            ModelSpec spec, List<Double> widths, List<Integer> batches, List<OrtSettings> setups, int threads) {
         List<Row> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(spec, manager, 1)) {
-            List<ChannelPlan> plans = widths.stream().map(network::uniformPlan).distinct().toList();
+            List<ChannelPlan> plans =
+                    widths.stream().map(network::uniformPlan).distinct().toList();
             List<byte[]> graphs = new ArrayList<>();
             for (ChannelPlan plan : plans) {
                 network.register(plan, false);
@@ -55,12 +63,19 @@ public final class DialBenchmark {
                     for (int batch : batches) {
                         double full = Double.NaN;
                         for (int i = 0; i < plans.size(); i++) {
-                            Manifest.Latency l = profiler.measure(graphs.get(i), batch, spec.inputChannels(),
-                                    spec.inputSize());
+                            Manifest.Latency l =
+                                    profiler.measure(graphs.get(i), batch, spec.inputChannels(), spec.inputSize());
                             full = i == 0 ? l.p50() : full;
                             long macs = Complexity.of(network, plans.get(i)).macs();
-                            rows.add(new Row(settings, "w" + widths.get(i), plans.get(i).toList(), macs, batch, l,
-                                    (double) fullMacs / macs, full / l.p50()));
+                            rows.add(new Row(
+                                    settings,
+                                    "w" + widths.get(i),
+                                    plans.get(i).toList(),
+                                    macs,
+                                    batch,
+                                    l,
+                                    (double) fullMacs / macs,
+                                    full / l.p50()));
                         }
                     }
                 }

@@ -2,6 +2,7 @@ package io.dialnet.cli;
 
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
+import io.dialnet.nn.Devices;
 import io.dialnet.runtime.DynamicModel;
 import io.dialnet.runtime.LatencyProfiler;
 import java.io.PrintWriter;
@@ -15,20 +16,22 @@ import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
-import io.dialnet.nn.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dialnet bench latency}: every subnet's latency on this machine for each back end and
  * batch size, stored into the artifact (so {@code select} and the server can use it), printed
  * with achieved GMAC/s, and plotted as accuracy against measured latency.
  */
-@Command(name = "latency", mixinStandardHelpOptions = true,
-        description = "Per-subnet latency (p50/p90/p99) of a dynamic model for each back end and batch size; stored in the model.")
+@Command(
+        name = "latency",
+        mixinStandardHelpOptions = true,
+        description =
+                "Per-subnet latency (p50/p90/p99) of a dynamic model for each back end and batch size; stored in the model.")
 final class BenchLatencyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,16 +42,31 @@ final class BenchLatencyCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A dynamic model written by dialnet export.")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "FILE",
+            description = "A dynamic model written by dialnet export.")
     Path model;
 
-    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,64", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--batch-sizes",
+            split = ",",
+            defaultValue = "1,64",
+            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
 
-    @Option(names = "--backends", split = ",", defaultValue = "onnxruntime,djl", description = "Back ends (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--backends",
+            split = ",",
+            defaultValue = "onnxruntime,djl",
+            description = "Back ends (default: ${DEFAULT-VALUE}).")
     List<String> backends;
 
-    @Option(names = "--runs", defaultValue = "50", description = "Timed calls per subnet and batch size (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--runs",
+            defaultValue = "50",
+            description = "Timed calls per subnet and batch size (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--warmup", defaultValue = "10", description = "Untimed calls first (default: ${DEFAULT-VALUE}).")
@@ -71,8 +89,9 @@ final class BenchLatencyCommand implements Callable<Integer> {
         Map<String, List<Manifest.Latency>> measured = new LinkedHashMap<>();
         file.manifest().subnets().forEach(s -> measured.put(s.name(), new ArrayList<>()));
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-8s %-12s %6s %10s %10s %10s %8s %9s%n", "subnet", "backend", "batch", "p50 ms", "p90 ms",
-                "p99 ms", "GMAC/s", "vs full");
+        out.printf(
+                "%-8s %-12s %6s %10s %10s %10s %8s %9s%n",
+                "subnet", "backend", "batch", "p50 ms", "p90 ms", "p99 ms", "GMAC/s", "vs full");
         for (String name : backends) {
             DynamicModel.Backend backend = DynamicModel.Backend.parse(name, "--backends");
             try (DynamicModel m = DynamicModel.load(model, backend, threads, devices, DeviceOptions.OPTION)) {
@@ -84,8 +103,16 @@ final class BenchLatencyCommand implements Callable<Integer> {
                         if (Double.isNaN(full)) {
                             full = l.p50();
                         }
-                        out.printf(Locale.ROOT, "%-8s %-12s %6d %10.3f %10.3f %10.3f %8.1f %8.2fx%n", s.name(),
-                                l.backend(), batch, l.p50(), l.p90(), l.p99(), s.macs() * (double) batch / l.p50() / 1e6,
+                        out.printf(
+                                Locale.ROOT,
+                                "%-8s %-12s %6d %10.3f %10.3f %10.3f %8.1f %8.2fx%n",
+                                s.name(),
+                                l.backend(),
+                                batch,
+                                l.p50(),
+                                l.p90(),
+                                l.p99(),
+                                s.macs() * (double) batch / l.p50() / 1e6,
                                 full / l.p50());
                         out.flush();
                     }
@@ -95,29 +122,53 @@ final class BenchLatencyCommand implements Callable<Integer> {
         if (!noStore) {
             List<Manifest.SubnetEntry> subnets = new ArrayList<>();
             for (Manifest.SubnetEntry s : file.manifest().subnets()) {
-                List<Manifest.Latency> kept = new ArrayList<>(s.latency().stream().filter(old -> measured.get(s.name())
-                        .stream().noneMatch(n -> n.backend().equals(old.backend()) && n.batchSize() == old.batchSize()
-                                && n.threads() == old.threads() && n.device().equals(old.device()))).toList());
+                List<Manifest.Latency> kept = new ArrayList<>(s.latency().stream()
+                        .filter(old -> measured.get(s.name()).stream()
+                                .noneMatch(n -> n.backend().equals(old.backend())
+                                        && n.batchSize() == old.batchSize()
+                                        && n.threads() == old.threads()
+                                        && n.device().equals(old.device())))
+                        .toList());
                 kept.addAll(measured.get(s.name()));
-                subnets.add(new Manifest.SubnetEntry(s.name(), s.channels(), s.macs(), s.params(),
-                        s.validationAccuracy(), s.testAccuracy(), kept));
+                subnets.add(new Manifest.SubnetEntry(
+                        s.name(), s.channels(), s.macs(), s.params(), s.validationAccuracy(), s.testAccuracy(), kept));
             }
             Manifest m = file.manifest();
-            new DynamicModelFile(new Manifest(m.format(), m.model(), m.couplingSets(), m.norms(), m.tensors(), subnets,
-                    m.normalization(), m.provenance()), file.tensors(), file.onnx()).write(model);
-            out.printf("stored %d measurements per subnet in %s (device: %s, %d threads)%n",
+            new DynamicModelFile(
+                            new Manifest(
+                                    m.format(),
+                                    m.model(),
+                                    m.couplingSets(),
+                                    m.norms(),
+                                    m.tensors(),
+                                    subnets,
+                                    m.normalization(),
+                                    m.provenance()),
+                            file.tensors(),
+                            file.onnx())
+                    .write(model);
+            out.printf(
+                    "stored %d measurements per subnet in %s (device: %s, %d threads)%n",
                     measured.values().iterator().next().size(), model, LatencyProfiler.device(devices), threads);
         }
         if (plot != null) {
-            XYChart chart = new XYChartBuilder().width(800).height(560).title("accuracy vs measured latency")
-                    .xAxisTitle("p50 latency (ms)").yAxisTitle("validation accuracy (%)").build();
+            XYChart chart = new XYChartBuilder()
+                    .width(800)
+                    .height(560)
+                    .title("accuracy vs measured latency")
+                    .xAxisTitle("p50 latency (ms)")
+                    .yAxisTitle("validation accuracy (%)")
+                    .build();
             for (String b : backends) {
                 for (int batch : batchSizes) {
                     List<Double> x = new ArrayList<>();
                     List<Double> y = new ArrayList<>();
                     for (Manifest.SubnetEntry s : file.manifest().subnets()) {
-                        measured.get(s.name()).stream().filter(l -> l.batchSize() == batch
-                                && l.backend().startsWith(b.equals("ort") ? "onnx" : b)).findFirst().ifPresent(l -> {
+                        measured.get(s.name()).stream()
+                                .filter(l ->
+                                        l.batchSize() == batch && l.backend().startsWith(b.equals("ort") ? "onnx" : b))
+                                .findFirst()
+                                .ifPresent(l -> {
                                     x.add(l.p50());
                                     y.add(100 * s.validationAccuracy());
                                 });

@@ -23,9 +23,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dialnet bench switch}: what switching between the largest and the smallest subnet costs
@@ -33,8 +33,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * with a paired in-process timing that cancels the machine's drift. Given several models (say
  * ResNet-20 and ResNet-56) it shows whether the cost grows with the model.
  */
-@Command(name = "switch", mixinStandardHelpOptions = true,
-        description = "Switch cost between subnets (JMH): microseconds and bytes allocated per switch, per back end and model.")
+@Command(
+        name = "switch",
+        mixinStandardHelpOptions = true,
+        description =
+                "Switch cost between subnets (JMH): microseconds and bytes allocated per switch, per back end and model.")
 final class BenchSwitchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -42,22 +45,43 @@ final class BenchSwitchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, split = ",", paramLabel = "FILE", description = "Dynamic models written by dialnet export (one or more).")
+    @Option(
+            names = "--model",
+            required = true,
+            split = ",",
+            paramLabel = "FILE",
+            description = "Dynamic models written by dialnet export (one or more).")
     List<Path> models;
 
-    @Option(names = "--backends", split = ",", defaultValue = "onnxruntime,djl", description = "Back ends (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--backends",
+            split = ",",
+            defaultValue = "onnxruntime,djl",
+            description = "Back ends (default: ${DEFAULT-VALUE}).")
     List<String> backends;
 
-    @Option(names = "--iterations", defaultValue = "5", description = "Measured one-second JMH iterations per fork (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--iterations",
+            defaultValue = "5",
+            description = "Measured one-second JMH iterations per fork (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--warmup-iterations", defaultValue = "3", description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup-iterations",
+            defaultValue = "3",
+            description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE}).")
     int warmupIterations;
 
-    @Option(names = "--forks", defaultValue = "1", description = "Forked JVMs per benchmark (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--forks",
+            defaultValue = "1",
+            description = "Forked JVMs per benchmark (default: ${DEFAULT-VALUE}).")
     int forks;
 
-    @Option(names = "--pairs", defaultValue = "500", description = "Rounds of the paired in-process timing (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--pairs",
+            defaultValue = "500",
+            description = "Rounds of the paired in-process timing (default: ${DEFAULT-VALUE}).")
     int pairs;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
@@ -67,8 +91,15 @@ final class BenchSwitchCommand implements Callable<Integer> {
      * One model and back end: JMH's microseconds per four-call operation in each order, the switch
      * cost derived from them and from the paired timing, and bytes allocated per switch.
      */
-    record Measurement(String model, String backend, int threads, Score alternating, Score grouped,
-            Score switchMicros, Score pairedSwitchMicros, double switchBytes) {}
+    record Measurement(
+            String model,
+            String backend,
+            int threads,
+            Score alternating,
+            Score grouped,
+            Score switchMicros,
+            Score pairedSwitchMicros,
+            double switchBytes) {}
 
     /** A measured value with its 99.9% confidence half-width. */
     record Score(double value, double error) {}
@@ -76,32 +107,43 @@ final class BenchSwitchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (iterations < 1 || warmupIterations < 0 || forks < 1 || pairs < 2) {
-            throw new IllegalArgumentException("--iterations and --forks must be >= 1, --warmup-iterations >= 0, "
-                    + "--pairs >= 2");
+            throw new IllegalArgumentException(
+                    "--iterations and --forks must be >= 1, --warmup-iterations >= 0, " + "--pairs >= 2");
         }
         int threads = common.threads > 0 ? common.threads : Runtime.getRuntime().availableProcessors();
         for (Path m : models) {
             DynamicModelFile.read(m); // a clear error here rather than a failed fork later
         }
-        if (backends.stream().map(b -> DynamicModel.Backend.parse(b, "--backends")).toList()
+        if (backends.stream()
+                .map(b -> DynamicModel.Backend.parse(b, "--backends"))
+                .toList()
                 .contains(DynamicModel.Backend.DJL)) {
             common.startEngine(); // for the paired timing, which runs in this process
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("%-20s %-12s %18s %18s %16s %16s %13s%n", "model", "backend", "LSLS us", "LLSS us", "switch us",
-                "paired us", "switch bytes");
+        out.printf(
+                "%-20s %-12s %18s %18s %16s %16s %13s%n",
+                "model", "backend", "LSLS us", "LLSS us", "switch us", "paired us", "switch bytes");
         List<Measurement> results = new ArrayList<>();
         for (Path m : models) {
             for (String b : backends) {
                 Measurement r = measure(m, b, threads);
                 results.add(r);
-                out.printf(Locale.ROOT, "%-20s %-12s %18s %18s %16s %16s %13.0f%n", m.getFileName(), b,
-                        format(r.alternating()), format(r.grouped()), format(r.switchMicros()),
-                        format(r.pairedSwitchMicros()), r.switchBytes());
+                out.printf(
+                        Locale.ROOT,
+                        "%-20s %-12s %18s %18s %16s %16s %13.0f%n",
+                        m.getFileName(),
+                        b,
+                        format(r.alternating()),
+                        format(r.grouped()),
+                        format(r.switchMicros()),
+                        format(r.pairedSwitchMicros()),
+                        r.switchBytes());
                 out.flush();
             }
         }
-        out.printf("device: %s, %d engine threads; +- is the 99.9%% confidence half-width%n",
+        out.printf(
+                "device: %s, %d engine threads; +- is the 99.9%% confidence half-width%n",
                 LatencyProfiler.device(), threads);
         if (json != null) {
             Map<String, Object> report = new LinkedHashMap<>();
@@ -119,8 +161,10 @@ final class BenchSwitchCommand implements Callable<Integer> {
                 .param("artifact", model.toAbsolutePath().toString())
                 .param("backend", backend)
                 .param("threads", Integer.toString(threads))
-                .warmupIterations(warmupIterations).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(iterations).measurementTime(TimeValue.seconds(1))
+                .warmupIterations(warmupIterations)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(1))
                 .forks(forks)
                 .jvmArgsAppend("-Dai.djl.offline=true", "-Xss4m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
                 .addProfiler(GCProfiler.class)
@@ -136,11 +180,19 @@ final class BenchSwitchCommand implements Callable<Integer> {
         Score alternating = score(byName.get("alternating").getPrimaryResult());
         Score grouped = score(byName.get("grouped").getPrimaryResult());
         // Two more switches per alternating operation; independent errors add in quadrature.
-        Score perSwitch = new Score((alternating.value() - grouped.value()) / 2,
+        Score perSwitch = new Score(
+                (alternating.value() - grouped.value()) / 2,
                 Math.sqrt(sq(alternating.error()) + sq(grouped.error())) / 2);
         double bytes = (bytes(byName.get("alternating")) - bytes(byName.get("grouped"))) / 2;
-        return new Measurement(model.toString(), backend, threads, alternating, grouped, perSwitch,
-                paired(model, backend, threads), bytes);
+        return new Measurement(
+                model.toString(),
+                backend,
+                threads,
+                alternating,
+                grouped,
+                perSwitch,
+                paired(model, backend, threads),
+                bytes);
     }
 
     /**
@@ -168,7 +220,10 @@ final class BenchSwitchCommand implements Callable<Integer> {
                 }
             }
             double mean = java.util.Arrays.stream(perSwitch).average().orElseThrow();
-            double var = java.util.Arrays.stream(perSwitch).map(d -> (d - mean) * (d - mean)).sum() / (pairs - 1);
+            double var = java.util.Arrays.stream(perSwitch)
+                            .map(d -> (d - mean) * (d - mean))
+                            .sum()
+                    / (pairs - 1);
             return new Score(mean, 3.29 * Math.sqrt(var / pairs));
         }
     }

@@ -5,19 +5,33 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes. */
 public final class CommonOptions {
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, data order, augmentation and sampling (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Seed of weights, data order, augmentation and sampling (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Engine threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description = "Engine threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = {"-v", "--verbose"}, description = "Print stack traces of failures.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Print stack traces of failures.")
     boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of option defaults (key = long option name without dashes); options on the command line win.")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "A properties file of option defaults (key = long option name without dashes); options on the command line win.")
     java.nio.file.Path config;
 
     /** Starts the engine with the requested thread count; returns the count in force. */

@@ -23,16 +23,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dialnet compare}: every method on one model and data set with the same seed, recipe and
  * epochs; {@code compare.json}, {@code compare.md} and {@code compare.png} (one curve per method).
  * A preset sets the schedule; options given on the command line still win.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(
+        name = "compare",
+        mixinStandardHelpOptions = true,
         description = "Compare individual, uniform (US-Nets), joint (S-Nets), multipath, singlepath and progressive "
                 + "(and each search's plans trained alone, and a ranking ablation) on one model and data set. "
                 + "Presets: protocol (the pre-registered CIFAR-10 protocol of docs/RESULTS.md: 15 epochs on all "
@@ -54,26 +56,46 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(names = "--preset", defaultValue = "protocol", description = "protocol or quick (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--preset",
+            defaultValue = "protocol",
+            description = "protocol or quick (default: ${DEFAULT-VALUE}).")
     String preset;
 
-    @Option(names = "--methods", split = ",", description = "A subset of the arms " + "individual,uniform,progressive,"
-            + "alone-progressive,ablation,joint,multipath,singlepath,alone-multipath,alone-singlepath (default: the preset's).")
+    @Option(
+            names = "--methods",
+            split = ",",
+            description =
+                    "A subset of the arms " + "individual,uniform,progressive,"
+                            + "alone-progressive,ablation,joint,multipath,singlepath,alone-multipath,alone-singlepath (default: the preset's).")
     List<String> methods;
 
-    @Option(names = "--widths", split = ",", description = "Uniform widths, full first; the searches' targets are their exact MACs (default: 1.0,0.75,0.5,0.25).")
+    @Option(
+            names = "--widths",
+            split = ",",
+            description =
+                    "Uniform widths, full first; the searches' targets are their exact MACs (default: 1.0,0.75,0.5,0.25).")
     List<Double> widths;
 
     @Option(names = "--epochs", description = "Epochs of every method's main training (protocol: 15, quick: 6).")
     Integer epochs;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory; one sub-directory per arm, resumable.")
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "Output directory; one sub-directory per arm, resumable.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the comparison in DIR: finished methods are read back, the interrupted one resumes.")
+    @Option(
+            names = "--resume",
+            description =
+                    "Continue the comparison in DIR: finished methods are read back, the interrupted one resumes.")
     boolean resume;
 
-    @Option(names = "--overwrite", description = "Start again in a DIR that holds an earlier comparison, replacing its outputs.")
+    @Option(
+            names = "--overwrite",
+            description = "Start again in a DIR that holds an earlier comparison, replacing its outputs.")
     boolean overwrite;
 
     /**
@@ -86,9 +108,17 @@ final class CompareCommand implements Callable<Integer> {
      * @param multiPath multi-path's retraining per subnet and its final retraining
      * @param groupSize channels per group where {@code --group-size} is not given (0 = this CPU's SIMD block)
      */
-    record Preset(int epochs, int trainLimit, Long splitSeed, int validation, int rankBatches,
-            SearchConfig.FineTuning fineTuning, SearchConfig.FinalTraining progressiveFinal, Comparison.MultiPath multiPath,
-            List<String> methods, int groupSize) {
+    record Preset(
+            int epochs,
+            int trainLimit,
+            Long splitSeed,
+            int validation,
+            int rankBatches,
+            SearchConfig.FineTuning fineTuning,
+            SearchConfig.FinalTraining progressiveFinal,
+            Comparison.MultiPath multiPath,
+            List<String> methods,
+            int groupSize) {
         static Preset named(String name, int epochsOverride) {
             return switch (name) {
                 // Pre-registered in docs/RESULTS.md before any test number was seen. The background is converged
@@ -96,21 +126,41 @@ final class CompareCommand implements Callable<Integer> {
                 // every other arm's training; multi-path retrains fully per subnet, as DAC 2020 describes.
                 case "protocol" -> {
                     int e = epochsOverride > 0 ? epochsOverride : 15;
-                    yield new Preset(e, 0, 0L, 4500, 200, SearchConfig.FineTuning.DEFAULT,
+                    yield new Preset(
+                            e,
+                            0,
+                            0L,
+                            4500,
+                            200,
+                            SearchConfig.FineTuning.DEFAULT,
                             new SearchConfig.FinalTraining(e, 0.05, false),
                             new Comparison.MultiPath(e, new SearchConfig.FinalTraining(e, 0.1, false)),
-                            Comparison.METHODS, 4); // groups of 4, registered: 12/24/48 is the 0.75 plan
+                            Comparison.METHODS,
+                            4); // groups of 4, registered: 12/24/48 is the 0.75 plan
                 }
                 // A smoke test: 10,000 images, 6 epochs; the background is far from converged, so searches fine-tune
                 // and retrain at the recipe's rate. It exercises every arm; it does not test the paper's claim.
                 case "quick" -> {
                     int e = epochsOverride > 0 ? epochsOverride : 6;
-                    yield new Preset(e, 10_000, null, -1, 100,
+                    yield new Preset(
+                            e,
+                            10_000,
+                            null,
+                            -1,
+                            100,
                             new SearchConfig.FineTuning(2, 0.1, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5),
                             new SearchConfig.FinalTraining(2, 0.1, false),
                             new Comparison.MultiPath(2, new SearchConfig.FinalTraining(2, 0.1, false)),
-                            List.of(Comparison.INDIVIDUAL, Comparison.UNIFORM, "progressive", "alone-progressive",
-                                    Comparison.ABLATION, Comparison.JOINT, "multipath", "singlepath"), 0);
+                            List.of(
+                                    Comparison.INDIVIDUAL,
+                                    Comparison.UNIFORM,
+                                    "progressive",
+                                    "alone-progressive",
+                                    Comparison.ABLATION,
+                                    Comparison.JOINT,
+                                    "multipath",
+                                    "singlepath"),
+                            0);
                 }
                 default -> throw new IllegalArgumentException("--preset " + name + ": choose protocol or quick");
             };
@@ -136,8 +186,23 @@ final class CompareCommand implements Callable<Integer> {
             data.validation = p.validation();
         }
         List<Double> w = widths != null ? widths : List.of(1.0, 0.75, 0.5, 0.25);
-        TrainConfig recipe = new TrainConfig("individual", p.epochs(), 128, 0.1, 0.9, true, 5e-4, 0, 0, List.of(),
-                List.of(), 0.25, 4, false, 20, common.seed);
+        TrainConfig recipe = new TrainConfig(
+                "individual",
+                p.epochs(),
+                128,
+                0.1,
+                0.9,
+                true,
+                5e-4,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                0.25,
+                4,
+                false,
+                20,
+                common.seed);
         RunDirectory.prepare(out, resume, overwrite, RunDirectory.COMPARE);
         Device onDevice = device.single("compare").primary();
         common.startEngine();
@@ -151,12 +216,23 @@ final class CompareCommand implements Callable<Integer> {
                 targets = Comparison.targetsFor(probe, w);
             }
             SearchConfig progressive = SearchConfig.of(targets, recipe)
-                    .with(SearchConfig.Ranking.DEFAULT.withNoise(NoiseRanking.Settings.DEFAULT.withBatches(p.rankBatches())))
-                    .with(p.fineTuning()).with(p.progressiveFinal());
-            Comparison.Settings settings = new Comparison.Settings(methods != null ? methods : p.methods(), w,
-                    progressive, p.multiPath(), 1e-4, List.of(SearchConfig.Ranking.Kind.values()));
-            Comparison.Outcome outcome = Comparison.run(settings, () -> ModelZoo.create(modelSpec, manager, common.seed),
-                    prepared, out, new ProgressListener(err, !common.quiet));
+                    .with(SearchConfig.Ranking.DEFAULT.withNoise(
+                            NoiseRanking.Settings.DEFAULT.withBatches(p.rankBatches())))
+                    .with(p.fineTuning())
+                    .with(p.progressiveFinal());
+            Comparison.Settings settings = new Comparison.Settings(
+                    methods != null ? methods : p.methods(),
+                    w,
+                    progressive,
+                    p.multiPath(),
+                    1e-4,
+                    List.of(SearchConfig.Ranking.Kind.values()));
+            Comparison.Outcome outcome = Comparison.run(
+                    settings,
+                    () -> ModelZoo.create(modelSpec, manager, common.seed),
+                    prepared,
+                    out,
+                    new ProgressListener(err, !common.quiet));
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("methods", outcome.methods());
             report.put("ablation", outcome.ablation());
@@ -169,8 +245,11 @@ final class CompareCommand implements Callable<Integer> {
                     + ComparisonTable.matchedMacs(outcome.methods(), List.of("uniform", "individual"));
             AtomicFiles.write(out.resolve("compare.md"), table.getBytes(StandardCharsets.UTF_8));
             // the final numbers are on the test split, where there is one; choices were made on validation
-            Plots.accuracyVsMacs(Comparison.curves(outcome.methods()), modelSpec.architecture() + " on "
-                    + prepared.recipe().source(), Comparison.tested(outcome.methods()), out.resolve("compare.png"));
+            Plots.accuracyVsMacs(
+                    Comparison.curves(outcome.methods()),
+                    modelSpec.architecture() + " on " + prepared.recipe().source(),
+                    Comparison.tested(outcome.methods()),
+                    out.resolve("compare.png"));
             spec.commandLine().getOut().print(table);
             spec.commandLine().getOut().flush();
         }

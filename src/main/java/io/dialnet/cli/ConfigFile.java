@@ -25,20 +25,26 @@ final class ConfigFile {
     static void apply(CommandLine root, String[] args) {
         List<String> list = List.of(args);
         int at = list.indexOf("--config");
-        Path file = at >= 0 && at + 1 < args.length ? Path.of(args[at + 1]) : list.stream()
-                .filter(a -> a.startsWith("--config=")).map(a -> Path.of(a.substring(9))).findFirst().orElse(null);
+        Path file = at >= 0 && at + 1 < args.length
+                ? Path.of(args[at + 1])
+                : list.stream()
+                        .filter(a -> a.startsWith("--config="))
+                        .map(a -> Path.of(a.substring(9)))
+                        .findFirst()
+                        .orElse(null);
         if (file == null || args.length == 0 || !root.getSubcommands().containsKey(args[0])) {
             return;
         }
         CommandLine command = root.getSubcommands().get(args[0]);
         Properties properties = read(command, file);
         CommandSpec spec = command.getCommandSpec();
-        Set<String> known = spec.options().stream().map(o -> o.longestName().replaceFirst("^--?", ""))
+        Set<String> known = spec.options().stream()
+                .map(o -> o.longestName().replaceFirst("^--?", ""))
                 .collect(Collectors.toSet());
         for (String key : properties.stringPropertyNames()) {
             if (!known.contains(key)) {
-                throw new ParameterException(command, "--config " + file + ": unknown key '" + key + "' for 'dialnet "
-                        + args[0] + "'");
+                throw new ParameterException(
+                        command, "--config " + file + ": unknown key '" + key + "' for 'dialnet " + args[0] + "'");
             }
         }
         command.setDefaultValueProvider(arg -> {

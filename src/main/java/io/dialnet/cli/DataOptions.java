@@ -13,29 +13,50 @@ import picocli.CommandLine.Spec;
 
 /** Where the data is and how to split it. */
 public final class DataOptions {
-    @Option(names = "--data", required = true, paramLabel = "FORMAT:DIR",
-            description = "cifar10:DIR (binary batches), idx:DIR (MNIST/Fashion-MNIST files, gzipped or not; idx:demo = the shipped subset) or folder:DIR (one sub-folder per class).")
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "FORMAT:DIR",
+            description =
+                    "cifar10:DIR (binary batches), idx:DIR (MNIST/Fashion-MNIST files, gzipped or not; idx:demo = the shipped subset) or folder:DIR (one sub-folder per class).")
     String data;
 
-    @Option(names = "--image-size", defaultValue = "224", description = "Pixels per side for folder images (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--image-size",
+            defaultValue = "224",
+            description = "Pixels per side for folder images (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
-    @Option(names = "--validation", defaultValue = "-1", paramLabel = "N",
+    @Option(
+            names = "--validation",
+            defaultValue = "-1",
+            paramLabel = "N",
             description = "Training images held out for validation (default: 10%, at most 5000).")
     int validation;
 
-    @Option(names = "--test-holdout", paramLabel = "N",
-            description = "Training images held out as the test set, for data without one (CIFAR-10 without test_batch.bin); 0 = none (default: 0; compare: 5000).")
+    @Option(
+            names = "--test-holdout",
+            paramLabel = "N",
+            description =
+                    "Training images held out as the test set, for data without one (CIFAR-10 without test_batch.bin); 0 = none (default: 0; compare: 5000).")
     Integer testHoldout;
 
-    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N", description = "Train on only the first N images of the training split (folders: N drawn by a seeded shuffle, so every class stays; 0 = all).")
+    @Option(
+            names = "--train-limit",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "Train on only the first N images of the training split (folders: N drawn by a seeded shuffle, so every class stays; 0 = all).")
     int trainLimit;
 
     @Option(names = "--no-augment", description = "Turn off random crop and flip.")
     boolean noAugment;
 
-    @Option(names = "--split-seed", paramLabel = "N",
-            description = "Seed of the validation split and test hold-out (default: --seed), so runs with different seeds can share one split.")
+    @Option(
+            names = "--split-seed",
+            paramLabel = "N",
+            description =
+                    "Seed of the validation split and test hold-out (default: --seed), so runs with different seeds can share one split.")
     Long splitSeed;
 
     /** Options for {@code source} as if given on the command line with their defaults (for commands without the mixin). */
@@ -47,13 +68,24 @@ public final class DataOptions {
         return options;
     }
 
-    @Option(names = "--skip-bad-images", description = "folder: skip unreadable or truncated images (each reported once, then counted) instead of stopping with an error naming the file.")
+    @Option(
+            names = "--skip-bad-images",
+            description =
+                    "folder: skip unreadable or truncated images (each reported once, then counted) instead of stopping with an error naming the file.")
     boolean skipBadImages;
 
-    @Option(names = "--loader-threads", paramLabel = "N", description = "folder: threads decoding images (default: half the cores, 1..8).")
+    @Option(
+            names = "--loader-threads",
+            paramLabel = "N",
+            description = "folder: threads decoding images (default: half the cores, 1..8).")
     Integer loaderThreads;
 
-    @Option(names = "--decode-cache-mb", defaultValue = "0", paramLabel = "MB", description = "folder: keep up to MB of decoded images in memory for later epochs, for small folders (default: ${DEFAULT-VALUE} = none).")
+    @Option(
+            names = "--decode-cache-mb",
+            defaultValue = "0",
+            paramLabel = "MB",
+            description =
+                    "folder: keep up to MB of decoded images in memory for later epochs, for small folders (default: ${DEFAULT-VALUE} = none).")
     long decodeCacheMb;
 
     @Spec(Spec.Target.MIXEE)
@@ -61,9 +93,14 @@ public final class DataOptions {
 
     /** The folder settings of these options, logging to the command's error stream. */
     FolderOptions folderOptions() {
-        PrintWriter err = mixee == null ? new PrintWriter(System.err, true) : mixee.commandLine().getErr();
-        return new FolderOptions(loaderThreads == null ? FolderOptions.defaultThreads() : loaderThreads, skipBadImages,
-                Math.multiplyExact(decodeCacheMb, 1L << 20), line -> {
+        PrintWriter err = mixee == null
+                ? new PrintWriter(System.err, true)
+                : mixee.commandLine().getErr();
+        return new FolderOptions(
+                loaderThreads == null ? FolderOptions.defaultThreads() : loaderThreads,
+                skipBadImages,
+                Math.multiplyExact(decodeCacheMb, 1L << 20),
+                line -> {
                     err.println("dialnet: " + line);
                     err.flush();
                 });
@@ -73,7 +110,9 @@ public final class DataOptions {
     static void reportSkipped(DataRecipe.Prepared prepared, PrintWriter err) {
         ImageSet train = prepared.split().train();
         if (train instanceof ImageFolder folder && folder.decoder().skipped() > 0) {
-            err.printf("dialnet: skipped %d unreadable images (--skip-bad-images)%n", folder.decoder().skipped());
+            err.printf(
+                    "dialnet: skipped %d unreadable images (--skip-bad-images)%n",
+                    folder.decoder().skipped());
             err.flush();
         }
     }
@@ -104,7 +143,16 @@ public final class DataOptions {
         int n = loaded.train().size() - heldForTest;
         int held = validation >= 0 ? validation : Math.min(5000, n / 10);
         Augmentation augmentation = noAugment ? Augmentation.NONE : Augmentation.standardFor(source.format());
-        return new DataRecipe(source.toString(), imageSize, held, trainLimit, splitSeed != null ? splitSeed : seed,
-                normalization, augmentation, heldForTest, skipBadImages).prepare(loaded);
+        return new DataRecipe(
+                        source.toString(),
+                        imageSize,
+                        held,
+                        trainLimit,
+                        splitSeed != null ? splitSeed : seed,
+                        normalization,
+                        augmentation,
+                        heldForTest,
+                        skipBadImages)
+                .prepare(loaded);
     }
 }

@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 public final class DeviceOptions {
     static final String OPTION = "--device";
 
-    @Option(names = OPTION, defaultValue = "cpu", paramLabel = "DEVICE",
+    @Option(
+            names = OPTION,
+            defaultValue = "cpu",
+            paramLabel = "DEVICE",
             description = "cpu, gpu, gpu:N, or gpu:N,M,... (several GPUs: data parallel, one replica each; "
                     + "needs the GPU build, DIALNET_GPU=1) (default: ${DEFAULT-VALUE}).")
     String device;

@@ -2,7 +2,6 @@ package io.dialnet.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.dialnet.data.DataRecipe;
-import io.dialnet.data.DataSource;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.SubnetTable;
@@ -20,13 +19,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dialnet eval}: the subnets of a trained network with their size and accuracy. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate every subnet of a trained network: channels, MACs, params, validation and test accuracy.")
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        description =
+                "Evaluate every subnet of a trained network: channels, MACs, params, validation and test accuracy.")
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -34,13 +36,26 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "PATH", description = "A checkpoint.zip, or the training output directory holding one.")
+    @Option(
+            names = "--checkpoint",
+            required = true,
+            paramLabel = "PATH",
+            description = "A checkpoint.zip, or the training output directory holding one.")
     Path checkpoint;
 
-    @Option(names = "--data", paramLabel = "FORMAT:DIR", description = "Evaluate on this data instead of the data recorded in the checkpoint (same split and normalisation).")
+    @Option(
+            names = "--data",
+            paramLabel = "FORMAT:DIR",
+            description =
+                    "Evaluate on this data instead of the data recorded in the checkpoint (same split and normalisation).")
     String data;
 
-    @Option(names = "--widths", split = ",", paramLabel = "W", description = "Also evaluate these widths (uniform-trained networks only; BatchNorm is calibrated for each).")
+    @Option(
+            names = "--widths",
+            split = ",",
+            paramLabel = "W",
+            description =
+                    "Also evaluate these widths (uniform-trained networks only; BatchNorm is calibrated for each).")
     List<Double> widths;
 
     @Option(names = "--json", description = "Print JSON instead of a table.")
@@ -65,8 +80,8 @@ final class EvalCommand implements Callable<Integer> {
             Checkpoint.load(file, null, network, null);
             Method method = Method.of(config, network);
             List<Subnet> trained = manifest.subnets(method);
-            List<SubnetResult> results = new ArrayList<>(Evaluation.evaluate(network, trained,
-                    method.calibrate(), prepared, config.batchSize(), config.calibrationBatches()));
+            List<SubnetResult> results = new ArrayList<>(Evaluation.evaluate(
+                    network, trained, method.calibrate(), prepared, config.batchSize(), config.calibrationBatches()));
             if (widths != null && !widths.isEmpty()) {
                 if (!method.calibrate()) {
                     throw new IllegalArgumentException("--widths: a network trained with the " + method.name()
@@ -78,12 +93,13 @@ final class EvalCommand implements Callable<Integer> {
                     network.register(subnet.plan(), false);
                     extra.add(subnet);
                 }
-                results.addAll(Evaluation.evaluate(network, extra, true, prepared, config.batchSize(),
-                        config.calibrationBatches()));
+                results.addAll(Evaluation.evaluate(
+                        network, extra, true, prepared, config.batchSize(), config.calibrationBatches()));
             }
             results.sort((a, b) -> Long.compare(b.macs(), a.macs()));
             PrintWriter out = spec.commandLine().getOut();
-            out.print(json ? new String(Json.pretty(results), StandardCharsets.UTF_8) + "\n" : SubnetTable.text(results));
+            out.print(
+                    json ? new String(Json.pretty(results), StandardCharsets.UTF_8) + "\n" : SubnetTable.text(results));
             out.flush();
         }
         return 0;

@@ -26,23 +26,25 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dialnet import}: a CNN trained in PyTorch as a Dialnet checkpoint. */
-@Command(name = "import", mixinStandardHelpOptions = true,
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
         description = "Import a CNN trained in PyTorch (ONNX exported with BatchNorm kept, or safetensors with "
                 + "torchvision's names) as DIR/checkpoint.zip, for train --init, search --background, eval --data "
                 + "and export. An ONNX file is run in ONNX Runtime against the imported network: their logits must "
                 + "agree within 1e-4.")
 final class ImportCommand implements Callable<Integer> {
     /** torchvision's ImageNet statistics, what torchvision's ResNet-18 weights expect. */
-    static final Normalization IMAGENET = new Normalization(new double[] {0.485, 0.456, 0.406},
-            new double[] {0.229, 0.224, 0.225});
+    static final Normalization IMAGENET =
+            new Normalization(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
     /** The CIFAR-10 statistics most CIFAR training scripts normalise with. */
-    static final Normalization CIFAR10 = new Normalization(new double[] {0.4914, 0.4822, 0.4465},
-            new double[] {0.2470, 0.2435, 0.2616});
+    static final Normalization CIFAR10 =
+            new Normalization(new double[] {0.4914, 0.4822, 0.4465}, new double[] {0.2470, 0.2435, 0.2616});
 
     @Spec
     CommandSpec spec;
@@ -50,13 +52,27 @@ final class ImportCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "ARCH", description = "Architecture of the file: resnet18 (torchvision), resnet20, resnet32 or resnet56 (CIFAR, 1x1 projection shortcuts).")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "ARCH",
+            description =
+                    "Architecture of the file: resnet18 (torchvision), resnet20, resnet32 or resnet56 (CIFAR, 1x1 projection shortcuts).")
     String model;
 
-    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group of the imported network (0 = this CPU's SIMD block, as train and search use).")
+    @Option(
+            names = "--group-size",
+            defaultValue = "0",
+            description =
+                    "Channels per group of the imported network (0 = this CPU's SIMD block, as train and search use).")
     int groupSize;
 
-    @Option(names = "--from", required = true, paramLabel = "FILE", description = "model.onnx (torch.onnx.export(..., training=TrainingMode.PRESERVE, do_constant_folding=False) of model.eval()) or model.safetensors (state_dict; F32, F16 or BF16).")
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "model.onnx (torch.onnx.export(..., training=TrainingMode.PRESERVE, do_constant_folding=False) of model.eval()) or model.safetensors (state_dict; F32, F16 or BF16).")
     Path from;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory: checkpoint.zip.")
@@ -65,16 +81,35 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace the checkpoint an earlier import or run left in DIR.")
     boolean overwrite;
 
-    @Option(names = "--image-size", defaultValue = "0", paramLabel = "N", description = "Input pixels per side (default: the ONNX input's, else 224 for resnet18 and 32 for the CIFAR ResNets).")
+    @Option(
+            names = "--image-size",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "Input pixels per side (default: the ONNX input's, else 224 for resnet18 and 32 for the CIFAR ResNets).")
     int imageSize;
 
-    @Option(names = "--mean", split = ",", paramLabel = "M", description = "Per-channel mean the network was trained with, on 0..1 pixels (default: ImageNet's for resnet18, CIFAR-10's otherwise).")
+    @Option(
+            names = "--mean",
+            split = ",",
+            paramLabel = "M",
+            description =
+                    "Per-channel mean the network was trained with, on 0..1 pixels (default: ImageNet's for resnet18, CIFAR-10's otherwise).")
     List<Double> mean;
 
-    @Option(names = "--std", split = ",", paramLabel = "S", description = "Per-channel standard deviation (default: as --mean).")
+    @Option(
+            names = "--std",
+            split = ",",
+            paramLabel = "S",
+            description = "Per-channel standard deviation (default: as --mean).")
     List<Double> std;
 
-    @Option(names = "--check-images", defaultValue = "8", paramLabel = "N", description = "Random inputs on which ONNX Runtime and the imported network must agree (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--check-images",
+            defaultValue = "8",
+            paramLabel = "N",
+            description =
+                    "Random inputs on which ONNX Runtime and the imported network must agree (default: ${DEFAULT-VALUE}).")
     int checkImages;
 
     @Override
@@ -92,41 +127,59 @@ final class ImportCommand implements Callable<Integer> {
         int threads = common.startEngine();
         PrintWriter stdout = spec.commandLine().getOut();
         try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = PyTorchImport.build(model, file, imageSize,
-                        ModelOptions.resolvedGroupSize(groupSize), manager, common.seed)) {
+                SlimmableNetwork network = PyTorchImport.build(
+                        model, file, imageSize, ModelOptions.resolvedGroupSize(groupSize), manager, common.seed)) {
             if (normalization.mean().length != network.spec().inputChannels()) {
                 throw new IllegalArgumentException("--mean/--std give " + normalization.mean().length
                         + " channels; the network takes " + network.spec().inputChannels());
             }
             Complexity size = Complexity.of(network, network.fullPlan());
-            stdout.printf(Locale.ROOT, "imported %s from %s (%s, %d tensors): %d classes, %dx%d input, %.2f M params, "
-                    + "%.2f M MACs%n", model, from, file.format(), file.tensors().size(), network.spec().classes(),
-                    network.spec().inputSize(), network.spec().inputSize(), size.params() / 1e6, size.macs() / 1e6);
+            stdout.printf(
+                    Locale.ROOT,
+                    "imported %s from %s (%s, %d tensors): %d classes, %dx%d input, %.2f M params, " + "%.2f M MACs%n",
+                    model,
+                    from,
+                    file.format(),
+                    file.tensors().size(),
+                    network.spec().classes(),
+                    network.spec().inputSize(),
+                    network.spec().inputSize(),
+                    size.params() / 1e6,
+                    size.macs() / 1e6);
             Map<String, Object> origin = new LinkedHashMap<>();
             origin.put("file", from.toAbsolutePath().toString());
             origin.put("format", file.format());
             origin.put("sha256", sha256(from));
             origin.put("tensors", file.tensors().size());
             if (file.format().equals(TorchFile.ONNX)) {
-                double diff = PyTorchImport.maxAbsDifference(Files.readAllBytes(from), network, checkImages,
-                        common.seed);
-                stdout.printf(Locale.ROOT, "ONNX Runtime on %s vs the imported network: max |difference| of logits "
-                        + "= %.2e on %d random images (limit %.0e)%n", from.getFileName(), diff, checkImages,
+                double diff =
+                        PyTorchImport.maxAbsDifference(Files.readAllBytes(from), network, checkImages, common.seed);
+                stdout.printf(
+                        Locale.ROOT,
+                        "ONNX Runtime on %s vs the imported network: max |difference| of logits "
+                                + "= %.2e on %d random images (limit %.0e)%n",
+                        from.getFileName(),
+                        diff,
+                        checkImages,
                         OnnxCheck.TOLERANCE);
                 if (!(diff <= OnnxCheck.TOLERANCE)) {
-                    throw new IllegalArgumentException(from + ": ONNX Runtime and the imported " + model
-                            + " differ by " + diff + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
+                    throw new IllegalArgumentException(from + ": ONNX Runtime and the imported " + model + " differ by "
+                            + diff + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
                 }
                 origin.put("ortMaxAbsDifference", diff);
                 origin.put("ortCheckImages", checkImages);
             }
             origin.put("provenance", Provenance.current(threads));
-            // Recorded as a finished one-epoch run at full width: eval, export, train --init and search --background read it.
+            // Recorded as a finished one-epoch run at full width: eval, export, train --init and search --background
+            // read it.
             TrainConfig config = TrainConfig.recipe("individual", 1, List.of()).withSeed(common.seed);
             Path checkpoint = out.resolve(Trainer.CHECKPOINT);
             Checkpoint.saveImported(checkpoint, config, normalization, origin, network);
-            stdout.printf("wrote %s; normalise inputs with mean %s, std %s%n", checkpoint,
-                    java.util.Arrays.toString(normalization.mean()), java.util.Arrays.toString(normalization.std()));
+            stdout.printf(
+                    "wrote %s; normalise inputs with mean %s, std %s%n",
+                    checkpoint,
+                    java.util.Arrays.toString(normalization.mean()),
+                    java.util.Arrays.toString(normalization.std()));
             stdout.flush();
         }
         return 0;
@@ -140,7 +193,8 @@ final class ImportCommand implements Callable<Integer> {
         if (mean == null || std == null || mean.size() != std.size()) {
             throw new IllegalArgumentException("--mean and --std go together, one value per channel each");
         }
-        return new Normalization(mean.stream().mapToDouble(Double::doubleValue).toArray(),
+        return new Normalization(
+                mean.stream().mapToDouble(Double::doubleValue).toArray(),
                 std.stream().mapToDouble(Double::doubleValue).toArray());
     }
 

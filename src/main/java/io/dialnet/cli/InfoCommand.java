@@ -19,12 +19,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dialnet info}: the coupling sets, MACs and params of a model at any width or plan. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
         description = "Show a model's coupling sets and the MACs and params of a width or channel plan.")
 final class InfoCommand implements Callable<Integer> {
     @Spec
@@ -33,7 +35,11 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, description = "Architecture: ${COMPLETION-CANDIDATES}.", completionCandidates = ModelNames.class)
+    @Option(
+            names = "--model",
+            required = true,
+            description = "Architecture: ${COMPLETION-CANDIDATES}.",
+            completionCandidates = ModelNames.class)
     String model;
 
     @ArgGroup(exclusive = true)
@@ -43,7 +49,11 @@ final class InfoCommand implements Callable<Integer> {
         @Option(names = "--width", description = "A uniform width multiplier in (0, 1] (default: 1).")
         Double width;
 
-        @Option(names = "--plan", paramLabel = "FILE", description = "A file holding a channel plan: channel counts per coupling set, separated by commas or white space.")
+        @Option(
+                names = "--plan",
+                paramLabel = "FILE",
+                description =
+                        "A file holding a channel plan: channel counts per coupling set, separated by commas or white space.")
         Path plan;
     }
 
@@ -53,7 +63,10 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Number of classes (default: the model's own).")
     Integer classes;
 
-    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = this CPU's SIMD block, as train uses).")
+    @Option(
+            names = "--group-size",
+            defaultValue = "0",
+            description = "Channels per group (0 = this CPU's SIMD block, as train uses).")
     int groupSize;
 
     @Option(names = "--json", description = "Print {\"model\":…,\"macs\":…,\"params\":…} as JSON.")
@@ -62,12 +75,17 @@ final class InfoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelSpec d = ModelZoo.defaultSpec(model);
-        ModelSpec modelSpec = new ModelSpec(model, d.inputChannels(), inputSize == null ? d.inputSize() : inputSize,
-                classes == null ? d.classes() : classes, ModelOptions.resolvedGroupSize(groupSize));
+        ModelSpec modelSpec = new ModelSpec(
+                model,
+                d.inputChannels(),
+                inputSize == null ? d.inputSize() : inputSize,
+                classes == null ? d.classes() : classes,
+                ModelOptions.resolvedGroupSize(groupSize));
         common.startEngine();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
-            ChannelPlan plan = subnet.plan != null ? readPlan(subnet.plan)
+            ChannelPlan plan = subnet.plan != null
+                    ? readPlan(subnet.plan)
                     : subnet.width != null ? network.uniformPlan(subnet.width) : network.fullPlan();
             Complexity cost = Complexity.of(network, plan);
             Complexity full = Complexity.of(network, network.fullPlan());
@@ -80,17 +98,33 @@ final class InfoCommand implements Callable<Integer> {
                 o.put("macs", cost.macs());
                 o.put("params", cost.params());
                 o.put("macs_fraction", cost.macsFraction(full));
-                out.println(Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+                out.println(Json.MAPPER
+                        .writer()
+                        .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(o));
             } else {
-                out.printf(Locale.ROOT, "%s, input %dx%dx%d, %d classes%n", model, modelSpec.inputChannels(),
-                        modelSpec.inputSize(), modelSpec.inputSize(), modelSpec.classes());
+                out.printf(
+                        Locale.ROOT,
+                        "%s, input %dx%dx%d, %d classes%n",
+                        model,
+                        modelSpec.inputChannels(),
+                        modelSpec.inputSize(),
+                        modelSpec.inputSize(),
+                        modelSpec.classes());
                 out.printf("%-24s %8s %8s %6s%n", "coupling set", "channels", "of", "group");
                 for (CouplingSet set : network.couplingSets()) {
-                    out.printf("%-24s %8d %8d %6d%n", set.name(), plan.channels(set.index()), set.channels(),
-                            set.groupSize());
+                    out.printf(
+                            "%-24s %8d %8d %6d%n",
+                            set.name(), plan.channels(set.index()), set.channels(), set.groupSize());
                 }
-                out.printf(Locale.ROOT, "MACs %,d (%.2f M, %.1f%% of full), params %,d (%.3f M)%n", cost.macs(),
-                        cost.macs() / 1e6, 100 * cost.macsFraction(full), cost.params(), cost.params() / 1e6);
+                out.printf(
+                        Locale.ROOT,
+                        "MACs %,d (%.2f M, %.1f%% of full), params %,d (%.3f M)%n",
+                        cost.macs(),
+                        cost.macs() / 1e6,
+                        100 * cost.macsFraction(full),
+                        cost.params(),
+                        cost.params() / 1e6);
             }
             out.flush();
         }
@@ -101,7 +135,8 @@ final class InfoCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("--plan " + file + ": no such file");
         }
-        String text = Files.readString(file).trim().replaceAll("[\\s,\\[\\]]+", ",").replaceAll("^,|,$", "");
+        String text =
+                Files.readString(file).trim().replaceAll("[\\s,\\[\\]]+", ",").replaceAll("^,|,$", "");
         try {
             return ChannelPlan.parse(text);
         } catch (IllegalArgumentException e) {

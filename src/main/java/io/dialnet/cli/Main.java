@@ -10,10 +10,26 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** The {@code dialnet} command line. */
-@Command(name = "dialnet", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "dialnet",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "One CNN, many nested subnets: train, evaluate and inspect dynamic networks.",
-        subcommands = {TrainCommand.class, EvalCommand.class, InfoCommand.class, DemoCommand.class, SearchCommand.class, CompareCommand.class, CompareReportCommand.class, ImportCommand.class, ExportCommand.class, ServeCommand.class, LoadTestCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {
+            TrainCommand.class,
+            EvalCommand.class,
+            InfoCommand.class,
+            DemoCommand.class,
+            SearchCommand.class,
+            CompareCommand.class,
+            CompareReportCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
+            ServeCommand.class,
+            LoadTestCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     /** Exit code of bad input: unknown option, bad value, missing or malformed file. */
     public static final int BAD_INPUT = 2;
@@ -68,8 +84,10 @@ public final class Main implements Runnable {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
             verbose |= p.hasMatchedOption("--verbose");
         }
-        boolean badInput = e instanceof IllegalArgumentException || e instanceof DataFormatException
-                || e instanceof CheckpointException || e instanceof io.dialnet.artifact.ArtifactException;
+        boolean badInput = e instanceof IllegalArgumentException
+                || e instanceof DataFormatException
+                || e instanceof CheckpointException
+                || e instanceof io.dialnet.artifact.ArtifactException;
         cli.getErr().println("dialnet: " + (badInput ? "" : "failed: ") + message(e));
         if (verbose) {
             e.printStackTrace(cli.getErr());

@@ -8,11 +8,18 @@ import picocli.CommandLine.Option;
 
 /** Which architecture to build; its input comes from the data. */
 public final class ModelOptions {
-    @Option(names = "--model", defaultValue = "resnet20", description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--model",
+            defaultValue = "resnet20",
+            description = "Architecture: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = ModelNames.class)
     String model;
 
-    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group, the unit of cutting (0 = this CPU's SIMD block: 8 fp32 lanes on AVX2, 16 on AVX-512, so every subnet's channel counts are whole vectors).")
+    @Option(
+            names = "--group-size",
+            defaultValue = "0",
+            description =
+                    "Channels per group, the unit of cutting (0 = this CPU's SIMD block: 8 fp32 lanes on AVX2, 16 on AVX-512, so every subnet's channel counts are whole vectors).")
     int groupSize;
 
     void requireKnown() {
@@ -26,8 +33,8 @@ public final class ModelOptions {
 
     static ModelSpec specFor(String model, int groupSize, ImageSet train) {
         if (train.height() != train.width()) {
-            throw new IllegalArgumentException("images are " + train.height() + "x" + train.width()
-                    + "; Dialnet models take square inputs");
+            throw new IllegalArgumentException(
+                    "images are " + train.height() + "x" + train.width() + "; Dialnet models take square inputs");
         }
         return new ModelSpec(model, train.channels(), train.height(), train.classes(), resolvedGroupSize(groupSize));
     }

@@ -43,9 +43,13 @@ final class ProgressListener implements TrainingListener {
             return;
         }
         if (current == null) {
-            current = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
-                    .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                    .continuousUpdate().build();
+            current = new ProgressBarBuilder()
+                    .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch, epochs))
+                    .setInitialMax(steps)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(500)
+                    .continuousUpdate()
+                    .build();
         }
         current.stepTo(stepInEpoch);
         current.setExtraMessage(String.format(Locale.ROOT, "loss %.3f, %.0f img/s", loss, imagesPerSecond));
@@ -57,10 +61,22 @@ final class ProgressListener implements TrainingListener {
             current.close();
             current = null;
         }
-        String validation = m.validation() == null ? "" : " | val " + m.validation().entrySet().stream()
-                .map(e -> e.getKey() + " " + SubnetTable.percent(e.getValue())).collect(Collectors.joining(", "));
-        out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  train %s  %.0f img/s  %.0f s%s%n", m.epoch(), epochs, m.loss(),
-                SubnetTable.percent(m.trainAccuracy()), m.imagesPerSecond(), m.seconds(), validation);
+        String validation = m.validation() == null
+                ? ""
+                : " | val "
+                        + m.validation().entrySet().stream()
+                                .map(e -> e.getKey() + " " + SubnetTable.percent(e.getValue()))
+                                .collect(Collectors.joining(", "));
+        out.printf(
+                Locale.ROOT,
+                "epoch %d/%d  loss %.4f  train %s  %.0f img/s  %.0f s%s%n",
+                m.epoch(),
+                epochs,
+                m.loss(),
+                SubnetTable.percent(m.trainAccuracy()),
+                m.imagesPerSecond(),
+                m.seconds(),
+                validation);
         out.flush();
     }
 }

@@ -18,13 +18,22 @@ import java.util.stream.Stream;
  */
 final class RunDirectory {
     /** What {@code train} writes into its directory. */
-    static final List<String> TRAIN = List.of("checkpoint.zip", "metrics.jsonl", "results.json", "accuracy_vs_macs.png");
+    static final List<String> TRAIN =
+            List.of("checkpoint.zip", "metrics.jsonl", "results.json", "accuracy_vs_macs.png");
     /** What {@code search} writes into its directory. */
-    static final List<String> SEARCH = List.of("search.jsonl", "search.json", "state-*.zip", "background", "final",
-            "results.json", "accuracy_vs_macs.png");
+    static final List<String> SEARCH = List.of(
+            "search.jsonl",
+            "search.json",
+            "state-*.zip",
+            "background",
+            "final",
+            "results.json",
+            "accuracy_vs_macs.png");
     /** What {@code compare} writes into its directory: its reports and one directory per method. */
-    static final List<String> COMPARE = Stream.concat(Stream.of("compare.json", "compare.md", "compare.png"),
-            io.dialnet.search.Comparison.METHODS.stream()).toList();
+    static final List<String> COMPARE = Stream.concat(
+                    Stream.of("compare.json", "compare.md", "compare.png"),
+                    io.dialnet.search.Comparison.METHODS.stream())
+            .toList();
 
     private RunDirectory() {}
 
@@ -46,8 +55,8 @@ final class RunDirectory {
 
     private static void prepare(Path out, boolean resume, boolean overwrite, List<String> outputs, String hint) {
         if (resume && overwrite) {
-            throw new IllegalArgumentException("--resume continues the run in " + out
-                    + " and --overwrite starts it again; give one of them");
+            throw new IllegalArgumentException(
+                    "--resume continues the run in " + out + " and --overwrite starts it again; give one of them");
         }
         checkWritable(out);
         List<Path> earlier = earlierRun(out, outputs);
@@ -55,8 +64,8 @@ final class RunDirectory {
             return;
         }
         if (!overwrite) {
-            throw new IllegalArgumentException("--out " + out + " holds an earlier run (" + earlier.get(0).getFileName()
-                    + "); " + hint);
+            throw new IllegalArgumentException(
+                    "--out " + out + " holds an earlier run (" + earlier.get(0).getFileName() + "); " + hint);
         }
         for (Path p : earlier) {
             delete(p);
@@ -77,7 +86,8 @@ final class RunDirectory {
     /** The entries of {@code out} that an earlier run wrote. */
     static List<Path> earlierRun(Path out, List<String> outputs) {
         List<PathMatcher> matchers = outputs.stream()
-                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+                .map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g))
+                .toList();
         List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(out)) {
             for (Path p : entries) {
@@ -115,6 +125,7 @@ final class RunDirectory {
         if (checkpoint == null) {
             return null;
         }
-        return io.dialnet.train.Checkpoint.manifest(io.dialnet.train.Checkpoint.resolve(checkpoint)).normalization();
+        return io.dialnet.train.Checkpoint.manifest(io.dialnet.train.Checkpoint.resolve(checkpoint))
+                .normalization();
     }
 }

@@ -41,8 +41,8 @@ public final class BatchLoader {
 
     public BatchLoader(ImageSet data, Normalization normalization) {
         if (normalization.mean().length != data.channels()) {
-            throw new IllegalArgumentException("normalisation has " + normalization.mean().length
-                    + " channels, the data " + data.channels());
+            throw new IllegalArgumentException(
+                    "normalisation has " + normalization.mean().length + " channels, the data " + data.channels());
         }
         this.data = data;
         this.normalization = normalization;
@@ -90,8 +90,8 @@ public final class BatchLoader {
                     + data.height() + "x" + data.width() + " exceeds 2^31 floats; use a smaller --batch-size");
         }
         if (batchSize > data.size()) {
-            throw new IllegalArgumentException("batch size " + batchSize + " exceeds the " + data.size()
-                    + " images of the data set");
+            throw new IllegalArgumentException(
+                    "batch size " + batchSize + " exceeds the " + data.size() + " images of the data set");
         }
     }
 
@@ -137,14 +137,20 @@ public final class BatchLoader {
          * Folder batches: every image a task on the decoding pool, {@link #DECODING} batches
          * submitted ahead, each handed over complete and in order.
          */
-        private void produceFromFiles(ImageFolder folder, int[] order, int batchSize, Augmentation augmentation,
-                boolean training, long epochSeed) {
+        private void produceFromFiles(
+                ImageFolder folder,
+                int[] order,
+                int batchSize,
+                Augmentation augmentation,
+                boolean training,
+                long epochSeed) {
             AtomicInteger threadNumber = new AtomicInteger();
-            ExecutorService pool = Executors.newFixedThreadPool(folder.decoder().options().threads(), r -> {
-                Thread t = new Thread(r, "dialnet-decoder-" + threadNumber.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            ExecutorService pool =
+                    Executors.newFixedThreadPool(folder.decoder().options().threads(), r -> {
+                        Thread t = new Thread(r, "dialnet-decoder-" + threadNumber.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
             try {
                 Deque<FolderBatch> decoding = new ArrayDeque<>();
                 for (int b = 0; b < batches; b++) {
@@ -221,8 +227,15 @@ public final class BatchLoader {
         private final boolean[] present;
         private final CompletableFuture<?>[] tasks;
 
-        FolderBatch(ImageFolder folder, int[] order, int from, int to, Augmentation augmentation, boolean training,
-                long epochSeed, ExecutorService pool) {
+        FolderBatch(
+                ImageFolder folder,
+                int[] order,
+                int from,
+                int to,
+                Augmentation augmentation,
+                boolean training,
+                long epochSeed,
+                ExecutorService pool) {
             int n = to - from;
             int size = folder.imageSize();
             int imageFloats = 3 * size * size;
@@ -235,25 +248,37 @@ public final class BatchLoader {
                 int slot = i;
                 int image = order[from + i];
                 labels[i] = folder.labels()[image];
-                tasks[i] = CompletableFuture.runAsync(() -> {
-                    ImageDecoder.Decoded d = folder.decoder().decode(folder.file(image));
-                    if (d == null) {
-                        return;
-                    }
-                    Crops.Box box;
-                    boolean flip = false;
-                    if (training) {
-                        Random random = imageRandom(epochSeed, from + slot);
-                        box = augmentation.resizedCrop() ? Crops.randomResized(d.width(), d.height(), random)
-                                : Crops.centre(d.width(), d.height());
-                        flip = augmentation.flip() && random.nextBoolean();
-                    } else {
-                        box = Crops.centre(d.width(), d.height());
-                    }
-                    Crops.resample(d.rgb(), d.width(), d.height(), box, flip, size, affine[0], affine[1], out,
-                            slot * imageFloats);
-                    present[slot] = true;
-                }, pool);
+                tasks[i] = CompletableFuture.runAsync(
+                        () -> {
+                            ImageDecoder.Decoded d = folder.decoder().decode(folder.file(image));
+                            if (d == null) {
+                                return;
+                            }
+                            Crops.Box box;
+                            boolean flip = false;
+                            if (training) {
+                                Random random = imageRandom(epochSeed, from + slot);
+                                box = augmentation.resizedCrop()
+                                        ? Crops.randomResized(d.width(), d.height(), random)
+                                        : Crops.centre(d.width(), d.height());
+                                flip = augmentation.flip() && random.nextBoolean();
+                            } else {
+                                box = Crops.centre(d.width(), d.height());
+                            }
+                            Crops.resample(
+                                    d.rgb(),
+                                    d.width(),
+                                    d.height(),
+                                    box,
+                                    flip,
+                                    size,
+                                    affine[0],
+                                    affine[1],
+                                    out,
+                                    slot * imageFloats);
+                            present[slot] = true;
+                        },
+                        pool);
             }
         }
 
@@ -323,7 +348,8 @@ public final class BatchLoader {
                     int sy = y + dy;
                     for (int x = 0; x < w; x++) {
                         int sx = (flip ? w - 1 - x : x) + dx;
-                        out[dst + y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w ? black
+                        out[dst + y * w + x] = sy < 0 || sy >= h || sx < 0 || sx >= w
+                                ? black
                                 : (pixels[src + sy * w + sx] & 0xff) * scale[ch] + shift[ch];
                     }
                 }

@@ -12,8 +12,8 @@ import java.util.List;
  */
 public final class CifarReader {
     public static final int RECORD = 1 + 3 * 32 * 32;
-    private static final List<String> DEFAULT_CLASSES = List.of(
-            "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+    private static final List<String> DEFAULT_CLASSES =
+            List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
 
     private CifarReader() {}
 
@@ -38,8 +38,10 @@ public final class CifarReader {
         for (Path file : files) {
             byte[] bytes = readFile(file);
             if (bytes.length == 0 || bytes.length % RECORD != 0) {
-                throw new DataFormatException(file, "size " + bytes.length + " bytes is not a positive multiple of "
-                        + RECORD + " (1 label byte + 3072 pixel bytes per CIFAR-10 record); truncated or not CIFAR-10");
+                throw new DataFormatException(
+                        file,
+                        "size " + bytes.length + " bytes is not a positive multiple of " + RECORD
+                                + " (1 label byte + 3072 pixel bytes per CIFAR-10 record); truncated or not CIFAR-10");
             }
             contents.add(bytes);
             records += bytes.length / RECORD;
@@ -52,8 +54,10 @@ public final class CifarReader {
             for (int offset = 0; offset < bytes.length; offset += RECORD, n++) {
                 int label = bytes[offset] & 0xff;
                 if (label >= classNames.size()) {
-                    throw new DataFormatException(files.get(f), "record " + offset / RECORD + " has label " + label
-                            + ", but there are " + classNames.size() + " classes");
+                    throw new DataFormatException(
+                            files.get(f),
+                            "record " + offset / RECORD + " has label " + label + ", but there are " + classNames.size()
+                                    + " classes");
                 }
                 labels[n] = label;
                 System.arraycopy(bytes, offset + 1, pixels, n * (RECORD - 1), RECORD - 1);
@@ -66,7 +70,9 @@ public final class CifarReader {
         Path meta = dir.resolve("batches.meta.txt");
         if (Files.exists(meta)) {
             try {
-                List<String> names = Files.readAllLines(meta).stream().map(String::trim).filter(s -> !s.isEmpty())
+                List<String> names = Files.readAllLines(meta).stream()
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty())
                         .toList();
                 if (names.size() == 10) {
                     return names;

@@ -21,6 +21,7 @@ public final class Crops {
     public static final double MAX_RATIO = 4.0 / 3.0;
     /** Evaluation resizes the shorter side to {@code size * RESIZE / CROP} before the centre crop. */
     static final double RESIZE = 256;
+
     static final double CROP = 224;
 
     private Crops() {}
@@ -78,8 +79,17 @@ public final class Crops {
         int width = image.getWidth();
         int height = image.getHeight();
         float[] planar = new float[3 * size * size];
-        resample(ImageDecoder.rgb(image), width, height, centre(width, height), false, size, new float[] {1, 1, 1},
-                new float[3], planar, 0);
+        resample(
+                ImageDecoder.rgb(image),
+                width,
+                height,
+                centre(width, height),
+                false,
+                size,
+                new float[] {1, 1, 1},
+                new float[3],
+                planar,
+                0);
         byte[] out = new byte[planar.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (byte) Math.max(0, Math.min(255, Math.round(planar[i])));
@@ -93,8 +103,17 @@ public final class Crops {
      * when {@code flip}, and writes it planar and normalised, {@code (v * scale[c] + shift[c])},
      * into {@code out} from {@code offset}.
      */
-    static void resample(byte[] rgb, int width, int height, Box box, boolean flip, int size, float[] scale,
-            float[] shift, float[] out, int offset) {
+    static void resample(
+            byte[] rgb,
+            int width,
+            int height,
+            Box box,
+            boolean flip,
+            int size,
+            float[] scale,
+            float[] shift,
+            float[] out,
+            int offset) {
         int[] x0 = new int[size];
         int[] x1 = new int[size];
         float[] fx = new float[size];

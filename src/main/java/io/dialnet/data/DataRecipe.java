@@ -17,16 +17,31 @@ package io.dialnet.data;
  * @param skipBadImages image folders: unreadable or truncated images were skipped (and are again
  *     when the data is reloaded for evaluation or export), not an error
  */
-public record DataRecipe(String source, int imageSize, int validationSize, int trainLimit, long splitSeed,
-        Normalization normalization, Augmentation augmentation, int testHoldout, boolean skipBadImages) {
+public record DataRecipe(
+        String source,
+        int imageSize,
+        int validationSize,
+        int trainLimit,
+        long splitSeed,
+        Normalization normalization,
+        Augmentation augmentation,
+        int testHoldout,
+        boolean skipBadImages) {
     /** The test hold-out's shuffle differs from the validation split's, which reuses the seed. */
     private static final long TEST_SEED_OFFSET = 0x7E57L;
     /** A folder's training limit draws its own seeded sample. */
     private static final long LIMIT_SEED_OFFSET = 0x11A1L;
 
     /** A recipe that treats bad images as errors. */
-    public DataRecipe(String source, int imageSize, int validationSize, int trainLimit, long splitSeed,
-            Normalization normalization, Augmentation augmentation, int testHoldout) {
+    public DataRecipe(
+            String source,
+            int imageSize,
+            int validationSize,
+            int trainLimit,
+            long splitSeed,
+            Normalization normalization,
+            Augmentation augmentation,
+            int testHoldout) {
         this(source, imageSize, validationSize, trainLimit, splitSeed, normalization, augmentation, testHoldout, false);
     }
 
@@ -49,8 +64,15 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
      * Carves the validation split out of {@code loaded}'s training images and, when
      * {@code normalization} is {@code null}, computes it from the training split.
      */
-    public static Prepared prepare(DataSource.Loaded loaded, String source, int imageSize, int validationSize,
-            int trainLimit, long splitSeed, Normalization normalization, Augmentation augmentation) {
+    public static Prepared prepare(
+            DataSource.Loaded loaded,
+            String source,
+            int imageSize,
+            int validationSize,
+            int trainLimit,
+            long splitSeed,
+            Normalization normalization,
+            Augmentation augmentation) {
         return new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, normalization, augmentation, 0)
                 .prepare(loaded);
     }
@@ -83,8 +105,19 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
             split = new Split(limit(split.train(), trainLimit, splitSeed), split.validation());
         }
         Normalization norm = normalization != null ? normalization : Normalization.of(split.train());
-        return new Prepared(split, test, new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, norm,
-                augmentation, testHoldout, skipBadImages));
+        return new Prepared(
+                split,
+                test,
+                new DataRecipe(
+                        source,
+                        imageSize,
+                        validationSize,
+                        trainLimit,
+                        splitSeed,
+                        norm,
+                        augmentation,
+                        testHoldout,
+                        skipBadImages));
     }
 
     /**
@@ -95,15 +128,24 @@ public record DataRecipe(String source, int imageSize, int validationSize, int t
         if (!(train instanceof ImageFolder) || n >= train.size()) {
             return train.head(n);
         }
-        int[] chosen = java.util.Arrays.copyOf(Split.permutation(train.size(), new java.util.Random(seed + LIMIT_SEED_OFFSET)), n);
+        int[] chosen = java.util.Arrays.copyOf(
+                Split.permutation(train.size(), new java.util.Random(seed + LIMIT_SEED_OFFSET)), n);
         java.util.Arrays.sort(chosen);
         return train.subset(chosen);
     }
 
     /** The same recipe reading its images from {@code otherSource} (same format, another directory). */
     public DataRecipe withSource(String otherSource) {
-        return new DataRecipe(DataSource.parse(otherSource, imageSize).toString(), imageSize, validationSize,
-                trainLimit, splitSeed, normalization, augmentation, testHoldout, skipBadImages);
+        return new DataRecipe(
+                DataSource.parse(otherSource, imageSize).toString(),
+                imageSize,
+                validationSize,
+                trainLimit,
+                splitSeed,
+                normalization,
+                augmentation,
+                testHoldout,
+                skipBadImages);
     }
 
     /** Prepares the data again exactly as recorded (folders: default threads, no cache, skipping as recorded). */

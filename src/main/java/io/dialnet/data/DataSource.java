@@ -18,7 +18,9 @@ import java.util.Locale;
 public record DataSource(Format format, Path path, int imageSize) {
 
     public enum Format {
-        CIFAR10, IDX, FOLDER
+        CIFAR10,
+        IDX,
+        FOLDER
     }
 
     /** A training set and, when the directory has one, its test set (else {@code null}). */
@@ -27,15 +29,17 @@ public record DataSource(Format format, Path path, int imageSize) {
     public static DataSource parse(String text, int imageSize) {
         int colon = text.indexOf(':');
         if (colon < 1) {
-            throw new IllegalArgumentException("data '" + text + "' must be FORMAT:DIR with FORMAT one of cifar10, idx, folder");
+            throw new IllegalArgumentException(
+                    "data '" + text + "' must be FORMAT:DIR with FORMAT one of cifar10, idx, folder");
         }
         String name = text.substring(0, colon).toLowerCase(Locale.ROOT).replace("-", "");
         Format format = switch (name) {
             case "cifar10", "cifar" -> Format.CIFAR10;
             case "idx", "mnist", "fashionmnist" -> Format.IDX;
             case "folder", "imagefolder" -> Format.FOLDER;
-            default -> throw new IllegalArgumentException("unknown data format '" + text.substring(0, colon)
-                    + "'; choose one of cifar10, idx, folder");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown data format '" + text.substring(0, colon) + "'; choose one of cifar10, idx, folder");
         };
         return new DataSource(format, Path.of(text.substring(colon + 1)), imageSize);
     }
@@ -58,8 +62,10 @@ public record DataSource(Format format, Path path, int imageSize) {
         }
         return switch (format) {
             case CIFAR10 -> new Loaded(CifarReader.readTrain(path), CifarReader.readTestIfPresent(path));
-            case IDX -> new Loaded(idx(path, "train"), Files.exists(idxFile(path, "t10k-images-idx3-ubyte"))
-                    ? idx(path, "t10k") : null);
+            case IDX ->
+                new Loaded(
+                        idx(path, "train"),
+                        Files.exists(idxFile(path, "t10k-images-idx3-ubyte")) ? idx(path, "t10k") : null);
             case FOLDER -> folders(new ImageDecoder(folderOptions));
         };
     }
@@ -70,18 +76,19 @@ public record DataSource(Format format, Path path, int imageSize) {
         }
         ImageFolder train = ImageFolderReader.read(path.resolve("train"), imageSize, decoder);
         ImageFolder test = Files.isDirectory(path.resolve("test"))
-                ? ImageFolderReader.read(path.resolve("test"), imageSize, decoder) : null;
+                ? ImageFolderReader.read(path.resolve("test"), imageSize, decoder)
+                : null;
         if (test != null && !test.classNames().equals(train.classNames())) {
-            throw new DataFormatException(path.resolve("test"), "has classes " + test.classNames()
-                    + " but train has " + train.classNames());
+            throw new DataFormatException(
+                    path.resolve("test"), "has classes " + test.classNames() + " but train has " + train.classNames());
         }
         return new Loaded(train, test);
     }
 
     private static ImageDataset idx(Path dir, String prefix) {
         List<String> names = dir.toString().toLowerCase(Locale.ROOT).contains("fashion") ? FASHION : null;
-        return IdxReader.read(idxFile(dir, prefix + "-images-idx3-ubyte"), idxFile(dir, prefix + "-labels-idx1-ubyte"),
-                names);
+        return IdxReader.read(
+                idxFile(dir, prefix + "-images-idx3-ubyte"), idxFile(dir, prefix + "-labels-idx1-ubyte"), names);
     }
 
     /** The gzipped file when present, else the plain one (so the error names the plain name). */
@@ -90,8 +97,8 @@ public record DataSource(Format format, Path path, int imageSize) {
         return Files.exists(gz) ? gz : dir.resolve(name);
     }
 
-    static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-            "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final List<String> FASHION = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     @Override
     public String toString() {

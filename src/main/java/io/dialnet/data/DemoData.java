@@ -21,8 +21,12 @@ public final class DemoData {
     private static ImageDataset read(String prefix) {
         String images = prefix + "-images-idx3-ubyte.gz";
         String labels = prefix + "-labels-idx1-ubyte.gz";
-        return IdxReader.read(resource(images), Path.of("classpath:" + DIR + images), resource(labels),
-                Path.of("classpath:" + DIR + labels), DataSource.FASHION);
+        return IdxReader.read(
+                resource(images),
+                Path.of("classpath:" + DIR + images),
+                resource(labels),
+                Path.of("classpath:" + DIR + labels),
+                DataSource.FASHION);
     }
 
     private static byte[] resource(String name) {

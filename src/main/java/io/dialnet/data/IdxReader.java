@@ -23,43 +23,56 @@ public final class IdxReader {
     }
 
     /** Reads IDX content already in memory; {@code images} and {@code labels} name it in errors. */
-    public static ImageDataset read(byte[] imageBytes, Path images, byte[] labelBytes, Path labels,
-            List<String> classNames) {
+    public static ImageDataset read(
+            byte[] imageBytes, Path images, byte[] labelBytes, Path labels, List<String> classNames) {
         ByteBuffer img = inflate(imageBytes, images);
         ByteBuffer lab = inflate(labelBytes, labels);
         int imagesMagic = header(img, images);
         if (imagesMagic != IMAGES_MAGIC) {
-            throw new DataFormatException(images, String.format(
-                    "magic number 0x%08x is not that of an IDX image file (0x%08x)", imagesMagic, IMAGES_MAGIC));
+            throw new DataFormatException(
+                    images,
+                    String.format(
+                            "magic number 0x%08x is not that of an IDX image file (0x%08x)",
+                            imagesMagic, IMAGES_MAGIC));
         }
         int labelsMagic = header(lab, labels);
         if (labelsMagic != LABELS_MAGIC) {
-            throw new DataFormatException(labels, String.format(
-                    "magic number 0x%08x is not that of an IDX label file (0x%08x)", labelsMagic, LABELS_MAGIC));
+            throw new DataFormatException(
+                    labels,
+                    String.format(
+                            "magic number 0x%08x is not that of an IDX label file (0x%08x)",
+                            labelsMagic, LABELS_MAGIC));
         }
         int count = header(img, images);
         int rows = header(img, images);
         int cols = header(img, images);
         int labelCount = header(lab, labels);
         if (count != labelCount) {
-            throw new DataFormatException(images + " holds " + count + " images but " + labels + " holds "
-                    + labelCount + " labels");
+            throw new DataFormatException(
+                    images + " holds " + count + " images but " + labels + " holds " + labelCount + " labels");
         }
         if (count < 0 || rows < 1 || cols < 1) {
-            throw new DataFormatException(images, "header says " + count + " images of " + rows + "x" + cols
-                    + " pixels; counts must be >= 0 and sizes >= 1");
+            throw new DataFormatException(
+                    images,
+                    "header says " + count + " images of " + rows + "x" + cols
+                            + " pixels; counts must be >= 0 and sizes >= 1");
         }
         long pixelBytes = (long) count * rows * cols;
         if (pixelBytes > Integer.MAX_VALUE - 8) {
-            throw new DataFormatException(images, count + " images of " + rows + "x" + cols + " pixels ("
-                    + pixelBytes + " bytes) exceed what one IDX file can hold in memory");
+            throw new DataFormatException(
+                    images,
+                    count + " images of " + rows + "x" + cols + " pixels (" + pixelBytes
+                            + " bytes) exceed what one IDX file can hold in memory");
         }
         if (img.remaining() < pixelBytes) {
-            throw new DataFormatException(images, "truncated: " + count + " images of " + rows + "x" + cols
-                    + " need " + pixelBytes + " bytes, found " + img.remaining());
+            throw new DataFormatException(
+                    images,
+                    "truncated: " + count + " images of " + rows + "x" + cols + " need " + pixelBytes + " bytes, found "
+                            + img.remaining());
         }
         if (lab.remaining() < count) {
-            throw new DataFormatException(labels, "truncated: " + count + " labels, found " + lab.remaining() + " bytes");
+            throw new DataFormatException(
+                    labels, "truncated: " + count + " labels, found " + lab.remaining() + " bytes");
         }
         byte[] pixels = new byte[(int) pixelBytes];
         img.get(pixels);
@@ -71,7 +84,9 @@ public final class IdxReader {
         }
         List<String> names = classNames;
         if (names == null) {
-            names = IntStream.rangeClosed(0, Math.max(maxLabel, 1)).mapToObj(Integer::toString).toList();
+            names = IntStream.rangeClosed(0, Math.max(maxLabel, 1))
+                    .mapToObj(Integer::toString)
+                    .toList();
         } else if (maxLabel >= names.size()) {
             throw new DataFormatException(labels, "label " + maxLabel + " but only " + names.size() + " classes");
         }

@@ -19,9 +19,8 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
     public ImageDataset {
         long expected = (long) labels.length * channels * height * width;
         if (pixels.length != expected) {
-            throw new IllegalArgumentException(
-                    "dataset holds " + pixels.length + " pixel bytes, expected " + expected + " for " + labels.length
-                            + " images of " + channels + "x" + height + "x" + width);
+            throw new IllegalArgumentException("dataset holds " + pixels.length + " pixel bytes, expected " + expected
+                    + " for " + labels.length + " images of " + channels + "x" + height + "x" + width);
         }
         for (int label : labels) {
             if (label < 0 || label >= classNames.size()) {

@@ -113,8 +113,10 @@ public final class ImageDecoder {
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (3 * pixels > MAX_BYTES) {
-                    throw new DataFormatException(file, "is " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                            + " pixels, more than Dialnet decodes (" + MAX_BYTES / 3 + " pixels)");
+                    throw new DataFormatException(
+                            file,
+                            "is " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                                    + " pixels, more than Dialnet decodes (" + MAX_BYTES / 3 + " pixels)");
                 }
                 image = reader.read(0);
             } finally {
@@ -129,8 +131,8 @@ public final class ImageDecoder {
         for (String warning : warnings) {
             String w = warning.toLowerCase(Locale.ROOT);
             if (HARMLESS.stream().noneMatch(w::contains)) {
-                throw new DataFormatException(file, "is truncated or corrupt (decoder: " + String.join("; ", warnings)
-                        + ")");
+                throw new DataFormatException(
+                        file, "is truncated or corrupt (decoder: " + String.join("; ", warnings) + ")");
             }
         }
         if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
@@ -147,7 +149,8 @@ public final class ImageDecoder {
         if ((image.getType() == BufferedImage.TYPE_3BYTE_BGR || image.getType() == BufferedImage.TYPE_BYTE_GRAY)
                 && image.getRaster().getDataBuffer() instanceof DataBufferByte buffer
                 && image.getRaster().getSampleModel() instanceof ComponentSampleModel model
-                && buffer.getOffset() == 0 && image.getRaster().getSampleModelTranslateX() == 0
+                && buffer.getOffset() == 0
+                && image.getRaster().getSampleModelTranslateX() == 0
                 && image.getRaster().getSampleModelTranslateY() == 0) {
             byte[] data = buffer.getData();
             int stride = model.getScanlineStride();

@@ -16,8 +16,9 @@ import java.util.List;
  * @param classNames the name of each class, label 0 first
  * @param decoder decodes, checks, caches and skips the files
  */
-public record ImageFolder(Path root, String[] files, int[] labels, int imageSize, List<String> classNames,
-        ImageDecoder decoder) implements ImageSet {
+public record ImageFolder(
+        Path root, String[] files, int[] labels, int imageSize, List<String> classNames, ImageDecoder decoder)
+        implements ImageSet {
 
     public ImageFolder {
         if (files.length != labels.length) {
@@ -94,7 +95,7 @@ public record ImageFolder(Path root, String[] files, int[] labels, int imageSize
 
     @Override
     public String toString() {
-        return "ImageFolder[" + root + ", " + files.length + " images, " + classNames.size() + " classes, "
-                + imageSize + "x" + imageSize + "]";
+        return "ImageFolder[" + root + ", " + files.length + " images, " + classNames.size() + " classes, " + imageSize
+                + "x" + imageSize + "]";
     }
 }

@@ -34,12 +34,16 @@ public final class ImageFolderReader {
         }
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(root)) {
-            classDirs = s.filter(Files::isDirectory).filter(p -> !hidden(p)).sorted().toList();
+            classDirs = s.filter(Files::isDirectory)
+                    .filter(p -> !hidden(p))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new DataFormatException(root, "cannot be listed: " + e.getMessage());
         }
         if (classDirs.size() < 2) {
-            throw new DataFormatException(root, "needs one sub-folder per class (at least 2), found " + classDirs.size());
+            throw new DataFormatException(
+                    root, "needs one sub-folder per class (at least 2), found " + classDirs.size());
         }
         long start = System.nanoTime();
         long lastReport = start;
@@ -52,7 +56,9 @@ public final class ImageFolderReader {
             names.add(dir.getFileName().toString());
             List<String> inClass;
             try (Stream<Path> s = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
-                inClass = s.filter(ImageFolderReader::isImage).map(p -> root.relativize(p).toString()).sorted()
+                inClass = s.filter(ImageFolderReader::isImage)
+                        .map(p -> root.relativize(p).toString())
+                        .sorted()
                         .toList();
             } catch (IOException | UncheckedIOException e) {
                 throw new DataFormatException(dir, "cannot be listed: " + e.getMessage());
@@ -64,8 +70,15 @@ public final class ImageFolderReader {
             files.addAll(inClass);
             long now = System.nanoTime();
             if (now - lastReport >= PROGRESS_NANOS) {
-                decoder.options().log().accept(String.format(Locale.ROOT, "indexing %s: %,d images in %d of %d classes",
-                        root, files.size(), label + 1, classDirs.size()));
+                decoder.options()
+                        .log()
+                        .accept(String.format(
+                                Locale.ROOT,
+                                "indexing %s: %,d images in %d of %d classes",
+                                root,
+                                files.size(),
+                                label + 1,
+                                classDirs.size()));
                 lastReport = now;
                 reported = true;
             }
@@ -74,11 +87,23 @@ public final class ImageFolderReader {
             throw new DataFormatException(root, "no .jpg, .jpeg or .png files in its class folders");
         }
         if (reported) {
-            decoder.options().log().accept(String.format(Locale.ROOT, "indexed %s: %,d images in %d classes (%.1f s)",
-                    root, files.size(), classDirs.size(), (System.nanoTime() - start) / 1e9));
+            decoder.options()
+                    .log()
+                    .accept(String.format(
+                            Locale.ROOT,
+                            "indexed %s: %,d images in %d classes (%.1f s)",
+                            root,
+                            files.size(),
+                            classDirs.size(),
+                            (System.nanoTime() - start) / 1e9));
         }
-        return new ImageFolder(root, files.toArray(String[]::new), java.util.Arrays.copyOf(labels, files.size()),
-                size, names, decoder);
+        return new ImageFolder(
+                root,
+                files.toArray(String[]::new),
+                java.util.Arrays.copyOf(labels, files.size()),
+                size,
+                names,
+                decoder);
     }
 
     private static boolean hidden(Path p) {
@@ -87,7 +112,8 @@ public final class ImageFolderReader {
 
     private static boolean isImage(Path p) {
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return !hidden(p) && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png"))
+        return !hidden(p)
+                && (name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".png"))
                 && Files.isRegularFile(p);
     }
 }

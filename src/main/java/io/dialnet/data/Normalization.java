@@ -22,8 +22,8 @@ public record Normalization(double[] mean, double[] std) {
     }
 
     /** torchvision's ImageNet statistics, which pretrained ImageNet models expect. */
-    public static final Normalization IMAGENET = new Normalization(new double[] {0.485, 0.456, 0.406},
-            new double[] {0.229, 0.224, 0.225});
+    public static final Normalization IMAGENET =
+            new Normalization(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
 
     /**
      * The statistics of {@code data}: computed from images held in memory; for image folders,

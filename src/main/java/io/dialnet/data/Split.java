@@ -11,8 +11,8 @@ public record Split(ImageSet train, ImageSet validation) {
     /** Holds out {@code validationSize} images chosen by a seeded shuffle. */
     public static Split carve(ImageSet all, int validationSize, long seed) {
         if (validationSize < 0 || validationSize >= all.size()) {
-            throw new IllegalArgumentException("validation size " + validationSize + " must be in [0, "
-                    + all.size() + ") for a data set of " + all.size() + " images");
+            throw new IllegalArgumentException("validation size " + validationSize + " must be in [0, " + all.size()
+                    + ") for a data set of " + all.size() + " images");
         }
         int[] order = permutation(all.size(), new Random(seed));
         int[] val = new int[validationSize];

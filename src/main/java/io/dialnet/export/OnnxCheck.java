@@ -23,15 +23,16 @@ public final class OnnxCheck {
     private OnnxCheck() {}
 
     /** Largest absolute difference between ORT's and the supernet's logits on {@code images} ({@code n} of them). */
-    public static double maxAbsDifference(SlimmableNetwork network, ChannelPlan plan, byte[] graph, float[] images,
-            int n) throws OrtException {
+    public static double maxAbsDifference(
+            SlimmableNetwork network, ChannelPlan plan, byte[] graph, float[] images, int n) throws OrtException {
         ModelSpec spec = network.spec();
         int count = images.length / (spec.inputChannels() * spec.inputSize() * spec.inputSize());
         Shape shape = new Shape(count, spec.inputChannels(), spec.inputSize(), spec.inputSize());
         float[] expected;
         Engines.noGrad();
         try (NDManager manager = network.manager().getParentManager().newSubManager()) {
-            expected = network.forward(new Pass(plan, Mode.EVAL, manager), manager.create(images, shape)).toFloatArray();
+            expected = network.forward(new Pass(plan, Mode.EVAL, manager), manager.create(images, shape))
+                    .toFloatArray();
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

@@ -29,8 +29,11 @@ public final class OnnxGraph implements GraphBuilder {
     public byte[] finish(String logits, long classes, Map<String, String> metadata) {
         graph.addNode(node("Identity", List.of(logits), OUTPUT));
         graph.addOutput(valueInfo(OUTPUT, "batch", classes));
-        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder().setIrVersion(8).setProducerName("dialnet")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        OnnxMl.ModelProto.Builder model = OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8)
+                .setProducerName("dialnet")
+                .addOpsetImport(
+                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
                 .setGraph(graph);
         metadata.forEach((k, v) -> model.addMetadataProps(
                 OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v == null ? "" : v)));
@@ -47,9 +50,14 @@ public final class OnnxGraph implements GraphBuilder {
         String w = initializer(weight, shape);
         String b = initializer(bias, new long[] {bias.length});
         String out = fresh("conv");
-        graph.addNode(node("Conv", List.of(x, w, b), out,
-                ints("kernel_shape", shape[2], shape[3]), ints("strides", stride, stride),
-                ints("pads", padding, padding, padding, padding), integer("group", groups)));
+        graph.addNode(node(
+                "Conv",
+                List.of(x, w, b),
+                out,
+                ints("kernel_shape", shape[2], shape[3]),
+                ints("strides", stride, stride),
+                ints("pads", padding, padding, padding, padding),
+                integer("group", groups)));
         return out;
     }
 
@@ -79,8 +87,13 @@ public final class OnnxGraph implements GraphBuilder {
     @Override
     public String maxPool(String x, int kernel, int stride, int padding) {
         String out = fresh("maxpool");
-        graph.addNode(node("MaxPool", List.of(x), out, ints("kernel_shape", kernel, kernel),
-                ints("strides", stride, stride), ints("pads", padding, padding, padding, padding)));
+        graph.addNode(node(
+                "MaxPool",
+                List.of(x),
+                out,
+                ints("kernel_shape", kernel, kernel),
+                ints("strides", stride, stride),
+                ints("pads", padding, padding, padding, padding)));
         return out;
     }
 
@@ -106,8 +119,10 @@ public final class OnnxGraph implements GraphBuilder {
         String name = fresh("w");
         ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
-        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder().setName(name)
-                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(bytes.array()));
+        OnnxMl.TensorProto.Builder t = OnnxMl.TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                .setRawData(ByteString.copyFrom(bytes.array()));
         for (long d : shape) {
             t.addDims(d);
         }
@@ -115,10 +130,13 @@ public final class OnnxGraph implements GraphBuilder {
         return name;
     }
 
-    private static OnnxMl.NodeProto node(String op, List<String> inputs, String output,
-            OnnxMl.AttributeProto... attributes) {
-        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(output)
-                .addAllInput(inputs).addOutput(output);
+    private static OnnxMl.NodeProto node(
+            String op, List<String> inputs, String output, OnnxMl.AttributeProto... attributes) {
+        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder()
+                .setOpType(op)
+                .setName(output)
+                .addAllInput(inputs)
+                .addOutput(output);
         for (OnnxMl.AttributeProto a : attributes) {
             n.addAttribute(a);
         }
@@ -126,8 +144,8 @@ public final class OnnxGraph implements GraphBuilder {
     }
 
     private static OnnxMl.AttributeProto ints(String name, long... values) {
-        OnnxMl.AttributeProto.Builder a = OnnxMl.AttributeProto.newBuilder().setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+        OnnxMl.AttributeProto.Builder a =
+                OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INTS);
         for (long v : values) {
             a.addInts(v);
         }
@@ -135,8 +153,11 @@ public final class OnnxGraph implements GraphBuilder {
     }
 
     private static OnnxMl.AttributeProto integer(String name, long value) {
-        return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.INT)
-                .setI(value).build();
+        return OnnxMl.AttributeProto.newBuilder()
+                .setName(name)
+                .setType(OnnxMl.AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     private static OnnxMl.ValueInfoProto valueInfo(String name, String batch, long... dims) {
@@ -145,8 +166,11 @@ public final class OnnxGraph implements GraphBuilder {
         for (long d : dims) {
             shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
-                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).setShape(shape)).build();
+        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                        .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(shape))
+                .build();
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(type).build();
     }
 }

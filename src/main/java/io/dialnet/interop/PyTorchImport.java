@@ -45,14 +45,17 @@ public final class PyTorchImport {
      *
      * @throws IllegalArgumentException one line naming the tensor that is missing, unknown or of the wrong shape
      */
-    public static SlimmableNetwork build(String architecture, TorchFile file, int inputSize, int groupSize,
-            NDManager manager, long seed) {
+    public static SlimmableNetwork build(
+            String architecture, TorchFile file, int inputSize, int groupSize, NDManager manager, long seed) {
         TorchNames.requireSupported(architecture);
         Map<String, Tensor> tensors = file.tensors();
         Tensor stem = require(file, architecture, TorchNames.modules(architecture, "stem"), ".weight");
         Tensor fc = require(file, architecture, TorchNames.modules(architecture, "fc"), ".weight");
-        int size = inputSize > 0 ? inputSize : file.inputSize() > 0 ? file.inputSize()
-                : ModelZoo.defaultSpec(architecture).inputSize();
+        int size = inputSize > 0
+                ? inputSize
+                : file.inputSize() > 0
+                        ? file.inputSize()
+                        : ModelZoo.defaultSpec(architecture).inputSize();
         ModelSpec spec = new ModelSpec(architecture, (int) stem.shape()[1], size, (int) fc.shape()[0], groupSize);
         SlimmableNetwork network = ModelZoo.create(spec, manager, seed);
         try {
@@ -72,16 +75,27 @@ public final class PyTorchImport {
                 } else if (layer instanceof SlimBatchNorm norm) {
                     copy(file, architecture, module + ".weight", norm.gamma(), used);
                     copy(file, architecture, module + ".bias", norm.beta(), used);
-                    copy(file, architecture, module + ".running_mean", norm.state(full).mean(), used);
-                    copy(file, architecture, module + ".running_var", norm.state(full).var(), used);
+                    copy(
+                            file,
+                            architecture,
+                            module + ".running_mean",
+                            norm.state(full).mean(),
+                            used);
+                    copy(
+                            file,
+                            architecture,
+                            module + ".running_var",
+                            norm.state(full).var(),
+                            used);
                 }
             }
             Set<String> unknown = new TreeSet<>(tensors.keySet());
             unknown.removeAll(used);
             if (!unknown.isEmpty()) {
-                throw new IllegalArgumentException(file.path() + ": unknown tensor " + unknown.iterator().next()
-                        + " (and " + (unknown.size() - 1) + " more): not part of " + architecture
-                        + "; is it another depth or architecture?");
+                throw new IllegalArgumentException(
+                        file.path() + ": unknown tensor " + unknown.iterator().next()
+                                + " (and " + (unknown.size() - 1) + " more): not part of " + architecture
+                                + "; is it another depth or architecture?");
             }
             return network;
         } catch (RuntimeException e) {
@@ -135,8 +149,7 @@ public final class PyTorchImport {
      * width on the same {@code n} seeded standard-normal images (normalised inputs); returns the
      * largest absolute difference of their logits.
      */
-    public static double maxAbsDifference(byte[] onnx, SlimmableNetwork network, int n, long seed)
-            throws OrtException {
+    public static double maxAbsDifference(byte[] onnx, SlimmableNetwork network, int n, long seed) throws OrtException {
         ModelSpec spec = network.spec();
         int perImage = spec.inputChannels() * spec.inputSize() * spec.inputSize();
         float[] images = new float[n * perImage];
@@ -147,25 +160,29 @@ public final class PyTorchImport {
         float[] expected;
         Engines.noGrad();
         try (NDManager scratch = network.manager().getParentManager().newSubManager()) {
-            expected = network.forward(new Pass(network.fullPlan(), Mode.EVAL, scratch),
-                    scratch.create(images, new Shape(n, spec.inputChannels(), spec.inputSize(), spec.inputSize())))
+            expected = network.forward(
+                            new Pass(network.fullPlan(), Mode.EVAL, scratch),
+                            scratch.create(
+                                    images, new Shape(n, spec.inputChannels(), spec.inputSize(), spec.inputSize())))
                     .toFloatArray();
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(Math.max(1, Engines.threads()));
             try (OrtSession session = env.createSession(onnx, options)) {
-                Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+                Map.Entry<String, NodeInfo> input =
+                        session.getInputInfo().entrySet().iterator().next();
                 long fixedBatch = ((TensorInfo) input.getValue().getInfo()).getShape()[0];
                 int batch = fixedBatch > 0 ? (int) fixedBatch : n;
                 if (n % batch != 0) {
-                    throw new IllegalArgumentException("the ONNX input has a fixed batch of " + fixedBatch
-                            + "; check with a multiple of it");
+                    throw new IllegalArgumentException(
+                            "the ONNX input has a fixed batch of " + fixedBatch + "; check with a multiple of it");
                 }
                 int classes = spec.classes();
                 double max = 0;
                 for (int start = 0; start < n; start += batch) {
-                    FloatBuffer slice = FloatBuffer.wrap(images, start * perImage, batch * perImage).slice();
+                    FloatBuffer slice = FloatBuffer.wrap(images, start * perImage, batch * perImage)
+                            .slice();
                     long[] shape = {batch, spec.inputChannels(), spec.inputSize(), spec.inputSize()};
                     try (OnnxTensor in = OnnxTensor.createTensor(env, slice, shape);
                             OrtSession.Result result = session.run(Map.of(input.getKey(), in))) {

@@ -48,8 +48,8 @@ public record TorchFile(Path path, String format, Map<String, Tensor> tensors, i
 
     private static TorchFile safetensors(Path path, byte[] bytes) {
         try {
-            Map<String, Tensor> tensors = SafeTensors.decodeWidening(bytes, path.toString(),
-                    n -> n.endsWith(TorchNames.SKIPPED_SUFFIX));
+            Map<String, Tensor> tensors =
+                    SafeTensors.decodeWidening(bytes, path.toString(), n -> n.endsWith(TorchNames.SKIPPED_SUFFIX));
             return new TorchFile(path, SAFETENSORS, withoutDataParallelPrefix(tensors), 0);
         } catch (ArtifactException e) {
             throw new IllegalArgumentException(e.getMessage());
@@ -86,8 +86,9 @@ public record TorchFile(Path path, String format, Map<String, Tensor> tensors, i
             }
         }
         if (norms == 0) {
-            throw new IllegalArgumentException(path + " has no BatchNormalization nodes (folded into the "
-                    + "convolutions?); export with training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False");
+            throw new IllegalArgumentException(
+                    path + " has no BatchNormalization nodes (folded into the "
+                            + "convolutions?); export with training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False");
         }
         return new TorchFile(path, ONNX, withoutDataParallelPrefix(tensors), inputSize(graph));
     }
@@ -116,7 +117,8 @@ public record TorchFile(Path path, String format, Map<String, Tensor> tensors, i
         int type = t.getDataType();
         if (!t.getRawData().isEmpty()) {
             ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            int width = type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber() ? 8
+            int width = type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber()
+                    ? 8
                     : type == OnnxMl.TensorProto.DataType.FLOAT.getNumber() ? 4 : 2;
             if (raw.remaining() != (long) width * n) {
                 throw new IllegalArgumentException(path + ": tensor " + t.getName() + " holds " + raw.remaining()
@@ -130,12 +132,14 @@ public record TorchFile(Path path, String format, Map<String, Tensor> tensors, i
                 };
             }
         } else {
-            List<? extends Number> values = type == OnnxMl.TensorProto.DataType.FLOAT.getNumber() ? t.getFloatDataList()
-                    : type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber() ? t.getDoubleDataList()
-                    : t.getInt32DataList();
+            List<? extends Number> values = type == OnnxMl.TensorProto.DataType.FLOAT.getNumber()
+                    ? t.getFloatDataList()
+                    : type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber()
+                            ? t.getDoubleDataList()
+                            : t.getInt32DataList();
             if (values.size() != n) {
-                throw new IllegalArgumentException(path + ": tensor " + t.getName() + " holds " + values.size()
-                        + " values, its shape needs " + n);
+                throw new IllegalArgumentException(
+                        path + ": tensor " + t.getName() + " holds " + values.size() + " values, its shape needs " + n);
             }
             for (int i = 0; i < data.length; i++) {
                 Number v = values.get(i);
@@ -147,18 +151,22 @@ public record TorchFile(Path path, String format, Map<String, Tensor> tensors, i
 
     private static float widen(short bits, int type) {
         return type == OnnxMl.TensorProto.DataType.BFLOAT16.getNumber()
-                ? Float.intBitsToFloat((bits & 0xffff) << 16) : SafeTensors.halfToFloat(bits);
+                ? Float.intBitsToFloat((bits & 0xffff) << 16)
+                : SafeTensors.halfToFloat(bits);
     }
 
     /** The height of the first input when it is fixed and square, else 0. */
     private static int inputSize(OnnxMl.GraphProto graph) {
         for (OnnxMl.ValueInfoProto input : graph.getInputList()) {
-            boolean initializer = graph.getInitializerList().stream().anyMatch(t -> t.getName().equals(input.getName()));
+            boolean initializer = graph.getInitializerList().stream()
+                    .anyMatch(t -> t.getName().equals(input.getName()));
             if (initializer) {
                 continue;
             }
             var dims = input.getType().getTensorType().getShape().getDimList();
-            if (dims.size() == 4 && dims.get(2).hasDimValue() && dims.get(3).hasDimValue()
+            if (dims.size() == 4
+                    && dims.get(2).hasDimValue()
+                    && dims.get(3).hasDimValue()
                     && dims.get(2).getDimValue() == dims.get(3).getDimValue()) {
                 return (int) dims.get(2).getDimValue();
             }

@@ -30,12 +30,14 @@ public final class TorchNames {
             rule("stem\\.bn", "bn1"),
             rule("stage(\\d+)\\.block(\\d+)\\.(conv1|bn1|conv2|bn2)", "layer{1}.{2-1}.{3}"),
             rule("stage(\\d+)\\.block(\\d+)\\.shortcut", "layer{1}.{2-1}.downsample.0", "layer{1}.{2-1}.shortcut.0"),
-            rule("stage(\\d+)\\.block(\\d+)\\.shortcut\\.bn", "layer{1}.{2-1}.downsample.1",
+            rule(
+                    "stage(\\d+)\\.block(\\d+)\\.shortcut\\.bn",
+                    "layer{1}.{2-1}.downsample.1",
                     "layer{1}.{2-1}.shortcut.1"),
             rule("fc", "fc", "linear"));
 
-    private static final Map<String, List<Rule>> TABLES = Map.of("resnet18", RESNET, "resnet20", RESNET,
-            "resnet32", RESNET, "resnet56", RESNET);
+    private static final Map<String, List<Rule>> TABLES =
+            Map.of("resnet18", RESNET, "resnet20", RESNET, "resnet32", RESNET, "resnet56", RESNET);
 
     /** The architectures that can be imported. */
     public static final List<String> ARCHITECTURES = List.of("resnet18", "resnet20", "resnet32", "resnet56");

@@ -33,7 +33,9 @@ public final class ChannelPlan {
     /** Parses the {@link #toString()} form, e.g. {@code "16,12,16"}. */
     public static ChannelPlan parse(String text) {
         try {
-            return of(Arrays.stream(text.trim().split("\\s*,\\s*")).mapToInt(Integer::parseInt).toArray());
+            return of(Arrays.stream(text.trim().split("\\s*,\\s*"))
+                    .mapToInt(Integer::parseInt)
+                    .toArray());
         } catch (NumberFormatException e) {
             throw new InvalidPlanException("a plan is a comma-separated list of channel counts, got '" + text + "'");
         }

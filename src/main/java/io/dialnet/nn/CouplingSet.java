@@ -18,8 +18,8 @@ public record CouplingSet(int index, String name, int channels, int groupSize) {
             throw new IllegalArgumentException("coupling set " + name + ": channels must be >= 1, got " + channels);
         }
         if (index >= 0 && (groupSize < 1 || channels % groupSize != 0)) {
-            throw new IllegalArgumentException(
-                    "coupling set " + name + ": " + channels + " channels are not a multiple of group size " + groupSize);
+            throw new IllegalArgumentException("coupling set " + name + ": " + channels
+                    + " channels are not a multiple of group size " + groupSize);
         }
     }
 

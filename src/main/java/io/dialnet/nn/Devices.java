@@ -96,11 +96,13 @@ public record Devices(List<Device> devices) {
         int visible = engine.hasCapability(StandardCapabilities.CUDA) ? engine.getGpuCount() : 0;
         if (visible == 0) {
             String cuda = Engines.bundledCudaFlavor();
-            String why = engine.hasCapability(StandardCapabilities.CUDA) ? "its CUDA runtime finds no device"
-                    : cuda == null ? "this build has CPU natives only: build and run with DIALNET_GPU=1 or mvn -Dgpu"
-                    : "it runs on its CPU natives: the " + cuda + " natives need an NVIDIA driver and a CUDA "
-                            + cuda.substring(2, 4) + "." + cuda.substring(4) + " or later runtime (libcudart) "
-                            + "that the loader finds";
+            String why = engine.hasCapability(StandardCapabilities.CUDA)
+                    ? "its CUDA runtime finds no device"
+                    : cuda == null
+                            ? "this build has CPU natives only: build and run with DIALNET_GPU=1 or mvn -Dgpu"
+                            : "it runs on its CPU natives: the " + cuda + " natives need an NVIDIA driver and a CUDA "
+                                    + cuda.substring(2, 4) + "." + cuda.substring(4) + " or later runtime (libcudart) "
+                                    + "that the loader finds";
             throw new IllegalArgumentException(option + " " + this + ": no GPU visible to the engine ("
                     + engine.getEngineName() + " " + engine.getVersion() + "; " + why + ")");
         }

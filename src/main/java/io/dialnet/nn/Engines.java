@@ -147,7 +147,9 @@ public final class Engines {
     public static NDArray channelsLast(NDArray x) {
         long[] s = x.getShape().getShape();
         // reshape copies a permuted view into contiguous NHWC memory; the last transpose is a view
-        return x.transpose(0, 2, 3, 1).reshape(s[0], s[2] * s[3] * s[1]).reshape(s[0], s[2], s[3], s[1])
+        return x.transpose(0, 2, 3, 1)
+                .reshape(s[0], s[2] * s[3] * s[1])
+                .reshape(s[0], s[2], s[3], s[1])
                 .transpose(0, 3, 1, 2);
     }
 

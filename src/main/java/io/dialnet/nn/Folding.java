@@ -18,7 +18,9 @@ public final class Folding {
         long[] full = conv.weight().getShape().getShape();
         float[] w = prefix(conv.weight().toFloatArray(), full, out, in);
         long[] shape = {out, in, full[2], full[3]};
-        float[] b = conv.bias() == null ? new float[out] : java.util.Arrays.copyOf(conv.bias().toFloatArray(), out);
+        float[] b = conv.bias() == null
+                ? new float[out]
+                : java.util.Arrays.copyOf(conv.bias().toFloatArray(), out);
         return norm == null ? new Folded(w, shape, b) : fold(w, shape, b, norm, plan);
     }
 
@@ -36,7 +38,13 @@ public final class Folding {
     /** Emits {@code conv} (+ folded {@code norm}) into {@code graph}; returns its output. */
     public static String emit(GraphBuilder graph, String x, SlimConv2d conv, SlimBatchNorm norm, ChannelPlan plan) {
         Folded f = conv(conv, norm, plan);
-        return graph.conv(x, f.weight(), f.shape(), f.bias(), conv.stride(), conv.padding(),
+        return graph.conv(
+                x,
+                f.weight(),
+                f.shape(),
+                f.bias(),
+                conv.stride(),
+                conv.padding(),
                 conv.depthwise() ? (int) f.shape()[0] : 1);
     }
 
@@ -54,8 +62,11 @@ public final class Folding {
         int out = (int) shape[0];
         float[] mean = state.mean().toFloatArray();
         float[] var = state.var().toFloatArray();
-        float[] gamma = state.gamma() != null ? state.gamma().toFloatArray() : norm.gamma().toFloatArray();
-        float[] beta = state.beta() != null ? state.beta().toFloatArray() : norm.beta().toFloatArray();
+        float[] gamma = state.gamma() != null
+                ? state.gamma().toFloatArray()
+                : norm.gamma().toFloatArray();
+        float[] beta =
+                state.beta() != null ? state.beta().toFloatArray() : norm.beta().toFloatArray();
         int per = w.length / out;
         float[] fw = new float[w.length];
         float[] fb = new float[out];

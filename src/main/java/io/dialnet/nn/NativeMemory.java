@@ -25,6 +25,7 @@ final class NativeMemory {
     private static final int M_MMAP_THRESHOLD = -3;
     /** glibc refuses mmap thresholds above 32 MiB on 64-bit; larger tensors still come from mmap. */
     private static final int MMAP_THRESHOLD = 32 << 20;
+
     private static final int TRIM_THRESHOLD = 1 << 30;
     private static final int TOP_PAD = 64 << 20;
 
@@ -42,12 +43,14 @@ final class NativeMemory {
             return applied;
         }
         decided = true;
-        if (!Boolean.parseBoolean(System.getProperty("dialnet.mallocTuning", "true")) || !Platform.isLinux()
+        if (!Boolean.parseBoolean(System.getProperty("dialnet.mallocTuning", "true"))
+                || !Platform.isLinux()
                 || System.getenv().keySet().stream().anyMatch(k -> k.startsWith("MALLOC_"))) {
             return false;
         }
         try {
-            Function mallopt = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("mallopt");
+            Function mallopt =
+                    NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("mallopt");
             applied = mallopt.invokeInt(new Object[] {M_MMAP_THRESHOLD, MMAP_THRESHOLD}) == 1
                     & mallopt.invokeInt(new Object[] {M_TRIM_THRESHOLD, TRIM_THRESHOLD}) == 1
                     & mallopt.invokeInt(new Object[] {M_TOP_PAD, TOP_PAD}) == 1;

@@ -14,8 +14,8 @@ final class Permutations {
     static void permuteAxis(NDArray array, int axis, int[] order) {
         Shape shape = array.getShape();
         if (shape.get(axis) != order.length) {
-            throw new IllegalArgumentException("permutation of " + order.length + " entries for axis " + axis
-                    + " of shape " + shape);
+            throw new IllegalArgumentException(
+                    "permutation of " + order.length + " entries for axis " + axis + " of shape " + shape);
         }
         long outer = 1;
         for (int d = 0; d < axis; d++) {
@@ -54,8 +54,8 @@ final class Permutations {
         int[] p = java.util.Arrays.copyOf(order, c);
         for (int v : p) {
             if (v >= c) {
-                throw new IllegalArgumentException(where + ": the permutation moves channel " + v
-                        + " into the first " + c + ", which a registered subnet uses; permute within it only");
+                throw new IllegalArgumentException(where + ": the permutation moves channel " + v + " into the first "
+                        + c + ", which a registered subnet uses; permute within it only");
             }
         }
         return p;
@@ -65,8 +65,8 @@ final class Permutations {
     static void check(int[] order, int n, String where) {
         boolean[] seen = new boolean[n];
         if (order.length != n) {
-            throw new IllegalArgumentException(where + ": a permutation of " + n + " channels has " + order.length
-                    + " entries");
+            throw new IllegalArgumentException(
+                    where + ": a permutation of " + n + " channels has " + order.length + " entries");
         }
         for (int v : order) {
             if (v < 0 || v >= n || seen[v]) {

@@ -101,10 +101,11 @@ public final class SlimBatchNorm implements Layer {
      * batch statistics and updates {@code mean}/{@code var} in place with weight {@code momentum}
      * (torch's convention) for the batch.
      */
-    public static NDArray batchNorm(NDArray x, NDArray mean, NDArray var, NDArray gamma, NDArray beta,
-            double momentum, boolean training) {
-        return BatchNorm.batchNorm(x, mean, var, gamma, beta, Engines.BN_AXIS, Engines.djlMomentum(momentum), EPS,
-                training).singletonOrThrow();
+    public static NDArray batchNorm(
+            NDArray x, NDArray mean, NDArray var, NDArray gamma, NDArray beta, double momentum, boolean training) {
+        return BatchNorm.batchNorm(
+                        x, mean, var, gamma, beta, Engines.BN_AXIS, Engines.djlMomentum(momentum), EPS, training)
+                .singletonOrThrow();
     }
 
     void register(ChannelPlan plan, boolean privateAffine, NDManager manager) {

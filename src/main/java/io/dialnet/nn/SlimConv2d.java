@@ -22,8 +22,18 @@ public final class SlimConv2d implements Layer {
     private final NDArray weight;
     private final NDArray bias;
 
-    SlimConv2d(String name, CouplingSet in, CouplingSet out, int kernel, int stride, int padding,
-            boolean depthwise, int inHeight, int inWidth, NDArray weight, NDArray bias) {
+    SlimConv2d(
+            String name,
+            CouplingSet in,
+            CouplingSet out,
+            int kernel,
+            int stride,
+            int padding,
+            boolean depthwise,
+            int inHeight,
+            int inWidth,
+            NDArray weight,
+            NDArray bias) {
         if (depthwise && !in.equals(out)) {
             throw new IllegalArgumentException(name + ": a depthwise convolution keeps its coupling set");
         }

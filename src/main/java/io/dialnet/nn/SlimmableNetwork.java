@@ -50,7 +50,9 @@ public abstract class SlimmableNetwork implements AutoCloseable {
                     + " has no BatchNorm statistics: register and calibrate it first");
         }
         Shape shape = input.getShape();
-        if (shape.dimension() != 4 || shape.get(1) != spec.inputChannels() || shape.get(2) != spec.inputSize()
+        if (shape.dimension() != 4
+                || shape.get(1) != spec.inputChannels()
+                || shape.get(2) != spec.inputSize()
                 || shape.get(3) != spec.inputSize()) {
             throw new IllegalArgumentException("input of shape " + shape + " does not fit " + spec.architecture()
                     + ", which expects [N, " + spec.inputChannels() + ", " + spec.inputSize() + ", "
@@ -84,7 +86,8 @@ public abstract class SlimmableNetwork implements AutoCloseable {
     public final String export(GraphBuilder graph, ChannelPlan plan) {
         validate(plan);
         if (!registered.containsKey(plan)) {
-            throw new InvalidPlanException("subnet " + plan + " has no BatchNorm statistics to fold; register it first");
+            throw new InvalidPlanException(
+                    "subnet " + plan + " has no BatchNorm statistics to fold; register it first");
         }
         return exportAt(graph, plan);
     }
@@ -103,8 +106,8 @@ public abstract class SlimmableNetwork implements AutoCloseable {
         for (CouplingSet set : sets) {
             int c = plan.channels(set.index());
             if (c > set.channels()) {
-                throw new InvalidPlanException("coupling set " + set.name() + " has " + set.channels()
-                        + " channels; the plan asks for " + c);
+                throw new InvalidPlanException(
+                        "coupling set " + set.name() + " has " + set.channels() + " channels; the plan asks for " + c);
             }
             if (c % set.groupSize() != 0) {
                 throw new InvalidPlanException("coupling set " + set.name() + ": " + c
@@ -125,10 +128,12 @@ public abstract class SlimmableNetwork implements AutoCloseable {
         if (!(width > 0 && width <= 1)) {
             throw new InvalidPlanException("width must be in (0, 1], got " + width);
         }
-        return ChannelPlan.of(sets.stream().mapToInt(s -> {
-            long groups = Math.max(1, Math.round(width * s.groups()));
-            return (int) groups * s.groupSize();
-        }).toArray());
+        return ChannelPlan.of(sets.stream()
+                .mapToInt(s -> {
+                    long groups = Math.max(1, Math.round(width * s.groups()));
+                    return (int) groups * s.groupSize();
+                })
+                .toArray());
     }
 
     /** Gives {@code plan} private BatchNorm statistics (and, if asked, a private scale and shift). */
@@ -309,25 +314,33 @@ public abstract class SlimmableNetwork implements AutoCloseable {
     }
 
     /** A bias-free convolution (a BatchNorm follows) with He-normal initialisation (fan-out). */
-    protected final SlimConv2d conv(String name, CouplingSet in, CouplingSet out, int kernel, int stride,
-            int padding, int inSize) {
+    protected final SlimConv2d conv(
+            String name, CouplingSet in, CouplingSet out, int kernel, int stride, int padding, int inSize) {
         return addConv(name, in, out, kernel, stride, padding, false, inSize);
     }
 
     /** A depthwise convolution: one {@code kernel x kernel} filter per channel of {@code set}. */
-    protected final SlimConv2d depthwiseConv(String name, CouplingSet set, int kernel, int stride, int padding,
-            int inSize) {
+    protected final SlimConv2d depthwiseConv(
+            String name, CouplingSet set, int kernel, int stride, int padding, int inSize) {
         return addConv(name, set, set, kernel, stride, padding, true, inSize);
     }
 
-    private SlimConv2d addConv(String name, CouplingSet in, CouplingSet out, int kernel, int stride, int padding,
-            boolean depthwise, int inSize) {
+    private SlimConv2d addConv(
+            String name,
+            CouplingSet in,
+            CouplingSet out,
+            int kernel,
+            int stride,
+            int padding,
+            boolean depthwise,
+            int inSize) {
         int fanOut = out.channels() * kernel * kernel / (depthwise ? out.channels() : 1);
-        Shape shape = depthwise ? new Shape(out.channels(), 1, kernel, kernel)
+        Shape shape = depthwise
+                ? new Shape(out.channels(), 1, kernel, kernel)
                 : new Shape(out.channels(), in.channels(), kernel, kernel);
         NDArray weight = parameter(name + ".weight", shape, Math.sqrt(2.0 / fanOut), true);
-        SlimConv2d conv = new SlimConv2d(name, in, out, kernel, stride, padding, depthwise, inSize, inSize, weight,
-                null);
+        SlimConv2d conv =
+                new SlimConv2d(name, in, out, kernel, stride, padding, depthwise, inSize, inSize, weight, null);
         layers.add(conv);
         return conv;
     }

@@ -20,10 +20,17 @@ public final class ComparisonTable {
         out.append("|---|---|---|---:|---:|---:|---:|---:|\n");
         for (Comparison.MethodResult r : results) {
             for (SubnetResult s : r.subnets()) {
-                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %.3g |%n", r.method(),
-                        s.name(), s.channels().toString().replace(" ", ""), SubnetTable.millions(s.macs()),
-                        SubnetTable.millions(s.params()), SubnetTable.percent(s.validationAccuracy()),
-                        s.testAccuracy() == null ? "-" : SubnetTable.percent(s.testAccuracy()), r.compute().total()));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %s | %s | %s | %s | %s | %.3g |%n",
+                        r.method(),
+                        s.name(),
+                        s.channels().toString().replace(" ", ""),
+                        SubnetTable.millions(s.macs()),
+                        SubnetTable.millions(s.params()),
+                        SubnetTable.percent(s.validationAccuracy()),
+                        s.testAccuracy() == null ? "-" : SubnetTable.percent(s.testAccuracy()),
+                        r.compute().total()));
             }
         }
         return out.toString();
@@ -37,26 +44,33 @@ public final class ComparisonTable {
      */
     public static String matchedMacs(List<Comparison.MethodResult> results, List<String> references) {
         List<Comparison.MethodResult> present = references.stream()
-                .map(name -> results.stream().filter(r -> r.method().equals(name)).findFirst())
-                .flatMap(Optional::stream).toList();
+                .map(name ->
+                        results.stream().filter(r -> r.method().equals(name)).findFirst())
+                .flatMap(Optional::stream)
+                .toList();
         boolean test = Comparison.tested(results);
         ToDoubleFunction<SubnetResult> accuracy = test ? SubnetResult::testAccuracy : SubnetResult::validationAccuracy;
         StringBuilder out = new StringBuilder("| method |");
-        present.forEach(ref -> out.append(" vs ").append(ref.method()).append(": mean ")
-                .append(test ? "test" : "validation").append(" accuracy difference at matched MACs |"));
+        present.forEach(ref -> out.append(" vs ")
+                .append(ref.method())
+                .append(": mean ")
+                .append(test ? "test" : "validation")
+                .append(" accuracy difference at matched MACs |"));
         out.append("\n|---|").append("---:|".repeat(present.size())).append('\n');
         for (Comparison.MethodResult r : results) {
             out.append("| ").append(r.method()).append(" |");
             for (Comparison.MethodResult ref : present) {
-                out.append(' ').append(ref == r ? "-" : meanDifference(r.subnets(), ref.subnets(), accuracy)).append(" |");
+                out.append(' ')
+                        .append(ref == r ? "-" : meanDifference(r.subnets(), ref.subnets(), accuracy))
+                        .append(" |");
             }
             out.append('\n');
         }
         return out.toString();
     }
 
-    private static String meanDifference(List<SubnetResult> subnets, List<SubnetResult> reference,
-            ToDoubleFunction<SubnetResult> accuracy) {
+    private static String meanDifference(
+            List<SubnetResult> subnets, List<SubnetResult> reference, ToDoubleFunction<SubnetResult> accuracy) {
         double sum = 0;
         int compared = 0;
         for (SubnetResult s : subnets) {
@@ -66,14 +80,17 @@ public final class ComparisonTable {
                 compared++;
             }
         }
-        return compared == 0 ? "no subnet in range (0 of " + subnets.size() + ")"
-                : String.format(Locale.ROOT, "%+.2f points (%d of %d subnets)", 100 * sum / compared, compared,
-                        subnets.size());
+        return compared == 0
+                ? "no subnet in range (0 of " + subnets.size() + ")"
+                : String.format(
+                        Locale.ROOT, "%+.2f points (%d of %d subnets)", 100 * sum / compared, compared, subnets.size());
     }
 
     /** The reference's accuracy at {@code macs} on the straight line between its two neighbours. */
     static OptionalDouble interpolate(List<SubnetResult> curve, long macs, ToDoubleFunction<SubnetResult> accuracy) {
-        List<SubnetResult> sorted = curve.stream().sorted(Comparator.comparingLong(SubnetResult::macs)).toList();
+        List<SubnetResult> sorted = curve.stream()
+                .sorted(Comparator.comparingLong(SubnetResult::macs))
+                .toList();
         for (int i = 0; i < sorted.size(); i++) {
             SubnetResult hi = sorted.get(i);
             if (hi.macs() < macs) {
@@ -87,7 +104,8 @@ public final class ComparisonTable {
             }
             SubnetResult lo = sorted.get(i - 1);
             double f = (double) (macs - lo.macs()) / (hi.macs() - lo.macs());
-            return OptionalDouble.of(accuracy.applyAsDouble(lo) + f * (accuracy.applyAsDouble(hi) - accuracy.applyAsDouble(lo)));
+            return OptionalDouble.of(
+                    accuracy.applyAsDouble(lo) + f * (accuracy.applyAsDouble(hi) - accuracy.applyAsDouble(lo)));
         }
         return OptionalDouble.empty();
     }

@@ -38,8 +38,7 @@ public final class PairedStatistics {
      * {@code k}'s correctness in seed {@code s}. Subnets share the resampled seeds and images, so
      * the interval accounts for their correlation.
      */
-    public static Difference compareMean(List<List<boolean[]>> a, List<List<boolean[]>> b, int resamples,
-            long seed) {
+    public static Difference compareMean(List<List<boolean[]>> a, List<List<boolean[]>> b, int resamples, long seed) {
         if (a.size() != b.size() || a.isEmpty()) {
             throw new IllegalArgumentException("paired statistics need the same subnets for both arms");
         }
@@ -58,8 +57,8 @@ public final class PairedStatistics {
     /** Adds subnet's per-image differences, divided by {@code subnets}, into {@code perSeed}. */
     private static Difference compareOne(List<boolean[]> a, List<boolean[]> b, List<double[]> perSeed, int subnets) {
         if (a.size() != b.size() || a.isEmpty()) {
-            throw new IllegalArgumentException("paired statistics need the same seeds for both arms, got " + a.size()
-                    + " and " + b.size());
+            throw new IllegalArgumentException(
+                    "paired statistics need the same seeds for both arms, got " + a.size() + " and " + b.size());
         }
         if (!perSeed.isEmpty() && perSeed.size() != a.size()) {
             throw new IllegalArgumentException("paired statistics need the same seeds for every subnet");
@@ -110,8 +109,13 @@ public final class PairedStatistics {
             boot[r] = total / seeds;
         }
         java.util.Arrays.sort(boot);
-        return new Difference(100 * mean, 100 * boot[(int) Math.floor(0.025 * (resamples - 1))],
-                100 * boot[(int) Math.ceil(0.975 * (resamples - 1))], onlyA, onlyB, mcnemar(onlyA, onlyB));
+        return new Difference(
+                100 * mean,
+                100 * boot[(int) Math.floor(0.025 * (resamples - 1))],
+                100 * boot[(int) Math.ceil(0.975 * (resamples - 1))],
+                onlyA,
+                onlyB,
+                mcnemar(onlyA, onlyB));
     }
 
     /** Two-sided exact McNemar p-value: under no difference, each discordant pair is a fair coin. */

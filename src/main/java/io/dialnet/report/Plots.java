@@ -16,11 +16,25 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** PNG plots of accuracy against cost, one curve per method or run. */
 public final class Plots {
     /** The Okabe-Ito palette (distinguishable with colour-blindness), paired with distinct markers. */
-    private static final Color[] COLORS = {new Color(0x0072B2), new Color(0xE69F00), new Color(0x009E73),
-        new Color(0xD55E00), new Color(0xCC79A7), new Color(0x56B4E9), Color.BLACK};
+    private static final Color[] COLORS = {
+        new Color(0x0072B2),
+        new Color(0xE69F00),
+        new Color(0x009E73),
+        new Color(0xD55E00),
+        new Color(0xCC79A7),
+        new Color(0x56B4E9),
+        Color.BLACK
+    };
 
-    private static final Marker[] MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.DIAMOND, SeriesMarkers.SQUARE,
-        SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.OVAL};
+    private static final Marker[] MARKERS = {
+        SeriesMarkers.CIRCLE,
+        SeriesMarkers.DIAMOND,
+        SeriesMarkers.SQUARE,
+        SeriesMarkers.TRIANGLE_UP,
+        SeriesMarkers.TRIANGLE_DOWN,
+        SeriesMarkers.CROSS,
+        SeriesMarkers.OVAL
+    };
 
     private Plots() {}
 
@@ -29,8 +43,13 @@ public final class Plots {
      * {@code png}. Test accuracy is used instead where {@code useTest} and a subnet has it.
      */
     public static void accuracyVsMacs(Map<String, List<SubnetResult>> series, String title, boolean useTest, Path png) {
-        XYChart chart = new XYChartBuilder().width(880).height(560).title(title).xAxisTitle("MACs (millions)")
-                .yAxisTitle((useTest ? "test" : "validation") + " accuracy (%)").build();
+        XYChart chart = new XYChartBuilder()
+                .width(880)
+                .height(560)
+                .title(title)
+                .xAxisTitle("MACs (millions)")
+                .yAxisTitle((useTest ? "test" : "validation") + " accuracy (%)")
+                .build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(9);
         chart.getStyler().setSeriesColors(COLORS);
@@ -38,8 +57,8 @@ public final class Plots {
         series.forEach((name, subnets) -> {
             double[] x = subnets.stream().mapToDouble(s -> s.macs() / 1e6).toArray();
             double[] y = subnets.stream()
-                    .mapToDouble(s -> 100 * (useTest && s.testAccuracy() != null ? s.testAccuracy()
-                            : s.validationAccuracy()))
+                    .mapToDouble(s ->
+                            100 * (useTest && s.testAccuracy() != null ? s.testAccuracy() : s.validationAccuracy()))
                     .toArray();
             chart.addSeries(name, x, y);
         });

@@ -43,11 +43,17 @@ public final class ProtocolReport {
     public static String markdown(List<Path> runs, List<String> references) {
         List<Map<String, Arm>> seeds = runs.stream().map(ProtocolReport::read).toList();
         List<String> arms = Comparison.METHODS.stream()
-                .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a))).toList();
+                .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a)))
+                .toList();
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Seeds: %d (%s). Test accuracy in %%, mean over seeds; "
-                + "differences in points with 95 %% paired-bootstrap intervals (%,d resamples over seeds and test "
-                + "images) and McNemar's exact p on pooled discordant pairs.%n%n", runs.size(), runs, RESAMPLES));
+        out.append(String.format(
+                Locale.ROOT,
+                "Seeds: %d (%s). Test accuracy in %%, mean over seeds; "
+                        + "differences in points with 95 %% paired-bootstrap intervals (%,d resamples over seeds and test "
+                        + "images) and McNemar's exact p on pooled discordant pairs.%n%n",
+                runs.size(),
+                runs,
+                RESAMPLES));
         int targets = seeds.get(0).get(Comparison.INDIVIDUAL).subnets().size();
         accuracyTable(out, seeds, arms, targets);
         for (String reference : references) {
@@ -59,8 +65,7 @@ public final class ProtocolReport {
         return out.toString();
     }
 
-    private static void accuracyTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms,
-            int targets) {
+    private static void accuracyTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms, int targets) {
         out.append("| arm |");
         for (int k = 0; k < targets; k++) {
             out.append(" target ").append(k + 1).append(" (MACs) |");
@@ -75,7 +80,9 @@ public final class ProtocolReport {
                     continue;
                 }
                 final int target = k;
-                double mean = seeds.stream().mapToDouble(s -> subnet(s, arm, target).testAccuracy()).average()
+                double mean = seeds.stream()
+                        .mapToDouble(s -> subnet(s, arm, target).testAccuracy())
+                        .average()
                         .orElse(Double.NaN);
                 out.append(String.format(Locale.ROOT, " %.2f (%s) |", 100 * mean, SubnetTable.millions(first.macs())));
             }
@@ -83,15 +90,18 @@ public final class ProtocolReport {
         }
     }
 
-    private static void differenceTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms,
-            int targets, String reference) {
+    private static void differenceTable(
+            StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms, int targets, String reference) {
         boolean alone = reference.equals("alone");
-        out.append("Against ").append(alone ? "the same plans trained alone" : reference)
+        out.append("Against ")
+                .append(alone ? "the same plans trained alone" : reference)
                 .append(": difference [95 % interval] (McNemar p)\n\n| arm |");
         for (int k = 0; k < targets; k++) {
             out.append(" target ").append(k + 1).append(" |");
         }
-        out.append(" mean over targets |\n|---|").append("---:|".repeat(targets + 1)).append('\n');
+        out.append(" mean over targets |\n|---|")
+                .append("---:|".repeat(targets + 1))
+                .append('\n');
         for (String arm : arms) {
             String ref = alone ? Comparison.ALONE + arm : reference;
             if (arm.equals(ref) || !arms.contains(ref) || arm.startsWith(Comparison.ALONE)) {
@@ -102,8 +112,10 @@ public final class ProtocolReport {
             List<List<boolean[]>> b = new ArrayList<>();
             for (int k = 0; k < targets; k++) {
                 final int target = k;
-                List<boolean[]> ak = seeds.stream().map(s -> correct(s, arm, target)).toList();
-                List<boolean[]> bk = seeds.stream().map(s -> correct(s, ref, target)).toList();
+                List<boolean[]> ak =
+                        seeds.stream().map(s -> correct(s, arm, target)).toList();
+                List<boolean[]> bk =
+                        seeds.stream().map(s -> correct(s, ref, target)).toList();
                 if (ak.contains(null) || bk.contains(null)) {
                     out.append(" - |");
                     continue;
@@ -111,16 +123,21 @@ public final class ProtocolReport {
                 a.add(ak);
                 b.add(bk);
                 PairedStatistics.Difference d = PairedStatistics.compare(ak, bk, RESAMPLES, 17 + k);
-                out.append(String.format(Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(),
-                        d.mcnemarP()));
+                out.append(String.format(
+                        Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(), d.mcnemarP()));
             }
             if (a.isEmpty()) {
                 out.append(" - |\n");
                 continue;
             }
             PairedStatistics.Difference mean = PairedStatistics.compareMean(a, b, RESAMPLES, 99);
-            out.append(String.format(Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%d targets) |%n", mean.mean(), mean.low(),
-                    mean.high(), a.size()));
+            out.append(String.format(
+                    Locale.ROOT,
+                    " %+.2f [%+.2f, %+.2f] (%d targets) |%n",
+                    mean.mean(),
+                    mean.low(),
+                    mean.high(),
+                    a.size()));
         }
     }
 
@@ -128,11 +145,21 @@ public final class ProtocolReport {
         out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases)\n\n");
         out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        double uniform = arms.contains(Comparison.UNIFORM) ? mean(seeds, Comparison.UNIFORM).total() : Double.NaN;
+        double uniform = arms.contains(Comparison.UNIFORM)
+                ? mean(seeds, Comparison.UNIFORM).total()
+                : Double.NaN;
         for (String arm : arms) {
             Compute c = mean(seeds, arm);
-            out.append(String.format(Locale.ROOT, "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f | %.2f |%n", arm,
-                    c.training(), c.ranking(), c.calibration(), c.evaluation(), c.total(), c.total() / uniform,
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f | %.2f |%n",
+                    arm,
+                    c.training(),
+                    c.ranking(),
+                    c.calibration(),
+                    c.evaluation(),
+                    c.total(),
+                    c.total() / uniform,
                     c.seconds() / 3600));
         }
     }
@@ -143,20 +170,22 @@ public final class ProtocolReport {
             sum = sum.plus(s.get(arm).result().compute());
         }
         double n = seeds.size();
-        return new Compute(sum.training() / n, sum.ranking() / n, sum.calibration() / n, sum.evaluation() / n,
-                sum.seconds() / n);
+        return new Compute(
+                sum.training() / n, sum.ranking() / n, sum.calibration() / n, sum.evaluation() / n, sum.seconds() / n);
     }
 
     private static SubnetResult subnet(Map<String, Arm> seed, String arm, int target) {
         SubnetResult s = seed.get(arm).subnets().get(target);
         return s == null && arm.startsWith(Comparison.ALONE) && target == 0
-                ? seed.get(Comparison.INDIVIDUAL).subnets().get(0) : s;
+                ? seed.get(Comparison.INDIVIDUAL).subnets().get(0)
+                : s;
     }
 
     private static boolean[] correct(Map<String, Arm> seed, String arm, int target) {
         boolean[] c = seed.get(arm).correct().get(target);
         return c == null && arm.startsWith(Comparison.ALONE) && target == 0
-                ? seed.get(Comparison.INDIVIDUAL).correct().get(0) : c;
+                ? seed.get(Comparison.INDIVIDUAL).correct().get(0)
+                : c;
     }
 
     /** Every finished arm of one comparison directory. */
@@ -169,8 +198,8 @@ public final class ProtocolReport {
                 continue;
             }
             try {
-                Comparison.MethodResult result = JSON.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(),
-                        Comparison.MethodResult.class);
+                Comparison.MethodResult result =
+                        JSON.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
                 Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
                         ? JSON.readValue(dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
                         : Map.of();
@@ -180,7 +209,8 @@ public final class ProtocolReport {
                 Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
                 Map<Integer, boolean[]> flags = new LinkedHashMap<>();
                 for (SubnetResult s : result.subnets()) {
-                    Integer k = s.name().startsWith("s") ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
+                    Integer k = s.name().startsWith("s")
+                            ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
                             : widthIndex.get(s.name());
                     if (k == null) {
                         throw new IllegalArgumentException(dir + ": subnet " + s.name() + " matches no target");
@@ -201,8 +231,8 @@ public final class ProtocolReport {
             }
         }
         if (!arms.containsKey(Comparison.INDIVIDUAL)) {
-            throw new IllegalArgumentException(run + " has no finished individual arm (individual/" + Comparison.ARM_RESULT
-                    + "); the report matches every arm's subnets to its widths");
+            throw new IllegalArgumentException(run + " has no finished individual arm (individual/"
+                    + Comparison.ARM_RESULT + "); the report matches every arm's subnets to its widths");
         }
         return arms;
     }

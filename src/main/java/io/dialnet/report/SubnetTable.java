@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /** Subnets as an aligned text table or a markdown table: name, channels, MACs, params, accuracies. */
 public final class SubnetTable {
-    private static final String[] HEADER = {"subnet", "channels per coupling set", "MACs", "params", "val acc",
-        "test acc"};
+    private static final String[] HEADER = {
+        "subnet", "channels per coupling set", "MACs", "params", "val acc", "test acc"
+    };
 
     private SubnetTable() {}
 
@@ -46,8 +47,14 @@ public final class SubnetTable {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (SubnetResult s : subnets) {
-            rows.add(new String[] {s.name(), channels(s.channels()), millions(s.macs()), millions(s.params()),
-                percent(s.validationAccuracy()), s.testAccuracy() == null ? "-" : percent(s.testAccuracy())});
+            rows.add(new String[] {
+                s.name(),
+                channels(s.channels()),
+                millions(s.macs()),
+                millions(s.params()),
+                percent(s.validationAccuracy()),
+                s.testAccuracy() == null ? "-" : percent(s.testAccuracy())
+            });
         }
         return rows;
     }

@@ -17,8 +17,8 @@ import io.dialnet.nn.Engines;
 import io.dialnet.nn.Mode;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
-import io.dialnet.nn.SlimBatchNorm;
 import io.dialnet.nn.SliceCache;
+import io.dialnet.nn.SlimBatchNorm;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.nio.FloatBuffer;
@@ -38,15 +38,17 @@ import java.util.Optional;
 public final class DynamicModel implements AutoCloseable {
     /** Where inference runs. */
     public enum Backend {
-        ONNXRUNTIME, DJL;
+        ONNXRUNTIME,
+        DJL;
 
         /** {@code onnxruntime} (or {@code ort}) or {@code djl}; {@code option} names the source in errors. */
         public static Backend parse(String name, String option) {
             return switch (name) {
                 case "onnxruntime", "ort" -> ONNXRUNTIME;
                 case "djl" -> DJL;
-                default -> throw new IllegalArgumentException(option + ": unknown back end '" + name
-                        + "'; choose onnxruntime or djl");
+                default ->
+                    throw new IllegalArgumentException(
+                            option + ": unknown back end '" + name + "'; choose onnxruntime or djl");
             };
         }
     }
@@ -67,10 +69,11 @@ public final class DynamicModel implements AutoCloseable {
      */
     private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
+
     private boolean closed;
 
-    private DynamicModel(Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network,
-            Devices devices) {
+    private DynamicModel(
+            Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network, Devices devices) {
         this.manifest = manifest;
         this.devices = devices;
         this.backend = backend;
@@ -82,7 +85,12 @@ public final class DynamicModel implements AutoCloseable {
     /** Loads an artifact with ONNX Runtime when it carries graphs, else with DJL. */
     public static DynamicModel load(Path file) throws ArtifactException {
         DynamicModelFile artifact = DynamicModelFile.read(file);
-        return load(file, artifact, artifact.onnx().isEmpty() ? Backend.DJL : Backend.ONNXRUNTIME, 0, Devices.CPU,
+        return load(
+                file,
+                artifact,
+                artifact.onnx().isEmpty() ? Backend.DJL : Backend.ONNXRUNTIME,
+                0,
+                Devices.CPU,
                 "device");
     }
 
@@ -105,8 +113,9 @@ public final class DynamicModel implements AutoCloseable {
         return load(file, DynamicModelFile.read(file), backend, threads, devices, option);
     }
 
-    private static DynamicModel load(Path file, DynamicModelFile artifact, Backend backend, int threads,
-            Devices devices, String option) throws ArtifactException {
+    private static DynamicModel load(
+            Path file, DynamicModelFile artifact, Backend backend, int threads, Devices devices, String option)
+            throws ArtifactException {
         Manifest m = artifact.manifest();
         if (backend == Backend.ONNXRUNTIME) {
             return loadOnnx(file, artifact, threads, devices, option);
@@ -123,7 +132,9 @@ public final class DynamicModel implements AutoCloseable {
             SlimmableNetwork network = ModelZoo.create(spec, manager, 0);
             for (Map.Entry<String, NDArray> p : network.parameters().entrySet()) {
                 Tensor t = artifact.tensors().get(p.getKey());
-                if (t == null || !java.util.Arrays.equals(t.shape(), p.getValue().getShape().getShape())) {
+                if (t == null
+                        || !java.util.Arrays.equals(
+                                t.shape(), p.getValue().getShape().getShape())) {
                     throw new ArtifactException(file + ": parameter " + p.getKey() + " is missing or does not fit a "
                             + spec.architecture());
                 }
@@ -149,8 +160,9 @@ public final class DynamicModel implements AutoCloseable {
         }
     }
 
-    private static DynamicModel loadOnnx(Path file, DynamicModelFile artifact, int threads, Devices devices,
-            String option) throws ArtifactException {
+    private static DynamicModel loadOnnx(
+            Path file, DynamicModelFile artifact, int threads, Devices devices, String option)
+            throws ArtifactException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opened = OrtSessions.options(threads, devices, option);
         DynamicModel model = new DynamicModel(artifact.manifest(), Backend.ONNXRUNTIME, null, null, devices);
@@ -243,7 +255,8 @@ public final class DynamicModel implements AutoCloseable {
         try (NDManager call = manager.newSubManager()) {
             Engines.noGrad();
             NDArray x = call.create(input, new Shape(shape));
-            return network.forward(new Pass(plan, Mode.EVAL, call, null, slices), x).toFloatArray();
+            return network.forward(new Pass(plan, Mode.EVAL, call, null, slices), x)
+                    .toFloatArray();
         }
     }
 

@@ -12,8 +12,8 @@ public final class LatencyProfiler {
     private LatencyProfiler() {}
 
     /** Latency of {@code subnet} at {@code batch} over {@code runs} timed calls after {@code warmup}. */
-    public static Manifest.Latency measure(DynamicModel model, String subnet, int batch, int warmup, int runs,
-            int threads) {
+    public static Manifest.Latency measure(
+            DynamicModel model, String subnet, int batch, int warmup, int runs, int threads) {
         var spec = model.manifest().model();
         float[] input = new float[batch * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
         Random random = new Random(1);
@@ -34,8 +34,14 @@ public final class LatencyProfiler {
         // its own back end's entries, must not take a GPU's latency for its own.
         String backend = model.backend().name().toLowerCase(java.util.Locale.ROOT)
                 + (model.devices().isGpu() ? "@gpu" : "");
-        return new Manifest.Latency(backend, device(model.devices()), batch, threads,
-                percentile(ms, 50), percentile(ms, 90), percentile(ms, 99));
+        return new Manifest.Latency(
+                backend,
+                device(model.devices()),
+                batch,
+                threads,
+                percentile(ms, 50),
+                percentile(ms, 90),
+                percentile(ms, 99));
     }
 
     static double percentile(double[] sorted, double p) {
@@ -55,8 +61,11 @@ public final class LatencyProfiler {
     public static String device() {
         String cpu = System.getProperty("os.arch");
         try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst()
+                    .orElse(cpu);
         } catch (IOException | RuntimeException e) {
             // not Linux: the architecture name will do
         }

@@ -34,8 +34,8 @@ public final class OnnxLatency {
      * Percentiles of {@value #RUNS} timed calls after {@value #WARMUP} warm-up calls of
      * {@code graph} on a batch of {@code batch} random images of {@code channels x size x size}.
      */
-    public static Manifest.Latency measure(byte[] graph, int batch, int channels, int size, int threads,
-            OrtSettings settings) {
+    public static Manifest.Latency measure(
+            byte[] graph, int batch, int channels, int size, int threads, OrtSettings settings) {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             settings.apply(options, threads);
             return measure(graph, batch, channels, size, threads, options);
@@ -51,8 +51,8 @@ public final class OnnxLatency {
         }
     }
 
-    private static Manifest.Latency measure(byte[] graph, int batch, int channels, int size, int threads,
-            OrtSession.SessionOptions options) {
+    private static Manifest.Latency measure(
+            byte[] graph, int batch, int channels, int size, int threads, OrtSession.SessionOptions options) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         float[] input = new float[batch * channels * size * size];
         Random random = new Random(1);
@@ -60,8 +60,8 @@ public final class OnnxLatency {
             input[i] = (float) random.nextGaussian();
         }
         try (OrtSession session = env.createSession(graph, options);
-                OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input),
-                        new long[] {batch, channels, size, size})) {
+                OnnxTensor x = OnnxTensor.createTensor(
+                        env, FloatBuffer.wrap(input), new long[] {batch, channels, size, size})) {
             String name = session.getInputNames().iterator().next();
             double[] ms = new double[RUNS];
             for (int i = 0; i < WARMUP + RUNS; i++) {
@@ -73,8 +73,13 @@ public final class OnnxLatency {
                 }
             }
             Arrays.sort(ms);
-            return new Manifest.Latency("onnxruntime", LatencyProfiler.device(), batch, threads,
-                    LatencyProfiler.percentile(ms, 50), LatencyProfiler.percentile(ms, 90),
+            return new Manifest.Latency(
+                    "onnxruntime",
+                    LatencyProfiler.device(),
+                    batch,
+                    threads,
+                    LatencyProfiler.percentile(ms, 50),
+                    LatencyProfiler.percentile(ms, 90),
                     LatencyProfiler.percentile(ms, 99));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
@@ -91,8 +96,12 @@ public final class OnnxLatency {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             String[] f = line.trim().split(" ");
             try {
-                Manifest.Latency l = measure(Files.readAllBytes(Path.of(f[0])), Integer.parseInt(f[1]),
-                        Integer.parseInt(f[2]), Integer.parseInt(f[3]), Integer.parseInt(f[4]),
+                Manifest.Latency l = measure(
+                        Files.readAllBytes(Path.of(f[0])),
+                        Integer.parseInt(f[1]),
+                        Integer.parseInt(f[2]),
+                        Integer.parseInt(f[3]),
+                        Integer.parseInt(f[4]),
                         OrtSettings.parse(f[5]));
                 out.println(String.format(Locale.ROOT, "%.6f %.6f %.6f", l.p50(), l.p90(), l.p99()));
             } catch (RuntimeException e) {

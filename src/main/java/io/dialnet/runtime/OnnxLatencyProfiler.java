@@ -51,8 +51,8 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
     public OnnxLatencyProfiler(int threads, OrtSettings settings, Path cacheDir) {
         this.threads = threads;
         this.settings = settings;
-        this.cacheFile = cacheDir == null ? null
-                : cacheDir.resolve("onnx-latency-" + fingerprint(threads, settings) + ".json");
+        this.cacheFile =
+                cacheDir == null ? null : cacheDir.resolve("onnx-latency-" + fingerprint(threads, settings) + ".json");
         this.cache = readCache(cacheFile);
         try {
             this.scratch = Files.createTempDirectory("dialnet-latency");
@@ -83,8 +83,14 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
                 throw new IllegalStateException("the latency worker failed: " + answer);
             }
             String[] f = answer.split(" ");
-            Manifest.Latency latency = new Manifest.Latency("onnxruntime", LatencyProfiler.device(), batch, threads,
-                    Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]));
+            Manifest.Latency latency = new Manifest.Latency(
+                    "onnxruntime",
+                    LatencyProfiler.device(),
+                    batch,
+                    threads,
+                    Double.parseDouble(f[0]),
+                    Double.parseDouble(f[1]),
+                    Double.parseDouble(f[2]));
             cache.put(key, latency);
             writeCache();
             return latency;
@@ -96,8 +102,10 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
     private String ask(String request) throws IOException {
         if (worker == null) {
             String java = ProcessHandle.current().info().command().orElse("java");
-            worker = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    OnnxLatency.class.getName())).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            worker = new ProcessBuilder(
+                            List.of(java, "-cp", System.getProperty("java.class.path"), OnnxLatency.class.getName()))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             toWorker = new BufferedWriter(new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8));
             fromWorker = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8));
         }
@@ -133,7 +141,8 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
             return new LinkedHashMap<>();
         }
         try {
-            return new LinkedHashMap<>(JSON.readValue(file.toFile(), new TypeReference<Map<String, Manifest.Latency>>() {}));
+            return new LinkedHashMap<>(
+                    JSON.readValue(file.toFile(), new TypeReference<Map<String, Manifest.Latency>>() {}));
         } catch (IOException e) {
             return new LinkedHashMap<>(); // a damaged cache is only a cache: measure again
         }
@@ -163,7 +172,7 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "ONNX Runtime latency in a child process, %d threads, cache %s", threads,
-                cacheFile);
+        return String.format(
+                Locale.ROOT, "ONNX Runtime latency in a child process, %d threads, cache %s", threads, cacheFile);
     }
 }

@@ -33,8 +33,10 @@ public final class OrtSessions {
                 try {
                     options.addCUDA(devices.primary().getDeviceId());
                 } catch (OrtException e) {
-                    throw new IllegalStateException("ONNX Runtime cannot start its CUDA execution provider on "
-                            + devices + " (it needs an NVIDIA driver, CUDA 12 and cuDNN 9): " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "ONNX Runtime cannot start its CUDA execution provider on " + devices
+                                    + " (it needs an NVIDIA driver, CUDA 12 and cuDNN 9): " + e.getMessage(),
+                            e);
                 }
             }
             return options;
@@ -50,8 +52,9 @@ public final class OrtSessions {
     /** Throws {@link IllegalArgumentException} naming {@code option} unless ONNX Runtime can use {@code devices}. */
     public static void requireCuda(Devices devices, String option) {
         if (devices.isGpu() && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
-            throw new IllegalArgumentException(option + " " + devices + ": no GPU visible to ONNX Runtime (this build's "
-                    + "ONNX Runtime has no CUDA execution provider: build with DIALNET_GPU=1 or mvn -Dgpu)");
+            throw new IllegalArgumentException(
+                    option + " " + devices + ": no GPU visible to ONNX Runtime (this build's "
+                            + "ONNX Runtime has no CUDA execution provider: build with DIALNET_GPU=1 or mvn -Dgpu)");
         }
         if (devices.size() > 1) {
             throw new IllegalArgumentException(option + " " + devices + ": ONNX Runtime runs a model on one device");

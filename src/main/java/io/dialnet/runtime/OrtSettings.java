@@ -21,8 +21,8 @@ public record OrtSettings(String level, boolean nchwc, boolean arena, boolean sp
 
     public OrtSettings {
         if (!level.equals("basic") && !level.equals("extended") && !level.equals("all")) {
-            throw new IllegalArgumentException("ONNX Runtime optimisation level '" + level
-                    + "' is not one of basic, extended, all");
+            throw new IllegalArgumentException(
+                    "ONNX Runtime optimisation level '" + level + "' is not one of basic, extended, all");
         }
     }
 
@@ -31,11 +31,12 @@ public record OrtSettings(String level, boolean nchwc, boolean arena, boolean sp
         if (threads > 0) {
             options.setIntraOpNumThreads(threads);
         }
-        options.setOptimizationLevel(switch (level) {
-            case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-            case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-            default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-        });
+        options.setOptimizationLevel(
+                switch (level) {
+                    case "basic" -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+                    case "extended" -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+                    default -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+                });
         if (!nchwc) {
             options.addConfigEntry("optimization.disable_specified_optimizers", "NchwcTransformer");
         }
@@ -60,8 +61,9 @@ public record OrtSettings(String level, boolean nchwc, boolean arena, boolean sp
                 case "nchwc" -> new OrtSettings(s.level, onOff(kv[0], v), s.arena, s.spinning);
                 case "arena" -> new OrtSettings(s.level, s.nchwc, onOff(kv[0], v), s.spinning);
                 case "spinning" -> new OrtSettings(s.level, s.nchwc, s.arena, onOff(kv[0], v));
-                default -> throw new IllegalArgumentException("unknown ONNX Runtime setting '" + kv[0]
-                        + "'; known: level, nchwc, arena, spinning");
+                default ->
+                    throw new IllegalArgumentException(
+                            "unknown ONNX Runtime setting '" + kv[0] + "'; known: level, nchwc, arena, spinning");
             };
         }
         return s;
@@ -71,14 +73,15 @@ public record OrtSettings(String level, boolean nchwc, boolean arena, boolean sp
         return switch (value) {
             case "on", "true", "1" -> true;
             case "off", "false", "0" -> false;
-            default -> throw new IllegalArgumentException("ONNX Runtime setting " + key + "=" + value
-                    + ": expected on or off");
+            default ->
+                throw new IllegalArgumentException(
+                        "ONNX Runtime setting " + key + "=" + value + ": expected on or off");
         };
     }
 
     @Override
     public String toString() {
-        return "level=" + level + ",nchwc=" + (nchwc ? "on" : "off") + ",arena=" + (arena ? "on" : "off")
-                + ",spinning=" + (spinning ? "on" : "off");
+        return "level=" + level + ",nchwc=" + (nchwc ? "on" : "off") + ",arena=" + (arena ? "on" : "off") + ",spinning="
+                + (spinning ? "on" : "off");
     }
 }

@@ -30,8 +30,13 @@ public final class CandidateSampler {
      * cost at most {@code budget}, each attempt using the next of the sampling's rules (the last
      * repeating; RANDOM draws anew each time). Empty when even one group per set exceeds the budget.
      */
-    public List<Sampled> candidates(ChannelPlan plan, Map<Integer, double[]> sortedImportance, CostModel cost,
-            double budget, SearchConfig.Sampling sampling, long seed) {
+    public List<Sampled> candidates(
+            ChannelPlan plan,
+            Map<Integer, double[]> sortedImportance,
+            CostModel cost,
+            double budget,
+            SearchConfig.Sampling sampling,
+            long seed) {
         Random random = new Random(seed);
         Map<ChannelPlan, Sampled> found = new LinkedHashMap<>();
         int attempts = 0;
@@ -69,7 +74,8 @@ public final class CandidateSampler {
             long[] saved = new long[sets.size()];
             for (CouplingSet set : sets) {
                 if (kept[set.index()] > 1) {
-                    saved[set.index()] = base - Complexity.of(network, cut(current, set)).macs();
+                    saved[set.index()] =
+                            base - Complexity.of(network, cut(current, set)).macs();
                 }
             }
             int s = rule.next(importance, kept, active, saved, jitter);

@@ -52,13 +52,22 @@ public final class Comparison {
     public static final String ABLATION = "ablation";
     /** The prefix of the arms that train a search's plans alone. */
     public static final String ALONE = "alone-";
+
     public static final String PREDICTIONS = "test-correct.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every arm, in the order a comparison runs them (a search before the arm that trains its plans alone). */
-    public static final List<String> METHODS = List.of(INDIVIDUAL, UNIFORM, ProgressiveSearch.METHOD,
-            ALONE + ProgressiveSearch.METHOD, ABLATION, JOINT, MultiPathSearch.METHOD, SinglePathSearch.METHOD,
-            ALONE + MultiPathSearch.METHOD, ALONE + SinglePathSearch.METHOD);
+    public static final List<String> METHODS = List.of(
+            INDIVIDUAL,
+            UNIFORM,
+            ProgressiveSearch.METHOD,
+            ALONE + ProgressiveSearch.METHOD,
+            ABLATION,
+            JOINT,
+            MultiPathSearch.METHOD,
+            SinglePathSearch.METHOD,
+            ALONE + MultiPathSearch.METHOD,
+            ALONE + SinglePathSearch.METHOD);
 
     /**
      * What the comparison runs.
@@ -71,8 +80,13 @@ public final class Comparison {
      * @param lasso group-lasso weight of multi-path and single-path
      * @param ablation the rankings the ablation compares
      */
-    public record Settings(List<String> methods, List<Double> widths, SearchConfig progressive,
-            MultiPath multiPath, double lasso, List<SearchConfig.Ranking.Kind> ablation) {
+    public record Settings(
+            List<String> methods,
+            List<Double> widths,
+            SearchConfig progressive,
+            MultiPath multiPath,
+            double lasso,
+            List<SearchConfig.Ranking.Kind> ablation) {
         public Settings {
             for (String m : methods) {
                 if (!METHODS.contains(m)) {
@@ -138,16 +152,25 @@ public final class Comparison {
     public static List<Double> targetsFor(SlimmableNetwork network, List<Double> widths) {
         double full = Complexity.of(network, network.fullPlan()).macs();
         return widths.subList(1, widths.size()).stream()
-                .map(w -> Complexity.of(network, network.uniformPlan(w)).macs() / full).toList();
+                .map(w -> Complexity.of(network, network.uniformPlan(w)).macs() / full)
+                .toList();
     }
 
-    public static Outcome run(Settings settings, Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data,
-            Path out, TrainingListener listener) {
+    public static Outcome run(
+            Settings settings,
+            Supplier<SlimmableNetwork> freshNetwork,
+            DataRecipe.Prepared data,
+            Path out,
+            TrainingListener listener) {
         return runArms(settings, freshNetwork, data, out, listener);
     }
 
-    private static Outcome runArms(Settings settings, Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data,
-            Path out, TrainingListener listener) {
+    private static Outcome runArms(
+            Settings settings,
+            Supplier<SlimmableNetwork> freshNetwork,
+            DataRecipe.Prepared data,
+            Path out,
+            TrainingListener listener) {
         TrainConfig recipe = settings.progressive().recipe();
         Map<String, MethodResult> results = new LinkedHashMap<>();
         List<AblationResult> ablation = new ArrayList<>();
@@ -178,8 +201,16 @@ public final class Comparison {
                     results.put(method, new MethodResult(method, r.subnets(), r.compute(), null));
                 }
             } else if (method.startsWith(ALONE)) {
-                results.put(method, alone(method, results.get(method.substring(ALONE.length())), recipe, freshNetwork,
-                        data, dir, listener));
+                results.put(
+                        method,
+                        alone(
+                                method,
+                                results.get(method.substring(ALONE.length())),
+                                recipe,
+                                freshNetwork,
+                                data,
+                                dir,
+                                listener));
             } else if (method.equals(ABLATION)) {
                 ablation.addAll(ablation(settings, background, freshNetwork, data, dir, listener));
             } else {
@@ -196,27 +227,35 @@ public final class Comparison {
     private static void record(Path dir, Object result) {
         try {
             Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve(ARM_RESULT), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+            AtomicFiles.write(
+                    dir.resolve(ARM_RESULT),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** One training run per width, each from the same initial weights. */
-    private static MethodResult individual(TrainConfig recipe, List<Double> widths,
-            Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path dir, TrainingListener listener) {
+    private static MethodResult individual(
+            TrainConfig recipe,
+            List<Double> widths,
+            Supplier<SlimmableNetwork> freshNetwork,
+            DataRecipe.Prepared data,
+            Path dir,
+            TrainingListener listener) {
         List<SubnetResult> subnets = new ArrayList<>();
         Compute compute = Compute.NONE;
         Map<String, boolean[]> predictions = new LinkedHashMap<>();
         for (double w : widths) {
             TrainConfig config = recipe.withStrategy(INDIVIDUAL, List.of(w), false);
             try (SlimmableNetwork network = freshNetwork.get()) {
-                TrainResult r = new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0)
-                        .train(true);
+                TrainResult r =
+                        new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0).train(true);
 
                 subnets.addAll(r.subnets());
                 compute = compute.plus(r.compute());
-                predictions.putAll(predictions(network, Method.of(config, network).subnets(), data));
+                predictions.putAll(
+                        predictions(network, Method.of(config, network).subnets(), data));
             }
         }
         writePredictions(predictions, dir);
@@ -224,13 +263,20 @@ public final class Comparison {
     }
 
     /** Every plan {@code search} delivered, trained alone from the same initial weights. */
-    private static MethodResult alone(String method, MethodResult search, TrainConfig recipe,
-            Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path dir, TrainingListener listener) {
+    private static MethodResult alone(
+            String method,
+            MethodResult search,
+            TrainConfig recipe,
+            Supplier<SlimmableNetwork> freshNetwork,
+            DataRecipe.Prepared data,
+            Path dir,
+            TrainingListener listener) {
         List<SubnetResult> subnets = new ArrayList<>();
         Compute compute = Compute.NONE;
         Map<String, boolean[]> predictions = new LinkedHashMap<>();
         for (SubnetResult s : search.subnets()) {
-            ChannelPlan plan = ChannelPlan.of(s.channels().stream().mapToInt(Integer::intValue).toArray());
+            ChannelPlan plan = ChannelPlan.of(
+                    s.channels().stream().mapToInt(Integer::intValue).toArray());
             TrainConfig config = recipe.withPlans(INDIVIDUAL, List.of(plan.toString()));
             try (SlimmableNetwork network = freshNetwork.get()) {
                 if (plan.equals(network.fullPlan())) {
@@ -238,8 +284,13 @@ public final class Comparison {
                 }
                 TrainResult r = new Trainer(network, config, data, dir.resolve(s.name()), listener, 0).train(true);
                 SubnetResult trained = r.subnets().get(0);
-                subnets.add(new SubnetResult(s.name(), trained.channels(), trained.macs(), trained.params(),
-                        trained.validationAccuracy(), trained.testAccuracy()));
+                subnets.add(new SubnetResult(
+                        s.name(),
+                        trained.channels(),
+                        trained.macs(),
+                        trained.params(),
+                        trained.validationAccuracy(),
+                        trained.testAccuracy()));
                 compute = compute.plus(r.compute());
                 predictions.putAll(predictions(network, List.of(new Subnet(s.name(), plan)), data));
             }
@@ -260,8 +311,8 @@ public final class Comparison {
         }
         // individual training does not calibrate, so its cost is its training steps and time
         Checkpoint.Progress p = Checkpoint.manifest(checkpoint).progress();
-        return new Background(checkpoint,
-                new Compute(Compute.TRAINING_PASSES * p.trainingCompute(), 0, 0, 0, p.trainingSeconds()));
+        return new Background(
+                checkpoint, new Compute(Compute.TRAINING_PASSES * p.trainingCompute(), 0, 0, 0, p.trainingSeconds()));
     }
 
     private static <T> T readBack(Path dir, TypeReference<T> type) {
@@ -269,15 +320,22 @@ public final class Comparison {
         try {
             return JSON.readValue(file.toFile(), type);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + " cannot be read back (" + e.getMessage()
-                    + "); delete it to run the arm again", e);
+            throw new UncheckedIOException(
+                    file + " cannot be read back (" + e.getMessage() + "); delete it to run the arm again", e);
         }
     }
 
-    private static MethodResult search(String method, Settings settings, Background background,
-            Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path out, TrainingListener listener) {
+    private static MethodResult search(
+            String method,
+            Settings settings,
+            Background background,
+            Supplier<SlimmableNetwork> freshNetwork,
+            DataRecipe.Prepared data,
+            Path out,
+            TrainingListener listener) {
         Path dir = out.resolve(method);
-        SearchConfig search = method.equals(MultiPathSearch.METHOD) ? settings.multiPathConfig() : settings.progressive();
+        SearchConfig search =
+                method.equals(MultiPathSearch.METHOD) ? settings.multiPathConfig() : settings.progressive();
         // single-path trains from scratch in one run; the other two start from a background model
         boolean shared = background != null && search.background() == null && !method.equals(SinglePathSearch.METHOD);
         if (shared) {
@@ -285,28 +343,50 @@ public final class Comparison {
         }
         try (SlimmableNetwork network = freshNetwork.get()) {
             SearchResult r = switch (method) {
-                case MultiPathSearch.METHOD -> new MultiPathSearch(network, search, data, dir, listener,
-                        settings.lasso(), settings.multiPath().epochsPerSubnet()).run(true);
-                case SinglePathSearch.METHOD -> new SinglePathSearch(network, search, data, dir, listener,
-                        settings.lasso()).run(true);
+                case MultiPathSearch.METHOD ->
+                    new MultiPathSearch(
+                                    network,
+                                    search,
+                                    data,
+                                    dir,
+                                    listener,
+                                    settings.lasso(),
+                                    settings.multiPath().epochsPerSubnet())
+                            .run(true);
+                case SinglePathSearch.METHOD ->
+                    new SinglePathSearch(network, search, data, dir, listener, settings.lasso()).run(true);
                 default -> new ProgressiveSearch(network, search, data, dir, listener).run(true);
             };
-            List<Subnet> delivered = r.subnets().stream().map(s -> new Subnet(s.name(),
-                    ChannelPlan.of(s.channels().stream().mapToInt(Integer::intValue).toArray()))).toList();
+            List<Subnet> delivered = r.subnets().stream()
+                    .map(s -> new Subnet(
+                            s.name(),
+                            ChannelPlan.of(s.channels().stream()
+                                    .mapToInt(Integer::intValue)
+                                    .toArray())))
+                    .toList();
             writePredictions(network, delivered, data, dir);
-            return new MethodResult(method, r.subnets(), shared ? r.compute().plus(background.compute()) : r.compute(),
+            return new MethodResult(
+                    method,
+                    r.subnets(),
+                    shared ? r.compute().plus(background.compute()) : r.compute(),
                     shared ? out.relativize(background.checkpoint()).toString() : null);
         }
     }
 
     /** The progressive search's cuts from the background with each ranking, without fine-tuning. */
-    private static List<AblationResult> ablation(Settings settings, Background background,
-            Supplier<SlimmableNetwork> freshNetwork, DataRecipe.Prepared data, Path dir, TrainingListener listener) {
+    private static List<AblationResult> ablation(
+            Settings settings,
+            Background background,
+            Supplier<SlimmableNetwork> freshNetwork,
+            DataRecipe.Prepared data,
+            Path dir,
+            TrainingListener listener) {
         if (background == null) {
             throw new IllegalArgumentException("--methods: the ablation cuts the individual full-width model; "
                     + "run individual in the same comparison");
         }
-        SearchConfig base = settings.progressive().withBackground(background.checkpoint())
+        SearchConfig base = settings.progressive()
+                .withBackground(background.checkpoint())
                 .with(new SearchConfig.FineTuning(0, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 0))
                 .with(new SearchConfig.FinalTraining(0, 0.01, false));
         List<AblationResult> results = new ArrayList<>();
@@ -315,18 +395,23 @@ public final class Comparison {
                 // one candidate, cut by the global rule; filter norms differ in scale between layers, so
                 // the L1 ranking is compared within each set (per-layer normalisation, as in Li et al. 2017)
                 CutRule rule = kind == SearchConfig.Ranking.Kind.L1 ? CutRule.PER_SET : CutRule.GLOBAL;
-                SearchConfig config = base.with(base.ranking().withKind(kind))
-                        .with(new SearchConfig.Sampling(1, List.of(rule)));
-                SearchResult r = new ProgressiveSearch(network, config, data,
-                        dir.resolve(kind.name().toLowerCase(java.util.Locale.ROOT)), listener).run(true);
+                SearchConfig config =
+                        base.with(base.ranking().withKind(kind)).with(new SearchConfig.Sampling(1, List.of(rule)));
+                SearchResult r = new ProgressiveSearch(
+                                network,
+                                config,
+                                data,
+                                dir.resolve(kind.name().toLowerCase(java.util.Locale.ROOT)),
+                                listener)
+                        .run(true);
                 results.add(new AblationResult(kind, r.accepted()));
             }
         }
         return results;
     }
 
-    private static Map<String, boolean[]> predictions(SlimmableNetwork network, List<Subnet> subnets,
-            DataRecipe.Prepared data) {
+    private static Map<String, boolean[]> predictions(
+            SlimmableNetwork network, List<Subnet> subnets, DataRecipe.Prepared data) {
         Map<String, boolean[]> correct = new LinkedHashMap<>();
         if (data.testLoader() != null) {
             for (Subnet s : subnets) {
@@ -336,8 +421,8 @@ public final class Comparison {
         return correct;
     }
 
-    private static void writePredictions(SlimmableNetwork network, List<Subnet> subnets, DataRecipe.Prepared data,
-            Path dir) {
+    private static void writePredictions(
+            SlimmableNetwork network, List<Subnet> subnets, DataRecipe.Prepared data, Path dir) {
         writePredictions(predictions(network, subnets, data), dir);
     }
 

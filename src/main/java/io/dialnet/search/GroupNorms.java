@@ -27,7 +27,8 @@ final class GroupNorms {
         return (network, scratch) -> {
             NDArray total = null;
             for (CouplingSet set : network.couplingSets()) {
-                NDArray norms = squaredNorms(network, set, scratch).add(1e-12f).sqrt().sum();
+                NDArray norms =
+                        squaredNorms(network, set, scratch).add(1e-12f).sqrt().sum();
                 total = total == null ? norms : total.add(norms);
             }
             return total.mul((float) lambda); // a double would promote the 0-d sum to float64
@@ -36,7 +37,10 @@ final class GroupNorms {
 
     /** The L2 norm of every active group of {@code plan}, per set index, in channel order. */
     static Map<Integer, double[]> importance(SlimmableNetwork network, ChannelPlan plan) {
-        return perGroup(network, plan, (set, scratch) -> squaredNorms(network, set, scratch).sqrt());
+        return perGroup(
+                network,
+                plan,
+                (set, scratch) -> squaredNorms(network, set, scratch).sqrt());
     }
 
     /**
@@ -56,7 +60,9 @@ final class GroupNorms {
         });
     }
 
-    private static Map<Integer, double[]> perGroup(SlimmableNetwork network, ChannelPlan plan,
+    private static Map<Integer, double[]> perGroup(
+            SlimmableNetwork network,
+            ChannelPlan plan,
             java.util.function.BiFunction<CouplingSet, NDManager, NDArray> norm) {
         Map<Integer, double[]> out = new LinkedHashMap<>();
         try (NDManager scratch = network.manager().getParentManager().newSubManager()) {

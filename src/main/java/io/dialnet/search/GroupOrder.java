@@ -21,14 +21,17 @@ final class GroupOrder {
      * returns the importances in the new order. Channels beyond the plan (used only by larger,
      * already accepted subnets) stay where they are, so those subnets keep their channels.
      */
-    static Map<Integer, double[]> sortByImportance(SlimmableNetwork network, ChannelPlan plan,
-            Map<Integer, double[]> importance) {
+    static Map<Integer, double[]> sortByImportance(
+            SlimmableNetwork network, ChannelPlan plan, Map<Integer, double[]> importance) {
         return sortByImportance(network, plan, importance, Map.of());
     }
 
     /** As above, also reordering {@code mirrors} (an optimiser's momentum, by parameter name) mid-training. */
-    static Map<Integer, double[]> sortByImportance(SlimmableNetwork network, ChannelPlan plan,
-            Map<Integer, double[]> importance, Map<String, ai.djl.ndarray.NDArray> mirrors) {
+    static Map<Integer, double[]> sortByImportance(
+            SlimmableNetwork network,
+            ChannelPlan plan,
+            Map<Integer, double[]> importance,
+            Map<String, ai.djl.ndarray.NDArray> mirrors) {
         Map<Integer, double[]> sorted = new LinkedHashMap<>();
         for (CouplingSet set : network.couplingSets()) {
             double[] imp = importance.get(set.index());

@@ -34,8 +34,14 @@ public final class MultiPathSearch {
      * @param lassoWeight weight of the group-lasso penalty (sum of group L2 norms)
      * @param epochsPerSubnet epochs of each subnet's retraining before its cut (DAC: a full run)
      */
-    public MultiPathSearch(SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
-            TrainingListener listener, double lassoWeight, int epochsPerSubnet) {
+    public MultiPathSearch(
+            SlimmableNetwork network,
+            SearchConfig config,
+            DataRecipe.Prepared data,
+            Path out,
+            TrainingListener listener,
+            double lassoWeight,
+            int epochsPerSubnet) {
         if (!(lassoWeight >= 0) || epochsPerSubnet < 1) {
             throw new IllegalArgumentException("--lasso must be >= 0 and --epochs-per-subnet >= 1");
         }
@@ -50,28 +56,49 @@ public final class MultiPathSearch {
         List<AcceptedSubnet> accepted = run.startOrResume(resume, macs);
         List<Double> targets = run.config.targets();
         for (int k = run.targetsDone(); k < targets.size(); k++) {
-            TrainConfig sparse = run.recipe().joint(SearchRun.plans(accepted), epochsPerSubnet,
-                    run.recipe().learningRate(), false);
+            TrainConfig sparse = run.recipe()
+                    .joint(
+                            SearchRun.plans(accepted),
+                            epochsPerSubnet,
+                            run.recipe().learningRate(),
+                            false);
             Method method = Method.joint(SearchRun.subnets(accepted), false, false)
                     .withRegularizer(GroupNorms.lasso(lassoWeight));
             run.train("retrain-" + (k + 1), sparse, method);
-            ChannelPlan base = ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
-            Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base,
-                    GroupNorms.importance(network, base));
+            ChannelPlan base =
+                    ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
+            Map<Integer, double[]> sorted =
+                    GroupOrder.sortByImportance(network, base, GroupNorms.importance(network, base));
             List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
-            ChannelPlan cut = CandidateSampler.firstWithin(path.subList(1, path.size()), macs,
-                    run.config.budget(k, run.fullMacs()));
+            ChannelPlan cut = CandidateSampler.firstWithin(
+                    path.subList(1, path.size()), macs, run.config.budget(k, run.fullMacs()));
             if (cut == null) {
                 run.log("event", "unreachable", "target", targets.get(k));
                 run.save(accepted, k + 1, null);
                 continue;
             }
             run.calibrate(cut);
-            AcceptedSubnet next = new AcceptedSubnet("s" + (accepted.size() + 1), cut.toString(),
-                    Complexity.of(network, cut).macs(), macs.cost(cut), run.accuracy(cut), false);
+            AcceptedSubnet next = new AcceptedSubnet(
+                    "s" + (accepted.size() + 1),
+                    cut.toString(),
+                    Complexity.of(network, cut).macs(),
+                    macs.cost(cut),
+                    run.accuracy(cut),
+                    false);
             accepted.add(next);
-            run.log("event", "accept", "name", next.name(), "plan", next.plan(), "macs", next.macs(), "target",
-                    targets.get(k), "accuracy", next.accuracy());
+            run.log(
+                    "event",
+                    "accept",
+                    "name",
+                    next.name(),
+                    "plan",
+                    next.plan(),
+                    "macs",
+                    next.macs(),
+                    "target",
+                    targets.get(k),
+                    "accuracy",
+                    next.accuracy());
             run.save(accepted, k + 1, null);
         }
         return run.finish(accepted);

@@ -41,7 +41,8 @@ import java.util.Map;
 public final class NoiseRanking {
     /** Where the noise goes. */
     public enum Injection {
-        ACTIVATIONS, WEIGHTS
+        ACTIVATIONS,
+        WEIGHTS
     }
 
     /**
@@ -89,8 +90,14 @@ public final class NoiseRanking {
      * statistics) by training the noise scales for exactly {@code settings.batches()} batches,
      * going round the training data as often as that takes. The network's weights are unchanged.
      */
-    public static Result rank(SlimmableNetwork network, ChannelPlan plan, BatchLoader train,
-            Augmentation augmentation, int batchSize, Settings settings, long seed) {
+    public static Result rank(
+            SlimmableNetwork network,
+            ChannelPlan plan,
+            BatchLoader train,
+            Augmentation augmentation,
+            int batchSize,
+            Settings settings,
+            long seed) {
         Engines.noGrad();
         // the noise is drawn by the engine; seeding it makes a ranking independent of earlier work in the JVM
         Engines.seedRandom(seed);
@@ -104,7 +111,8 @@ public final class NoiseRanking {
                 NDArray a = manager.full(new Shape(groups), (float) Math.log(settings.initialScale()));
                 a.setRequiresGradient(true);
                 logScale.put(set.index(), a);
-                adam.put(set.index(), new NDArray[] {manager.zeros(new Shape(groups)), manager.zeros(new Shape(groups))});
+                adam.put(set.index(), new NDArray[] {manager.zeros(new Shape(groups)), manager.zeros(new Shape(groups))
+                });
             }
             NoiseHook hook = new NoiseHook(network, logScale, settings.injection());
             int step = 0;
@@ -117,8 +125,7 @@ public final class NoiseRanking {
                     }
                     while (step < settings.batches() && epoch.hasNext()) {
                         step++;
-                        images += trainStep(network, plan, hook, logScale, adam, settings, epoch.next(), step,
-                                manager);
+                        images += trainStep(network, plan, hook, logScale, adam, settings, epoch.next(), step, manager);
                     }
                 }
             }
@@ -138,13 +145,20 @@ public final class NoiseRanking {
     }
 
     /** One step of the scales on {@code batch}; returns the images it saw. */
-    private static int trainStep(SlimmableNetwork network, ChannelPlan plan, NoiseHook hook,
-            Map<Integer, NDArray> logScale, Map<Integer, NDArray[]> adam, Settings settings, Batch batch, int step,
+    private static int trainStep(
+            SlimmableNetwork network,
+            ChannelPlan plan,
+            NoiseHook hook,
+            Map<Integer, NDArray> logScale,
+            Map<Integer, NDArray[]> adam,
+            Settings settings,
+            Batch batch,
+            int step,
             NDManager manager) {
         try (NDManager scratch = manager.newSubManager()) {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = network.forward(new Pass(plan, Mode.EVAL, scratch, hook),
-                        Evaluation.images(scratch, batch));
+                NDArray logits =
+                        network.forward(new Pass(plan, Mode.EVAL, scratch, hook), Evaluation.images(scratch, batch));
                 NDArray loss = Losses.crossEntropy(logits, scratch.create(batch.labels()), 0);
                 NDArray all = NDArrays.concat(new NDList(logScale.values()));
                 all.attach(scratch);
@@ -156,8 +170,8 @@ public final class NoiseRanking {
     }
 
     /** Adam (beta 0.9 / 0.999) on the log-scales; a handful of small arrays. */
-    private static void adamStep(Map<Integer, NDArray> params, Map<Integer, NDArray[]> moments, double lr, int t,
-            NDManager scratch) {
+    private static void adamStep(
+            Map<Integer, NDArray> params, Map<Integer, NDArray[]> moments, double lr, int t, NDManager scratch) {
         double c1 = 1 - Math.pow(0.9, t);
         double c2 = 1 - Math.pow(0.999, t);
         params.forEach((index, p) -> {
@@ -167,7 +181,8 @@ public final class NoiseRanking {
             m[0].muli(0.9).addi(owned(g.mul(0.1), scratch));
             m[1].muli(0.999).addi(owned(g.square().mul(0.001), scratch));
             NDArray update = owned(m[0].div(c1), scratch)
-                    .divi(owned(m[1].div(c2).sqrt(), scratch).addi(1e-8)).muli(lr);
+                    .divi(owned(m[1].div(c2).sqrt(), scratch).addi(1e-8))
+                    .muli(lr);
             p.subi(update);
             Engines.zeroGradient(p);
         });
@@ -188,10 +203,12 @@ public final class NoiseRanking {
             points.put(set.index(), 0);
         }
         if (injection == Injection.ACTIVATIONS) {
-            network.norms().stream().filter(n -> n.set().prunable())
+            network.norms().stream()
+                    .filter(n -> n.set().prunable())
                     .forEach(n -> points.merge(n.set().index(), 1, Integer::sum));
         } else {
-            network.layers().stream().filter(l -> l instanceof SlimConv2d c && c.out().prunable())
+            network.layers().stream()
+                    .filter(l -> l instanceof SlimConv2d c && c.out().prunable())
                     .forEach(l -> points.merge(((SlimConv2d) l).out().index(), 1, Integer::sum));
         }
         points.replaceAll((index, n) -> Math.max(1, n));

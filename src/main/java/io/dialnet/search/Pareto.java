@@ -18,7 +18,8 @@ public final class Pareto {
 
     /** True when {@code a} is at least as cheap and as accurate as {@code b}, and better in one. */
     public static boolean dominates(Point a, Point b) {
-        return a.cost() <= b.cost() && a.accuracy() >= b.accuracy()
+        return a.cost() <= b.cost()
+                && a.accuracy() >= b.accuracy()
                 && (a.cost() < b.cost() || a.accuracy() > b.accuracy());
     }
 
@@ -41,12 +42,14 @@ public final class Pareto {
      * Empty when every candidate is dominated: such a subnet would add nothing to the dial (an
      * accepted subnet is as fast and as accurate), so none is accepted for this target.
      */
-    public static <T extends Point> Optional<T> choose(List<T> candidates, List<? extends Point> accepted,
-            double marginPoints) {
+    public static <T extends Point> Optional<T> choose(
+            List<T> candidates, List<? extends Point> accepted, double marginPoints) {
         List<T> kept = nonDominated(candidates, accepted);
         double best = kept.stream().mapToDouble(Point::accuracy).max().orElse(Double.NaN);
-        return kept.stream().filter(c -> c.accuracy() >= best - marginPoints / 100 - 1e-12)
-                .min(Comparator.comparingDouble(Point::cost).thenComparing(Comparator.comparingDouble(Point::accuracy)
-                        .reversed()));
+        return kept.stream()
+                .filter(c -> c.accuracy() >= best - marginPoints / 100 - 1e-12)
+                .min(Comparator.comparingDouble(Point::cost)
+                        .thenComparing(
+                                Comparator.comparingDouble(Point::accuracy).reversed()));
     }
 }

@@ -37,8 +37,13 @@ public final class ProgressiveSearch {
     record Candidate(ChannelPlan plan, CutRule rule, long macs, double cost, double accuracy) implements Pareto.Point {}
 
     /** A search whose targets are MACs fractions (counted), or latency budgets measured by {@code latency}. */
-    public ProgressiveSearch(SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
-            TrainingListener listener, CostModel latency) {
+    public ProgressiveSearch(
+            SlimmableNetwork network,
+            SearchConfig config,
+            DataRecipe.Prepared data,
+            Path out,
+            TrainingListener listener,
+            CostModel latency) {
         if (config.latency() && latency == null) {
             throw new IllegalArgumentException("latency targets need a latency cost model");
         }
@@ -47,7 +52,11 @@ public final class ProgressiveSearch {
     }
 
     /** A search whose targets are MACs fractions. */
-    public ProgressiveSearch(SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
+    public ProgressiveSearch(
+            SlimmableNetwork network,
+            SearchConfig config,
+            DataRecipe.Prepared data,
+            Path out,
             TrainingListener listener) {
         this(network, config, data, out, listener, null);
     }
@@ -65,11 +74,26 @@ public final class ProgressiveSearch {
                 continue;
             }
             AcceptedSubnet chosen = next.get();
-            double reference = run.config.fineTuning().reference(accepted.get(0).accuracy(),
-                    accepted.get(accepted.size() - 1).accuracy(), (double) chosen.macs() / run.fullMacs());
+            double reference = run.config
+                    .fineTuning()
+                    .reference(
+                            accepted.get(0).accuracy(),
+                            accepted.get(accepted.size() - 1).accuracy(),
+                            (double) chosen.macs() / run.fullMacs());
             boolean fineTune = run.config.fineTuning().needed(reference, chosen.accuracy());
-            run.log("event", "decide", "name", chosen.name(), "target", targets.get(k), "accuracy", chosen.accuracy(),
-                    "reference", reference, "fine_tune", fineTune);
+            run.log(
+                    "event",
+                    "decide",
+                    "name",
+                    chosen.name(),
+                    "target",
+                    targets.get(k),
+                    "accuracy",
+                    chosen.accuracy(),
+                    "reference",
+                    reference,
+                    "fine_tune",
+                    fineTune);
             if (fineTune) {
                 run.save(accepted, k, chosen);
                 accepted = fineTune(accepted, chosen, k);
@@ -95,8 +119,8 @@ public final class ProgressiveSearch {
         ChannelPlan base = ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
         Map<Integer, double[]> importance = rank(base, recipe.seed() + k);
         Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base, importance);
-        List<CandidateSampler.Sampled> sampled = new CandidateSampler(network).candidates(base, sorted, cost, budget,
-                run.config.sampling(), recipe.seed() + 31L * k);
+        List<CandidateSampler.Sampled> sampled = new CandidateSampler(network)
+                .candidates(base, sorted, cost, budget, run.config.sampling(), recipe.seed() + 31L * k);
         if (sampled.isEmpty()) {
             run.log("event", "unreachable", "target", target, "budget", budget);
             return Optional.empty();
@@ -107,26 +131,53 @@ public final class ProgressiveSearch {
                 throw new IllegalStateException("candidate " + s.plan() + " is an accepted subnet");
             }
             run.calibrate(s.plan());
-            candidates.add(new Candidate(s.plan(), s.rule(), Complexity.of(network, s.plan()).macs(),
-                    cost.cost(s.plan()), run.accuracy(s.plan())));
+            candidates.add(new Candidate(
+                    s.plan(),
+                    s.rule(),
+                    Complexity.of(network, s.plan()).macs(),
+                    cost.cost(s.plan()),
+                    run.accuracy(s.plan())));
         }
-        Optional<Candidate> chosen = Pareto.choose(candidates, accepted, run.config.filtering().choiceMargin());
+        Optional<Candidate> chosen =
+                Pareto.choose(candidates, accepted, run.config.filtering().choiceMargin());
         List<Candidate> kept = Pareto.nonDominated(candidates, accepted);
         for (Candidate c : candidates) {
-            run.log("event", "candidate", "target", target, "rule", c.rule().name().toLowerCase(Locale.ROOT),
-                    "plan", c.plan().toString(), "macs", c.macs(), "cost", c.cost(), "accuracy", c.accuracy(),
-                    "filtered", !kept.contains(c), "chosen", chosen.isPresent() && c == chosen.get());
+            run.log(
+                    "event",
+                    "candidate",
+                    "target",
+                    target,
+                    "rule",
+                    c.rule().name().toLowerCase(Locale.ROOT),
+                    "plan",
+                    c.plan().toString(),
+                    "macs",
+                    c.macs(),
+                    "cost",
+                    c.cost(),
+                    "accuracy",
+                    c.accuracy(),
+                    "filtered",
+                    !kept.contains(c),
+                    "chosen",
+                    chosen.isPresent() && c == chosen.get());
             if (chosen.isEmpty() || c != chosen.get()) {
                 network.unregister(c.plan());
             }
         }
         if (chosen.isEmpty()) {
-            run.log("event", "filtered", "target", target, "reason", "every candidate is dominated by an accepted subnet");
+            run.log(
+                    "event",
+                    "filtered",
+                    "target",
+                    target,
+                    "reason",
+                    "every candidate is dominated by an accepted subnet");
             return Optional.empty();
         }
         Candidate c = chosen.get();
-        return Optional.of(new AcceptedSubnet("s" + (accepted.size() + 1), c.plan().toString(), c.macs(), c.cost(),
-                c.accuracy(), false));
+        return Optional.of(new AcceptedSubnet(
+                "s" + (accepted.size() + 1), c.plan().toString(), c.macs(), c.cost(), c.accuracy(), false));
     }
 
     /** Step 2a: importance of each active group of {@code base}, per coupling set, in channel order. */
@@ -136,10 +187,16 @@ public final class ProgressiveSearch {
         return switch (ranking.kind()) {
             case NOISE -> {
                 long start = System.nanoTime();
-                NoiseRanking.Result r = NoiseRanking.rank(network, base, run.data.trainLoader(),
-                        run.data.recipe().augmentation(), run.recipe().batchSize(), ranking.noise(), seed);
-                run.spent(Compute.ranking(r.images(), Complexity.of(network, base).macs(),
-                        (System.nanoTime() - start) / 1e9));
+                NoiseRanking.Result r = NoiseRanking.rank(
+                        network,
+                        base,
+                        run.data.trainLoader(),
+                        run.data.recipe().augmentation(),
+                        run.recipe().batchSize(),
+                        ranking.noise(),
+                        seed);
+                run.spent(Compute.ranking(
+                        r.images(), Complexity.of(network, base).macs(), (System.nanoTime() - start) / 1e9));
                 run.log("event", "ranked", "ranking", "noise", "batches", r.batches(), "images", r.images());
                 yield r.importance();
             }
@@ -153,7 +210,9 @@ public final class ProgressiveSearch {
         Random random = new Random(seed);
         Map<Integer, double[]> importance = new LinkedHashMap<>();
         for (CouplingSet set : network.couplingSets()) {
-            importance.put(set.index(), random.doubles(plan.channels(set.index()) / set.groupSize()).toArray());
+            importance.put(
+                    set.index(),
+                    random.doubles(plan.channels(set.index()) / set.groupSize()).toArray());
         }
         return importance;
     }
@@ -171,8 +230,13 @@ public final class ProgressiveSearch {
         run.train("finetune-" + (k + 1), config, Method.joint(SearchRun.subnets(all), false, false));
         List<AcceptedSubnet> updated = new ArrayList<>();
         for (AcceptedSubnet a : all) {
-            updated.add(new AcceptedSubnet(a.name(), a.plan(), a.macs(), a.cost(),
-                    run.accuracy(ChannelPlan.parse(a.plan())), a.fineTuned() || a == next));
+            updated.add(new AcceptedSubnet(
+                    a.name(),
+                    a.plan(),
+                    a.macs(),
+                    a.cost(),
+                    run.accuracy(ChannelPlan.parse(a.plan())),
+                    a.fineTuned() || a == next));
         }
         AcceptedSubnet done = updated.get(updated.size() - 1);
         logAccept(done, next.accuracy(), run.config.targets().get(k));
@@ -181,7 +245,22 @@ public final class ProgressiveSearch {
     }
 
     private void logAccept(AcceptedSubnet a, double before, double target) {
-        run.log("event", "accept", "name", a.name(), "plan", a.plan(), "macs", a.macs(), "target", target,
-                "accuracy_before", before, "accuracy", a.accuracy(), "fine_tuned", a.fineTuned());
+        run.log(
+                "event",
+                "accept",
+                "name",
+                a.name(),
+                "plan",
+                a.plan(),
+                "macs",
+                a.macs(),
+                "target",
+                target,
+                "accuracy_before",
+                before,
+                "accuracy",
+                a.accuracy(),
+                "fine_tuned",
+                a.fineTuned());
     }
 }

@@ -19,8 +19,16 @@ import java.util.List;
  *     background model when none is given
  * @param background a checkpoint of a trained full-width model to start from, or {@code null}
  */
-public record SearchConfig(List<Double> targets, boolean latency, int latencyBatch, Sampling sampling,
-        Ranking ranking, Filtering filtering, FineTuning fineTuning, FinalTraining finalTraining, TrainConfig recipe,
+public record SearchConfig(
+        List<Double> targets,
+        boolean latency,
+        int latencyBatch,
+        Sampling sampling,
+        Ranking ranking,
+        Filtering filtering,
+        FineTuning fineTuning,
+        FinalTraining finalTraining,
+        TrainConfig recipe,
         Path background) {
 
     public SearchConfig {
@@ -47,44 +55,62 @@ public record SearchConfig(List<Double> targets, boolean latency, int latencyBat
 
     /** The defaults of every part, for {@code targets} and {@code recipe}. */
     public static SearchConfig of(List<Double> targets, TrainConfig recipe) {
-        return new SearchConfig(targets, false, 1, Sampling.DEFAULT, Ranking.DEFAULT, Filtering.DEFAULT,
-                FineTuning.DEFAULT, FinalTraining.DEFAULT, recipe, null);
+        return new SearchConfig(
+                targets,
+                false,
+                1,
+                Sampling.DEFAULT,
+                Ranking.DEFAULT,
+                Filtering.DEFAULT,
+                FineTuning.DEFAULT,
+                FinalTraining.DEFAULT,
+                recipe,
+                null);
     }
 
     /** These settings starting from the trained full-width model in {@code checkpoint}. */
     public SearchConfig withBackground(Path checkpoint) {
-        return new SearchConfig(targets, latency, latencyBatch, sampling, ranking, filtering, fineTuning, finalTraining,
-                recipe, checkpoint);
+        return new SearchConfig(
+                targets,
+                latency,
+                latencyBatch,
+                sampling,
+                ranking,
+                filtering,
+                fineTuning,
+                finalTraining,
+                recipe,
+                checkpoint);
     }
 
     public SearchConfig withLatency(boolean measured, int batch) {
-        return new SearchConfig(targets, measured, batch, sampling, ranking, filtering, fineTuning, finalTraining,
-                recipe, background);
+        return new SearchConfig(
+                targets, measured, batch, sampling, ranking, filtering, fineTuning, finalTraining, recipe, background);
     }
 
     public SearchConfig with(Sampling s) {
-        return new SearchConfig(targets, latency, latencyBatch, s, ranking, filtering, fineTuning, finalTraining,
-                recipe, background);
+        return new SearchConfig(
+                targets, latency, latencyBatch, s, ranking, filtering, fineTuning, finalTraining, recipe, background);
     }
 
     public SearchConfig with(Ranking r) {
-        return new SearchConfig(targets, latency, latencyBatch, sampling, r, filtering, fineTuning, finalTraining,
-                recipe, background);
+        return new SearchConfig(
+                targets, latency, latencyBatch, sampling, r, filtering, fineTuning, finalTraining, recipe, background);
     }
 
     public SearchConfig with(Filtering f) {
-        return new SearchConfig(targets, latency, latencyBatch, sampling, ranking, f, fineTuning, finalTraining,
-                recipe, background);
+        return new SearchConfig(
+                targets, latency, latencyBatch, sampling, ranking, f, fineTuning, finalTraining, recipe, background);
     }
 
     public SearchConfig with(FineTuning f) {
-        return new SearchConfig(targets, latency, latencyBatch, sampling, ranking, filtering, f, finalTraining,
-                recipe, background);
+        return new SearchConfig(
+                targets, latency, latencyBatch, sampling, ranking, filtering, f, finalTraining, recipe, background);
     }
 
     public SearchConfig with(FinalTraining f) {
-        return new SearchConfig(targets, latency, latencyBatch, sampling, ranking, filtering, fineTuning, f, recipe,
-                background);
+        return new SearchConfig(
+                targets, latency, latencyBatch, sampling, ranking, filtering, fineTuning, f, recipe, background);
     }
 
     /**
@@ -135,7 +161,9 @@ public record SearchConfig(List<Double> targets, boolean latency, int latencyBat
 
         /** The rankings {@code search --ranking} offers. */
         public enum Kind {
-            NOISE, L1, RANDOM
+            NOISE,
+            L1,
+            RANDOM
         }
 
         public Ranking withNoise(NoiseRanking.Settings settings) {
@@ -180,8 +208,8 @@ public record SearchConfig(List<Double> targets, boolean latency, int latencyBat
      *     of MACs (default 2.5, the PyTorch reference of DESIGN.md section 8: ResNet-20 trained
      *     alone loses 1.7, 4.9 and 10.9 points at 1/1.78, 1/4 and 1/16 of the MACs, 2.0-2.7 per halving)
      */
-    public record FineTuning(int epochs, double learningRate, double tau, Reference reference,
-            double pointsPerHalving) {
+    public record FineTuning(
+            int epochs, double learningRate, double tau, Reference reference, double pointsPerHalving) {
         public static final FineTuning DEFAULT = new FineTuning(2, 0.01, 1.0, Reference.LINE, 2.5);
 
         /** The accuracy a new subnet is held against. */

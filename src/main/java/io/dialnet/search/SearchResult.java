@@ -14,5 +14,5 @@ import java.util.List;
  * @param compute what every phase of the search spent (the background's training included, unless
  *     it was loaded)
  */
-public record SearchResult(List<SubnetResult> subnets, List<AcceptedSubnet> accepted, TrainResult finalTraining,
-        Compute compute) {}
+public record SearchResult(
+        List<SubnetResult> subnets, List<AcceptedSubnet> accepted, TrainResult finalTraining, Compute compute) {}

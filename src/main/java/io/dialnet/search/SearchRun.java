@@ -1,8 +1,8 @@
 package io.dialnet.search;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dialnet.JsonLines;
 import io.dialnet.AtomicFiles;
+import io.dialnet.JsonLines;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
@@ -10,6 +10,7 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.train.Checkpoint;
 import io.dialnet.train.Compute;
 import io.dialnet.train.Evaluation;
+import io.dialnet.train.Method;
 import io.dialnet.train.Sgd;
 import io.dialnet.train.Subnet;
 import io.dialnet.train.SubnetResult;
@@ -17,7 +18,6 @@ import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
 import io.dialnet.train.Trainer;
 import io.dialnet.train.TrainingListener;
-import io.dialnet.train.Method;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -48,7 +48,12 @@ final class SearchRun {
      * @param targetsDone targets handled so far (accepted, unreachable or filtered out)
      * @param pending a subnet chosen for the next target whose fine-tuning had started, or {@code null}
      */
-    record State(String method, List<AcceptedSubnet> accepted, String weights, Compute compute, int targetsDone,
+    record State(
+            String method,
+            List<AcceptedSubnet> accepted,
+            String weights,
+            Compute compute,
+            int targetsDone,
             AcceptedSubnet pending) {}
 
     final SlimmableNetwork network;
@@ -59,13 +64,20 @@ final class SearchRun {
     private final String method;
     /** What the phases so far spent (kept in the state, so a resumed search counts all). */
     private Compute compute = Compute.NONE;
+
     private int targetsDone;
     private AcceptedSubnet pending;
 
-    SearchRun(String method, SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
+    SearchRun(
+            String method,
+            SlimmableNetwork network,
+            SearchConfig config,
+            DataRecipe.Prepared data,
+            Path out,
             TrainingListener listener) {
         if (data.split().validation() == null) {
-            throw new IllegalArgumentException("a search chooses subnets on a validation split; --validation must be > 0");
+            throw new IllegalArgumentException(
+                    "a search chooses subnets on a validation split; --validation must be > 0");
         }
         this.method = method;
         this.network = network;
@@ -107,8 +119,8 @@ final class SearchRun {
      * counts its cost.
      */
     TrainResult train(String phase, TrainConfig phaseConfig, Method phaseMethod) {
-        TrainResult result = new Trainer(network, phaseConfig, phaseMethod, data, out.resolve(phase), listener, 0)
-                .train(true);
+        TrainResult result =
+                new Trainer(network, phaseConfig, phaseMethod, data, out.resolve(phase), listener, 0).train(true);
         spent(result.compute());
         return result;
     }
@@ -134,7 +146,10 @@ final class SearchRun {
     double accuracy(ChannelPlan plan) {
         long start = System.nanoTime();
         double accuracy = Evaluation.accuracy(network, plan, data.validationLoader(), recipe().batchSize());
-        spent(Compute.forward(data.split().validation().size(), Complexity.of(network, plan).macs(), false,
+        spent(Compute.forward(
+                data.split().validation().size(),
+                Complexity.of(network, plan).macs(),
+                false,
                 (System.nanoTime() - start) / 1e9));
         return accuracy;
     }
@@ -143,15 +158,23 @@ final class SearchRun {
     void calibrate(ChannelPlan plan) {
         long start = System.nanoTime();
         network.register(plan, false);
-        Evaluation.calibrate(network, plan, data.trainLoader(), recipe().batchSize(), data.recipe().augmentation(),
+        Evaluation.calibrate(
+                network,
+                plan,
+                data.trainLoader(),
+                recipe().batchSize(),
+                data.recipe().augmentation(),
                 recipe().calibrationBatches());
-        long images = (long) Math.min(recipe().calibrationBatches(),
-                data.split().train().size() / recipe().batchSize()) * recipe().batchSize();
+        long images = (long) Math.min(
+                        recipe().calibrationBatches(), data.split().train().size() / recipe().batchSize())
+                * recipe().batchSize();
         spent(Compute.forward(images, Complexity.of(network, plan).macs(), true, (System.nanoTime() - start) / 1e9));
     }
 
     static List<Subnet> subnets(List<AcceptedSubnet> accepted) {
-        return accepted.stream().map(a -> new Subnet(a.name(), ChannelPlan.parse(a.plan()))).toList();
+        return accepted.stream()
+                .map(a -> new Subnet(a.name(), ChannelPlan.parse(a.plan())))
+                .toList();
     }
 
     static List<String> plans(List<AcceptedSubnet> accepted) {
@@ -172,12 +195,20 @@ final class SearchRun {
             finalRun = train("final", joint, Method.of(joint, network));
             results = finalRun.subnets();
         } else {
-            results = Evaluation.evaluate(network, subnets, false, data, recipe().batchSize(),
-                    recipe().calibrationBatches());
+            results = Evaluation.evaluate(
+                    network, subnets, false, data, recipe().batchSize(), recipe().calibrationBatches());
         }
         List<SubnetResult> delivered = dropDominated(results, config.filtering().lastMargin());
-        log("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList(), "dropped",
-                results.stream().filter(r -> !delivered.contains(r)).map(SubnetResult::name).toList());
+        log(
+                "event",
+                "final",
+                "delivered",
+                delivered.stream().map(SubnetResult::name).toList(),
+                "dropped",
+                results.stream()
+                        .filter(r -> !delivered.contains(r))
+                        .map(SubnetResult::name)
+                        .toList());
         return new SearchResult(delivered, accepted, finalRun, compute);
     }
 
@@ -188,8 +219,10 @@ final class SearchRun {
     static List<SubnetResult> dropDominated(List<SubnetResult> subnets, double marginPoints) {
         List<SubnetResult> kept = new ArrayList<>();
         for (SubnetResult s : subnets) {
-            boolean dominated = subnets.stream().anyMatch(o -> o != s && o.macs() < s.macs()
-                    && o.validationAccuracy() >= s.validationAccuracy() + marginPoints / 100);
+            boolean dominated = subnets.stream()
+                    .anyMatch(o -> o != s
+                            && o.macs() < s.macs()
+                            && o.validationAccuracy() >= s.validationAccuracy() + marginPoints / 100);
             if (!dominated) {
                 kept.add(s);
             }
@@ -230,12 +263,19 @@ final class SearchRun {
         String weights = "state-" + all.size() + ".zip";
         TrainConfig recorded = recipe().joint(plans(all), 1, recipe().learningRate(), false);
         try (Sgd none = new Sgd(0, false, 0, network.manager().getParentManager())) {
-            Checkpoint.save(out.resolve(weights), recorded, data.recipe(),
-                    new Checkpoint.Progress(0, 0, 0, 0, List.of(), null), network, none);
+            Checkpoint.save(
+                    out.resolve(weights),
+                    recorded,
+                    data.recipe(),
+                    new Checkpoint.Progress(0, 0, 0, 0, List.of(), null),
+                    network,
+                    none);
         }
         try {
-            AtomicFiles.write(out.resolve(STATE), JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(new State(method, accepted, weights, compute, done, fineTuning)));
+            AtomicFiles.write(
+                    out.resolve(STATE),
+                    JSON.writerWithDefaultPrettyPrinter()
+                            .writeValueAsBytes(new State(method, accepted, weights, compute, done, fineTuning)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

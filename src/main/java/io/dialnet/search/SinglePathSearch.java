@@ -32,8 +32,13 @@ public final class SinglePathSearch {
     private final SearchRun run;
     private final double lassoWeight;
 
-    public SinglePathSearch(SlimmableNetwork network, SearchConfig config, DataRecipe.Prepared data, Path out,
-            TrainingListener listener, double lassoWeight) {
+    public SinglePathSearch(
+            SlimmableNetwork network,
+            SearchConfig config,
+            DataRecipe.Prepared data,
+            Path out,
+            TrainingListener listener,
+            double lassoWeight) {
         if (!(lassoWeight >= 0)) {
             throw new IllegalArgumentException("--lasso must be >= 0");
         }
@@ -45,8 +50,9 @@ public final class SinglePathSearch {
     /** Each subnet is frozen at its own epoch and still trained afterwards: epochs must exceed targets. */
     static void checkRoomToFreeze(SearchConfig config) {
         if (config.recipe().epochs() <= config.targets().size()) {
-            throw new IllegalArgumentException("--epochs " + config.recipe().epochs() + " leaves no room for single-path "
-                    + "to freeze " + config.targets().size() + " subnets at distinct epochs before the end");
+            throw new IllegalArgumentException(
+                    "--epochs " + config.recipe().epochs() + " leaves no room for single-path " + "to freeze "
+                            + config.targets().size() + " subnets at distinct epochs before the end");
         }
     }
 
@@ -60,10 +66,20 @@ public final class SinglePathSearch {
         long fullMacs = Complexity.of(network, network.fullPlan()).macs();
         List<ChannelPlan> current = new ArrayList<>(List.of(network.fullPlan()));
         Subnet full = new Subnet("s1", network.fullPlan());
-        Method method = new Method(METHOD, random -> List.copyOf(current), List.of(full), true, false, false,
+        Method method = new Method(
+                METHOD,
+                random -> List.copyOf(current),
+                List.of(full),
+                true,
+                false,
+                false,
                 GroupNorms.lasso(lassoWeight));
-        TrainConfig config = run.recipe().joint(List.of(full.plan().toString()), run.recipe().epochs(),
-                run.recipe().learningRate(), false);
+        TrainConfig config = run.recipe()
+                .joint(
+                        List.of(full.plan().toString()),
+                        run.recipe().epochs(),
+                        run.recipe().learningRate(),
+                        false);
         int targets = run.config.targets().size();
         EpochHook freeze = new EpochHook() {
             @Override
@@ -73,20 +89,40 @@ public final class SinglePathSearch {
                     return;
                 }
                 ChannelPlan base = current.get(current.size() - 1);
-                Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base,
-                        GroupNorms.importance(network, base), control.sgd().state());
+                Map<Integer, double[]> sorted = GroupOrder.sortByImportance(
+                        network,
+                        base,
+                        GroupNorms.importance(network, base),
+                        control.sgd().state());
                 List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
-                ChannelPlan cut = CandidateSampler.firstWithin(path.subList(1, path.size()), CostModel.macs(network),
-                        run.config.budget(k, fullMacs));
+                ChannelPlan cut = CandidateSampler.firstWithin(
+                        path.subList(1, path.size()), CostModel.macs(network), run.config.budget(k, fullMacs));
                 if (cut == null) {
-                    run.log("event", "unreachable", "target", run.config.targets().get(k), "epoch", epoch);
+                    run.log(
+                            "event",
+                            "unreachable",
+                            "target",
+                            run.config.targets().get(k),
+                            "epoch",
+                            epoch);
                     return;
                 }
                 Subnet subnet = new Subnet("s" + (k + 2), cut);
                 control.addSubnet(subnet);
                 current.add(cut);
-                run.log("event", "freeze", "name", subnet.name(), "plan", cut.toString(), "macs",
-                        Complexity.of(network, cut).macs(), "target", run.config.targets().get(k), "epoch", epoch);
+                run.log(
+                        "event",
+                        "freeze",
+                        "name",
+                        subnet.name(),
+                        "plan",
+                        cut.toString(),
+                        "macs",
+                        Complexity.of(network, cut).macs(),
+                        "target",
+                        run.config.targets().get(k),
+                        "epoch",
+                        epoch);
             }
 
             @Override
@@ -96,14 +132,25 @@ public final class SinglePathSearch {
             }
         };
         TrainResult result = new Trainer(network, config, method, run.data, run.out.resolve("train"), run.listener, 0)
-                .onEpochEnd(freeze).train(resume);
+                .onEpochEnd(freeze)
+                .train(resume);
         List<AcceptedSubnet> accepted = new ArrayList<>();
         for (SubnetResult r : result.subnets()) {
-            accepted.add(new AcceptedSubnet(r.name(), ChannelPlan.of(r.channels()).toString(), r.macs(), r.macs(),
-                    r.validationAccuracy(), false));
+            accepted.add(new AcceptedSubnet(
+                    r.name(),
+                    ChannelPlan.of(r.channels()).toString(),
+                    r.macs(),
+                    r.macs(),
+                    r.validationAccuracy(),
+                    false));
         }
-        List<SubnetResult> delivered = SearchRun.dropDominated(result.subnets(), run.config.filtering().lastMargin());
-        run.log("event", "final", "delivered", delivered.stream().map(SubnetResult::name).toList());
+        List<SubnetResult> delivered =
+                SearchRun.dropDominated(result.subnets(), run.config.filtering().lastMargin());
+        run.log(
+                "event",
+                "final",
+                "delivered",
+                delivered.stream().map(SubnetResult::name).toList());
         return new SearchResult(delivered, accepted, result, result.compute());
     }
 }

@@ -43,9 +43,24 @@ final class Connection extends ChannelInboundHandlerAdapter {
     /** A refused request's body up to this size is read and dropped so the connection stays usable. */
     private static final long DISCARD_LIMIT = 1 << 20;
 
-    private enum State { IDLE, READING, DISCARDING, PROCESSING }
+    private enum State {
+        IDLE,
+        READING,
+        DISCARDING,
+        PROCESSING
+    }
 
-    private enum Kind { PREDICT, V2_INFER, SUBNETS, METRICS, V2_SERVER, V2_LIVE, V2_READY, V2_MODEL, V2_MODEL_READY }
+    private enum Kind {
+        PREDICT,
+        V2_INFER,
+        SUBNETS,
+        METRICS,
+        V2_SERVER,
+        V2_LIVE,
+        V2_READY,
+        V2_MODEL,
+        V2_MODEL_READY
+    }
 
     private record Route(Kind kind, String version) {
         boolean inference() {
@@ -66,6 +81,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean keepAlive;
     /** The request holds a place: its body is being read ({@link Server#reading}) or it is being served ({@link Server#inFlight}). */
     private boolean admitted;
+
     private boolean bodyComplete;
     private CompositeByteBuf body;
     private Job job;
@@ -146,12 +162,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private void armIdle() {
         cancel(idleTimer);
-        idleTimer = ctx.executor().schedule(() -> {
-            if (state == State.IDLE) {
-                server.metrics.connectionTimedOut();
-                ctx.close();
-            }
-        }, server.settings.idleTimeoutMs(), TimeUnit.MILLISECONDS);
+        idleTimer = ctx.executor()
+                .schedule(
+                        () -> {
+                            if (state == State.IDLE) {
+                                server.metrics.connectionTimedOut();
+                                ctx.close();
+                            }
+                        },
+                        server.settings.idleTimeoutMs(),
+                        TimeUnit.MILLISECONDS);
     }
 
     private void readTimedOut() {
@@ -224,8 +244,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (r.decoderResult().isFailure()) {
             Throwable cause = r.decoderResult().cause();
             boolean tooLong = cause instanceof TooLongFrameException;
-            refuse(new Refusal(tooLong ? 431 : 400, tooLong ? "request line or headers too long"
-                    : "malformed HTTP request: " + cause.getMessage()), false);
+            refuse(
+                    new Refusal(
+                            tooLong ? 431 : 400,
+                            tooLong
+                                    ? "request line or headers too long"
+                                    : "malformed HTTP request: " + cause.getMessage()),
+                    false);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(r.uri());
@@ -239,7 +264,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             server.metrics.received();
             long length = HttpUtil.getContentLength(r, -1L);
             if (length > server.settings.maxBodyBytes()) {
-                refuse(new Refusal(413, "body of " + length + " bytes is larger than " + server.settings.maxBodyBytes()),
+                refuse(
+                        new Refusal(
+                                413, "body of " + length + " bytes is larger than " + server.settings.maxBodyBytes()),
                         false);
                 server.metrics.rejected("bad_request");
                 return;
@@ -253,15 +280,20 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 // Kept alive: until the port has closed, "Connection: close" would send the client into the accept
                 // backlog, which closing the port resets.
                 server.metrics.rejected(server.closing() ? "shutting_down" : "error");
-                refuse(new Refusal(503, server.closing() ? "server is shutting down"
-                        : "no inference worker is able to serve"), true);
+                refuse(
+                        new Refusal(
+                                503,
+                                server.closing() ? "server is shutting down" : "no inference worker is able to serve"),
+                        true);
                 return;
             }
             // Only requests whose body has arrived count against the bound: a client that sends its body slowly
             // holds a connection (bounded, and timed by the read timeout), never another client's place.
             if (server.inFlight.get() >= server.settings.queueCapacity() + server.settings.workers()) {
                 server.metrics.rejected("queue_full");
-                refuse(new Refusal(429, "server busy: " + server.settings.queueCapacity() + " requests already waiting"),
+                refuse(
+                        new Refusal(
+                                429, "server busy: " + server.settings.queueCapacity() + " requests already waiting"),
                         true);
                 return;
             }
@@ -274,8 +306,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
             bodyComplete = false;
             server.reading.incrementAndGet();
             if (HttpUtil.is100ContinueExpected(r)) {
-                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE,
-                        Unpooled.EMPTY_BUFFER));
+                ctx.writeAndFlush(new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
             }
             body = ctx.alloc().compositeBuffer(1024);
         }
@@ -312,7 +344,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return null;
         }
         double remaining = ms - (System.nanoTime() - requestStart) / 1e6;
-        if (server.controller.choose(remaining * Server.BUDGET_SHARE, server.aheadMs(), batch).isPresent()) {
+        if (server.controller
+                .choose(remaining * Server.BUDGET_SHARE, server.aheadMs(), batch)
+                .isPresent()) {
             return null;
         }
         server.metrics.rejected("deadline");
@@ -372,12 +406,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
      */
     private void refuse(Refusal r, boolean mayKeep) {
         long length = request == null ? -1 : HttpUtil.getContentLength(request, -1L);
-        boolean noBody = request == null || length == 0 && !HttpUtil.isTransferEncodingChunked(request)
+        boolean noBody = request == null
+                || length == 0 && !HttpUtil.isTransferEncodingChunked(request)
                 || request instanceof LastHttpContent;
         // A client waiting for 100-continue will not send the body it announced: the decoder would read its next
         // request as that body, so such a connection closes.
-        boolean keep = mayKeep && keepAlive && !server.draining() && (noBody || length > 0 && length <= DISCARD_LIMIT
-                && !HttpUtil.is100ContinueExpected(request));
+        boolean keep = mayKeep
+                && keepAlive
+                && !server.draining()
+                && (noBody || length > 0 && length <= DISCARD_LIMIT && !HttpUtil.is100ContinueExpected(request));
         FullHttpResponse response = response(r.status, error(r.getMessage()), "application/json", keep);
         server.metrics.responded(r.status);
         if (!keep) {
@@ -423,19 +460,23 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 i = 6;
             }
             String tail = p.length == i ? "" : p.length == i + 1 ? p[i] : null;
-            kind = tail == null ? null : switch (tail) {
-                case "" -> Kind.V2_MODEL;
-                case "ready" -> Kind.V2_MODEL_READY;
-                case "infer" -> Kind.V2_INFER;
-                default -> null;
-            };
+            kind = tail == null
+                    ? null
+                    : switch (tail) {
+                        case "" -> Kind.V2_MODEL;
+                        case "ready" -> Kind.V2_MODEL_READY;
+                        case "infer" -> Kind.V2_INFER;
+                        default -> null;
+                    };
             post = kind == Kind.V2_INFER;
             if (kind != null && !p[3].equals(name)) {
                 throw new Refusal(404, "unknown model '" + p[3] + "'; this server serves '" + name + "'");
             }
             if (kind != null && version != null && !server.hasSubnet(version)) {
-                throw new Refusal(404, "unknown version '" + version + "' of model '" + name
-                        + "'; the versions are its subnets, see GET /v2/models/" + name);
+                throw new Refusal(
+                        404,
+                        "unknown version '" + version + "' of model '" + name
+                                + "'; the versions are its subnets, see GET /v2/models/" + name);
             }
         }
         if (kind == null) {
@@ -465,10 +506,20 @@ final class Connection extends ChannelInboundHandlerAdapter {
                     out.put("service_ms_estimates", server.controller.estimates());
                     ok(JSON.writeValueAsBytes(out), "application/json");
                 }
-                case METRICS -> ok(server.prometheus().getBytes(StandardCharsets.UTF_8),
-                        "text/plain; version=0.0.4; charset=utf-8");
-                case V2_SERVER -> ok(JSON.writeValueAsBytes(Map.of("name", "dialnet", "version", version(),
-                        "extensions", List.of("binary_tensor_data"))), "application/json");
+                case METRICS ->
+                    ok(
+                            server.prometheus().getBytes(StandardCharsets.UTF_8),
+                            "text/plain; version=0.0.4; charset=utf-8");
+                case V2_SERVER ->
+                    ok(
+                            JSON.writeValueAsBytes(Map.of(
+                                    "name",
+                                    "dialnet",
+                                    "version",
+                                    version(),
+                                    "extensions",
+                                    List.of("binary_tensor_data"))),
+                            "application/json");
                 case V2_LIVE -> ok(JSON.writeValueAsBytes(Map.of("live", true)), "application/json");
                 case V2_READY, V2_MODEL_READY -> {
                     boolean ready = server.ready();
@@ -481,7 +532,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             answer(r.status, error(r.getMessage()), "application/json");
         } catch (Throwable e) {
             server.metrics.rejected("error");
-            answer(500, error("internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()),
+            answer(
+                    500,
+                    error("internal error: " + e.getClass().getSimpleName() + ": " + e.getMessage()),
                     "application/json");
         }
     }
@@ -501,13 +554,20 @@ final class Connection extends ChannelInboundHandlerAdapter {
             remaining = parsed.deadlineMs() - (System.nanoTime() - requestStart) / 1e6;
             if (remaining <= 0) {
                 server.metrics.rejected("expired");
-                throw new Refusal(504, "deadline_ms " + Server.fmt(parsed.deadlineMs()) + " passed while the request "
-                        + "was read and parsed (" + Math.round(parsed.deadlineMs() - remaining) + " ms)");
+                throw new Refusal(
+                        504,
+                        "deadline_ms " + Server.fmt(parsed.deadlineMs()) + " passed while the request "
+                                + "was read and parsed (" + Math.round(parsed.deadlineMs() - remaining) + " ms)");
             }
         }
         String subnet = server.subnetFor(parsed, remaining);
         boolean v2 = route.kind() == Kind.V2_INFER;
-        Job j = new Job(parsed.input(), parsed.batch(), subnet, requestStart, parsed.deadlineMs(),
+        Job j = new Job(
+                parsed.input(),
+                parsed.batch(),
+                subnet,
+                requestStart,
+                parsed.deadlineMs(),
                 (done, logits, status, error) -> onAnswer(done, logits, status, error, parsed, v2));
         job = j;
         if (!server.enqueue(j)) {
@@ -518,13 +578,19 @@ final class Connection extends ChannelInboundHandlerAdapter {
         long timeoutNanos = Math.min(j.deadlineNanos, requestStart + server.settings.requestTimeoutMs() * 1_000_000)
                 - System.nanoTime();
         boolean byDeadline = j.deadlineNanos <= requestStart + server.settings.requestTimeoutMs() * 1_000_000;
-        j.timer = ctx.executor().schedule(() -> {
-            String why = byDeadline ? "deadline_ms " + Server.fmt(j.deadlineMs) + " passed before an answer"
-                    : "no answer within the request timeout of " + server.settings.requestTimeoutMs() + " ms";
-            if (j.fail(504, why)) {
-                server.metrics.rejected(byDeadline ? "expired" : "timeout");
-            }
-        }, Math.max(0, timeoutNanos), TimeUnit.NANOSECONDS);
+        j.timer = ctx.executor()
+                .schedule(
+                        () -> {
+                            String why = byDeadline
+                                    ? "deadline_ms " + Server.fmt(j.deadlineMs) + " passed before an answer"
+                                    : "no answer within the request timeout of " + server.settings.requestTimeoutMs()
+                                            + " ms";
+                            if (j.fail(504, why)) {
+                                server.metrics.rejected(byDeadline ? "expired" : "timeout");
+                            }
+                        },
+                        Math.max(0, timeoutNanos),
+                        TimeUnit.NANOSECONDS);
     }
 
     private Requests.Parsed parse(byte[] bytes) throws Refusal {
@@ -541,32 +607,42 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return server.requests.v2(bytes, length, route.version());
         }
         Map<String, String> query = query(request.uri());
-        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "application/json").toLowerCase(
-                java.util.Locale.ROOT);
+        String type = request.headers()
+                .get(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .toLowerCase(java.util.Locale.ROOT);
         if (type.startsWith("application/octet-stream")) {
             return server.requests.predictRaw(bytes, query);
         }
         if (type.startsWith("image/")) {
             return server.requests.predictImage(bytes, query);
         }
-        if (type.startsWith("application/json") || type.startsWith("text/plain")
+        if (type.startsWith("application/json")
+                || type.startsWith("text/plain")
                 || type.startsWith("application/x-www-form-urlencoded")) {
             // curl -d sends the form type; the body is still JSON
             if (!query.isEmpty()) {
-                throw new Refusal(400, "a JSON body carries its options in the body, not the query ('"
-                        + query.keySet().iterator().next() + "')");
+                throw new Refusal(
+                        400,
+                        "a JSON body carries its options in the body, not the query ('"
+                                + query.keySet().iterator().next() + "')");
             }
             return server.requests.predictJson(bytes);
         }
-        throw new Refusal(415, "Content-Type " + type + " is not application/json, application/octet-stream (float32),"
-                + " image/png or image/jpeg");
+        throw new Refusal(
+                415,
+                "Content-Type " + type + " is not application/json, application/octet-stream (float32),"
+                        + " image/png or image/jpeg");
     }
 
     private static Map<String, String> query(String uri) throws Refusal {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e : new QueryStringDecoder(uri).parameters().entrySet()) {
+        for (Map.Entry<String, List<String>> e :
+                new QueryStringDecoder(uri).parameters().entrySet()) {
             if (e.getValue().size() != 1) {
-                throw new Refusal(400, "query parameter '" + e.getKey() + "' is given " + e.getValue().size() + " times");
+                throw new Refusal(
+                        400,
+                        "query parameter '" + e.getKey() + "' is given "
+                                + e.getValue().size() + " times");
             }
             out.put(e.getKey(), e.getValue().get(0));
         }
@@ -644,19 +720,32 @@ final class Connection extends ChannelInboundHandlerAdapter {
         var spec = m.model();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", server.settings.modelName());
-        out.put("versions", version != null ? List.of(version)
-                : m.subnets().stream().map(Manifest.SubnetEntry::name).toList());
+        out.put(
+                "versions",
+                version != null
+                        ? List.of(version)
+                        : m.subnets().stream().map(Manifest.SubnetEntry::name).toList());
         out.put("platform", "dialnet_" + server.backend);
-        out.put("inputs", List.of(Map.of("name", Requests.INPUT, "datatype", "FP32", "shape",
-                List.of(-1, spec.inputChannels(), spec.inputSize(), spec.inputSize()))));
-        out.put("outputs", List.of(Map.of("name", Requests.OUTPUT, "datatype", "FP32", "shape",
-                List.of(-1, spec.classes()))));
+        out.put(
+                "inputs",
+                List.of(Map.of(
+                        "name",
+                        Requests.INPUT,
+                        "datatype",
+                        "FP32",
+                        "shape",
+                        List.of(-1, spec.inputChannels(), spec.inputSize(), spec.inputSize()))));
+        out.put(
+                "outputs",
+                List.of(Map.of("name", Requests.OUTPUT, "datatype", "FP32", "shape", List.of(-1, spec.classes()))));
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("architecture", spec.architecture());
         parameters.put("default_version", server.defaultSubnet);
         parameters.put("normalization", m.normalization());
-        parameters.put("image_inputs", "BYTES (PNG/JPEG, scaled, centre-cropped to " + spec.inputSize()
-                + " and normalised) or UINT8 [batch, C, H, W] pixels");
+        parameters.put(
+                "image_inputs",
+                "BYTES (PNG/JPEG, scaled, centre-cropped to " + spec.inputSize()
+                        + " and normalised) or UINT8 [batch, C, H, W] pixels");
         parameters.put("request_parameters", List.of("deadline_ms", "subnet", "binary_data_output"));
         out.put("parameters", parameters);
         return out;
@@ -699,8 +788,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private FullHttpResponse response(int status, byte[] bytes, String type, boolean keep) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.wrappedBuffer(bytes));
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(bytes));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
         if (!keep) {

@@ -23,16 +23,25 @@ public final class Controller {
 
     public Controller(List<Manifest.SubnetEntry> subnets, String backend) {
         this.byAccuracy = new ArrayList<>(subnets);
-        byAccuracy.sort(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy).reversed());
+        byAccuracy.sort(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy)
+                .reversed());
         for (Manifest.SubnetEntry s : subnets) {
-            double ms = s.latency().stream().filter(l -> l.batchSize() == 1 && l.backend().equals(backend))
-                    .mapToDouble(Manifest.Latency::p50).min()
-                    .orElse(s.latency().stream().filter(l -> l.batchSize() == 1).mapToDouble(Manifest.Latency::p50)
-                            .min().orElse(Double.NaN));
+            double ms = s.latency().stream()
+                    .filter(l -> l.batchSize() == 1 && l.backend().equals(backend))
+                    .mapToDouble(Manifest.Latency::p50)
+                    .min()
+                    .orElse(s.latency().stream()
+                            .filter(l -> l.batchSize() == 1)
+                            .mapToDouble(Manifest.Latency::p50)
+                            .min()
+                            .orElse(Double.NaN));
             serviceMs.put(s.name(), ms);
             profiled.put(s.name(), ms);
         }
-        this.fallback = subnets.stream().min(Comparator.comparingLong(Manifest.SubnetEntry::macs)).orElseThrow().name();
+        this.fallback = subnets.stream()
+                .min(Comparator.comparingLong(Manifest.SubnetEntry::macs))
+                .orElseThrow()
+                .name();
     }
 
     /** Whether every subnet has a latency estimate (else deadlines fall back to the fastest subnet). */

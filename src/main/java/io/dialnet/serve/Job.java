@@ -21,9 +21,11 @@ final class Job {
     final long startNanos;
     /** Absolute deadline (System.nanoTime), {@link Long#MAX_VALUE} when the request has none. */
     final long deadlineNanos;
+
     final Double deadlineMs;
     /** Estimated microseconds of work, counted in the queue's backlog while it waits. */
     long costMicros;
+
     volatile ScheduledFuture<?> timer;
     private final Answer answer;
     private final AtomicBoolean answered = new AtomicBoolean();

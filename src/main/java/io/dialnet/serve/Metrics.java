@@ -20,8 +20,8 @@ public final class Metrics {
     /** Upper bounds of the latency histogram, seconds. */
     static final double[] BUCKETS_SECONDS = {0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5};
     /** Why a request was refused; each is a {@code reason} label value. */
-    public static final List<String> REASONS = List.of("queue_full", "deadline", "expired", "bad_request", "error",
-            "shutting_down", "timeout");
+    public static final List<String> REASONS =
+            List.of("queue_full", "deadline", "expired", "bad_request", "error", "shutting_down", "timeout");
     /** Status codes counted by {@code dialnet_responses_total}. */
     static final List<Integer> CODES = List.of(200, 400, 404, 405, 413, 415, 429, 431, 500, 503, 504);
 
@@ -108,7 +108,11 @@ public final class Metrics {
     }
 
     /** Live values the server owns. */
-    record Gauges(IntSupplier queued, IntSupplier inFlight, IntSupplier connections, IntSupplier workersAlive,
+    record Gauges(
+            IntSupplier queued,
+            IntSupplier inFlight,
+            IntSupplier connections,
+            IntSupplier workersAlive,
             IntSupplier ready) {}
 
     /** The exposition text. */
@@ -118,27 +122,60 @@ public final class Metrics {
         family(out, "dialnet_responses_total", "counter", "HTTP responses by status code.");
         responses.forEach((code, n) -> sample(out, "dialnet_responses_total", "code", String.valueOf(code), n.get()));
         sample(out, "dialnet_responses_total", "code", "other", otherResponses.get());
-        counter(out, "dialnet_inference_calls_total", "Calls into the model (one call may batch several requests).",
+        counter(
+                out,
+                "dialnet_inference_calls_total",
+                "Calls into the model (one call may batch several requests).",
                 inferenceCalls.get());
         counter(out, "dialnet_inference_images_total", "Images run through the model.", inferenceImages.get());
         family(out, "dialnet_rejections_total", "counter", "Requests refused, by reason.");
         rejections.forEach((r, n) -> sample(out, "dialnet_rejections_total", "reason", r, n.get()));
         family(out, "dialnet_subnet_requests_total", "counter", "Requests answered, by the subnet that answered.");
         chosen.forEach((s, n) -> sample(out, "dialnet_subnet_requests_total", "subnet", s, n.get()));
-        counter(out, "dialnet_worker_restarts_total", "Inference workers replaced after a failure.",
+        counter(
+                out,
+                "dialnet_worker_restarts_total",
+                "Inference workers replaced after a failure.",
                 workerRestarts.get());
-        counter(out, "dialnet_connections_refused_total", "Connections closed at once because the bound was reached.",
+        counter(
+                out,
+                "dialnet_connections_refused_total",
+                "Connections closed at once because the bound was reached.",
                 connectionsRefused.get());
-        counter(out, "dialnet_connections_timed_out_total",
+        counter(
+                out,
+                "dialnet_connections_timed_out_total",
                 "Connections closed because a request arrived too slowly or the connection sat idle.",
                 connectionsTimedOut.get());
-        gauge(out, "dialnet_queue_length", "Requests waiting for a worker.", g.queued().getAsInt());
-        gauge(out, "dialnet_in_flight_requests", "Inference requests admitted and not yet answered.",
+        gauge(
+                out,
+                "dialnet_queue_length",
+                "Requests waiting for a worker.",
+                g.queued().getAsInt());
+        gauge(
+                out,
+                "dialnet_in_flight_requests",
+                "Inference requests admitted and not yet answered.",
                 g.inFlight().getAsInt());
-        gauge(out, "dialnet_open_connections", "Open client connections.", g.connections().getAsInt());
-        gauge(out, "dialnet_workers_alive", "Inference workers able to serve.", g.workersAlive().getAsInt());
-        gauge(out, "dialnet_ready", "1 when the server accepts inference requests, else 0.", g.ready().getAsInt());
-        family(out, "dialnet_request_duration_seconds", "histogram",
+        gauge(
+                out,
+                "dialnet_open_connections",
+                "Open client connections.",
+                g.connections().getAsInt());
+        gauge(
+                out,
+                "dialnet_workers_alive",
+                "Inference workers able to serve.",
+                g.workersAlive().getAsInt());
+        gauge(
+                out,
+                "dialnet_ready",
+                "1 when the server accepts inference requests, else 0.",
+                g.ready().getAsInt());
+        family(
+                out,
+                "dialnet_request_duration_seconds",
+                "histogram",
                 "Time from a request's first byte to its answer, by subnet.");
         for (String s : subnets) {
             AtomicLongArray h = histograms.get(s);
@@ -146,13 +183,24 @@ public final class Metrics {
             for (int i = 0; i <= BUCKETS_SECONDS.length; i++) {
                 cumulative += h.get(i);
                 String le = i < BUCKETS_SECONDS.length ? number(BUCKETS_SECONDS[i]) : "+Inf";
-                out.append("dialnet_request_duration_seconds_bucket{subnet=\"").append(escape(s)).append("\",le=\"")
-                        .append(le).append("\"} ").append(cumulative).append('\n');
+                out.append("dialnet_request_duration_seconds_bucket{subnet=\"")
+                        .append(escape(s))
+                        .append("\",le=\"")
+                        .append(le)
+                        .append("\"} ")
+                        .append(cumulative)
+                        .append('\n');
             }
-            out.append("dialnet_request_duration_seconds_sum{subnet=\"").append(escape(s)).append("\"} ")
-                    .append(String.format(Locale.ROOT, "%.6f", sums.get(s).sum())).append('\n');
-            out.append("dialnet_request_duration_seconds_count{subnet=\"").append(escape(s)).append("\"} ")
-                    .append(cumulative).append('\n');
+            out.append("dialnet_request_duration_seconds_sum{subnet=\"")
+                    .append(escape(s))
+                    .append("\"} ")
+                    .append(String.format(Locale.ROOT, "%.6f", sums.get(s).sum()))
+                    .append('\n');
+            out.append("dialnet_request_duration_seconds_count{subnet=\"")
+                    .append(escape(s))
+                    .append("\"} ")
+                    .append(cumulative)
+                    .append('\n');
         }
         return out.toString();
     }
@@ -182,7 +230,13 @@ public final class Metrics {
     }
 
     private static void sample(StringBuilder out, String name, String label, String value, long n) {
-        out.append(name).append('{').append(label).append("=\"").append(escape(value)).append("\"} ").append(n)
+        out.append(name)
+                .append('{')
+                .append(label)
+                .append("=\"")
+                .append(escape(value))
+                .append("\"} ")
+                .append(n)
                 .append('\n');
     }
 }

@@ -28,8 +28,12 @@ final class Preprocess {
     Preprocess(Manifest manifest) {
         this.channels = manifest.model().inputChannels();
         this.size = manifest.model().inputSize();
-        double[] mean = manifest.normalization() == null ? null : manifest.normalization().get("mean");
-        double[] std = manifest.normalization() == null ? null : manifest.normalization().get("std");
+        double[] mean = manifest.normalization() == null
+                ? null
+                : manifest.normalization().get("mean");
+        double[] std = manifest.normalization() == null
+                ? null
+                : manifest.normalization().get("std");
         this.scale = new float[channels];
         this.shift = new float[channels];
         for (int c = 0; c < channels; c++) {
@@ -65,7 +69,8 @@ final class Preprocess {
             // A grey model: luminance of the RGB crop (ITU-R BT.601), the other channels unused.
             byte[] grey = new byte[channels * plane];
             for (int i = 0; i < plane; i++) {
-                int v = (int) Math.round(0.299 * (rgb[i] & 0xff) + 0.587 * (rgb[plane + i] & 0xff)
+                int v = (int) Math.round(0.299 * (rgb[i] & 0xff)
+                        + 0.587 * (rgb[plane + i] & 0xff)
                         + 0.114 * (rgb[2 * plane + i] & 0xff));
                 for (int c = 0; c < channels; c++) {
                     grey[c * plane + i] = (byte) v;
@@ -96,8 +101,10 @@ final class Preprocess {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_PIXELS) {
-                    throw new Refusal(413, what + " is " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                            + " pixels; at most " + MAX_PIXELS + " pixels are decoded");
+                    throw new Refusal(
+                            413,
+                            what + " is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; at most "
+                                    + MAX_PIXELS + " pixels are decoded");
                 }
                 return reader.read(0);
             } finally {

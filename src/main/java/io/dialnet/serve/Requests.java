@@ -24,6 +24,7 @@ import java.util.Set;
 final class Requests {
     /** Largest deadline accepted, milliseconds (an hour). */
     static final double MAX_DEADLINE_MS = 3_600_000;
+
     static final String INPUT = "input";
     static final String OUTPUT = "logits";
 
@@ -67,8 +68,10 @@ final class Requests {
     Parsed predictJson(byte[] body) throws Refusal {
         JsonNode node = tree(body);
         if (node == null || !node.isObject()) {
-            throw new Refusal(400, "expected a JSON object {\"input\": [floats...], \"batch\": n, \"subnet\" or "
-                    + "\"deadline_ms\"}");
+            throw new Refusal(
+                    400,
+                    "expected a JSON object {\"input\": [floats...], \"batch\": n, \"subnet\" or "
+                            + "\"deadline_ms\"}");
         }
         unknownKeys(node, PREDICT_KEYS, "");
         Integer batch = node.has("batch") ? batch(node.get("batch"), "batch") : null;
@@ -117,8 +120,8 @@ final class Requests {
     Parsed predictRaw(byte[] body, Map<String, String> query) throws Refusal {
         unknownQuery(query);
         if (body.length % 4 != 0) {
-            throw new Refusal(400, "a raw body is little-endian float32: " + body.length
-                    + " bytes is not a multiple of 4");
+            throw new Refusal(
+                    400, "a raw body is little-endian float32: " + body.length + " bytes is not a multiple of 4");
         }
         float[] input = new float[body.length / 4];
         ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(input);
@@ -168,8 +171,10 @@ final class Requests {
     Parsed v2(byte[] body, Integer headerLength, String version) throws Refusal {
         int jsonLength = headerLength == null ? body.length : headerLength;
         if (jsonLength < 0 || jsonLength > body.length) {
-            throw new Refusal(400, "Inference-Header-Content-Length " + jsonLength + " is outside the body of "
-                    + body.length + " bytes");
+            throw new Refusal(
+                    400,
+                    "Inference-Header-Content-Length " + jsonLength + " is outside the body of " + body.length
+                            + " bytes");
         }
         JsonNode node = tree(java.util.Arrays.copyOf(body, jsonLength));
         if (node == null || !node.isObject()) {
@@ -185,15 +190,17 @@ final class Requests {
         String subnet = parameters.has("subnet") ? text(parameters.get("subnet"), "parameters.subnet") : null;
         if (version != null) {
             if (subnet != null && !subnet.equals(version)) {
-                throw new Refusal(400, "parameters.subnet '" + subnet + "' differs from the version '" + version
-                        + "' in the path");
+                throw new Refusal(
+                        400,
+                        "parameters.subnet '" + subnet + "' differs from the version '" + version + "' in the path");
             }
             subnet = version;
         }
-        Double deadline = parameters.has("deadline_ms") ? deadline(parameters.get("deadline_ms"),
-                "parameters.deadline_ms") : null;
-        boolean binaryOut = parameters.has("binary_data_output") && bool(parameters.get("binary_data_output"),
-                "parameters.binary_data_output");
+        Double deadline = parameters.has("deadline_ms")
+                ? deadline(parameters.get("deadline_ms"), "parameters.deadline_ms")
+                : null;
+        boolean binaryOut = parameters.has("binary_data_output")
+                && bool(parameters.get("binary_data_output"), "parameters.binary_data_output");
         JsonNode outputs = node.path("outputs");
         if (!outputs.isMissingNode()) {
             if (!outputs.isArray() || outputs.size() != 1) {
@@ -202,8 +209,8 @@ final class Requests {
             JsonNode out = outputs.get(0);
             String name = out.path("name").asText(null);
             if (!OUTPUT.equals(name)) {
-                throw new Refusal(400, "outputs[0].name: unknown output '" + name + "'; this model has '" + OUTPUT
-                        + "'");
+                throw new Refusal(
+                        400, "outputs[0].name: unknown output '" + name + "'; this model has '" + OUTPUT + "'");
             }
             JsonNode binary = out.path("parameters").path("binary_data");
             if (!binary.isMissingNode()) {
@@ -218,8 +225,8 @@ final class Requests {
         unknownKeys(in, V2_INPUT_KEYS, "inputs[0].");
         String name = in.path("name").asText(null);
         if (!INPUT.equals(name)) {
-            throw new Refusal(400, "inputs[0].name: unknown input '" + name + "'; this model's input is '" + INPUT
-                    + "'");
+            throw new Refusal(
+                    400, "inputs[0].name: unknown input '" + name + "'; this model's input is '" + INPUT + "'");
         }
         long[] shape = shape(in.get("shape"));
         String type = in.path("datatype").asText("");
@@ -227,20 +234,27 @@ final class Requests {
         JsonNode size = in.path("parameters").path("binary_data_size");
         if (!size.isMissingNode()) {
             if (headerLength == null) {
-                throw new Refusal(400, "inputs[0].parameters.binary_data_size needs the Inference-Header-Content-Length"
-                        + " header");
+                throw new Refusal(
+                        400,
+                        "inputs[0].parameters.binary_data_size needs the Inference-Header-Content-Length" + " header");
             }
             if (!size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() != body.length - jsonLength) {
-                throw new Refusal(400, "inputs[0].parameters.binary_data_size is " + size + " but " + (body.length
-                        - jsonLength) + " bytes follow the JSON header");
+                throw new Refusal(
+                        400,
+                        "inputs[0].parameters.binary_data_size is " + size + " but " + (body.length - jsonLength)
+                                + " bytes follow the JSON header");
             }
             if (in.has("data")) {
                 throw new Refusal(400, "inputs[0]: send data or binary_data_size, not both");
             }
-            binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength).slice().order(ByteOrder.LITTLE_ENDIAN);
+            binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength)
+                    .slice()
+                    .order(ByteOrder.LITTLE_ENDIAN);
         } else if (body.length != jsonLength) {
-            throw new Refusal(400, (body.length - jsonLength) + " bytes follow the JSON header but no input declares "
-                    + "binary_data_size");
+            throw new Refusal(
+                    400,
+                    (body.length - jsonLength) + " bytes follow the JSON header but no input declares "
+                            + "binary_data_size");
         } else if (!in.has("data")) {
             throw new Refusal(400, "inputs[0].data is missing");
         }
@@ -248,8 +262,9 @@ final class Requests {
             case "FP32" -> fp32(shape, in.get("data"), binary);
             case "UINT8" -> uint8(shape, in.get("data"), binary);
             case "BYTES" -> bytes(shape, in.get("data"), binary);
-            default -> throw new Refusal(400, "inputs[0].datatype: '" + type + "' is not FP32, UINT8 or BYTES (an "
-                    + "encoded image)");
+            default ->
+                throw new Refusal(
+                        400, "inputs[0].datatype: '" + type + "' is not FP32, UINT8 or BYTES (an " + "encoded image)");
         };
         return new Parsed(t.values(), t.batch(), subnet, deadline, id, binaryOut);
     }
@@ -261,8 +276,9 @@ final class Requests {
         float[] values = new float[batch * perImage];
         if (binary != null) {
             if (binary.remaining() != 4L * values.length) {
-                throw new Refusal(400, "inputs[0]: " + binary.remaining() + " binary bytes are not " + values.length
-                        + " FP32 values");
+                throw new Refusal(
+                        400,
+                        "inputs[0]: " + binary.remaining() + " binary bytes are not " + values.length + " FP32 values");
             }
             binary.asFloatBuffer().get(values);
             finite(values, "inputs[0].data");
@@ -270,8 +286,10 @@ final class Requests {
             int[] at = {0};
             flatten(data, values, at, "inputs[0].data");
             if (at[0] != values.length) {
-                throw new Refusal(400, "inputs[0].data has " + at[0] + " values; shape " + java.util.Arrays.toString(
-                        shape) + " needs " + values.length);
+                throw new Refusal(
+                        400,
+                        "inputs[0].data has " + at[0] + " values; shape " + java.util.Arrays.toString(shape) + " needs "
+                                + values.length);
             }
         }
         return new Tensor(values, batch);
@@ -282,8 +300,10 @@ final class Requests {
         byte[] pixels = new byte[batch * perImage];
         if (binary != null) {
             if (binary.remaining() != pixels.length) {
-                throw new Refusal(400, "inputs[0]: " + binary.remaining() + " binary bytes are not " + pixels.length
-                        + " UINT8 values");
+                throw new Refusal(
+                        400,
+                        "inputs[0]: " + binary.remaining() + " binary bytes are not " + pixels.length
+                                + " UINT8 values");
             }
             binary.get(pixels);
         } else {
@@ -311,8 +331,10 @@ final class Requests {
 
     private Tensor bytes(long[] shape, JsonNode data, ByteBuffer binary) throws Refusal {
         if (!(shape.length == 1 || shape.length == 2 && shape[1] == 1)) {
-            throw new Refusal(400, "inputs[0].shape: a BYTES input is [batch] or [batch, 1] encoded images, got "
-                    + java.util.Arrays.toString(shape));
+            throw new Refusal(
+                    400,
+                    "inputs[0].shape: a BYTES input is [batch] or [batch, 1] encoded images, got "
+                            + java.util.Arrays.toString(shape));
         }
         int batch = batchOf(shape[0]);
         List<byte[]> images = new ArrayList<>();
@@ -357,10 +379,14 @@ final class Requests {
 
     private int imageShape(long[] shape, String type) throws Refusal {
         var spec = manifest.model();
-        if (shape.length != 4 || shape[1] != spec.inputChannels() || shape[2] != spec.inputSize()
+        if (shape.length != 4
+                || shape[1] != spec.inputChannels()
+                || shape[2] != spec.inputSize()
                 || shape[3] != spec.inputSize()) {
-            throw new Refusal(400, "inputs[0].shape: a " + type + " input is [batch, " + spec.inputChannels() + ", "
-                    + spec.inputSize() + ", " + spec.inputSize() + "], got " + java.util.Arrays.toString(shape));
+            throw new Refusal(
+                    400,
+                    "inputs[0].shape: a " + type + " input is [batch, " + spec.inputChannels() + ", " + spec.inputSize()
+                            + ", " + spec.inputSize() + "], got " + java.util.Arrays.toString(shape));
         }
         return batchOf(shape[0]);
     }
@@ -418,11 +444,11 @@ final class Requests {
     }
 
     private static void unknownKeys(JsonNode node, Set<String> allowed, String prefix) throws Refusal {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw new Refusal(400, "unknown field '" + prefix + key + "'; allowed: " + new java.util.TreeSet<>(
-                        allowed));
+                throw new Refusal(
+                        400, "unknown field '" + prefix + key + "'; allowed: " + new java.util.TreeSet<>(allowed));
             }
         }
     }
@@ -447,7 +473,9 @@ final class Requests {
     }
 
     private int batch(JsonNode v, String what) throws Refusal {
-        if (v == null || !v.isNumber() || !(v.isIntegralNumber() || v.doubleValue() == Math.rint(v.doubleValue()))
+        if (v == null
+                || !v.isNumber()
+                || !(v.isIntegralNumber() || v.doubleValue() == Math.rint(v.doubleValue()))
                 || !v.canConvertToLong()) {
             throw new Refusal(400, what + " must be an integer 1.." + maxBatch + ", got " + v);
         }
@@ -479,8 +507,10 @@ final class Requests {
 
     private static double deadline(double ms, String raw, String what) throws Refusal {
         if (!(ms > 0) || ms > MAX_DEADLINE_MS) {
-            throw new Refusal(400, what + " must be a positive number of milliseconds up to " + (long) MAX_DEADLINE_MS
-                    + ", got " + raw);
+            throw new Refusal(
+                    400,
+                    what + " must be a positive number of milliseconds up to " + (long) MAX_DEADLINE_MS + ", got "
+                            + raw);
         }
         return ms;
     }
@@ -513,9 +543,11 @@ final class Requests {
     private void checkSize(int values, int batch, String what) throws Refusal {
         var spec = manifest.model();
         if ((long) batch * perImage != values) {
-            throw new Refusal(400, what + " has " + values + " values; " + batch + " image(s) of "
-                    + spec.inputChannels() + "x" + spec.inputSize() + "x" + spec.inputSize() + " need "
-                    + (long) batch * perImage);
+            throw new Refusal(
+                    400,
+                    what + " has " + values + " values; " + batch + " image(s) of "
+                            + spec.inputChannels() + "x" + spec.inputSize() + "x" + spec.inputSize() + " need "
+                            + (long) batch * perImage);
         }
     }
 }

@@ -4,8 +4,6 @@ import io.dialnet.artifact.Manifest;
 import io.dialnet.runtime.DynamicModel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -70,18 +68,37 @@ public final class Server implements AutoCloseable {
      * @param drainTimeoutMs how long {@link #close} waits for admitted requests to be answered
      * @param modelName the model's name in the Open Inference Protocol paths
      */
-    public record Settings(int port, boolean bindAll, int workers, int queueCapacity, int maxBodyBytes,
-            String defaultSubnet, int maxBatch, int maxRequestImages, int maxConnections, int ioThreads,
-            long readTimeoutMs, long idleTimeoutMs, long requestTimeoutMs, long drainTimeoutMs, String modelName) {
+    public record Settings(
+            int port,
+            boolean bindAll,
+            int workers,
+            int queueCapacity,
+            int maxBodyBytes,
+            String defaultSubnet,
+            int maxBatch,
+            int maxRequestImages,
+            int maxConnections,
+            int ioThreads,
+            long readTimeoutMs,
+            long idleTimeoutMs,
+            long requestTimeoutMs,
+            long drainTimeoutMs,
+            String modelName) {
         public Settings {
             check(port >= 0 && port <= 65535, "--port", port, "0..65535");
             check(workers >= 1 && workers <= 256, "--workers", workers, "1..256");
             check(queueCapacity >= 1 && queueCapacity <= 1_000_000, "--queue", queueCapacity, "1..1000000");
             check(maxBodyBytes >= 1, "--max-body", maxBodyBytes, ">= 1");
             check(maxBatch >= 1 && maxBatch <= 4096, "--max-batch", maxBatch, "1..4096");
-            check(maxRequestImages >= 1 && maxRequestImages <= 4096, "--max-request-images", maxRequestImages,
+            check(
+                    maxRequestImages >= 1 && maxRequestImages <= 4096,
+                    "--max-request-images",
+                    maxRequestImages,
                     "1..4096");
-            check(maxConnections >= 1 && maxConnections <= 1_000_000, "--max-connections", maxConnections,
+            check(
+                    maxConnections >= 1 && maxConnections <= 1_000_000,
+                    "--max-connections",
+                    maxConnections,
                     "1..1000000");
             check(ioThreads >= 1 && ioThreads <= 64, "--io-threads", ioThreads, "1..64");
             check(readTimeoutMs >= 1, "--read-timeout-ms", readTimeoutMs, ">= 1");
@@ -89,16 +106,36 @@ public final class Server implements AutoCloseable {
             check(requestTimeoutMs >= 1, "--request-timeout-ms", requestTimeoutMs, ">= 1");
             check(drainTimeoutMs >= 0, "--drain-timeout-ms", drainTimeoutMs, ">= 0");
             if (modelName == null || !modelName.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("--name must be letters, digits, '.', '_' or '-', got '" + modelName
-                        + "'");
+                throw new IllegalArgumentException(
+                        "--name must be letters, digits, '.', '_' or '-', got '" + modelName + "'");
             }
         }
 
         /** The defaults for everything not named. */
-        public Settings(int port, boolean bindAll, int workers, int queueCapacity, int maxBodyBytes,
-                String defaultSubnet, int maxBatch) {
-            this(port, bindAll, workers, queueCapacity, maxBodyBytes, defaultSubnet, maxBatch, 64, 4096, 1, 10_000,
-                    60_000, 30_000, 30_000, "model");
+        public Settings(
+                int port,
+                boolean bindAll,
+                int workers,
+                int queueCapacity,
+                int maxBodyBytes,
+                String defaultSubnet,
+                int maxBatch) {
+            this(
+                    port,
+                    bindAll,
+                    workers,
+                    queueCapacity,
+                    maxBodyBytes,
+                    defaultSubnet,
+                    maxBatch,
+                    64,
+                    4096,
+                    1,
+                    10_000,
+                    60_000,
+                    30_000,
+                    30_000,
+                    "model");
         }
 
         private static void check(boolean ok, String option, long value, String range) {
@@ -133,6 +170,7 @@ public final class Server implements AutoCloseable {
     private final AtomicLong queuedMicros = new AtomicLong();
     /** Per worker slot: when its running batch is expected to end (System.nanoTime), 0 when idle. */
     private final AtomicLongArray busyUntil;
+
     private final Thread[] slots;
     private final AtomicInteger workersAlive = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
@@ -140,6 +178,7 @@ public final class Server implements AutoCloseable {
     final AtomicInteger inFlight = new AtomicInteger();
     /** Inference requests admitted from their headers whose body is still arriving. */
     final AtomicInteger reading = new AtomicInteger();
+
     final AtomicInteger connections = new AtomicInteger();
     private volatile boolean closing;
     private volatile boolean draining;
@@ -161,17 +200,21 @@ public final class Server implements AutoCloseable {
         this.backend = backend;
         this.inference = inference;
         this.controller = new Controller(manifest.subnets(), backend);
-        this.metrics = new Metrics(manifest.subnets().stream().map(Manifest.SubnetEntry::name).toList());
+        this.metrics = new Metrics(
+                manifest.subnets().stream().map(Manifest.SubnetEntry::name).toList());
         this.requests = new Requests(manifest, settings.maxRequestImages());
         // Admission allows queue + workers requests in flight; until the workers have taken theirs, all of them may
         // be in the queue at once, so it holds that many (a request admitted must never meet a full queue).
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity() + settings.workers());
-        this.defaultSubnet = settings.defaultSubnet() != null ? settings.defaultSubnet()
-                : manifest.subnets().stream().max(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy))
-                        .orElseThrow().name();
+        this.defaultSubnet = settings.defaultSubnet() != null
+                ? settings.defaultSubnet()
+                : manifest.subnets().stream()
+                        .max(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy))
+                        .orElseThrow()
+                        .name();
         if (!hasSubnet(defaultSubnet)) {
-            throw new IllegalArgumentException("--default-subnet " + defaultSubnet + " is not one of this model's "
-                    + "subnets");
+            throw new IllegalArgumentException(
+                    "--default-subnet " + defaultSubnet + " is not one of this model's " + "subnets");
         }
         this.busyUntil = new AtomicLongArray(settings.workers());
         this.slots = new Thread[settings.workers()];
@@ -180,9 +223,12 @@ public final class Server implements AutoCloseable {
         }
         this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("dialnet-accept", true));
         this.io = new NioEventLoopGroup(settings.ioThreads(), new DefaultThreadFactory("dialnet-io", true));
-        InetSocketAddress address = settings.bindAll() ? new InetSocketAddress(settings.port())
+        InetSocketAddress address = settings.bindAll()
+                ? new InetSocketAddress(settings.port())
                 : new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port());
-        ServerBootstrap bootstrap = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, io)
+                .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // Nagle's algorithm delayed every kept-alive answer by ~40 ms (issue 11): off.
@@ -194,7 +240,8 @@ public final class Server implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         Connection c = new Connection(Server.this);
-                        ch.pipeline().addLast("bytes", c.firstBytes())
+                        ch.pipeline()
+                                .addLast("bytes", c.firstBytes())
                                 .addLast("http", new HttpServerCodec(4096, 8192, 65536))
                                 .addLast("flow", new FlowControlHandler())
                                 .addLast("app", c);
@@ -239,8 +286,8 @@ public final class Server implements AutoCloseable {
     }
 
     String prometheus() {
-        return metrics.prometheus(new Metrics.Gauges(queue::size, inFlight::get, connections::get, workersAlive::get,
-                () -> ready() ? 1 : 0));
+        return metrics.prometheus(new Metrics.Gauges(
+                queue::size, inFlight::get, connections::get, workersAlive::get, () -> ready() ? 1 : 0));
     }
 
     /** Estimated milliseconds of work ahead of a new request, per worker: queued and running. */
@@ -269,8 +316,10 @@ public final class Server implements AutoCloseable {
                 double own = controller.estimateMs(p.subnet());
                 if (!Double.isNaN(own) && aheadMs() + own * p.batch() > remainingMs * BUDGET_SHARE) {
                     metrics.rejected("deadline");
-                    throw new Refusal(503, "subnet " + p.subnet() + " cannot answer within " + fmt(p.deadlineMs())
-                            + " ms at the current load");
+                    throw new Refusal(
+                            503,
+                            "subnet " + p.subnet() + " cannot answer within " + fmt(p.deadlineMs())
+                                    + " ms at the current load");
                 }
             }
             return p.subnet();
@@ -279,7 +328,8 @@ public final class Server implements AutoCloseable {
             Optional<String> choice = controller.choose(remainingMs * BUDGET_SHARE, aheadMs(), p.batch());
             if (choice.isEmpty()) {
                 metrics.rejected("deadline");
-                throw new Refusal(503, "no subnet can answer within " + fmt(p.deadlineMs()) + " ms at the current load");
+                throw new Refusal(
+                        503, "no subnet can answer within " + fmt(p.deadlineMs()) + " ms at the current load");
             }
             return choice.get();
         }
@@ -360,8 +410,12 @@ public final class Server implements AutoCloseable {
                 // Same-subnet requests queued right behind it run in the same call: under load a batch costs
                 // far less per image, and when the queue is empty nobody waits. Stopping at another subnet
                 // keeps the queue's order.
-                for (Job next = queue.peek(); next != null && next.subnet.equals(first.subnet)
-                        && images + next.batch <= settings.maxBatch() && queue.remove(next); next = queue.peek()) {
+                for (Job next = queue.peek();
+                        next != null
+                                && next.subnet.equals(first.subnet)
+                                && images + next.batch <= settings.maxBatch()
+                                && queue.remove(next);
+                        next = queue.peek()) {
                     queuedMicros.addAndGet(-next.costMicros);
                     if (live(next, now, images)) {
                         group.add(next);
@@ -388,7 +442,9 @@ public final class Server implements AutoCloseable {
             } catch (Throwable e) {
                 busyUntil.set(slot, 0);
                 String message = "inference failed: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage().lines().findFirst().orElse(""));
+                        + (e.getMessage() == null
+                                ? ""
+                                : ": " + e.getMessage().lines().findFirst().orElse(""));
                 for (Job job : group) {
                     if (job.fail(500, message)) {
                         metrics.rejected("error");

@@ -43,6 +43,7 @@ public final class Checkpoint {
     private static final String SGD = "sgd/";
     /** For a network made elsewhere and imported: the normalisation it was trained with, and where it came from. */
     private static final String NORMALIZATION = "normalization";
+
     private static final String IMPORTED = "imported";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,8 +57,13 @@ public final class Checkpoint {
      * @param history metrics of the completed epochs
      * @param subnets the delivered subnets by name (plan as text), in order; {@code null} when fixed by the config
      */
-    public record Progress(int epochsDone, long step, double trainingCompute, double trainingSeconds,
-            List<EpochMetrics> history, Map<String, String> subnets) {}
+    public record Progress(
+            int epochsDone,
+            long step,
+            double trainingCompute,
+            double trainingSeconds,
+            List<EpochMetrics> history,
+            Map<String, String> subnets) {}
 
     private Checkpoint() {}
 
@@ -72,8 +78,13 @@ public final class Checkpoint {
      * @param normalization the input normalisation the weights expect: the data's, or for an
      *     imported network the one it was trained with; {@code null} if neither is recorded
      */
-    public record Manifest(ModelSpec spec, TrainConfig config, DataRecipe data, Progress progress,
-            Map<String, String> provenance, Normalization normalization) {
+    public record Manifest(
+            ModelSpec spec,
+            TrainConfig config,
+            DataRecipe data,
+            Progress progress,
+            Map<String, String> provenance,
+            Normalization normalization) {
 
         /** The subnets the run delivers: those it recorded as it went (single-path), else the method's. */
         public List<Subnet> subnets(Method method) {
@@ -81,7 +92,8 @@ public final class Checkpoint {
                 return method.subnets();
             }
             return progress.subnets().entrySet().stream()
-                    .map(e -> new Subnet(e.getKey(), ChannelPlan.parse(e.getValue()))).toList();
+                    .map(e -> new Subnet(e.getKey(), ChannelPlan.parse(e.getValue())))
+                    .toList();
         }
     }
 
@@ -90,8 +102,8 @@ public final class Checkpoint {
         return Files.isDirectory(path) ? path.resolve(Trainer.CHECKPOINT) : path;
     }
 
-    public static void save(Path file, TrainConfig config, DataRecipe data, Progress progress,
-            SlimmableNetwork network, Sgd sgd) {
+    public static void save(
+            Path file, TrainConfig config, DataRecipe data, Progress progress, SlimmableNetwork network, Sgd sgd) {
         write(file, manifest(config, data, progress, network), encode(network.stateArrays(), sgd.state()));
     }
 
@@ -100,16 +112,20 @@ public final class Checkpoint {
      * start of a run: no data, no progress, no optimiser state; {@code normalization} is the
      * input normalisation it was trained with and {@code origin} says where it came from.
      */
-    public static void saveImported(Path file, TrainConfig config, Normalization normalization,
-            Map<String, Object> origin, SlimmableNetwork network) {
+    public static void saveImported(
+            Path file,
+            TrainConfig config,
+            Normalization normalization,
+            Map<String, Object> origin,
+            SlimmableNetwork network) {
         ObjectNode manifest = manifest(config, null, new Progress(0, 0, 0, 0, List.of(), null), network);
         manifest.set(NORMALIZATION, JSON.valueToTree(normalization));
         manifest.set(IMPORTED, JSON.valueToTree(origin));
         write(file, manifest, encode(network.stateArrays(), Map.of()));
     }
 
-    private static ObjectNode manifest(TrainConfig config, DataRecipe data, Progress progress,
-            SlimmableNetwork network) {
+    private static ObjectNode manifest(
+            TrainConfig config, DataRecipe data, Progress progress, SlimmableNetwork network) {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("format", FORMAT_VERSION);
         manifest.set("spec", JSON.valueToTree(network.spec()));
@@ -118,8 +134,8 @@ public final class Checkpoint {
         manifest.set("provenance", JSON.valueToTree(Provenance.current(Engines.threads())));
         manifest.set("progress", JSON.valueToTree(progress));
         List<Map<String, Object>> plans = new ArrayList<>();
-        network.registeredPlans().forEach((plan, affine) -> plans.add(Map.of("plan", plan.toString(),
-                "privateAffine", affine)));
+        network.registeredPlans()
+                .forEach((plan, affine) -> plans.add(Map.of("plan", plan.toString(), "privateAffine", affine)));
         manifest.set("registered", JSON.valueToTree(plans));
         return manifest;
     }
@@ -137,7 +153,8 @@ public final class Checkpoint {
                 }
             });
         } catch (UncheckedIOException e) {
-            throw new CheckpointException(file, "cannot be written: " + e.getCause().getMessage(), e);
+            throw new CheckpointException(
+                    file, "cannot be written: " + e.getCause().getMessage(), e);
         }
     }
 
@@ -164,13 +181,17 @@ public final class Checkpoint {
     public static Manifest manifest(Path file) {
         JsonNode manifest = manifestTree(file, readZip(file));
         try {
-            DataRecipe data = manifest.path("data").isObject()
-                    ? JSON.treeToValue(manifest.path("data"), DataRecipe.class) : null;
-            Normalization input = data != null ? data.normalization()
+            DataRecipe data =
+                    manifest.path("data").isObject() ? JSON.treeToValue(manifest.path("data"), DataRecipe.class) : null;
+            Normalization input = data != null
+                    ? data.normalization()
                     : manifest.path(NORMALIZATION).isObject()
-                            ? JSON.treeToValue(manifest.path(NORMALIZATION), Normalization.class) : null;
-            return new Manifest(JSON.treeToValue(manifest.path("spec"), ModelSpec.class),
-                    JSON.treeToValue(manifest.path("config"), TrainConfig.class), data,
+                            ? JSON.treeToValue(manifest.path(NORMALIZATION), Normalization.class)
+                            : null;
+            return new Manifest(
+                    JSON.treeToValue(manifest.path("spec"), ModelSpec.class),
+                    JSON.treeToValue(manifest.path("config"), TrainConfig.class),
+                    data,
                     JSON.treeToValue(manifest.path("progress"), Progress.class),
                     JSON.convertValue(manifest.path("provenance"), new TypeReference<Map<String, String>>() {}),
                     input);
@@ -188,8 +209,8 @@ public final class Checkpoint {
         }
         int format = manifest.path("format").asInt(-1);
         if (format != FORMAT_VERSION) {
-            throw new CheckpointException(file, "format version " + format + " is not supported (this Dialnet reads "
-                    + FORMAT_VERSION + ")");
+            throw new CheckpointException(
+                    file, "format version " + format + " is not supported (this Dialnet reads " + FORMAT_VERSION + ")");
         }
         return manifest;
     }
@@ -212,13 +233,17 @@ public final class Checkpoint {
             String field = it.next();
             // Compare as JSON text: a long read back from a file comes back as an int node.
             if (!current.get(field).toString().equals(String.valueOf(savedConfig.get(field)))) {
-                throw new CheckpointException(file, "was written with " + field + "=" + savedConfig.get(field)
-                        + " but this run has " + field + "=" + current.get(field)
-                        + "; resume with the same settings or start a new output directory");
+                throw new CheckpointException(
+                        file,
+                        "was written with " + field + "=" + savedConfig.get(field)
+                                + " but this run has " + field + "=" + current.get(field)
+                                + "; resume with the same settings or start a new output directory");
             }
         }
         for (JsonNode r : manifest.path("registered")) {
-            network.register(ChannelPlan.parse(r.path("plan").asText()), r.path("privateAffine").asBoolean());
+            network.register(
+                    ChannelPlan.parse(r.path("plan").asText()),
+                    r.path("privateAffine").asBoolean());
         }
         NDManager scratch = network.manager().getParentManager().newSubManager();
         try (scratch) {
@@ -226,8 +251,13 @@ public final class Checkpoint {
             for (Map.Entry<String, NDArray> e : network.stateArrays().entrySet()) {
                 NDArray saved = byName.get(NET + e.getKey());
                 if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
-                    throw new CheckpointException(file, "array " + e.getKey() + (saved == null ? " is missing"
-                            : " has shape " + saved.getShape() + ", expected " + e.getValue().getShape()));
+                    throw new CheckpointException(
+                            file,
+                            "array " + e.getKey()
+                                    + (saved == null
+                                            ? " is missing"
+                                            : " has shape " + saved.getShape() + ", expected "
+                                                    + e.getValue().getShape()));
                 }
                 e.getValue().set(saved.toByteBuffer());
             }
@@ -259,7 +289,9 @@ public final class Checkpoint {
         JsonNode manifest = manifestTree(file, entries);
         String architecture = manifest.path("spec").path("architecture").asText();
         if (!architecture.equals(network.spec().architecture())) {
-            throw new CheckpointException(file, "holds a " + architecture + ", not a " + network.spec().architecture());
+            throw new CheckpointException(
+                    file,
+                    "holds a " + architecture + ", not a " + network.spec().architecture());
         }
         NDManager scratch = network.manager().getParentManager().newSubManager();
         try (scratch) {
@@ -270,9 +302,14 @@ public final class Checkpoint {
                 if (saved != null && saved.getShape().equals(e.getValue().getShape())) {
                     e.getValue().set(saved.toByteBuffer());
                 } else if (shared) {
-                    throw new CheckpointException(file, "array " + e.getKey() + (saved == null ? " is missing"
-                            : " has shape " + saved.getShape() + " but this run needs " + e.getValue().getShape()
-                                    + " (another number of classes or input channels?)"));
+                    throw new CheckpointException(
+                            file,
+                            "array " + e.getKey()
+                                    + (saved == null
+                                            ? " is missing"
+                                            : " has shape " + saved.getShape() + " but this run needs "
+                                                    + e.getValue().getShape()
+                                                    + " (another number of classes or input channels?)"));
                 }
             }
         }
@@ -296,7 +333,8 @@ public final class Checkpoint {
     private static byte[] require(Path file, Map<String, byte[]> entries, String name) {
         byte[] bytes = entries.get(name);
         if (bytes == null) {
-            throw new CheckpointException(file, "has no " + name + " entry; it is not a Dialnet checkpoint or it is truncated");
+            throw new CheckpointException(
+                    file, "has no " + name + " entry; it is not a Dialnet checkpoint or it is truncated");
         }
         return bytes;
     }

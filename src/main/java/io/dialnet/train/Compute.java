@@ -23,8 +23,8 @@ public record Compute(double training, double ranking, double calibration, doubl
 
     /** A training run's training steps and, for methods that calibrate afterwards, its calibration. */
     public static Compute of(TrainResult run) {
-        return new Compute(TRAINING_PASSES * run.trainingCompute(), 0, run.calibrationCompute(), 0,
-                run.trainingSeconds());
+        return new Compute(
+                TRAINING_PASSES * run.trainingCompute(), 0, run.calibrationCompute(), 0, run.trainingSeconds());
     }
 
     /** Noise-ranking steps over {@code images} images of a subnet of {@code macs}. */
@@ -39,8 +39,12 @@ public record Compute(double training, double ranking, double calibration, doubl
     }
 
     public Compute plus(Compute other) {
-        return new Compute(training + other.training, ranking + other.ranking, calibration + other.calibration,
-                evaluation + other.evaluation, seconds + other.seconds);
+        return new Compute(
+                training + other.training,
+                ranking + other.ranking,
+                calibration + other.calibration,
+                evaluation + other.evaluation,
+                seconds + other.seconds);
     }
 
     /** Every phase together. */

@@ -48,8 +48,8 @@ public final class DataParallel implements AutoCloseable {
     public DataParallel(SlimmableNetwork primary, Devices devices, NetworkFactory factory) {
         Device home = primary.manager().getDevice();
         if (!devices.primary().equals(home)) {
-            throw new IllegalArgumentException("the primary network is on " + home + ", not on the first device "
-                    + devices.primary());
+            throw new IllegalArgumentException(
+                    "the primary network is on " + home + ", not on the first device " + devices.primary());
         }
         this.primary = primary;
         try {
@@ -59,7 +59,8 @@ public final class DataParallel implements AutoCloseable {
                 SlimmableNetwork replica = factory.create(m);
                 if (!replica.spec().equals(primary.spec())) {
                     m.close();
-                    throw new IllegalArgumentException("replica " + replica.spec() + " does not match " + primary.spec());
+                    throw new IllegalArgumentException(
+                            "replica " + replica.spec() + " does not match " + primary.spec());
                 }
                 replicas.add(replica);
             }
@@ -150,8 +151,11 @@ public final class DataParallel implements AutoCloseable {
         int from = 0;
         for (int i = 0; i < parts; i++) {
             int size = n / parts + (i < n % parts ? 1 : 0);
-            shares.add(new Batch(Arrays.copyOfRange(batch.pixels(), from * perImage, (from + size) * perImage),
-                    Arrays.copyOfRange(batch.labels(), from, from + size), batch.channels(), batch.height(),
+            shares.add(new Batch(
+                    Arrays.copyOfRange(batch.pixels(), from * perImage, (from + size) * perImage),
+                    Arrays.copyOfRange(batch.labels(), from, from + size),
+                    batch.channels(),
+                    batch.height(),
                     batch.width()));
             from += size;
         }

@@ -14,5 +14,12 @@ import java.util.Map;
  * @param seconds wall time of the epoch's training steps
  * @param validation validation accuracy per subnet, or {@code null} when not evaluated this epoch
  */
-public record EpochMetrics(int epoch, long step, double learningRate, double loss, double trainAccuracy,
-        double imagesPerSecond, double seconds, Map<String, Double> validation) {}
+public record EpochMetrics(
+        int epoch,
+        long step,
+        double learningRate,
+        double loss,
+        double trainAccuracy,
+        double imagesPerSecond,
+        double seconds,
+        Map<String, Double> validation) {}

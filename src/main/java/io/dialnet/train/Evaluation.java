@@ -7,14 +7,14 @@ import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;
 import io.dialnet.data.BatchLoader;
 import io.dialnet.data.DataRecipe;
-import io.dialnet.nn.Complexity;
-import java.util.ArrayList;
-import java.util.List;
 import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Complexity;
 import io.dialnet.nn.Engines;
 import io.dialnet.nn.Mode;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimmableNetwork;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Validation and BatchNorm calibration: the two things done to a subnet after (or between) training. */
 public final class Evaluation {
@@ -27,18 +27,28 @@ public final class Evaluation {
      * Size and accuracy of each subnet: BatchNorm statistics are re-estimated first when
      * {@code calibrate}, then validation and (if {@code test} is not null) test accuracy measured.
      */
-    public static List<SubnetResult> evaluate(SlimmableNetwork network, List<Subnet> subnets, boolean calibrate,
-            DataRecipe.Prepared data, int batchSize, int calibrationBatches) {
+    public static List<SubnetResult> evaluate(
+            SlimmableNetwork network,
+            List<Subnet> subnets,
+            boolean calibrate,
+            DataRecipe.Prepared data,
+            int batchSize,
+            int calibrationBatches) {
         BatchLoader train = data.trainLoader();
         BatchLoader validation = data.validationLoader();
         BatchLoader test = data.testLoader();
         List<SubnetResult> results = new ArrayList<>();
         for (Subnet subnet : subnets) {
             if (calibrate) {
-                calibrate(network, subnet.plan(), train, batchSize, data.recipe().augmentation(), calibrationBatches);
+                calibrate(
+                        network, subnet.plan(), train, batchSize, data.recipe().augmentation(), calibrationBatches);
             }
             Complexity cost = Complexity.of(network, subnet.plan());
-            results.add(new SubnetResult(subnet.name(), subnet.plan().toList(), cost.macs(), cost.params(),
+            results.add(new SubnetResult(
+                    subnet.name(),
+                    subnet.plan().toList(),
+                    cost.macs(),
+                    cost.params(),
                     validation == null ? Double.NaN : accuracy(network, subnet.plan(), validation, batchSize),
                     test == null ? null : accuracy(network, subnet.plan(), test, batchSize)));
         }
@@ -59,12 +69,12 @@ public final class Evaluation {
      * Whether {@code plan} classifies each image of {@code loader} correctly, in the loader's order:
      * what paired statistics (McNemar's test, a bootstrap over images) need.
      */
-    public static boolean[] correctness(SlimmableNetwork network, ChannelPlan plan, BatchLoader loader,
-            int batchSize) {
+    public static boolean[] correctness(SlimmableNetwork network, ChannelPlan plan, BatchLoader loader, int batchSize) {
         Engines.noGrad();
         boolean[] correct = new boolean[loader.data().size()];
         int seen = 0;
-        try (BatchLoader.Epoch epoch = loader.ordered(Math.min(batchSize, loader.data().size()))) {
+        try (BatchLoader.Epoch epoch =
+                loader.ordered(Math.min(batchSize, loader.data().size()))) {
             while (epoch.hasNext()) {
                 Batch batch = epoch.next();
                 try (NDManager step = network.manager().getParentManager().newSubManager()) {
@@ -88,8 +98,13 @@ public final class Evaluation {
      * {@code batches} augmented training batches, as US-Nets does after training: statistics
      * gathered while training many widths fit none of them.
      */
-    public static void calibrate(SlimmableNetwork network, ChannelPlan plan, BatchLoader train, int batchSize,
-            Augmentation augmentation, int batches) {
+    public static void calibrate(
+            SlimmableNetwork network,
+            ChannelPlan plan,
+            BatchLoader train,
+            int batchSize,
+            Augmentation augmentation,
+            int batches) {
         Engines.noGrad();
         network.resetStatistics(plan);
         try (BatchLoader.Epoch epoch = train.training(batchSize, augmentation, CALIBRATION_SEED, 0)) {

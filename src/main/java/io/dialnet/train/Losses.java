@@ -12,7 +12,9 @@ public final class Losses {
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels, double epsilon) {
         NDArray logp = logits.logSoftmax(1);
-        NDArray nll = logp.mul(labels.oneHot((int) logits.getShape().get(1))).sum(new int[] {1}).neg();
+        NDArray nll = logp.mul(labels.oneHot((int) logits.getShape().get(1)))
+                .sum(new int[] {1})
+                .neg();
         if (epsilon > 0) {
             nll = nll.mul(1 - epsilon).sub(logp.mean(new int[] {1}).mul(epsilon));
         }

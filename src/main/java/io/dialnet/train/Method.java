@@ -19,8 +19,14 @@ import java.util.Locale;
  * @param distill whether smaller subnets learn from the first one's soft output
  * @param regularizer a penalty added to every step's loss, or {@code null}
  */
-public record Method(String name, Sampler sampler, List<Subnet> subnets, boolean privateAffine, boolean calibrate,
-        boolean distill, Regularizer regularizer) {
+public record Method(
+        String name,
+        Sampler sampler,
+        List<Subnet> subnets,
+        boolean privateAffine,
+        boolean calibrate,
+        boolean distill,
+        Regularizer regularizer) {
 
     /** This method with {@code penalty} added to every step's loss. */
     public Method withRegularizer(Regularizer penalty) {
@@ -33,8 +39,8 @@ public record Method(String name, Sampler sampler, List<Subnet> subnets, boolean
         return switch (config.strategy()) {
             case "individual" -> new Method("individual", random -> plans, subnets, false, false, false, null);
             case "joint" -> new Method("joint", random -> plans, subnets, true, false, config.distill(), null);
-            case "uniform" -> new Method("uniform", sandwich(config, network), subnets, false, true, config.distill(),
-                    null);
+            case "uniform" ->
+                new Method("uniform", sandwich(config, network), subnets, false, true, config.distill(), null);
             default -> throw new IllegalArgumentException("unknown strategy " + config.strategy());
         };
     }

@@ -29,8 +29,8 @@ public final class Sgd implements AutoCloseable {
      * Updates every parameter from its accumulated gradient, then clears the gradient. Must run
      * outside a gradient collector. Temporaries go to {@code scratch}, which the caller closes.
      */
-    public void step(Map<String, NDArray> parameters, Predicate<String> decays, double learningRate,
-            NDManager scratch) {
+    public void step(
+            Map<String, NDArray> parameters, Predicate<String> decays, double learningRate, NDManager scratch) {
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             NDArray p = e.getValue();
             NDArray d = p.getGradient();

@@ -12,5 +12,5 @@ import java.util.List;
  * @param validationAccuracy top-1 accuracy on the validation split, in [0, 1]
  * @param testAccuracy top-1 accuracy on the test set, or {@code null} when there is none
  */
-public record SubnetResult(String name, List<Integer> channels, long macs, long params, double validationAccuracy,
-        Double testAccuracy) {}
+public record SubnetResult(
+        String name, List<Integer> channels, long macs, long params, double validationAccuracy, Double testAccuracy) {}

@@ -62,7 +62,10 @@ public record TrainConfig(
         }
         require(minWidth > 0 && minWidth <= 1, "min-width", minWidth, "(0, 1]");
         require(sandwich >= 2 && sandwich <= 16, "sandwich", sandwich, "2..16");
-        require(calibrationBatches >= 1 && calibrationBatches <= 10_000, "calibration-batches", calibrationBatches,
+        require(
+                calibrationBatches >= 1 && calibrationBatches <= 10_000,
+                "calibration-batches",
+                calibrationBatches,
                 "1..10000");
         int subnets = plans.isEmpty() ? widths.size() : plans.size();
         if (strategy.equals("individual")) {
@@ -80,21 +83,64 @@ public record TrainConfig(
 
     /** The recipe of DESIGN.md section 8 for the given strategy and widths. */
     public static TrainConfig recipe(String strategy, int epochs, List<Double> widths) {
-        return new TrainConfig(strategy, epochs, 128, 0.1, 0.9, true, 5e-4, 0, 0, widths, List.of(),
-                widths.stream().mapToDouble(Double::doubleValue).min().orElse(0.25), 4, true, 20, 42);
+        return new TrainConfig(
+                strategy,
+                epochs,
+                128,
+                0.1,
+                0.9,
+                true,
+                5e-4,
+                0,
+                0,
+                widths,
+                List.of(),
+                widths.stream().mapToDouble(Double::doubleValue).min().orElse(0.25),
+                4,
+                true,
+                20,
+                42);
     }
 
     public TrainConfig withEpochs(int n) {
-        return new TrainConfig(strategy, n, batchSize, learningRate, momentum, nesterov, weightDecay,
-                Math.min(warmupEpochs, n - 1), labelSmoothing, widths, plans, minWidth, sandwich, distill,
-                calibrationBatches, seed);
+        return new TrainConfig(
+                strategy,
+                n,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                Math.min(warmupEpochs, n - 1),
+                labelSmoothing,
+                widths,
+                plans,
+                minWidth,
+                sandwich,
+                distill,
+                calibrationBatches,
+                seed);
     }
 
     /** This recipe as joint training of {@code plans} for {@code n} epochs at peak rate {@code lr}. */
     public TrainConfig joint(List<String> jointPlans, int n, double lr, boolean withDistillation) {
-        return new TrainConfig("joint", n, batchSize, lr, momentum, nesterov, weightDecay,
-                Math.min(warmupEpochs, n - 1), labelSmoothing, List.of(), jointPlans, minWidth, sandwich,
-                withDistillation, calibrationBatches, seed);
+        return new TrainConfig(
+                "joint",
+                n,
+                batchSize,
+                lr,
+                momentum,
+                nesterov,
+                weightDecay,
+                Math.min(warmupEpochs, n - 1),
+                labelSmoothing,
+                List.of(),
+                jointPlans,
+                minWidth,
+                sandwich,
+                withDistillation,
+                calibrationBatches,
+                seed);
     }
 
     /**
@@ -103,24 +149,83 @@ public record TrainConfig(
      */
     public TrainConfig withStrategy(String newStrategy, List<Double> newWidths, boolean withDistillation) {
         double min = newWidths.stream().mapToDouble(Double::doubleValue).min().orElse(minWidth);
-        return new TrainConfig(newStrategy, epochs, batchSize, learningRate, momentum, nesterov, weightDecay,
-                warmupEpochs, labelSmoothing, newWidths, List.of(), min, sandwich, withDistillation,
-                calibrationBatches, seed);
+        return new TrainConfig(
+                newStrategy,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                newWidths,
+                List.of(),
+                min,
+                sandwich,
+                withDistillation,
+                calibrationBatches,
+                seed);
     }
 
     /** This recipe for {@code newStrategy} on explicit {@code newPlans}, without distillation. */
     public TrainConfig withPlans(String newStrategy, List<String> newPlans) {
-        return new TrainConfig(newStrategy, epochs, batchSize, learningRate, momentum, nesterov, weightDecay,
-                warmupEpochs, labelSmoothing, List.of(), newPlans, minWidth, sandwich, false, calibrationBatches, seed);
+        return new TrainConfig(
+                newStrategy,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                List.of(),
+                newPlans,
+                minWidth,
+                sandwich,
+                false,
+                calibrationBatches,
+                seed);
     }
 
     public TrainConfig withBatchSize(int n) {
-        return new TrainConfig(strategy, epochs, n, learningRate, momentum, nesterov, weightDecay, warmupEpochs,
-                labelSmoothing, widths, plans, minWidth, sandwich, distill, calibrationBatches, seed);
+        return new TrainConfig(
+                strategy,
+                epochs,
+                n,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                widths,
+                plans,
+                minWidth,
+                sandwich,
+                distill,
+                calibrationBatches,
+                seed);
     }
 
     public TrainConfig withSeed(long s) {
-        return new TrainConfig(strategy, epochs, batchSize, learningRate, momentum, nesterov, weightDecay,
-                warmupEpochs, labelSmoothing, widths, plans, minWidth, sandwich, distill, calibrationBatches, s);
+        return new TrainConfig(
+                strategy,
+                epochs,
+                batchSize,
+                learningRate,
+                momentum,
+                nesterov,
+                weightDecay,
+                warmupEpochs,
+                labelSmoothing,
+                widths,
+                plans,
+                minWidth,
+                sandwich,
+                distill,
+                calibrationBatches,
+                s);
     }
 }

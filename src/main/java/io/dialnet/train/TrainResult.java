@@ -18,8 +18,16 @@ import java.util.Map;
  * @param history per-epoch metrics
  * @param provenance versions, machine and thread count
  */
-public record TrainResult(String method, TrainConfig config, List<SubnetResult> subnets, double trainingCompute,
-        double calibrationCompute, double trainingSeconds, double imagesPerSecond, List<EpochMetrics> history, Map<String, String> provenance) {
+public record TrainResult(
+        String method,
+        TrainConfig config,
+        List<SubnetResult> subnets,
+        double trainingCompute,
+        double calibrationCompute,
+        double trainingSeconds,
+        double imagesPerSecond,
+        List<EpochMetrics> history,
+        Map<String, String> provenance) {
 
     /** What the run spent, by phase. */
     public Compute compute() {

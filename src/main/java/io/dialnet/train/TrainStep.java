@@ -77,8 +77,13 @@ public final class TrainStep {
                 SlimmableNetwork replica = networks.get(r);
                 NDManager scratch = replica.manager().getParentManager().newSubManager();
                 scratches.add(scratch);
-                done.add(forwardBackward(replica, scratch, shares.get(r),
-                        plans, (float) shares.get(r).size() / batch.size(), r == 0));
+                done.add(forwardBackward(
+                        replica,
+                        scratch,
+                        shares.get(r),
+                        plans,
+                        (float) shares.get(r).size() / batch.size(),
+                        r == 0));
             }
             double loss = 0;
             long correct = 0;
@@ -107,8 +112,13 @@ public final class TrainStep {
      * batch), and its backward into {@code net}'s gradients; the regularizer only where
      * {@code withPenalty}, so data parallel adds it once.
      */
-    private Share forwardBackward(SlimmableNetwork net, NDManager scratch, Batch batch, List<ChannelPlan> plans,
-            float weight, boolean withPenalty) {
+    private Share forwardBackward(
+            SlimmableNetwork net,
+            NDManager scratch,
+            Batch batch,
+            List<ChannelPlan> plans,
+            float weight,
+            boolean withPenalty) {
         NDArray images = Evaluation.images(scratch, batch);
         NDArray labels = scratch.create(batch.labels());
         NDArray firstLoss = null;
@@ -118,7 +128,8 @@ public final class TrainStep {
             NDArray teacher = null;
             for (int i = 0; i < plans.size(); i++) {
                 NDArray logits = net.forward(new Pass(plans.get(i), Mode.TRAIN, scratch), images);
-                NDArray loss = i > 0 && method.distill() ? Losses.softCrossEntropy(logits, teacher)
+                NDArray loss = i > 0 && method.distill()
+                        ? Losses.softCrossEntropy(logits, teacher)
                         : Losses.crossEntropy(logits, labels, config.labelSmoothing());
                 if (i == 0) {
                     firstLoss = loss;

@@ -2,9 +2,9 @@ package io.dialnet.train;
 
 import io.dialnet.JsonLines;
 import io.dialnet.Provenance;
-import io.dialnet.data.DataRecipe;
 import io.dialnet.data.Batch;
 import io.dialnet.data.BatchLoader;
+import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.Engines;
@@ -47,14 +47,25 @@ public final class Trainer {
      * @param outputDir where checkpoints and metrics go, or {@code null} for none
      * @param evaluateEvery validate every this many epochs (0 = only at the end); it never changes the weights
      */
-    public Trainer(SlimmableNetwork network, TrainConfig config, DataRecipe.Prepared prepared, Path outputDir,
-            TrainingListener listener, int evaluateEvery) {
+    public Trainer(
+            SlimmableNetwork network,
+            TrainConfig config,
+            DataRecipe.Prepared prepared,
+            Path outputDir,
+            TrainingListener listener,
+            int evaluateEvery) {
         this(network, config, Method.of(config, network), prepared, outputDir, listener, evaluateEvery);
     }
 
     /** A trainer for a method built by the caller (the search's fine-tuning and final training). */
-    public Trainer(SlimmableNetwork network, TrainConfig config, Method method, DataRecipe.Prepared prepared,
-            Path outputDir, TrainingListener listener, int evaluateEvery) {
+    public Trainer(
+            SlimmableNetwork network,
+            TrainConfig config,
+            Method method,
+            DataRecipe.Prepared prepared,
+            Path outputDir,
+            TrainingListener listener,
+            int evaluateEvery) {
         this.network = network;
         this.config = config;
         this.data = prepared;
@@ -101,10 +112,13 @@ public final class Trainer {
                     + trainLoader.data().size() + " training images");
         }
         long totalSteps = (long) stepsPerEpoch * config.epochs();
-        LearningRate schedule = new LearningRate(config.learningRate(),
-                Math.round(config.warmupEpochs() * stepsPerEpoch), totalSteps);
+        LearningRate schedule =
+                new LearningRate(config.learningRate(), Math.round(config.warmupEpochs() * stepsPerEpoch), totalSteps);
         Map<ChannelPlan, Long> macs = new HashMap<>();
-        try (Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(),
+        try (Sgd sgd = new Sgd(
+                config.momentum(),
+                config.nesterov(),
+                config.weightDecay(),
                 network.manager().getParentManager())) {
             Checkpoint.Progress progress = new Checkpoint.Progress(0, 0, 0, 0, List.of(), null);
             Path checkpoint = outputDir == null ? null : outputDir.resolve(CHECKPOINT);
@@ -135,8 +149,8 @@ public final class Trainer {
                 long correct = 0;
                 long seen = 0;
                 long start = System.nanoTime();
-                try (BatchLoader.Epoch batches = trainLoader.training(config.batchSize(),
-                        data.recipe().augmentation(), config.seed(), epoch)) {
+                try (BatchLoader.Epoch batches =
+                        trainLoader.training(config.batchSize(), data.recipe().augmentation(), config.seed(), epoch)) {
                     for (int i = 0; batches.hasNext(); i++, step++) {
                         Batch batch = batches.next();
                         List<ChannelPlan> plans = method.sampler().sample(stepRandom(epoch, i));
@@ -150,7 +164,8 @@ public final class Trainer {
                         seen += batch.size();
                         for (ChannelPlan plan : plans) {
                             compute += (double) batch.size()
-                                    * macs.computeIfAbsent(plan, p -> Complexity.of(network, p).macs());
+                                    * macs.computeIfAbsent(
+                                            plan, p -> Complexity.of(network, p).macs());
                         }
                         double elapsed = (System.nanoTime() - start) / 1e9;
                         listener.stepped(epoch, i + 1, lossSum / (i + 1), seen / elapsed);
@@ -166,17 +181,30 @@ public final class Trainer {
                     // The final evaluation (validation and test) doubles as the last epoch's validation.
                     finalResults = evaluateAll();
                     validation = validationOf(finalResults);
-                } else if (evaluateEvery > 0 && epoch % evaluateEvery == 0 && data.split().validation() != null) {
+                } else if (evaluateEvery > 0
+                        && epoch % evaluateEvery == 0
+                        && data.split().validation() != null) {
                     validation = validate();
                 }
-                EpochMetrics metrics = new EpochMetrics(epoch, step, schedule.at(step - 1), lossSum / stepsPerEpoch,
-                        (double) correct / seen, seen / epochSeconds, epochSeconds, validation);
+                EpochMetrics metrics = new EpochMetrics(
+                        epoch,
+                        step,
+                        schedule.at(step - 1),
+                        lossSum / stepsPerEpoch,
+                        (double) correct / seen,
+                        seen / epochSeconds,
+                        epochSeconds,
+                        validation);
                 history.add(metrics);
                 if (outputDir != null) {
                     // The checkpoint first: a kill before the line is mended on resume, which rewrites the
                     // log from the checkpoint's history; a line before its checkpoint would be repeated.
-                    Checkpoint.save(checkpoint, config, data.recipe(),
-                            new Checkpoint.Progress(epoch, step, compute, seconds, history, subnetsByName()), network,
+                    Checkpoint.save(
+                            checkpoint,
+                            config,
+                            data.recipe(),
+                            new Checkpoint.Progress(epoch, step, compute, seconds, history, subnetsByName()),
+                            network,
                             sgd);
                     appendMetrics(metrics);
                 }
@@ -196,7 +224,10 @@ public final class Trainer {
             @Override
             public void addSubnet(Subnet subnet) {
                 // it was cut from the last subnet: its BatchNorm starts from that one's
-                network.register(subnet.plan(), method.privateAffine(), subnets.get(subnets.size() - 1).plan());
+                network.register(
+                        subnet.plan(),
+                        method.privateAffine(),
+                        subnets.get(subnets.size() - 1).plan());
                 subnets.add(subnet);
             }
 
@@ -221,14 +252,14 @@ public final class Trainer {
     /** Validation accuracy of every delivered subnet, calibrating BatchNorm first where the method needs it. */
     private Map<String, Double> validate() {
         DataRecipe.Prepared validationOnly = new DataRecipe.Prepared(data.split(), null, data.recipe());
-        return validationOf(Evaluation.evaluate(network, subnets, method.calibrate(), validationOnly,
-                config.batchSize(), config.calibrationBatches()));
+        return validationOf(Evaluation.evaluate(
+                network, subnets, method.calibrate(), validationOnly, config.batchSize(), config.calibrationBatches()));
     }
 
     /** Size, validation and test accuracy of every delivered subnet. */
     private List<SubnetResult> evaluateAll() {
-        return Evaluation.evaluate(network, subnets, method.calibrate(), data, config.batchSize(),
-                config.calibrationBatches());
+        return Evaluation.evaluate(
+                network, subnets, method.calibrate(), data, config.batchSize(), config.calibrationBatches());
     }
 
     private static Map<String, Double> validationOf(List<SubnetResult> results) {
@@ -241,17 +272,29 @@ public final class Trainer {
         return accuracy.isEmpty() ? null : accuracy;
     }
 
-    private TrainResult result(List<EpochMetrics> history, double compute, double seconds,
-            List<SubnetResult> results) {
-        long images = history.stream().mapToLong(m -> Math.round(m.imagesPerSecond() * m.seconds())).sum();
+    private TrainResult result(List<EpochMetrics> history, double compute, double seconds, List<SubnetResult> results) {
+        long images = history.stream()
+                .mapToLong(m -> Math.round(m.imagesPerSecond() * m.seconds()))
+                .sum();
         double calibration = 0;
         if (method.calibrate()) {
-            long calibrationImages = (long) Math.min(config.calibrationBatches(),
-                    trainLoader.data().size() / config.batchSize()) * config.batchSize();
-            calibration = results.stream().mapToDouble(r -> (double) calibrationImages * r.macs()).sum();
+            long calibrationImages = (long) Math.min(
+                            config.calibrationBatches(), trainLoader.data().size() / config.batchSize())
+                    * config.batchSize();
+            calibration = results.stream()
+                    .mapToDouble(r -> (double) calibrationImages * r.macs())
+                    .sum();
         }
-        return new TrainResult(method.name(), config, results, compute, calibration, seconds, images / seconds,
-                history, Provenance.current(Engines.threads()));
+        return new TrainResult(
+                method.name(),
+                config,
+                results,
+                compute,
+                calibration,
+                seconds,
+                images / seconds,
+                history,
+                Provenance.current(Engines.threads()));
     }
 
     private void appendMetrics(EpochMetrics metrics) {

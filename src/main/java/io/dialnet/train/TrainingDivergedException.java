@@ -5,7 +5,9 @@ public class TrainingDivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public TrainingDivergedException(int epoch, int step, double learningRate) {
-        super(String.format("training diverged (loss is not finite) at epoch %d, step %d, learning rate %.4g; "
-                + "lower --lr or add --warmup-epochs", epoch, step, learningRate));
+        super(String.format(
+                "training diverged (loss is not finite) at epoch %d, step %d, learning rate %.4g; "
+                        + "lower --lr or add --warmup-epochs",
+                epoch, step, learningRate));
     }
 }

@@ -54,17 +54,29 @@ class ArtifactTest {
         Engines.start();
         Engines.setThreads(1);
         manager = NDManager.newBaseManager();
-        DataRecipe.Prepared data = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 300, 600, 1, null,
-                Augmentation.NONE);
+        DataRecipe.Prepared data =
+                DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 300, 600, 1, null, Augmentation.NONE);
         network = ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 3);
-        TrainConfig config = new TrainConfig("uniform", 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5, 0.25),
-                List.of(), 0.25, 4, true, 3, 3);
+        TrainConfig config = new TrainConfig(
+                "uniform", 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5, 0.25), List.of(), 0.25, 4, true, 3, 3);
         new Trainer(network, config, data, null, null, 0).train(false);
-        List<SubnetResult> results = Evaluation.evaluate(network, Method.of(config, network).subnets(), true, data, 50, 3);
-        List<Manifest.SubnetEntry> entries = results.stream().map(r -> new Manifest.SubnetEntry(r.name(),
-                r.channels(), r.macs(), r.params(), r.validationAccuracy(), r.testAccuracy(), List.of())).toList();
-        artifact = ArtifactBuilder.build(network, entries, Map.of("mean", new double[] {0.3}, "std",
-                new double[] {0.35}), Map.of("test", "yes"));
+        List<SubnetResult> results =
+                Evaluation.evaluate(network, Method.of(config, network).subnets(), true, data, 50, 3);
+        List<Manifest.SubnetEntry> entries = results.stream()
+                .map(r -> new Manifest.SubnetEntry(
+                        r.name(),
+                        r.channels(),
+                        r.macs(),
+                        r.params(),
+                        r.validationAccuracy(),
+                        r.testAccuracy(),
+                        List.of()))
+                .toList();
+        artifact = ArtifactBuilder.build(
+                network,
+                entries,
+                Map.of("mean", new double[] {0.3}, "std", new double[] {0.35}),
+                Map.of("test", "yes"));
     }
 
     @AfterAll
@@ -82,12 +94,16 @@ class ArtifactTest {
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
-        try (DynamicModel model = DynamicModel.load(file); NDManager step = manager.newSubManager()) {
-            assertThat(model.subnets()).extracting(Manifest.SubnetEntry::name).containsExactly("w1.00", "w0.50", "w0.25");
+        try (DynamicModel model = DynamicModel.load(file);
+                NDManager step = manager.newSubManager()) {
+            assertThat(model.subnets())
+                    .extracting(Manifest.SubnetEntry::name)
+                    .containsExactly("w1.00", "w0.50", "w0.25");
             for (Manifest.SubnetEntry s : model.subnets()) {
                 float[] loaded = model.predict(input, 2, s.name());
                 NDArray x = step.create(input, new Shape(2, 1, 28, 28));
-                float[] direct = network.forward(new Pass(io.dialnet.nn.ChannelPlan.of(s.channels()), Mode.EVAL, step), x)
+                float[] direct = network.forward(
+                                new Pass(io.dialnet.nn.ChannelPlan.of(s.channels()), Mode.EVAL, step), x)
                         .toFloatArray();
                 for (int i = 0; i < direct.length; i++) {
                     assertThat(loaded[i]).as(s.name()).isCloseTo(direct[i], within(1e-5f));
@@ -98,13 +114,15 @@ class ArtifactTest {
         }
         Map<String, byte[]> graphs = new LinkedHashMap<>();
         for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
-            graphs.put(s.name(), io.dialnet.export.OnnxExport.subnet(network,
-                    io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
+            graphs.put(
+                    s.name(),
+                    io.dialnet.export.OnnxExport.subnet(
+                            network, io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
         }
         Path withGraphs = dir.resolve("onnx.dialnet");
         new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(withGraphs);
-        try (DynamicModel ort = DynamicModel.load(withGraphs); DynamicModel djl = DynamicModel.load(withGraphs,
-                DynamicModel.Backend.DJL, 1)) {
+        try (DynamicModel ort = DynamicModel.load(withGraphs);
+                DynamicModel djl = DynamicModel.load(withGraphs, DynamicModel.Backend.DJL, 1)) {
             assertThat(ort.backend()).isEqualTo(DynamicModel.Backend.ONNXRUNTIME);
             for (Manifest.SubnetEntry s : ort.subnets()) {
                 float[] a = ort.predict(input, 2, s.name());
@@ -120,8 +138,10 @@ class ArtifactTest {
     void predictIsSafeFromManyThreadsOnBothBackEnds() throws Exception {
         Map<String, byte[]> graphs = new LinkedHashMap<>();
         for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
-            graphs.put(s.name(), io.dialnet.export.OnnxExport.subnet(network,
-                    io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
+            graphs.put(
+                    s.name(),
+                    io.dialnet.export.OnnxExport.subnet(
+                            network, io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
         }
         Path file = dir.resolve("threads.dialnet");
         new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(file);
@@ -132,15 +152,16 @@ class ArtifactTest {
         }
         for (DynamicModel.Backend backend : DynamicModel.Backend.values()) {
             try (DynamicModel model = DynamicModel.load(file, backend, 1)) {
-                List<String> names = model.subnets().stream().map(Manifest.SubnetEntry::name).toList();
+                List<String> names =
+                        model.subnets().stream().map(Manifest.SubnetEntry::name).toList();
                 Map<String, float[]> expected = new LinkedHashMap<>();
                 names.forEach(n -> expected.put(n, model.predict(input, 1, n)));
                 var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
                 List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
                 for (int t = 0; t < 60; t++) {
                     String subnet = names.get(t % names.size());
-                    results.add(pool.submit(() -> java.util.Arrays.equals(model.predict(input, 1, subnet),
-                            expected.get(subnet))));
+                    results.add(pool.submit(
+                            () -> java.util.Arrays.equals(model.predict(input, 1, subnet), expected.get(subnet))));
                 }
                 for (var r : results) {
                     assertThat(r.get()).as(backend.name()).isTrue();
@@ -160,7 +181,8 @@ class ArtifactTest {
     }
 
     static void writeZip(Path file, Map<String, byte[]> entries) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey()));
                 zip.write(e.getValue());
@@ -191,7 +213,8 @@ class ArtifactTest {
         manifest.put("format", 99);
         newer.put(DynamicModelFile.MANIFEST, json.writeValueAsBytes(manifest));
         writeZip(file, newer);
-        assertThatThrownBy(() -> DynamicModelFile.read(file)).hasMessageContaining("format 99")
+        assertThatThrownBy(() -> DynamicModelFile.read(file))
+                .hasMessageContaining("format 99")
                 .hasMessageContaining("newer Dialnet");
 
         Map<String, byte[]> wrongShape = validEntries();
@@ -199,20 +222,30 @@ class ArtifactTest {
         tensors.put("fc2.bias", new Tensor(new long[] {3}, new float[3]));
         wrongShape.put(DynamicModelFile.WEIGHTS, SafeTensors.encode(tensors));
         writeZip(file, wrongShape);
-        assertThatThrownBy(() -> DynamicModelFile.read(file)).hasMessageContaining("fc2.bias")
+        assertThatThrownBy(() -> DynamicModelFile.read(file))
+                .hasMessageContaining("fc2.bias")
                 .hasMessageContaining("shape [3]");
 
-        List<Manifest.SubnetEntry> reversed = new java.util.ArrayList<>(artifact.manifest().subnets());
+        List<Manifest.SubnetEntry> reversed =
+                new java.util.ArrayList<>(artifact.manifest().subnets());
         java.util.Collections.reverse(reversed);
         Manifest m = artifact.manifest();
-        Manifest notNested = new Manifest(m.format(), m.model(), m.couplingSets(), m.norms(), m.tensors(), reversed,
-                m.normalization(), m.provenance());
+        Manifest notNested = new Manifest(
+                m.format(),
+                m.model(),
+                m.couplingSets(),
+                m.norms(),
+                m.tensors(),
+                reversed,
+                m.normalization(),
+                m.provenance());
         assertThatThrownBy(() -> new DynamicModelFile(notNested, artifact.tensors(), Map.of()).write(file))
                 .hasMessageContaining("does not nest");
 
         byte[] bytes = Files.readAllBytes(writeValid());
         Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 3));
-        assertThatThrownBy(() -> DynamicModelFile.read(file)).isInstanceOf(ArtifactException.class)
+        assertThatThrownBy(() -> DynamicModelFile.read(file))
+                .isInstanceOf(ArtifactException.class)
                 .hasMessageContaining("bad.dialnet");
     }
 

@@ -29,8 +29,22 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
-    static final String[] SMALL_TRAIN = {"train", "--model", "cnn", "--train-limit", "600",
-        "--validation", "200", "--epochs", "1", "--batch-size", "50", "--threads", "1", "--quiet"};
+    static final String[] SMALL_TRAIN = {
+        "train",
+        "--model",
+        "cnn",
+        "--train-limit",
+        "600",
+        "--validation",
+        "200",
+        "--epochs",
+        "1",
+        "--batch-size",
+        "50",
+        "--threads",
+        "1",
+        "--quiet"
+    };
 
     static String[] with(String[] base, String... more) {
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
@@ -73,10 +87,13 @@ class CliTest {
         assertThat(badWidth.code()).isEqualTo(2);
         assertThat(badWidth.err()).contains("width must be in (0, 1]");
 
-        Run missingData = run(with(SMALL_TRAIN, "--out", dir.resolve("o").toString(), "--data",
-                "cifar10:" + dir.resolve("nowhere")));
+        Run missingData = run(
+                with(SMALL_TRAIN, "--out", dir.resolve("o").toString(), "--data", "cifar10:" + dir.resolve("nowhere")));
         assertThat(missingData.code()).isEqualTo(2);
-        assertThat(missingData.err()).contains("nowhere").contains("no such directory").doesNotContain("\tat ");
+        assertThat(missingData.err())
+                .contains("nowhere")
+                .contains("no such directory")
+                .doesNotContain("\tat ");
 
         Path cifar = Files.createDirectories(dir.resolve("cifar"));
         for (int i = 1; i <= 5; i++) {
@@ -103,8 +120,8 @@ class CliTest {
         Run noCommand = run();
         assertThat(noCommand.code()).isEqualTo(2);
 
-        Run badStrategy = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", dir.resolve("o").toString(),
-                "--strategy", "greedy"));
+        Run badStrategy = run(with(
+                SMALL_TRAIN, "--data", "idx:demo", "--out", dir.resolve("o").toString(), "--strategy", "greedy"));
         assertThat(badStrategy.code()).isEqualTo(2);
         assertThat(badStrategy.err()).contains("--strategy: greedy");
         assertThat(dir.resolve("o").resolve("checkpoint.zip")).doesNotExist();
@@ -113,8 +130,17 @@ class CliTest {
     @Test
     void trainWritesResultsThatEvalReadsBack() throws IOException {
         Path out = dir.resolve("run");
-        Run train = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", out.toString(), "--strategy", "uniform",
-                "--widths", "1.0,0.75,0.5,0.25", "--json"));
+        Run train = run(with(
+                SMALL_TRAIN,
+                "--data",
+                "idx:demo",
+                "--out",
+                out.toString(),
+                "--strategy",
+                "uniform",
+                "--widths",
+                "1.0,0.75,0.5,0.25",
+                "--json"));
         assertThat(train.code()).as(train.err()).isZero();
         JsonNode results = Json.MAPPER.readTree(out.resolve("results.json").toFile());
         assertThat(results.get("subnets")).hasSize(4);
@@ -126,15 +152,31 @@ class CliTest {
 
         Run eval = run("eval", "--checkpoint", out.toString(), "--threads", "1", "--widths", "0.6");
         assertThat(eval.code()).as(eval.err()).isZero();
-        assertThat(eval.out()).contains("w1.00").contains("w0.60").contains("w0.25").contains("4.24M");
+        assertThat(eval.out())
+                .contains("w1.00")
+                .contains("w0.60")
+                .contains("w0.25")
+                .contains("4.24M");
         double trained = results.get("subnets").get(0).get("validationAccuracy").asDouble();
-        Run evalJson = run("eval", "--checkpoint", out.resolve("checkpoint.zip").toString(), "--json", "--threads", "1");
+        Run evalJson =
+                run("eval", "--checkpoint", out.resolve("checkpoint.zip").toString(), "--json", "--threads", "1");
         JsonNode rows = Json.MAPPER.readTree(evalJson.out());
         assertThat(rows.get(0).get("validationAccuracy").asDouble()).isEqualTo(trained);
         assertThat(rows.get(0).get("testAccuracy").asDouble()).isGreaterThan(0.5);
 
-        Run resumedWithOtherLr = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", out.toString(), "--strategy",
-                "uniform", "--widths", "1.0,0.75,0.5,0.25", "--resume", "--lr", "0.05"));
+        Run resumedWithOtherLr = run(with(
+                SMALL_TRAIN,
+                "--data",
+                "idx:demo",
+                "--out",
+                out.toString(),
+                "--strategy",
+                "uniform",
+                "--widths",
+                "1.0,0.75,0.5,0.25",
+                "--resume",
+                "--lr",
+                "0.05"));
         assertThat(resumedWithOtherLr.code()).isEqualTo(2);
         assertThat(resumedWithOtherLr.err()).contains("learningRate=0.1").contains("learningRate=0.05");
     }
@@ -142,31 +184,71 @@ class CliTest {
     @Test
     void exportedModelIsBenchmarkedAndItsSwitchCostMeasured() throws Exception {
         Path run = dir.resolve("run");
-        assertThat(run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", run.toString(), "--strategy", "uniform",
-                "--widths", "1.0,0.5")).code()).isZero();
+        assertThat(run(with(
+                                SMALL_TRAIN,
+                                "--data",
+                                "idx:demo",
+                                "--out",
+                                run.toString(),
+                                "--strategy",
+                                "uniform",
+                                "--widths",
+                                "1.0,0.5"))
+                        .code())
+                .isZero();
         Path model = dir.resolve("m.dialnet");
         Run export = run("export", "--checkpoint", run.toString(), "--out", model.toString(), "--threads", "1");
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(export.out()).contains("max |ORT - supernet|");
 
-        Run latency = run("bench", "latency", "--model", model.toString(), "--batch-sizes", "1,4", "--runs", "3",
-                "--warmup", "1", "--threads", "1", "--plot", dir.resolve("l.png").toString());
+        Run latency = run(
+                "bench",
+                "latency",
+                "--model",
+                model.toString(),
+                "--batch-sizes",
+                "1,4",
+                "--runs",
+                "3",
+                "--warmup",
+                "1",
+                "--threads",
+                "1",
+                "--plot",
+                dir.resolve("l.png").toString());
         assertThat(latency.code()).as(latency.err()).isZero();
         var stored = io.dialnet.artifact.DynamicModelFile.read(model).manifest().subnets();
-        // export measured ONNX Runtime at batches 1 and 64; the bench replaced batch 1 and added batch 4 and the DJL pair
+        // export measured ONNX Runtime at batches 1 and 64; the bench replaced batch 1 and added batch 4 and the DJL
+        // pair
         assertThat(stored).allSatisfy(s -> assertThat(s.latency()).hasSize(5));
         assertThat(dir.resolve("l.png")).isNotEmptyFile();
 
         Path json = dir.resolve("switch.json");
-        Run switchCost = run("bench", "switch", "--model", model.toString(), "--backends", "onnxruntime",
-                "--iterations", "1", "--warmup-iterations", "0", "--pairs", "20", "--threads", "1", "--json", json.toString());
+        Run switchCost = run(
+                "bench",
+                "switch",
+                "--model",
+                model.toString(),
+                "--backends",
+                "onnxruntime",
+                "--iterations",
+                "1",
+                "--warmup-iterations",
+                "0",
+                "--pairs",
+                "20",
+                "--threads",
+                "1",
+                "--json",
+                json.toString());
         assertThat(switchCost.code()).as(switchCost.err()).isZero();
         JsonNode result = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
         assertThat(result.at("/alternating/value").asDouble()).isPositive();
         assertThat(result.get("switchBytes").isNumber()).isTrue();
         assertThat(result.at("/pairedSwitchMicros/error").asDouble()).isPositive();
 
-        Run missing = run("bench", "switch", "--model", dir.resolve("nope.dialnet").toString());
+        Run missing =
+                run("bench", "switch", "--model", dir.resolve("nope.dialnet").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.dialnet").doesNotContain("Exception");
     }
@@ -183,8 +265,10 @@ class CliTest {
     @Test
     void optionsComeFromAConfigFileAndUnknownKeysAreErrors() throws IOException {
         Path config = dir.resolve("train.properties");
-        Files.writeString(config, "model = cnn\nepochs = 1\nbatch-size = 50\ntrain-limit = 300\nvalidation = 100\n"
-                + "strategy = individual\nthreads = 1\nquiet = true\n");
+        Files.writeString(
+                config,
+                "model = cnn\nepochs = 1\nbatch-size = 50\ntrain-limit = 300\nvalidation = 100\n"
+                        + "strategy = individual\nthreads = 1\nquiet = true\n");
         Path out = dir.resolve("cfg");
         Run ok = run("train", "--config", config.toString(), "--data", "idx:demo", "--out", out.toString());
         assertThat(ok.code()).as(ok.err()).isZero();
@@ -217,15 +301,26 @@ class CliTest {
 
     @Test
     void searchRejectsBadTargetsAndUnknownMethods() {
-        Run increasing = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets",
-                "0.5,0.7");
+        Run increasing =
+                run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "0.5,0.7");
         assertThat(increasing.code()).isEqualTo(2);
         assertThat(increasing.err()).contains("strictly decreasing");
-        Run method = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "0.5",
-                "--method", "greedy");
+        Run method = run(
+                "search",
+                "--data",
+                "idx:demo",
+                "--model",
+                "cnn",
+                "--out",
+                dir.toString(),
+                "--targets",
+                "0.5",
+                "--method",
+                "greedy");
         assertThat(method.code()).isEqualTo(2);
         assertThat(method.err()).contains("--method greedy");
-        Run fraction = run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "1.5");
+        Run fraction =
+                run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "1.5");
         assertThat(fraction.code()).isEqualTo(2);
         assertThat(fraction.err()).contains("not in (0, 1)");
     }
@@ -242,29 +337,42 @@ class CliTest {
             {"compare", "--data", "idx:demo", "--model", "cnn", "--out", out},
             {"bench", "training", "--model", "cnn"},
             {"bench", "latency", "--model", out},
-            {"serve", "--model", out}}) {
+            {"serve", "--model", out}
+        }) {
             Run bad = run(with(command, "--device", "tpu"));
             assertThat(bad.code()).as(String.join(" ", command)).isEqualTo(Main.BAD_INPUT);
-            assertThat(bad.err()).startsWith("dialnet: --device tpu: expected cpu, gpu, gpu:N or gpu:N,M,...")
+            assertThat(bad.err())
+                    .startsWith("dialnet: --device tpu: expected cpu, gpu, gpu:N or gpu:N,M,...")
                     .doesNotContain("\tat ");
         }
         if (!gpu) {
             Run noGpu = run(with(SMALL_TRAIN, "--data", "idx:demo", "--out", out, "--device", "gpu:0,1"));
             assertThat(noGpu.code()).isEqualTo(Main.BAD_INPUT);
-            assertThat(noGpu.err()).startsWith("dialnet: --device gpu:0,1: no GPU visible to the engine")
+            assertThat(noGpu.err())
+                    .startsWith("dialnet: --device gpu:0,1: no GPU visible to the engine")
                     .hasLineCount(1);
             Run bench = run("bench", "training", "--model", "cnn", "--device", "gpu");
             assertThat(bench.err()).startsWith("dialnet: --device gpu:0: no GPU visible to the engine");
         }
-        Run several = run("search", "--data", "idx:demo", "--model", "cnn", "--targets", "0.5", "--out", out,
-                "--device", "gpu:0,1");
+        Run several = run(
+                "search",
+                "--data",
+                "idx:demo",
+                "--model",
+                "cnn",
+                "--targets",
+                "0.5",
+                "--out",
+                out,
+                "--device",
+                "gpu:0,1");
         assertThat(several.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(several.err()).contains("search runs on one device");
         if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
             assertThatCode(() -> io.dialnet.runtime.OrtSessions.requireCuda(io.dialnet.nn.Devices.CPU, "--device"))
                     .doesNotThrowAnyException();
             assertThatThrownBy(() -> io.dialnet.runtime.OrtSessions.requireCuda(
-                    io.dialnet.nn.Devices.parse("gpu", "--device"), "--device"))
+                            io.dialnet.nn.Devices.parse("gpu", "--device"), "--device"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("--device gpu:0: no GPU visible to ONNX Runtime");
         }

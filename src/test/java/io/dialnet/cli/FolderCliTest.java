@@ -43,9 +43,28 @@ class FolderCliTest {
     }
 
     private CliTest.Run train(String... more) {
-        return CliTest.run(CliTest.with(new String[] {"train", "--data", "folder:" + dir.resolve("data"),
-            "--image-size", "28", "--model", "cnn", "--validation", "4", "--epochs", "1", "--batch-size", "10",
-            "--threads", "1", "--quiet", "--out", dir.resolve("run").toString()}, more));
+        return CliTest.run(CliTest.with(
+                new String[] {
+                    "train",
+                    "--data",
+                    "folder:" + dir.resolve("data"),
+                    "--image-size",
+                    "28",
+                    "--model",
+                    "cnn",
+                    "--validation",
+                    "4",
+                    "--epochs",
+                    "1",
+                    "--batch-size",
+                    "10",
+                    "--threads",
+                    "1",
+                    "--quiet",
+                    "--out",
+                    dir.resolve("run").toString()
+                },
+                more));
     }
 
     @Test
@@ -63,7 +82,8 @@ class FolderCliTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("img5.jpg").contains("skipped 1 unreadable images");
         // the recorded recipe skips it again when the checkpoint is evaluated
-        CliTest.Run eval = CliTest.run("eval", "--checkpoint", dir.resolve("run").toString(), "--threads", "1");
+        CliTest.Run eval =
+                CliTest.run("eval", "--checkpoint", dir.resolve("run").toString(), "--threads", "1");
         assertThat(eval.code()).as(eval.err()).isZero();
     }
 }

@@ -36,8 +36,8 @@ class ImportCommandTest {
     static Path tinyCifar(Path dir, int n) throws IOException {
         Path cifar = Files.createDirectories(dir.resolve("cifar"));
         Random random = new Random(5);
-        for (String name : List.of("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5",
-                "test_batch")) {
+        for (String name :
+                List.of("data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch")) {
             byte[] records = new byte[n * 3073];
             random.nextBytes(records);
             for (int i = 0; i < n; i++) {
@@ -55,18 +55,37 @@ class ImportCommandTest {
             Files.copy(in, onnx);
         }
         Path imported = dir.resolve("imported");
-        Run imp = run("import", "--model", "resnet20", "--from", onnx.toString(), "--out", imported.toString(),
-                "--threads", "1");
+        Run imp = run(
+                "import",
+                "--model",
+                "resnet20",
+                "--from",
+                onnx.toString(),
+                "--out",
+                imported.toString(),
+                "--threads",
+                "1");
         assertThat(imp.code()).as(imp.err()).isZero();
         assertThat(imp.out()).contains("max |difference| of logits").contains("40.81 M MACs");
         assertThat(imported.resolve("checkpoint.zip")).isNotEmptyFile();
 
         Run again = run("import", "--model", "resnet20", "--from", onnx.toString(), "--out", imported.toString());
         assertThat(again.code()).isEqualTo(Main.BAD_INPUT);
-        assertThat(again.err()).contains("holds an earlier run").contains("--overwrite").doesNotContain("--resume");
-        Run fromSafetensors = run("import", "--model", "resnet20", "--from",
-                FIXTURES.resolve("resnet20.bf16.safetensors").toString(), "--out", imported.toString(), "--overwrite",
-                "--threads", "1");
+        assertThat(again.err())
+                .contains("holds an earlier run")
+                .contains("--overwrite")
+                .doesNotContain("--resume");
+        Run fromSafetensors = run(
+                "import",
+                "--model",
+                "resnet20",
+                "--from",
+                FIXTURES.resolve("resnet20.bf16.safetensors").toString(),
+                "--out",
+                imported.toString(),
+                "--overwrite",
+                "--threads",
+                "1");
         assertThat(fromSafetensors.code()).as(fromSafetensors.err()).isZero();
 
         Run eval = run("eval", "--checkpoint", imported.toString(), "--threads", "1");
@@ -78,17 +97,48 @@ class ImportCommandTest {
         assertThat(evalData.out()).contains("w1.00").contains("40.81M");
 
         Path model = dir.resolve("r20.dialnet");
-        Run export = run("export", "--checkpoint", imported.toString(), "--out", model.toString(), "--threads", "1",
-                "--check-images", "8");
+        Run export = run(
+                "export",
+                "--checkpoint",
+                imported.toString(),
+                "--out",
+                model.toString(),
+                "--threads",
+                "1",
+                "--check-images",
+                "8");
         assertThat(export.code()).as(export.err()).isZero();
         assertThat(export.out()).contains("on 8 random images");
         assertThat(DynamicModelFile.read(model).manifest().normalization().get("mean"))
                 .containsExactly(0.4914, 0.4822, 0.4465);
 
         Path tuned = dir.resolve("tuned");
-        String[] fineTune = {"train", "--data", "cifar10:" + cifar, "--model", "resnet20", "--strategy", "individual",
-            "--epochs", "1", "--batch-size", "50", "--lr", "1e-7", "--momentum", "0", "--weight-decay", "0",
-            "--threads", "1", "--quiet", "--init", imported.toString(), "--out", tuned.toString()};
+        String[] fineTune = {
+            "train",
+            "--data",
+            "cifar10:" + cifar,
+            "--model",
+            "resnet20",
+            "--strategy",
+            "individual",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "50",
+            "--lr",
+            "1e-7",
+            "--momentum",
+            "0",
+            "--weight-decay",
+            "0",
+            "--threads",
+            "1",
+            "--quiet",
+            "--init",
+            imported.toString(),
+            "--out",
+            tuned.toString()
+        };
         Run train = run(fineTune);
         assertThat(train.code()).as(train.err()).isZero();
         try (NDManager manager = NDManager.newBaseManager();
@@ -102,7 +152,10 @@ class ImportCommandTest {
                 assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-5f));
             }
         }
-        assertThat(Checkpoint.manifest(tuned.resolve("checkpoint.zip")).data().normalization().mean())
+        assertThat(Checkpoint.manifest(tuned.resolve("checkpoint.zip"))
+                        .data()
+                        .normalization()
+                        .mean())
                 .containsExactly(0.4914, 0.4822, 0.4465);
         fineTune[4] = "resnet32";
         fineTune[fineTune.length - 1] = dir.resolve("wrong").toString();
@@ -111,30 +164,81 @@ class ImportCommandTest {
         assertThat(wrongModel.err()).contains("holds a resnet20, not a resnet32");
 
         Path search = dir.resolve("search");
-        Run s = run("search", "--data", "cifar10:" + cifar, "--model", "resnet20", "--targets", "0.5", "--background",
-                imported.toString(), "--rank-batches", "2", "--candidates", "2", "--tau", "100",
-                "--final-epochs", "1", "--batch-size", "50", "--threads", "1", "--quiet", "--out", search.toString());
+        Run s = run(
+                "search",
+                "--data",
+                "cifar10:" + cifar,
+                "--model",
+                "resnet20",
+                "--targets",
+                "0.5",
+                "--background",
+                imported.toString(),
+                "--rank-batches",
+                "2",
+                "--candidates",
+                "2",
+                "--tau",
+                "100",
+                "--final-epochs",
+                "1",
+                "--batch-size",
+                "50",
+                "--threads",
+                "1",
+                "--quiet",
+                "--out",
+                search.toString());
         assertThat(s.code()).as(s.err()).isZero();
-        assertThat(Files.readString(search.resolve("search.jsonl"))).contains("\"event\":\"background\"")
+        assertThat(Files.readString(search.resolve("search.jsonl")))
+                .contains("\"event\":\"background\"")
                 .contains("\"event\":\"accept\"");
         assertThat(search.resolve("final").resolve("checkpoint.zip")).isNotEmptyFile();
     }
 
     @Test
     void badImportsAreOneLineErrors() {
-        Run arch = run("import", "--model", "vgg11", "--from", "x.onnx", "--out", dir.resolve("o").toString());
+        Run arch = run(
+                "import",
+                "--model",
+                "vgg11",
+                "--from",
+                "x.onnx",
+                "--out",
+                dir.resolve("o").toString());
         assertThat(arch.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(arch.err().strip()).contains("--model vgg11").doesNotContain("\n");
-        Run format = run("import", "--model", "resnet20", "--from", "model.pt", "--out", dir.resolve("o").toString());
+        Run format = run(
+                "import",
+                "--model",
+                "resnet20",
+                "--from",
+                "model.pt",
+                "--out",
+                dir.resolve("o").toString());
         assertThat(format.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(format.err()).contains("model.pt").contains(".onnx or .safetensors");
-        Run missing = run("import", "--model", "resnet20", "--from", dir.resolve("none.onnx").toString(), "--out",
+        Run missing = run(
+                "import",
+                "--model",
+                "resnet20",
+                "--from",
+                dir.resolve("none.onnx").toString(),
+                "--out",
                 dir.resolve("o").toString());
         assertThat(missing.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(missing.err()).contains("none.onnx").contains("no such file");
-        Run wrongDepth = run("import", "--model", "resnet56", "--from",
-                FIXTURES.resolve("resnet20.bf16.safetensors").toString(), "--out", dir.resolve("o").toString());
+        Run wrongDepth = run(
+                "import",
+                "--model",
+                "resnet56",
+                "--from",
+                FIXTURES.resolve("resnet20.bf16.safetensors").toString(),
+                "--out",
+                dir.resolve("o").toString());
         assertThat(wrongDepth.code()).isEqualTo(Main.BAD_INPUT);
-        assertThat(wrongDepth.err().strip()).contains("missing tensor layer1.3.conv1.weight").doesNotContain("\n");
+        assertThat(wrongDepth.err().strip())
+                .contains("missing tensor layer1.3.conv1.weight")
+                .doesNotContain("\n");
     }
 }

@@ -29,8 +29,12 @@ class RunDirectoryTest {
 
         Run again = run(train);
         assertThat(again.code()).isEqualTo(Main.BAD_INPUT);
-        assertThat(again.err().strip()).contains("--out " + out).contains("holds an earlier run").contains("--resume")
-                .contains("--overwrite").doesNotContain("\n");
+        assertThat(again.err().strip())
+                .contains("--out " + out)
+                .contains("holds an earlier run")
+                .contains("--resume")
+                .contains("--overwrite")
+                .doesNotContain("\n");
         assertThat(Files.readAllBytes(out.resolve("checkpoint.zip"))).isEqualTo(first);
 
         Run both = run(with(train, "--resume", "--overwrite"));
@@ -43,7 +47,9 @@ class RunDirectoryTest {
         Path mine = Files.writeString(out.resolve("notes.txt"), "the user's own file");
         Run overwritten = run(with(train, "--overwrite"));
         assertThat(overwritten.code()).as(overwritten.err()).isZero();
-        assertThat(Files.readAllLines(out.resolve("metrics.jsonl"))).hasSize(1).allMatch(l -> l.contains("\"epoch\":1"));
+        assertThat(Files.readAllLines(out.resolve("metrics.jsonl")))
+                .hasSize(1)
+                .allMatch(l -> l.contains("\"epoch\":1"));
         assertThat(mine).hasContent("the user's own file");
     }
 
@@ -55,14 +61,30 @@ class RunDirectoryTest {
         for (String command : new String[] {"train", "search", "compare"}) {
             String[] args = command.equals("train")
                     ? with(SMALL_TRAIN, "--data", "idx:demo", "--out", out.toString())
-                    : new String[] {command, "--data", "idx:demo", "--model", "cnn", command.equals("compare") ? "--widths" : "--targets",
-                        command.equals("compare") ? "1.0,0.5" : "0.5", "--out",
-                        out.toString(), "--quiet", "--threads", "1"};
+                    : new String[] {
+                        command,
+                        "--data",
+                        "idx:demo",
+                        "--model",
+                        "cnn",
+                        command.equals("compare") ? "--widths" : "--targets",
+                        command.equals("compare") ? "1.0,0.5" : "0.5",
+                        "--out",
+                        out.toString(),
+                        "--quiet",
+                        "--threads",
+                        "1"
+                    };
             long start = System.nanoTime();
             Run r = run(args);
             assertThat(r.code()).as(command + ": " + r.err()).isEqualTo(Main.BAD_INPUT);
-            assertThat(r.err()).contains(out.toString()).contains("not a writable directory").doesNotContain("\tat ");
-            assertThat((System.nanoTime() - start) / 1e9).as(command + " seconds").isLessThan(10);
+            assertThat(r.err())
+                    .contains(out.toString())
+                    .contains("not a writable directory")
+                    .doesNotContain("\tat ");
+            assertThat((System.nanoTime() - start) / 1e9)
+                    .as(command + " seconds")
+                    .isLessThan(10);
         }
     }
 
@@ -71,18 +93,39 @@ class RunDirectoryTest {
     void issue13_searchAndCompareRefuseAnEarlierRun() throws IOException {
         Path search = Files.createDirectories(dir.resolve("search"));
         Files.writeString(search.resolve("search.json"), "{}");
-        Run s = run("search", "--data", "cifar10:" + dir.resolve("nowhere"), "--model", "cnn", "--targets", "0.5",
-                "--out", search.toString());
+        Run s = run(
+                "search",
+                "--data",
+                "cifar10:" + dir.resolve("nowhere"),
+                "--model",
+                "cnn",
+                "--targets",
+                "0.5",
+                "--out",
+                search.toString());
         assertThat(s.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(s.err()).contains("holds an earlier run (search.json)");
 
         Path compare = Files.createDirectories(dir.resolve("compare").resolve("uniform"));
-        Run c = run("compare", "--data", "cifar10:" + dir.resolve("nowhere"), "--model", "cnn", "--out",
+        Run c = run(
+                "compare",
+                "--data",
+                "cifar10:" + dir.resolve("nowhere"),
+                "--model",
+                "cnn",
+                "--out",
                 compare.getParent().toString());
         assertThat(c.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(c.err()).contains("holds an earlier run (uniform)");
-        Run overwritten = run("compare", "--data", "cifar10:" + dir.resolve("nowhere"), "--model", "cnn", "--out",
-                compare.getParent().toString(), "--overwrite");
+        Run overwritten = run(
+                "compare",
+                "--data",
+                "cifar10:" + dir.resolve("nowhere"),
+                "--model",
+                "cnn",
+                "--out",
+                compare.getParent().toString(),
+                "--overwrite");
         assertThat(overwritten.err()).contains("nowhere"); // past the --out check, to the data
         assertThat(compare).doesNotExist();
     }

@@ -38,7 +38,8 @@ class BatchLoaderTest {
         List<Batch> batches = all(new BatchLoader(numbered(10), norm).ordered(4));
         assertThat(batches).extracting(Batch::size).containsExactly(4, 4, 2);
         // image 9: pixel 9/255, normalised (9/255 - 0.5) / 0.25
-        assertThat(batches.get(2).pixels()[16]).isCloseTo((float) ((9 / 255.0 - 0.5) / 0.25), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(batches.get(2).pixels()[16])
+                .isCloseTo((float) ((9 / 255.0 - 0.5) / 0.25), org.assertj.core.data.Offset.offset(1e-6f));
         assertThat(batches.get(2).labels()).containsExactly(8 % 3, 9 % 3);
     }
 
@@ -49,8 +50,9 @@ class BatchLoaderTest {
         List<Batch> b = all(loader.training(3, Augmentation.NONE, 7, 1));
         List<Batch> c = all(loader.training(3, Augmentation.NONE, 7, 2));
         assertThat(a).hasSize(3);
-        assertThat(a).extracting(x -> Arrays.toString(x.labels())).isEqualTo(
-                b.stream().map(x -> Arrays.toString(x.labels())).toList());
+        assertThat(a)
+                .extracting(x -> Arrays.toString(x.labels()))
+                .isEqualTo(b.stream().map(x -> Arrays.toString(x.labels())).toList());
         assertThat(firstPixels(a)).isNotEqualTo(firstPixels(c));
         Set<Float> distinct = new HashSet<>(firstPixels(a));
         assertThat(distinct).hasSize(9);
@@ -76,7 +78,8 @@ class BatchLoaderTest {
         Normalization identity = new Normalization(new double[] {0}, new double[] {1 / 255.0});
         Set<String> rows = new HashSet<>();
         for (int epoch = 0; epoch < 40; epoch++) {
-            Batch batch = all(new BatchLoader(one, identity).training(1, new Augmentation(1, true), 3, epoch)).get(0);
+            Batch batch = all(new BatchLoader(one, identity).training(1, new Augmentation(1, true), 3, epoch))
+                    .get(0);
             float[] p = batch.pixels();
             float[] row = Arrays.copyOfRange(p, 4, 8);
             for (int i = 0; i < row.length; i++) {
@@ -85,8 +88,8 @@ class BatchLoaderTest {
             rows.add(Arrays.toString(row));
         }
         // shifted by -1..1 columns, flipped or not, with black (0) where the crop leaves the image
-        assertThat(rows).contains("[10.0, 60.0, 110.0, 160.0]", "[160.0, 110.0, 60.0, 10.0]",
-                "[0.0, 10.0, 60.0, 110.0]");
+        assertThat(rows)
+                .contains("[10.0, 60.0, 110.0, 160.0]", "[160.0, 110.0, 60.0, 10.0]", "[0.0, 10.0, 60.0, 110.0]");
     }
 
     @Test

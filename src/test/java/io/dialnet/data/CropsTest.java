@@ -75,8 +75,13 @@ class CropsTest {
         assertThat(Crops.randomResized(10, 100, new Scripted())).isEqualTo(new Crops.Box(0, 43, 10, 13));
         // 2x2 (ratio 1, within range), uniforms 0: area 0.32 at ratio 3/4 -> w = round(0.49) = 0, never fits;
         // the fallback is the whole image
-        assertThat(Crops.randomResized(2, 2, new Scripted(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-                0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0))).isEqualTo(new Crops.Box(0, 0, 2, 2));
+        assertThat(Crops.randomResized(
+                        2,
+                        2,
+                        new Scripted(
+                                0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+                                0.0, 0.0, 0.0)))
+                .isEqualTo(new Crops.Box(0, 0, 2, 2));
     }
 
     @Test
@@ -120,8 +125,8 @@ class CropsTest {
         assertThat(out[5 + 15]).isCloseTo(40f, within(1e-5f));
         assertThat(out[5 + 16]).isEqualTo(1f); // green plane
         assertThat(out[5 + 32 + 7]).isEqualTo(2f); // blue plane
-        Crops.resample(rgb, 2, 2, new Crops.Box(0, 0, 2, 2), true, 4, new float[] {2, 1, 1}, new float[] {-1, 0, 0},
-                out, 0);
+        Crops.resample(
+                rgb, 2, 2, new Crops.Box(0, 0, 2, 2), true, 4, new float[] {2, 1, 1}, new float[] {-1, 0, 0}, out, 0);
         assertThat(out[0]).isCloseTo(2 * 100 - 1f, within(1e-4f)); // mirrored: (0,0) shows (3,0); scale, shift
         assertThat(out[2]).isCloseTo(2 * 25 - 1f, within(1e-4f));
     }

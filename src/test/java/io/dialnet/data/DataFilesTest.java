@@ -48,14 +48,17 @@ class DataFilesTest {
         Path file = dir.resolve("data_batch_1.bin");
         Files.write(file, new byte[3073 * 2 + 5]);
         assertThatThrownBy(() -> CifarReader.read(List.of(file), List.of("a", "b")))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("data_batch_1.bin")
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data_batch_1.bin")
                 .hasMessageContaining("not a positive multiple of 3073");
     }
 
     @Test
     void cifarMissingBatchIsNamed() {
-        assertThatThrownBy(() -> CifarReader.readTrain(dir)).isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("data_batch_1.bin").hasMessageContaining("no such file");
+        assertThatThrownBy(() -> CifarReader.readTrain(dir))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("data_batch_1.bin")
+                .hasMessageContaining("no such file");
     }
 
     @Test
@@ -86,18 +89,22 @@ class DataFilesTest {
         assertThat(prepared.split().validation().size()).isEqualTo(10);
         assertThat(prepared.split().train().size()).isEqualTo(60);
         java.util.Set<String> seen = new java.util.HashSet<>();
-        for (ImageSet set : List.of(prepared.test(), prepared.split().validation(), prepared.split().train())) {
+        for (ImageSet set : List.of(
+                prepared.test(), prepared.split().validation(), prepared.split().train())) {
             ImageDataset part = (ImageDataset) set;
             int size = part.channels() * part.height() * part.width();
             for (int i = 0; i < part.size(); i++) {
                 assertThat(seen.add(java.util.Arrays.toString(
-                        java.util.Arrays.copyOfRange(part.pixels(), i * size, (i + 1) * size)))).isTrue();
+                                java.util.Arrays.copyOfRange(part.pixels(), i * size, (i + 1) * size))))
+                        .isTrue();
             }
         }
         // the recorded recipe prepares the same split again
-        assertThat(prepared.recipe().prepare(loaded).test().labels()).containsExactly(prepared.test().labels());
-        assertThatThrownBy(() -> new DataRecipe("cifar10:" + dir, 32, 10, 0, 7, null, Augmentation.NONE, 100)
-                .prepare(loaded)).hasMessageContaining("--test-holdout 100");
+        assertThat(prepared.recipe().prepare(loaded).test().labels())
+                .containsExactly(prepared.test().labels());
+        assertThatThrownBy(() ->
+                        new DataRecipe("cifar10:" + dir, 32, 10, 0, 7, null, Augmentation.NONE, 100).prepare(loaded))
+                .hasMessageContaining("--test-holdout 100");
     }
 
     static byte[] idxImages(int n, int rows, int cols, int magic) {
@@ -130,7 +137,8 @@ class DataFilesTest {
     void idxIsReadGzippedOrPlain() throws IOException {
         Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(idxImages(5, 28, 28, IdxReader.IMAGES_MAGIC)));
         Files.write(dir.resolve("train-labels-idx1-ubyte"), idxLabels(5));
-        ImageDataset data = (ImageDataset) DataSource.parse("idx:" + dir, 0).load().train();
+        ImageDataset data =
+                (ImageDataset) DataSource.parse("idx:" + dir, 0).load().train();
         assertThat(data.size()).isEqualTo(5);
         assertThat(data.channels()).isEqualTo(1);
         assertThat(data.height()).isEqualTo(28);
@@ -144,8 +152,10 @@ class DataFilesTest {
         Path labels = dir.resolve("lab");
         Files.write(images, idxImages(2, 4, 4, 0x0801));
         Files.write(labels, idxLabels(2));
-        assertThatThrownBy(() -> IdxReader.read(images, labels, null)).isInstanceOf(DataFormatException.class)
-                .hasMessageContaining(images.toString()).hasMessageContaining("magic number 0x00000801");
+        assertThatThrownBy(() -> IdxReader.read(images, labels, null))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining(images.toString())
+                .hasMessageContaining("magic number 0x00000801");
     }
 
     @Test
@@ -164,7 +174,8 @@ class DataFilesTest {
         Path labels = dir.resolve("lab");
         Files.write(images, idxImages(3, 4, 4, IdxReader.IMAGES_MAGIC));
         Files.write(labels, idxLabels(2));
-        assertThatThrownBy(() -> IdxReader.read(images, labels, null)).hasMessageContaining("3 images but")
+        assertThatThrownBy(() -> IdxReader.read(images, labels, null))
+                .hasMessageContaining("3 images but")
                 .hasMessageContaining("2 labels");
     }
 
@@ -174,7 +185,8 @@ class DataFilesTest {
         byte[] z = gzip(idxImages(3, 4, 4, IdxReader.IMAGES_MAGIC));
         Files.write(images, java.util.Arrays.copyOf(z, z.length / 2));
         Files.write(dir.resolve("lab"), idxLabels(3));
-        assertThatThrownBy(() -> IdxReader.read(images, dir.resolve("lab"), null)).hasMessageContaining("img.gz")
+        assertThatThrownBy(() -> IdxReader.read(images, dir.resolve("lab"), null))
+                .hasMessageContaining("img.gz")
                 .hasMessageContaining("gzip");
     }
 
@@ -196,7 +208,8 @@ class DataFilesTest {
         assertThat(data.classNames()).containsExactly("cat", "dog");
         assertThat(data.size()).isEqualTo(2);
         assertThat(data.height()).isEqualTo(16);
-        Normalization identity = new Normalization(new double[] {0, 0, 0}, new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0});
+        Normalization identity =
+                new Normalization(new double[] {0, 0, 0}, new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0});
         float[] pixels;
         try (BatchLoader.Epoch epoch = new BatchLoader(data, identity).ordered(2)) {
             pixels = epoch.next().pixels();
@@ -213,14 +226,18 @@ class DataFilesTest {
         Files.writeString(dir.resolve("a").resolve("broken.jpg"), "not a jpeg");
         ImageFolder folder = ImageFolderReader.read(dir, 8);
         assertThatThrownBy(() -> BatchLoaderTest.all(new BatchLoader(folder, Normalization.IMAGENET).ordered(1)))
-                .isInstanceOf(DataFormatException.class).hasMessageContaining("broken.jpg");
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("broken.jpg");
     }
 
     @Test
     void unknownFormatAndMissingDirectoryAreClear() {
-        assertThatThrownBy(() -> DataSource.parse("parquet:/x", 32)).hasMessageContaining("unknown data format 'parquet'");
-        assertThatThrownBy(() -> DataSource.parse("cifar10:" + dir.resolve("nope"), 32).load())
-                .hasMessageContaining("nope").hasMessageContaining("no such directory");
+        assertThatThrownBy(() -> DataSource.parse("parquet:/x", 32))
+                .hasMessageContaining("unknown data format 'parquet'");
+        assertThatThrownBy(() ->
+                        DataSource.parse("cifar10:" + dir.resolve("nope"), 32).load())
+                .hasMessageContaining("nope")
+                .hasMessageContaining("no such directory");
     }
 
     @Test
@@ -232,6 +249,7 @@ class DataFilesTest {
         for (int label : demo.train().labels()) {
             counts[label]++;
         }
-        assertThat(java.util.Arrays.stream(counts).boxed().toList()).allSatisfy(c -> assertThat(c).isBetween(900, 1100));
+        assertThat(java.util.Arrays.stream(counts).boxed().toList())
+                .allSatisfy(c -> assertThat(c).isBetween(900, 1100));
     }
 }

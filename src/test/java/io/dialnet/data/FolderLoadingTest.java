@@ -81,8 +81,10 @@ class FolderLoadingTest {
         // The same calls against the old reader: it decoded the cut file's grey rows without a word.
         DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 16).load();
         BatchLoader loader = new BatchLoader(loaded.train(), Normalization.of(loaded.train()));
-        assertThatThrownBy(() -> all(loader.ordered(5))).isInstanceOf(DataFormatException.class)
-                .hasMessageContaining("cut.jpg").hasMessageContaining("truncated")
+        assertThatThrownBy(() -> all(loader.ordered(5)))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("cut.jpg")
+                .hasMessageContaining("truncated")
                 .hasMessageContaining("--skip-bad-images");
     }
 
@@ -104,15 +106,19 @@ class FolderLoadingTest {
         }
         assertThat(folder.decoder().skipped()).isEqualTo(2);
         assertThat(log).hasSize(2); // each bad file announced once, not once per epoch
-        assertThat(String.join("\n", log)).contains("cut.jpg").contains("text.jpg").contains("2 bad images skipped");
+        assertThat(String.join("\n", log))
+                .contains("cut.jpg")
+                .contains("text.jpg")
+                .contains("2 bad images skipped");
     }
 
     @Test
     void batchesArePureFunctionsOfSeedAndEpochWhateverTheThreadsOrCache() throws IOException {
         folder(dir, 3, 7, 50, 37);
         Augmentation recipe = Augmentation.RESIZED_CROP_AND_FLIP;
-        List<Batch> one = all(new BatchLoader(index(dir, 24, new FolderOptions(1, false, 0, null)),
-                Normalization.IMAGENET).training(4, recipe, 5, 3));
+        List<Batch> one =
+                all(new BatchLoader(index(dir, 24, new FolderOptions(1, false, 0, null)), Normalization.IMAGENET)
+                        .training(4, recipe, 5, 3));
         ImageFolder cached = index(dir, 24, new FolderOptions(4, false, 1 << 30, null));
         BatchLoader many = new BatchLoader(cached, Normalization.IMAGENET);
         List<Batch> four = all(many.training(4, recipe, 5, 3));
@@ -127,14 +133,16 @@ class FolderLoadingTest {
         List<Batch> nextEpoch = all(many.training(4, recipe, 5, 4));
         assertThat(nextEpoch.get(0).pixels()).isNotEqualTo(one.get(0).pixels());
         // evaluation is the centre view, without randomness
-        assertThat(all(many.ordered(21)).get(0).pixels()).isEqualTo(all(many.ordered(21)).get(0).pixels());
+        assertThat(all(many.ordered(21)).get(0).pixels())
+                .isEqualTo(all(many.ordered(21)).get(0).pixels());
     }
 
     @Test
     void foldersAreTorchvisionImageFoldersAndNormaliseWithImageNetStatistics() throws IOException {
         folder(dir.resolve("train"), 2, 2, 20, 20);
         folder(dir.resolve("test"), 2, 1, 20, 20);
-        Path nested = Files.createDirectories(dir.resolve("train").resolve("class1").resolve("more"));
+        Path nested =
+                Files.createDirectories(dir.resolve("train").resolve("class1").resolve("more"));
         Files.write(nested.resolve("deep.JPG"), jpeg(20, 20, 0, 1));
         Files.write(dir.resolve("train").resolve("class0").resolve("._resource.jpg"), new byte[] {0});
         Files.createDirectories(dir.resolve("train").resolve(".cache"));
@@ -145,13 +153,14 @@ class FolderLoadingTest {
         assertThat(Normalization.of(loaded.train())).isEqualTo(Normalization.IMAGENET);
         assertThat(Augmentation.standardFor(DataSource.Format.FOLDER)).isEqualTo(Augmentation.RESIZED_CROP_AND_FLIP);
         assertThatThrownBy(() -> new BatchLoader(loaded.train(), Normalization.IMAGENET)
-                .training(2, new Augmentation(8, true), 1, 1)).hasMessageContaining("RandomResizedCrop");
+                        .training(2, new Augmentation(8, true), 1, 1))
+                .hasMessageContaining("RandomResizedCrop");
     }
 
     @Test
     void batchesPastTwoBillionFloatsAreRefusedBeforeAnyAllocation() {
-        ImageFolder big = new ImageFolder(dir, new String[1000], new int[1000], 1024, List.of("a", "b"),
-                new ImageDecoder(FolderOptions.DEFAULT));
+        ImageFolder big = new ImageFolder(
+                dir, new String[1000], new int[1000], 1024, List.of("a", "b"), new ImageDecoder(FolderOptions.DEFAULT));
         // 1000 * 3 * 1024 * 1024 floats = 3.1e9 > 2^31: an int product would wrap to a negative size
         assertThatThrownBy(() -> new BatchLoader(big, Normalization.IMAGENET).ordered(1000))
                 .hasMessageContaining("exceeds 2^31 floats");
@@ -196,8 +205,10 @@ class FolderLoadingTest {
             }
         }
         ImageIO.write(argb, "png", dir.resolve("b").resolve("alpha.png").toFile());
-        Normalization identity = new Normalization(new double[] {0, 0, 0}, new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0});
-        Batch batch = all(new BatchLoader(ImageFolderReader.read(dir, 4), identity).ordered(2)).get(0);
+        Normalization identity =
+                new Normalization(new double[] {0, 0, 0}, new double[] {1 / 255.0, 1 / 255.0, 1 / 255.0});
+        Batch batch = all(new BatchLoader(ImageFolderReader.read(dir, 4), identity).ordered(2))
+                .get(0);
         assertThat(batch.pixels()[0]).isEqualTo(77f);
         assertThat(batch.pixels()[2 * 16]).isEqualTo(77f);
         assertThat(batch.pixels()[48]).isEqualTo(0x10); // alpha dropped, colour kept

@@ -69,10 +69,10 @@ class LargeFolderTest {
     void oneEpochOfTwentyThousandImagesHoldsOnlyTheBatchesInFlight() {
         long before = liveHeap();
         java.util.List<String> log = new java.util.ArrayList<>();
-        DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 64)
-                .load(new FolderOptions(2, false, 0, log::add));
-        DataRecipe.Prepared prepared = new DataRecipe("folder:" + dir, 64, 100, 0, 1, null,
-                Augmentation.standardFor(DataSource.Format.FOLDER), 0).prepare(loaded);
+        DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 64).load(new FolderOptions(2, false, 0, log::add));
+        DataRecipe.Prepared prepared = new DataRecipe(
+                        "folder:" + dir, 64, 100, 0, 1, null, Augmentation.standardFor(DataSource.Format.FOLDER), 0)
+                .prepare(loaded);
         BatchLoader loader = prepared.trainLoader();
         assertThat(loader.data().size()).isEqualTo(20_000);
         long peak = 0;

@@ -59,7 +59,8 @@ class OnnxExportTest {
             if (spec.inputSize() > 64) {
                 spec = new ModelSpec(model, 3, 64, 10, 0);
             }
-            try (SlimmableNetwork net = ModelZoo.create(spec, manager, 7); NDManager step = manager.newSubManager()) {
+            try (SlimmableNetwork net = ModelZoo.create(spec, manager, 7);
+                    NDManager step = manager.newSubManager()) {
                 Shape shape = new Shape(4, spec.inputChannels(), spec.inputSize(), spec.inputSize());
                 for (ChannelPlan plan : List.of(net.fullPlan(), net.uniformPlan(0.5), net.uniformPlan(0.25))) {
                     net.register(plan, false);
@@ -77,15 +78,18 @@ class OnnxExportTest {
                                 OnnxTensor input = OnnxTensor.createTensor(ort, FloatBuffer.wrap(x), shape.getShape());
                                 OrtSession.Result result = session.run(Map.of(OnnxGraph.INPUT, input))) {
                             float[][] got = (float[][]) result.get(0).getValue();
-                            assertThat(session.getMetadata().getCustomMetadata()).containsEntry("dialnet.test", "1");
+                            assertThat(session.getMetadata().getCustomMetadata())
+                                    .containsEntry("dialnet.test", "1");
                             double scale = 0;
                             for (float v : want) {
                                 scale = Math.max(scale, Math.abs(v));
                             }
                             for (int i = 0; i < 4; i++) {
                                 for (int k = 0; k < spec.classes(); k++) {
-                                    assertThat((double) got[i][k]).as(model + " " + plan)
-                                            .isCloseTo(want[i * spec.classes() + k],
+                                    assertThat((double) got[i][k])
+                                            .as(model + " " + plan)
+                                            .isCloseTo(
+                                                    want[i * spec.classes() + k],
                                                     org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, scale)));
                                 }
                             }

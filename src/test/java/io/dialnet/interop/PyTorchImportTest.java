@@ -59,8 +59,8 @@ class PyTorchImportTest {
     }
 
     static Map<String, Tensor> read(Path safetensors) throws Exception {
-        return SafeTensors.decodeWidening(Files.readAllBytes(safetensors), safetensors.toString(),
-                n -> n.endsWith("num_batches_tracked"));
+        return SafeTensors.decodeWidening(
+                Files.readAllBytes(safetensors), safetensors.toString(), n -> n.endsWith("num_batches_tracked"));
     }
 
     @Test
@@ -76,22 +76,27 @@ class PyTorchImportTest {
             Map<String, NDArray> sa = a.stateArrays();
             Map<String, NDArray> sb = b.stateArrays();
             assertThat(sa.keySet()).isEqualTo(sb.keySet());
-            sa.forEach((name, array) -> assertThat(
-                    java.util.Arrays.equals(array.toFloatArray(), sb.get(name).toFloatArray())).as(name).isTrue());
+            sa.forEach((name, array) -> assertThat(java.util.Arrays.equals(
+                            array.toFloatArray(), sb.get(name).toFloatArray()))
+                    .as(name)
+                    .isTrue());
 
             Map<String, Tensor> check = read(FIXTURES.resolve("resnet20.check.safetensors"));
             Tensor input = check.get("input");
             float[] expected = check.get("logits").data();
             try (NDManager scratch = manager.newSubManager()) {
-                float[] got = a.forward(new Pass(a.fullPlan(), Mode.EVAL, scratch),
-                        scratch.create(input.data(), new Shape(input.shape()))).toFloatArray();
+                float[] got = a.forward(
+                                new Pass(a.fullPlan(), Mode.EVAL, scratch),
+                                scratch.create(input.data(), new Shape(input.shape())))
+                        .toFloatArray();
                 double max = 0;
                 for (int i = 0; i < got.length; i++) {
                     max = Math.max(max, Math.abs(got[i] - expected[i]));
                 }
                 assertThat(max).as("max |Dialnet - PyTorch|").isLessThan(1e-4);
             }
-            assertThat(PyTorchImport.maxAbsDifference(Files.readAllBytes(onnx.path()), b, 4, 7)).isLessThan(1e-4);
+            assertThat(PyTorchImport.maxAbsDifference(Files.readAllBytes(onnx.path()), b, 4, 7))
+                    .isLessThan(1e-4);
         }
     }
 
@@ -106,22 +111,31 @@ class PyTorchImportTest {
     }
 
     void rejects(Path file, String architecture, String... messageParts) {
-        assertThatThrownBy(() -> PyTorchImport.build(architecture, TorchFile.read(file), 0, 0, manager, 1).close())
+        assertThatThrownBy(() -> PyTorchImport.build(architecture, TorchFile.read(file), 0, 0, manager, 1)
+                        .close())
                 .isInstanceOf(IllegalArgumentException.class)
-                .satisfies(e -> assertThat(e.getMessage()).contains(messageParts).doesNotContain("\n"));
+                .satisfies(
+                        e -> assertThat(e.getMessage()).contains(messageParts).doesNotContain("\n"));
     }
 
     @Test
     void missingUnknownAndMisshapenTensorsAreNamed() throws Exception {
-        rejects(edited(t -> t.remove("layer2.0.downsample.1.running_var")), "resnet20",
+        rejects(
+                edited(t -> t.remove("layer2.0.downsample.1.running_var")),
+                "resnet20",
                 "missing tensor layer2.0.downsample.1.running_var");
-        rejects(edited(t -> t.put("layer1.3.conv1.weight", new Tensor(new long[] {1}, new float[1]))), "resnet20",
+        rejects(
+                edited(t -> t.put("layer1.3.conv1.weight", new Tensor(new long[] {1}, new float[1]))),
+                "resnet20",
                 "unknown tensor layer1.3.conv1.weight");
-        rejects(edited(t -> t.put("layer1.0.conv1.weight", new Tensor(new long[] {16, 16, 3, 1}, new float[768]))),
-                "resnet20", "tensor layer1.0.conv1.weight has shape [16, 16, 3, 1], resnet20 needs [16, 16, 3, 3]");
+        rejects(
+                edited(t -> t.put("layer1.0.conv1.weight", new Tensor(new long[] {16, 16, 3, 1}, new float[768]))),
+                "resnet20",
+                "tensor layer1.0.conv1.weight has shape [16, 16, 3, 1], resnet20 needs [16, 16, 3, 3]");
         rejects(FIXTURES.resolve("resnet20.bf16.safetensors"), "resnet32", "missing tensor layer1.3.conv1.weight");
         rejects(edited(t -> t.clear()), "resnet20", "missing tensor conv1.weight", "holds no weights");
-        assertThatThrownBy(() -> TorchNames.requireSupported("vgg11")).hasMessageContaining("--model vgg11")
+        assertThatThrownBy(() -> TorchNames.requireSupported("vgg11"))
+                .hasMessageContaining("--model vgg11")
                 .hasMessageContaining("resnet18, resnet20, resnet32, resnet56");
     }
 
@@ -130,7 +144,8 @@ class PyTorchImportTest {
         Path renamed = edited(t -> {
             Map<String, Tensor> copy = new LinkedHashMap<>(t);
             t.clear();
-            copy.forEach((k, v) -> t.put("module." + k.replace("downsample.", "shortcut.").replace("fc.", "linear."), v));
+            copy.forEach((k, v) ->
+                    t.put("module." + k.replace("downsample.", "shortcut.").replace("fc.", "linear."), v));
         });
         try (SlimmableNetwork net = PyTorchImport.build("resnet20", TorchFile.read(renamed), 0, 0, manager, 1)) {
             assertThat(net.spec().classes()).isEqualTo(10);
@@ -139,29 +154,50 @@ class PyTorchImportTest {
 
     @Test
     void onnxWithoutBatchNormIsRefusedWithTheExportRecipe() throws Exception {
-        var model = ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setGraph(ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y")))
+        var model = ai.onnx.proto.OnnxMl.ModelProto.newBuilder()
+                .setGraph(ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+                        .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder()
+                                .setOpType("Relu")
+                                .addInput("x")
+                                .addOutput("y")))
                 .build();
         Path file = Files.write(dir.resolve("folded.onnx"), model.toByteArray());
-        assertThatThrownBy(() -> TorchFile.read(file)).hasMessageContaining("no BatchNormalization nodes")
+        assertThatThrownBy(() -> TorchFile.read(file))
+                .hasMessageContaining("no BatchNormalization nodes")
                 .hasMessageContaining("TrainingMode.PRESERVE");
         Path junk = Files.writeString(dir.resolve("junk.onnx"), "not protobuf at all, just text");
-        assertThatThrownBy(() -> TorchFile.read(junk)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> TorchFile.read(junk))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("junk.onnx");
     }
 
     static byte[] safetensors(String header, byte... data) {
         byte[] json = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var buffer = java.nio.ByteBuffer.allocate(8 + json.length + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        var buffer =
+                java.nio.ByteBuffer.allocate(8 + json.length + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         return buffer.putLong(json.length).put(json).put(data).array();
     }
 
     @Test
     void halfPrecisionIsWidenedExactly() throws Exception {
-        byte[] f16 = safetensors("{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
-                + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[4,6]},"
-                + "\"n.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[6,14]}}",
-                (byte) 0x00, (byte) 0x3c, (byte) 0x00, (byte) 0xc0, (byte) 0x80, (byte) 0x3f, (byte) 1, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 0);
+        byte[] f16 = safetensors(
+                "{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
+                        + "\"b\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[4,6]},"
+                        + "\"n.num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[6,14]}}",
+                (byte) 0x00,
+                (byte) 0x3c,
+                (byte) 0x00,
+                (byte) 0xc0,
+                (byte) 0x80,
+                (byte) 0x3f,
+                (byte) 1,
+                (byte) 0,
+                (byte) 0,
+                (byte) 0,
+                (byte) 0,
+                (byte) 0,
+                (byte) 0,
+                (byte) 0);
         Map<String, Tensor> t = SafeTensors.decodeWidening(f16, "f16", n -> n.endsWith("num_batches_tracked"));
         assertThat(t.get("a").data()).containsExactly(1f, -2f);
         assertThat(t.get("b").data()).containsExactly(1f);
@@ -181,7 +217,9 @@ class PyTorchImportTest {
     /** Whether Debian's python3-torch can make the fixtures that are too big to commit. */
     static boolean pythonTorch() {
         try {
-            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch")
+                    .redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
@@ -192,10 +230,20 @@ class PyTorchImportTest {
     /** ResNet-18 (45 MB) is made at test time by the fixture script, where python3-torch is installed. */
     @Test
     void torchvisionResNet18AgreesWithOnnxRuntime() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(pythonTorch(),
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                pythonTorch(),
                 "needs /usr/bin/python3 with torch (apt-get install python3-torch) to make the ResNet-18 files");
-        Process make = new ProcessBuilder("/usr/bin/python3", FIXTURES.resolve("make_fixtures.py").toString(),
-                "--model", "resnet18", "--dtype", "f32", "--out", dir.toString()).redirectErrorStream(true).start();
+        Process make = new ProcessBuilder(
+                        "/usr/bin/python3",
+                        FIXTURES.resolve("make_fixtures.py").toString(),
+                        "--model",
+                        "resnet18",
+                        "--dtype",
+                        "f32",
+                        "--out",
+                        dir.toString())
+                .redirectErrorStream(true)
+                .start();
         String log = new String(make.getInputStream().readAllBytes());
         assertThat(make.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(make.exitValue()).as(log).isZero();
@@ -204,14 +252,22 @@ class PyTorchImportTest {
         try (SlimmableNetwork a = PyTorchImport.build("resnet18", onnx, 0, 0, manager, 1);
                 SlimmableNetwork b = PyTorchImport.build("resnet18", st, 0, 0, manager, 2)) {
             assertThat(a.spec()).isEqualTo(new io.dialnet.nn.ModelSpec("resnet18", 3, 224, 1000, 0));
-            assertThat(PyTorchImport.maxAbsDifference(Files.readAllBytes(onnx.path()), a, 2, 3)).isLessThan(1e-4);
+            assertThat(PyTorchImport.maxAbsDifference(Files.readAllBytes(onnx.path()), a, 2, 3))
+                    .isLessThan(1e-4);
             Map<String, NDArray> sb = b.stateArrays();
-            a.stateArrays().forEach((name, array) -> assertThat(
-                    java.util.Arrays.equals(array.toFloatArray(), sb.get(name).toFloatArray())).as(name).isTrue());
+            a.stateArrays()
+                    .forEach((name, array) -> assertThat(java.util.Arrays.equals(
+                                    array.toFloatArray(), sb.get(name).toFloatArray()))
+                            .as(name)
+                            .isTrue());
             Map<String, Tensor> check = read(dir.resolve("resnet18.check.safetensors"));
             try (NDManager scratch = manager.newSubManager()) {
-                float[] got = b.forward(new Pass(b.fullPlan(), Mode.EVAL, scratch), scratch.create(
-                        check.get("input").data(), new Shape(check.get("input").shape()))).toFloatArray();
+                float[] got = b.forward(
+                                new Pass(b.fullPlan(), Mode.EVAL, scratch),
+                                scratch.create(
+                                        check.get("input").data(),
+                                        new Shape(check.get("input").shape())))
+                        .toFloatArray();
                 float[] expected = check.get("logits").data();
                 for (int i = 0; i < got.length; i++) {
                     assertThat((double) got[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4));

@@ -20,7 +20,8 @@ class ChannelPlanTest {
 
     @Test
     void rejectsNonsense() {
-        assertThatThrownBy(() -> ChannelPlan.parse("16,x")).isInstanceOf(InvalidPlanException.class)
+        assertThatThrownBy(() -> ChannelPlan.parse("16,x"))
+                .isInstanceOf(InvalidPlanException.class)
                 .hasMessageContaining("'16,x'");
         assertThatThrownBy(() -> ChannelPlan.of(4, 0)).hasMessageContaining("at least one channel");
     }

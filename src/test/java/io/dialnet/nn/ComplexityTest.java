@@ -49,8 +49,15 @@ class ComplexityTest {
         // ... plus the two 1x1 projection shortcuts and the classifier
         long shortcuts = 16 * 32 * 256 + 32 * 64 * 64;
         assertThat(cost("resnet20", 1).macs()).isEqualTo(mainPath + shortcuts + 64 * 10);
-        long half = conv3(3, 8, 1024) + 6 * conv3(8, 8, 1024) + conv3(8, 16, 256) + 5 * conv3(16, 16, 256)
-                + conv3(16, 32, 64) + 5 * conv3(32, 32, 64) + 8 * 16 * 256 + 16 * 32 * 64 + 32 * 10;
+        long half = conv3(3, 8, 1024)
+                + 6 * conv3(8, 8, 1024)
+                + conv3(8, 16, 256)
+                + 5 * conv3(16, 16, 256)
+                + conv3(16, 32, 64)
+                + 5 * conv3(32, 32, 64)
+                + 8 * 16 * 256
+                + 16 * 32 * 64
+                + 32 * 10;
         assertThat(cost("resnet20", 0.5).macs()).isEqualTo(half);
         assertThat(cost("resnet20", 1).params()).isEqualTo(272_474L);
     }
@@ -80,8 +87,14 @@ class ComplexityTest {
             assertThat(c.macs() / 1e6).isBetween(568.0, 570.0); // 569 M in the MobileNet paper
             assertThat(c.params() / 1e6).isBetween(4.2, 4.3); // 4.2 M
         }
-        long vgg = conv3(3, 64, 1024) + conv3(64, 128, 256) + conv3(128, 256, 64) + conv3(256, 256, 64)
-                + conv3(256, 512, 16) + conv3(512, 512, 16) + 2 * conv3(512, 512, 4) + 512 * 10;
+        long vgg = conv3(3, 64, 1024)
+                + conv3(64, 128, 256)
+                + conv3(128, 256, 64)
+                + conv3(256, 256, 64)
+                + conv3(256, 512, 16)
+                + conv3(512, 512, 16)
+                + 2 * conv3(512, 512, 4)
+                + 512 * 10;
         assertThat(cost("vgg11", 1).macs()).isEqualTo(vgg);
     }
 
@@ -99,15 +112,19 @@ class ComplexityTest {
     @Test
     void plansAreValidatedAgainstTheModel() {
         try (SlimmableNetwork n = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 1)) {
-            assertThatThrownBy(() -> n.validate(ChannelPlan.of(16, 16))).isInstanceOf(InvalidPlanException.class)
-                    .hasMessageContaining("12 coupling sets").hasMessageContaining("gives 2");
+            assertThatThrownBy(() -> n.validate(ChannelPlan.of(16, 16)))
+                    .isInstanceOf(InvalidPlanException.class)
+                    .hasMessageContaining("12 coupling sets")
+                    .hasMessageContaining("gives 2");
             int[] wide = n.fullPlan().toArray();
             wide[0] = 20;
-            assertThatThrownBy(() -> n.validate(ChannelPlan.of(wide))).hasMessageContaining("stage1 has 16 channels")
+            assertThatThrownBy(() -> n.validate(ChannelPlan.of(wide)))
+                    .hasMessageContaining("stage1 has 16 channels")
                     .hasMessageContaining("asks for 20");
             int[] odd = n.fullPlan().toArray();
             odd[4] = 30;
-            assertThatThrownBy(() -> n.validate(ChannelPlan.of(odd))).hasMessageContaining("stage2")
+            assertThatThrownBy(() -> n.validate(ChannelPlan.of(odd)))
+                    .hasMessageContaining("stage2")
                     .hasMessageContaining("not a whole number of groups of 4");
             assertThatThrownBy(() -> n.uniformPlan(1.5)).hasMessageContaining("width must be in (0, 1]");
             assertThat(n.uniformPlan(0.01).toArray()).containsOnly(4);
@@ -116,7 +133,8 @@ class ComplexityTest {
 
     @Test
     void unknownModelNamesTheChoices() {
-        assertThatThrownBy(() -> ModelZoo.defaultSpec("resnet19")).hasMessageContaining("unknown model 'resnet19'")
+        assertThatThrownBy(() -> ModelZoo.defaultSpec("resnet19"))
+                .hasMessageContaining("unknown model 'resnet19'")
                 .hasMessageContaining("resnet20");
     }
 }

@@ -17,9 +17,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DevicesTest {
     @Tag("fast")
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "cpu|cpu", "CPU|cpu", " cpu |cpu", "gpu|gpu:0", "gpu:0|gpu:0", "gpu:3|gpu:3", "gpu:0,1|gpu:0,1",
-        "gpu:1, 0|gpu:1,0", "GPU:2,5,7|gpu:2,5,7"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "cpu|cpu",
+                "CPU|cpu",
+                " cpu |cpu",
+                "gpu|gpu:0",
+                "gpu:0|gpu:0",
+                "gpu:3|gpu:3",
+                "gpu:0,1|gpu:0,1",
+                "gpu:1, 0|gpu:1,0",
+                "GPU:2,5,7|gpu:2,5,7"
+            })
     void parsesEveryAcceptedForm(String text, String canonical) {
         Devices d = Devices.parse(text, "--device");
         assertThat(d.toString()).isEqualTo(canonical);
@@ -40,11 +50,14 @@ class DevicesTest {
 
     @Tag("fast")
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "''|expected cpu, gpu, gpu:N", "tpu|expected cpu, gpu, gpu:N", "cpu:1|expected cpu, gpu, gpu:N",
-        "gpu:|expected cpu, gpu, gpu:N", "cuda:0|expected cpu, gpu, gpu:N", "gpu:a|'a' is not a GPU index",
-        "gpu:0,|'' is not a GPU index", "gpu:-1|GPU index -1 is negative", "gpu:0,0|GPU 0 is listed twice",
-        "gpu:1.5|'1.5' is not a GPU index"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "''|expected cpu, gpu, gpu:N", "tpu|expected cpu, gpu, gpu:N", "cpu:1|expected cpu, gpu, gpu:N",
+                "gpu:|expected cpu, gpu, gpu:N", "cuda:0|expected cpu, gpu, gpu:N", "gpu:a|'a' is not a GPU index",
+                "gpu:0,|'' is not a GPU index", "gpu:-1|GPU index -1 is negative", "gpu:0,0|GPU 0 is listed twice",
+                "gpu:1.5|'1.5' is not a GPU index"
+            })
     void rejectsBadTextWithOneLineNamingTheOption(String text, String why) {
         assertThatThrownBy(() -> Devices.parse(text, "--device"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -63,8 +76,8 @@ class DevicesTest {
     @Test
     void aGpuRequestWithoutAGpuNamesTheOptionAndTheBuild() {
         Engine engine = Engines.start();
-        Assumptions.assumeFalse(engine.hasCapability(StandardCapabilities.CUDA) && engine.getGpuCount() > 0,
-                "this engine sees a GPU");
+        Assumptions.assumeFalse(
+                engine.hasCapability(StandardCapabilities.CUDA) && engine.getGpuCount() > 0, "this engine sees a GPU");
         assertThat(Devices.CPU.requireAvailable("--device")).isEqualTo(Devices.CPU);
         assertThatThrownBy(() -> Devices.parse("gpu", "--device").requireAvailable("--device"))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -44,7 +44,8 @@ class SlimLayersTest {
             ChannelPlan odd = net.uniformPlan(0.75); // 12/24/48 channels: forward keeps the layout it is given
             assertThat(SlimmableNetwork.prefersChannelsLast(odd)).isFalse();
             float[] nchw = net.forward(new Pass(odd, Mode.TRAIN, step), x).toFloatArray();
-            float[] nhwc = net.forward(new Pass(odd, Mode.TRAIN, step), Engines.channelsLast(x)).toFloatArray();
+            float[] nhwc = net.forward(new Pass(odd, Mode.TRAIN, step), Engines.channelsLast(x))
+                    .toFloatArray();
             assertThat(nhwc).containsExactly(nchw, within(1e-4f));
         }
     }
@@ -59,10 +60,12 @@ class SlimLayersTest {
         SlimConv2d conv = new SlimConv2d("c", in, out, 1, 1, 0, false, 1, 1, w, b);
         try (NDManager step = manager.newSubManager()) {
             NDArray x = step.create(new float[] {1, 2}, new Shape(1, 2, 1, 1));
-            float[] full = conv.forward(new Pass(ChannelPlan.of(2, 3), Mode.TRAIN, step), x).toFloatArray();
+            float[] full = conv.forward(new Pass(ChannelPlan.of(2, 3), Mode.TRAIN, step), x)
+                    .toFloatArray();
             assertThat(full).containsExactly(0 + 2 + 0.5f, 10 + 22 + 0.5f, 20 + 42 + 0.5f);
             NDArray x1 = step.create(new float[] {1}, new Shape(1, 1, 1, 1));
-            float[] cut = conv.forward(new Pass(ChannelPlan.of(1, 2), Mode.TRAIN, step), x1).toFloatArray();
+            float[] cut = conv.forward(new Pass(ChannelPlan.of(1, 2), Mode.TRAIN, step), x1)
+                    .toFloatArray();
             assertThat(cut).containsExactly(0.5f, 10.5f);
         }
         assertThat(conv.macs(ChannelPlan.of(1, 2))).isEqualTo(2);
@@ -79,7 +82,9 @@ class SlimLayersTest {
         SlimLinear fc = new SlimLinear("fc", in, out, 2, w, b);
         try (NDManager step = manager.newSubManager()) {
             NDArray x = step.create(new float[] {1, 1}, new Shape(1, 2));
-            assertThat(fc.forward(new Pass(ChannelPlan.of(1), Mode.TRAIN, step), x).toFloatArray()).containsExactly(3f);
+            assertThat(fc.forward(new Pass(ChannelPlan.of(1), Mode.TRAIN, step), x)
+                            .toFloatArray())
+                    .containsExactly(3f);
         }
     }
 
@@ -119,7 +124,9 @@ class SlimLayersTest {
     }
 
     static NDArray loss(SlimmableNetwork net, ChannelPlan plan, NDArray x) {
-        return net.forward(new Pass(plan, Mode.TRAIN, x.getManager()), x).square().mean();
+        return net.forward(new Pass(plan, Mode.TRAIN, x.getManager()), x)
+                .square()
+                .mean();
     }
 
     @Test
@@ -171,7 +178,9 @@ class SlimLayersTest {
             summed.forEach((name, g) -> {
                 float[] twice = both.get(name);
                 for (int i = 0; i < g.length; i++) {
-                    assertThat(twice[i] - g[i]).as(name + "[" + i + "]").isCloseTo(g[i], within(1e-6f + 1e-4f * Math.abs(g[i])));
+                    assertThat(twice[i] - g[i])
+                            .as(name + "[" + i + "]")
+                            .isCloseTo(g[i], within(1e-6f + 1e-4f * Math.abs(g[i])));
                 }
             });
         }
@@ -194,7 +203,8 @@ class SlimLayersTest {
             if (spec.inputSize() > 64) {
                 spec = new ModelSpec(model, 3, 64, 10, 0); // ImageNet layouts at 64 px keep the test fast
             }
-            try (SlimmableNetwork net = ModelZoo.create(spec, manager, 1); NDManager step = manager.newSubManager()) {
+            try (SlimmableNetwork net = ModelZoo.create(spec, manager, 1);
+                    NDManager step = manager.newSubManager()) {
                 NDArray x = step.randomNormal(new Shape(2, spec.inputChannels(), spec.inputSize(), spec.inputSize()));
                 for (ChannelPlan plan : List.of(net.fullPlan(), net.uniformPlan(0.25))) {
                     NDArray y = net.forward(new Pass(plan, Mode.TRAIN, step), x);

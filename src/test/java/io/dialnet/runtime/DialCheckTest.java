@@ -9,9 +9,17 @@ import org.junit.jupiter.api.Test;
 /** Issue 12: a shipped subnet is never slower than a larger one. */
 class DialCheckTest {
     static Manifest.SubnetEntry subnet(String name, long macs, double msAtOne, double msAtSixtyFour) {
-        return new Manifest.SubnetEntry(name, List.of(), macs, 0, 0.9, null, List.of(
-                new Manifest.Latency("onnxruntime", "cpu", 1, 2, msAtOne, msAtOne, msAtOne),
-                new Manifest.Latency("onnxruntime", "cpu", 64, 2, msAtSixtyFour, msAtSixtyFour, msAtSixtyFour)));
+        return new Manifest.SubnetEntry(
+                name,
+                List.of(),
+                macs,
+                0,
+                0.9,
+                null,
+                List.of(
+                        new Manifest.Latency("onnxruntime", "cpu", 1, 2, msAtOne, msAtOne, msAtOne),
+                        new Manifest.Latency(
+                                "onnxruntime", "cpu", 64, 2, msAtSixtyFour, msAtSixtyFour, msAtSixtyFour)));
     }
 
     @Test
@@ -22,8 +30,15 @@ class DialCheckTest {
         var quarter = subnet("w0.25", 25, 0.32, 10.9);
         DialCheck.Verdict verdict = DialCheck.check(List.of(full, slower, half, quarter), false);
         assertThat(verdict.shipped()).containsExactly(full, half, quarter);
-        assertThat(verdict.problems()).singleElement().asString().contains("w0.75", "not faster than w1.00",
-                "1.330 ms vs 1.050 ms at batch 1", "35.100 ms vs 33.600 ms at batch 64", "not shipped");
+        assertThat(verdict.problems())
+                .singleElement()
+                .asString()
+                .contains(
+                        "w0.75",
+                        "not faster than w1.00",
+                        "1.330 ms vs 1.050 ms at batch 1",
+                        "35.100 ms vs 33.600 ms at batch 64",
+                        "not shipped");
     }
 
     @Test
@@ -32,7 +47,11 @@ class DialCheckTest {
         var equalAtOne = subnet("s2", 200, 1.0, 20); // equal is not faster
         DialCheck.Verdict verdict = DialCheck.check(List.of(full, equalAtOne), true);
         assertThat(verdict.shipped()).containsExactly(full, equalAtOne);
-        assertThat(verdict.problems()).singleElement().asString().contains("at batch 1").contains("kept as asked")
+        assertThat(verdict.problems())
+                .singleElement()
+                .asString()
+                .contains("at batch 1")
+                .contains("kept as asked")
                 .doesNotContain("batch 64");
     }
 
@@ -42,6 +61,7 @@ class DialCheckTest {
         var slow = subnet("s2", 300, 1.2, 31);
         var between = subnet("s3", 200, 1.1, 25); // faster than s2 but not than s1
         var fast = subnet("s4", 100, 0.5, 12);
-        assertThat(DialCheck.check(List.of(full, slow, between, fast), false).shipped()).containsExactly(full, fast);
+        assertThat(DialCheck.check(List.of(full, slow, between, fast), false).shipped())
+                .containsExactly(full, fast);
     }
 }

@@ -42,8 +42,9 @@ class OnnxLatencyProfilerTest {
         assertThat(first.batchSize()).isEqualTo(2);
         assertThat(first.backend()).isEqualTo("onnxruntime");
         try (var files = Files.list(cache)) {
-            assertThat(files.toList()).singleElement().satisfies(f -> assertThat(f.getFileName().toString())
-                    .startsWith("onnx-latency-"));
+            assertThat(files.toList())
+                    .singleElement()
+                    .satisfies(f -> assertThat(f.getFileName().toString()).startsWith("onnx-latency-"));
         }
         try (OnnxLatencyProfiler again = new OnnxLatencyProfiler(1, cache)) {
             assertThat(again.measure(graph, 2, 1, 28)).isEqualTo(first);
@@ -51,7 +52,9 @@ class OnnxLatencyProfilerTest {
         }
         try (OnnxLatencyProfiler otherThreads = new OnnxLatencyProfiler(2, cache)) {
             otherThreads.measure(graph, 2, 1, 28);
-            assertThat(otherThreads.started()).as("another set-up is another fingerprint").isTrue();
+            assertThat(otherThreads.started())
+                    .as("another set-up is another fingerprint")
+                    .isTrue();
         }
     }
 }

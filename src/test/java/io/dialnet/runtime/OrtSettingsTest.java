@@ -17,7 +17,8 @@ class OrtSettingsTest {
     @Test
     void badSettingsNameTheProblem() {
         assertThatThrownBy(() -> OrtSettings.parse("level=fast")).hasMessageContaining("'fast'");
-        assertThatThrownBy(() -> OrtSettings.parse("threads=4")).hasMessageContaining("unknown ONNX Runtime setting 'threads'");
+        assertThatThrownBy(() -> OrtSettings.parse("threads=4"))
+                .hasMessageContaining("unknown ONNX Runtime setting 'threads'");
         assertThatThrownBy(() -> OrtSettings.parse("arena=maybe")).hasMessageContaining("arena=maybe");
         assertThatThrownBy(() -> OrtSettings.parse("nchwc")).hasMessageContaining("not key=value");
     }

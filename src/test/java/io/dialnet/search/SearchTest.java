@@ -62,8 +62,8 @@ class SearchTest {
     }
 
     static TrainConfig recipe(int epochs) {
-        return new TrainConfig("individual", epochs, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4,
-                false, 5, 5);
+        return new TrainConfig(
+                "individual", epochs, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 5, 5);
     }
 
     @Test
@@ -88,14 +88,17 @@ class SearchTest {
 
     @Test
     void noiseRankingDependsOnItsSeedNotOnEarlierRandomDraws() {
-        try (SlimmableNetwork net = cnn(); NDManager scratch = manager.newSubManager()) {
+        try (SlimmableNetwork net = cnn();
+                NDManager scratch = manager.newSubManager()) {
             new Trainer(net, recipe(1), small, null, null, 0).train(false);
             NoiseRanking.Settings settings = NoiseRanking.Settings.DEFAULT.withBatches(5);
-            Map<Integer, double[]> first = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
-                    Augmentation.NONE, 50, settings, 7).importance();
+            Map<Integer, double[]> first = NoiseRanking.rank(
+                            net, net.fullPlan(), small.trainLoader(), Augmentation.NONE, 50, settings, 7)
+                    .importance();
             scratch.randomNormal(new Shape(1000));
-            Map<Integer, double[]> second = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
-                    Augmentation.NONE, 50, settings, 7).importance();
+            Map<Integer, double[]> second = NoiseRanking.rank(
+                            net, net.fullPlan(), small.trainLoader(), Augmentation.NONE, 50, settings, 7)
+                    .importance();
             assertThat(second.keySet()).isEqualTo(first.keySet());
             first.forEach((set, importance) -> assertThat(second.get(set)).containsExactly(importance));
         }
@@ -117,8 +120,14 @@ class SearchTest {
             }
             fc2.set(w);
             for (NoiseRanking.Injection injection : NoiseRanking.Injection.values()) {
-                Map<Integer, double[]> importance = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(),
-                        Augmentation.NONE, 50, NoiseRanking.Settings.DEFAULT.withBatches(40).withInjection(injection), 3)
+                Map<Integer, double[]> importance = NoiseRanking.rank(
+                                net,
+                                net.fullPlan(),
+                                small.trainLoader(),
+                                Augmentation.NONE,
+                                50,
+                                NoiseRanking.Settings.DEFAULT.withBatches(40).withInjection(injection),
+                                3)
                         .importance();
                 double[] hidden = importance.get(2);
                 double[] sorted = hidden.clone();
@@ -137,7 +146,8 @@ class SearchTest {
             Random random = new Random(4);
             Map<Integer, double[]> importance = new java.util.LinkedHashMap<>();
             for (CouplingSet set : net.couplingSets()) {
-                double[] imp = random.doubles(base.channels(set.index()) / set.groupSize(), 0.1, 1).toArray();
+                double[] imp = random.doubles(base.channels(set.index()) / set.groupSize(), 0.1, 1)
+                        .toArray();
                 Arrays.sort(imp);
                 for (int i = 0; i < imp.length / 2; i++) {
                     double t = imp[i];
@@ -148,17 +158,25 @@ class SearchTest {
             }
             long full = Complexity.of(net, net.fullPlan()).macs();
             CostModel macs = CostModel.macs(net);
-            List<CandidateSampler.Sampled> candidates = new CandidateSampler(net).candidates(base, importance, macs,
-                    0.3 * full, new SearchConfig.Sampling(5, SearchConfig.Sampling.DEFAULT.rules()), 9);
+            List<CandidateSampler.Sampled> candidates = new CandidateSampler(net)
+                    .candidates(
+                            base,
+                            importance,
+                            macs,
+                            0.3 * full,
+                            new SearchConfig.Sampling(5, SearchConfig.Sampling.DEFAULT.rules()),
+                            9);
             assertThat(candidates).hasSizeGreaterThanOrEqualTo(3);
-            assertThat(candidates).extracting(CandidateSampler.Sampled::rule).contains(CutRule.GLOBAL,
-                    CutRule.MACS_WEIGHTED, CutRule.UNIFORM);
+            assertThat(candidates)
+                    .extracting(CandidateSampler.Sampled::rule)
+                    .contains(CutRule.GLOBAL, CutRule.MACS_WEIGHTED, CutRule.UNIFORM);
             for (CandidateSampler.Sampled c : candidates) {
                 assertThat(Complexity.of(net, c.plan()).macs()).isLessThanOrEqualTo((long) (0.3 * full));
                 assertThat(c.plan().nestsIn(base)).isTrue();
                 assertThat(c.plan().toList()).allSatisfy(ch -> assertThat(ch).isGreaterThanOrEqualTo(4));
             }
-            assertThat(new CandidateSampler(net).candidates(base, importance, macs, 10, SearchConfig.Sampling.DEFAULT, 1))
+            assertThat(new CandidateSampler(net)
+                            .candidates(base, importance, macs, 10, SearchConfig.Sampling.DEFAULT, 1))
                     .isEmpty();
         }
     }
@@ -178,15 +196,18 @@ class SearchTest {
 
     @Test
     void fineTuningRunsIfAndOnlyIfTheDropExceedsTau() {
-        SearchConfig.FineTuning ft = new SearchConfig.FineTuning(1, 0.01, 1.0,
-                SearchConfig.FineTuning.Reference.PREVIOUS, 2.5);
+        SearchConfig.FineTuning ft =
+                new SearchConfig.FineTuning(1, 0.01, 1.0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5);
         assertThat(ft.needed(0.90, 0.895)).isFalse();
         assertThat(ft.needed(0.90, 0.890)).isFalse();
         assertThat(ft.needed(0.90, 0.889)).isTrue();
         assertThat(new SearchConfig.FineTuning(1, 0.01, 0.0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5)
-                .needed(0.90, 0.95)).isFalse();
+                        .needed(0.90, 0.95))
+                .isFalse();
         assertThat(new SearchConfig.FineTuning(0, 0.01, 1.0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5)
-                .needed(0.90, 0.10)).as("0 epochs: never").isFalse();
+                        .needed(0.90, 0.10))
+                .as("0 epochs: never")
+                .isFalse();
     }
 
     /** Issue 10, defect 3: a drop the reference line expects for a smaller subnet needs no fine-tuning. */
@@ -196,11 +217,15 @@ class SearchTest {
         // a quarter of the MACs is two halvings: the line expects 90 - 5 = 85 %
         double reference = line.reference(0.90, 0.88, 0.25);
         assertThat(reference).isCloseTo(0.85, within(1e-12));
-        assertThat(line.needed(reference, 0.845)).as("0.5 points below the line").isFalse();
-        assertThat(line.needed(reference, 0.835)).as("1.5 points below the line").isTrue();
+        assertThat(line.needed(reference, 0.845))
+                .as("0.5 points below the line")
+                .isFalse();
+        assertThat(line.needed(reference, 0.835))
+                .as("1.5 points below the line")
+                .isTrue();
         // against the previous subnet, the same cut would always be fine-tuned
-        SearchConfig.FineTuning previous = new SearchConfig.FineTuning(2, 0.01, 1.0,
-                SearchConfig.FineTuning.Reference.PREVIOUS, 2.5);
+        SearchConfig.FineTuning previous =
+                new SearchConfig.FineTuning(2, 0.01, 1.0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5);
         assertThat(previous.needed(previous.reference(0.90, 0.88, 0.25), 0.845)).isTrue();
     }
 
@@ -213,8 +238,8 @@ class SearchTest {
         assertThat(SearchRun.dropDominated(List.of(big, mid, small), 0.5)).containsExactly(big, mid, small);
         assertThat(SearchRun.dropDominated(List.of(big, mid, small), 0)).containsExactly(mid, small);
         SubnetResult clearlyBetter = new SubnetResult("s2", List.of(), 50, 1, 0.81, null);
-        assertThat(SearchRun.dropDominated(List.of(big, clearlyBetter, small), 0.5)).containsExactly(clearlyBetter,
-                small);
+        assertThat(SearchRun.dropDominated(List.of(big, clearlyBetter, small), 0.5))
+                .containsExactly(clearlyBetter, small);
     }
 
     /** Issue 10, defect 2: a candidate an accepted subnet beats on cost and accuracy is not accepted. */
@@ -239,10 +264,13 @@ class SearchTest {
         int[] kept = {4, 4};
         long[] saved = {100, 100};
         for (CutRule rule : List.of(CutRule.GLOBAL, CutRule.MACS_WEIGHTED)) {
-            assertThat(rule.next(importance, kept, kept.clone(), saved, null)).as(rule.name()).isEqualTo(1);
+            assertThat(rule.next(importance, kept, kept.clone(), saved, null))
+                    .as(rule.name())
+                    .isEqualTo(1);
         }
         double[][] noJitter = {{1, 1, 1, 1}, {1, 1, 1, 1}};
-        assertThat(CutRule.RANDOM.next(importance, kept, kept.clone(), saved, noJitter)).isEqualTo(1);
+        assertThat(CutRule.RANDOM.next(importance, kept, kept.clone(), saved, noJitter))
+                .isEqualTo(1);
     }
 
     /** Issue 10, defect 1: a residual stream's noise is shared among its injection points. */
@@ -251,8 +279,10 @@ class SearchTest {
         try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
             Map<Integer, Integer> points = NoiseRanking.injectionPoints(net, NoiseRanking.Injection.ACTIVATIONS);
             // stage 1's stream: the stem and three blocks; stage 2's and 3's: three blocks and the projection
-            List<Integer> streams = net.couplingSets().stream().filter(s -> points.get(s.index()) > 1)
-                    .map(s -> points.get(s.index())).toList();
+            List<Integer> streams = net.couplingSets().stream()
+                    .filter(s -> points.get(s.index()) > 1)
+                    .map(s -> points.get(s.index()))
+                    .toList();
             assertThat(streams).containsExactly(4, 4, 4);
             assertThat(points.values().stream().filter(n -> n == 1)).hasSize(9);
             Map<Integer, Integer> writers = NoiseRanking.injectionPoints(net, NoiseRanking.Injection.WEIGHTS);
@@ -266,8 +296,14 @@ class SearchTest {
         try (SlimmableNetwork net = cnn()) {
             new Trainer(net, recipe(1), small, null, null, 0).train(false);
             int perPass = small.split().train().size() / 50;
-            NoiseRanking.Result r = NoiseRanking.rank(net, net.fullPlan(), small.trainLoader(), Augmentation.NONE, 50,
-                    NoiseRanking.Settings.DEFAULT.withBatches(perPass + 7), 7);
+            NoiseRanking.Result r = NoiseRanking.rank(
+                    net,
+                    net.fullPlan(),
+                    small.trainLoader(),
+                    Augmentation.NONE,
+                    50,
+                    NoiseRanking.Settings.DEFAULT.withBatches(perPass + 7),
+                    7);
             assertThat(r.batches()).isEqualTo(perPass + 7);
             assertThat(r.images()).isEqualTo(50L * (perPass + 7));
         }
@@ -279,11 +315,12 @@ class SearchTest {
         try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
             ChannelPlan base = net.uniformPlan(0.5);
             Map<Integer, double[]> importance = ProgressiveSearch.randomImportance(net, base, 3);
-            importance.replaceAll((set, imp) -> Arrays.stream(imp).map(v -> -v).sorted().map(v -> -v).toArray());
+            importance.replaceAll((set, imp) ->
+                    Arrays.stream(imp).map(v -> -v).sorted().map(v -> -v).toArray());
             long full = Complexity.of(net, net.fullPlan()).macs();
             // the budget admits the base plan itself
-            List<CandidateSampler.Sampled> candidates = new CandidateSampler(net).candidates(base, importance,
-                    CostModel.macs(net), 0.9 * full, SearchConfig.Sampling.DEFAULT, 1);
+            List<CandidateSampler.Sampled> candidates = new CandidateSampler(net)
+                    .candidates(base, importance, CostModel.macs(net), 0.9 * full, SearchConfig.Sampling.DEFAULT, 1);
             assertThat(candidates).isNotEmpty();
             assertThat(candidates).allSatisfy(c -> {
                 assertThat(c.plan()).isNotEqualTo(base);
@@ -295,10 +332,10 @@ class SearchTest {
     /** Issue 10, defect 8: measured latency need not fall along a cut path, so the path is walked, not bisected. */
     @Test
     void aMeasuredCostIsSearchedWithoutAssumingItFallsAlongThePath() {
-        List<ChannelPlan> path = List.of(ChannelPlan.of(20), ChannelPlan.of(16), ChannelPlan.of(12), ChannelPlan.of(8),
-                ChannelPlan.of(4));
-        Map<ChannelPlan, Double> ms = Map.of(path.get(0), 5.0, path.get(1), 3.0, path.get(2), 6.0, path.get(3), 6.0,
-                path.get(4), 2.0);
+        List<ChannelPlan> path = List.of(
+                ChannelPlan.of(20), ChannelPlan.of(16), ChannelPlan.of(12), ChannelPlan.of(8), ChannelPlan.of(4));
+        Map<ChannelPlan, Double> ms =
+                Map.of(path.get(0), 5.0, path.get(1), 3.0, path.get(2), 6.0, path.get(3), 6.0, path.get(4), 2.0);
         CostModel latency = CostModel.measured(ms::get);
         assertThat(CandidateSampler.firstWithin(path, latency, 3.5)).isEqualTo(path.get(1));
         assertThat(CandidateSampler.firstWithin(path, latency, 1.0)).isNull();
@@ -316,12 +353,13 @@ class SearchTest {
     void searchAcceptsNestedPlansWithinTargetsAndResumes() throws IOException {
         List<AcceptedSubnet> first;
         try (SlimmableNetwork net = cnn()) {
-            first = new ProgressiveSearch(net, search(List.of(0.5), 0), small, dir, null).run(false).accepted();
+            first = new ProgressiveSearch(net, search(List.of(0.5), 0), small, dir, null)
+                    .run(false)
+                    .accepted();
         }
         assertThat(first).hasSize(2);
         try (SlimmableNetwork net = cnn()) {
-            SearchResult result = new ProgressiveSearch(net, search(List.of(0.5, 0.2), 1), small, dir, null)
-                    .run(true);
+            SearchResult result = new ProgressiveSearch(net, search(List.of(0.5, 0.2), 1), small, dir, null).run(true);
             List<AcceptedSubnet> accepted = result.accepted();
             assertThat(accepted).hasSize(3);
             assertThat(accepted.get(1).plan()).isEqualTo(first.get(1).plan());
@@ -329,11 +367,13 @@ class SearchTest {
             assertThat(accepted.get(1).macs()).isLessThanOrEqualTo((long) (0.5 * full));
             assertThat(accepted.get(2).macs()).isLessThanOrEqualTo((long) (0.2 * full));
             for (int i = 1; i < accepted.size(); i++) {
-                assertThat(ChannelPlan.parse(accepted.get(i).plan()).nestsIn(ChannelPlan.parse(accepted.get(i - 1).plan())))
+                assertThat(ChannelPlan.parse(accepted.get(i).plan())
+                                .nestsIn(ChannelPlan.parse(accepted.get(i - 1).plan())))
                         .isTrue();
             }
             assertThat(result.subnets()).isNotEmpty();
-            assertThat(result.subnets().get(result.subnets().size() - 1).validationAccuracy()).isGreaterThan(0.5);
+            assertThat(result.subnets().get(result.subnets().size() - 1).validationAccuracy())
+                    .isGreaterThan(0.5);
         }
         List<String> log = Files.readAllLines(dir.resolve(SearchRun.LOG));
         assertThat(log.stream().filter(l -> l.contains("\"background\""))).hasSize(1);
@@ -344,8 +384,8 @@ class SearchTest {
 
     @Test
     void singlePathFreezesNestedSubnetsWithTheirOwnBatchNormAndResumes() {
-        SearchConfig config = SearchConfig.of(List.of(0.5, 0.25), recipe(3))
-                .with(new SearchConfig.FinalTraining(0, 0.01, false));
+        SearchConfig config =
+                SearchConfig.of(List.of(0.5, 0.25), recipe(3)).with(new SearchConfig.FinalTraining(0, 0.01, false));
         assertThat(SinglePathSearch.freezeEpoch(0, 2, 3)).isEqualTo(1);
         assertThat(SinglePathSearch.freezeEpoch(1, 2, 3)).isEqualTo(2);
         try (SlimmableNetwork net = cnn()) {
@@ -358,7 +398,7 @@ class SearchTest {
                 }
             };
             org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> new SinglePathSearch(net, config, small, dir, killAfterTwo, 1e-4).run(false))
+                            () -> new SinglePathSearch(net, config, small, dir, killAfterTwo, 1e-4).run(false))
                     .hasMessage("killed");
         }
         try (SlimmableNetwork net = cnn()) {
@@ -368,12 +408,15 @@ class SearchTest {
             long full = accepted.get(0).macs();
             assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
             assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
-            assertThat(ChannelPlan.parse(accepted.get(2).plan()).nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
+            assertThat(ChannelPlan.parse(accepted.get(2).plan())
+                            .nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
                     .isTrue();
             assertThat(accepted).allSatisfy(a -> assertThat(a.accuracy()).isGreaterThan(0.5));
             // issue 10, defect 7: every subnet has switchable BatchNorm (its own scale and shift)
-            assertThat(net.registeredPlans()).hasSize(3).allSatisfy((plan, privateAffine) -> assertThat(privateAffine)
-                    .as(plan.toString()).isTrue());
+            assertThat(net.registeredPlans())
+                    .hasSize(3)
+                    .allSatisfy((plan, privateAffine) ->
+                            assertThat(privateAffine).as(plan.toString()).isTrue());
         }
     }
 
@@ -419,14 +462,15 @@ class SearchTest {
         io.dialnet.train.TrainingListener killInFineTuning = new io.dialnet.train.TrainingListener() {
             @Override
             public void epochEnded(io.dialnet.train.EpochMetrics metrics) {
-                if (metrics.epoch() == 1 && Files.exists(dir.resolve("finetune-1").resolve(Trainer.CHECKPOINT))) {
+                if (metrics.epoch() == 1
+                        && Files.exists(dir.resolve("finetune-1").resolve(Trainer.CHECKPOINT))) {
                     throw new IllegalStateException("killed");
                 }
             }
         };
         try (SlimmableNetwork net = cnn()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> new ProgressiveSearch(net, config, small, dir, killInFineTuning).run(false))
+                            () -> new ProgressiveSearch(net, config, small, dir, killInFineTuning).run(false))
                     .hasMessage("killed");
         }
         assertThat(dir.resolve("finetune-1").resolve(Trainer.CHECKPOINT)).exists();
@@ -442,7 +486,10 @@ class SearchTest {
         assertThat(log.stream().filter(l -> l.contains("\"accept\""))).hasSize(1);
         Compute c = result.compute();
         long rankImages = 15L * 50;
-        assertThat(c.ranking()).isEqualTo(Compute.RANKING_PASSES * rankImages * (double) result.accepted().get(0).macs());
+        assertThat(c.ranking())
+                .isEqualTo(Compute.RANKING_PASSES
+                        * rankImages
+                        * (double) result.accepted().get(0).macs());
         assertThat(c.training()).isGreaterThan(0);
         assertThat(c.calibration()).isGreaterThan(0);
         assertThat(c.evaluation()).isGreaterThan(0);
@@ -451,14 +498,15 @@ class SearchTest {
     @Test
     void multiPathRetrainsEachSubnetInItsOwnResumablePhaseAndCutsToEachTarget() throws IOException {
         try (SlimmableNetwork net = cnn()) {
-            SearchResult result = new MultiPathSearch(net, search(List.of(0.5, 0.25), 0), small, dir, null, 1e-3, 1)
-                    .run(false);
+            SearchResult result =
+                    new MultiPathSearch(net, search(List.of(0.5, 0.25), 0), small, dir, null, 1e-3, 1).run(false);
             List<AcceptedSubnet> accepted = result.accepted();
             assertThat(accepted).hasSize(3);
             long full = accepted.get(0).macs();
             assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
             assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
-            assertThat(ChannelPlan.parse(accepted.get(2).plan()).nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
+            assertThat(ChannelPlan.parse(accepted.get(2).plan())
+                            .nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
                     .isTrue();
             assertThat(accepted.get(2).accuracy()).isGreaterThan(0.3);
         }
@@ -472,32 +520,49 @@ class SearchTest {
         try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
             List<Double> targets = Comparison.targetsFor(net, List.of(1.0, 0.5, 0.25));
             double full = Complexity.of(net, net.fullPlan()).macs();
-            assertThat(targets).containsExactly(Complexity.of(net, net.uniformPlan(0.5)).macs() / full,
-                    Complexity.of(net, net.uniformPlan(0.25)).macs() / full);
+            assertThat(targets)
+                    .containsExactly(
+                            Complexity.of(net, net.uniformPlan(0.5)).macs() / full,
+                            Complexity.of(net, net.uniformPlan(0.25)).macs() / full);
             // the budget admits the uniform plan whose MACs define the target
             SearchConfig config = SearchConfig.of(targets, recipe(2));
             assertThat((double) Complexity.of(net, net.uniformPlan(0.25)).macs())
                     .isLessThanOrEqualTo(config.budget(1, (long) full));
         }
         Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(List.of("greedy"),
-                List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
-                .hasMessageContaining("unknown method 'greedy'");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(Comparison.METHODS,
-                List.of(1.0, 0.5, 0.25), search(List.of(0.5, 0.25), 0).with(SearchConfig.Ranking.DEFAULT), multiPath,
-                1e-4, List.of()).hashCode()).hasMessageContaining("--epochs 1 leaves no room");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
-                List.of("alone-progressive"), List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
+                        List.of("greedy"), List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
+                .hasMessageContaining("unknown method 'greedy'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+                                Comparison.METHODS,
+                                List.of(1.0, 0.5, 0.25),
+                                search(List.of(0.5, 0.25), 0).with(SearchConfig.Ranking.DEFAULT),
+                                multiPath,
+                                1e-4,
+                                List.of())
+                        .hashCode())
+                .hasMessageContaining("--epochs 1 leaves no room");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+                        List.of("alone-progressive"),
+                        List.of(1.0, 0.5),
+                        search(List.of(0.5), 0),
+                        multiPath,
+                        1e-4,
+                        List.of()))
                 .hasMessageContaining("alone-progressive trains the plans of progressive");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SearchConfig.FineTuning(1, -0.1, 1, 
-                SearchConfig.FineTuning.Reference.LINE, 2.5)).hasMessageContaining("--fine-tune-lr -0.1");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new SearchConfig.FineTuning(1, -0.1, 1, SearchConfig.FineTuning.Reference.LINE, 2.5))
+                .hasMessageContaining("--fine-tune-lr -0.1");
     }
 
     @Test
     void comparisonSearchesStartFromTheIndividualFullWidthModelAndItsPlansAreTrainedAlone() throws IOException {
-        Comparison.Settings settings = new Comparison.Settings(List.of("individual", ProgressiveSearch.METHOD,
-                "alone-progressive", Comparison.ABLATION), List.of(1.0, 0.5), search(List.of(0.5), 0),
-                new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT), 1e-4,
+        Comparison.Settings settings = new Comparison.Settings(
+                List.of("individual", ProgressiveSearch.METHOD, "alone-progressive", Comparison.ABLATION),
+                List.of(1.0, 0.5),
+                search(List.of(0.5), 0),
+                new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT),
+                1e-4,
                 List.of(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM));
         Comparison.Outcome outcome = Comparison.run(settings, SearchTest::cnn, small, dir, null);
         List<Comparison.MethodResult> results = outcome.methods();
@@ -506,37 +571,55 @@ class SearchTest {
         Comparison.MethodResult progressive = results.get(1);
         Comparison.MethodResult alone = results.get(2);
         // the background is the individual full-width run itself: same weights, so the same accuracy
-        String background = Files.readAllLines(dir.resolve(ProgressiveSearch.METHOD).resolve(SearchRun.LOG)).get(0);
-        assertThat(background).contains("\"background\"",
-                "\"accuracy\":" + individual.subnets().get(0).validationAccuracy());
+        String background = Files.readAllLines(
+                        dir.resolve(ProgressiveSearch.METHOD).resolve(SearchRun.LOG))
+                .get(0);
+        assertThat(background)
+                .contains(
+                        "\"background\"",
+                        "\"accuracy\":" + individual.subnets().get(0).validationAccuracy());
         // and its cost (the larger of individual's two equal-epoch runs) is progressive's too
-        assertThat(progressive.compute().training()).isGreaterThan(individual.compute().training() / 2);
-        assertThat(progressive.startedFrom()).isEqualTo(Path.of("individual", "w1.00", Trainer.CHECKPOINT).toString());
+        assertThat(progressive.compute().training())
+                .isGreaterThan(individual.compute().training() / 2);
+        assertThat(progressive.startedFrom())
+                .isEqualTo(Path.of("individual", "w1.00", Trainer.CHECKPOINT).toString());
         assertThat(individual.startedFrom()).isNull();
         // every searched plan but the full one (which is individual's w1.00) trained alone
-        List<List<Integer>> searched = progressive.subnets().stream().map(SubnetResult::channels)
-                .filter(c -> !c.equals(individual.subnets().get(0).channels())).toList();
+        List<List<Integer>> searched = progressive.subnets().stream()
+                .map(SubnetResult::channels)
+                .filter(c -> !c.equals(individual.subnets().get(0).channels()))
+                .toList();
         assertThat(alone.subnets()).extracting(SubnetResult::channels).containsExactlyElementsOf(searched);
         // which test images each subnet got right, for paired statistics
         Map<?, ?> correct = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(dir.resolve("alone-progressive").resolve(Comparison.PREDICTIONS).toFile(), Map.class);
+                .readValue(
+                        dir.resolve("alone-progressive")
+                                .resolve(Comparison.PREDICTIONS)
+                                .toFile(),
+                        Map.class);
         assertThat(correct).hasSize(searched.size());
-        assertThat(correct.values()).allSatisfy(v -> assertThat((String) v).hasSize(small.test().size())
-                .matches("[01]+"));
-        assertThat(dir.resolve("alone-progressive").resolve(Comparison.ARM_RESULT)).exists();
-        assertThat(dir.resolve(Comparison.ABLATION).resolve(Comparison.ARM_RESULT)).exists();
+        assertThat(correct.values())
+                .allSatisfy(
+                        v -> assertThat((String) v).hasSize(small.test().size()).matches("[01]+"));
+        assertThat(dir.resolve("alone-progressive").resolve(Comparison.ARM_RESULT))
+                .exists();
+        assertThat(dir.resolve(Comparison.ABLATION).resolve(Comparison.ARM_RESULT))
+                .exists();
         // the protocol's report reads the arms back and compares each search with its plans trained alone
         String report = io.dialnet.report.ProtocolReport.markdown(List.of(dir), List.of("individual", "alone"));
-        assertThat(report).contains("| alone-progressive |", "Against the same plans trained alone")
+        assertThat(report)
+                .contains("| alone-progressive |", "Against the same plans trained alone")
                 .containsPattern("\\| progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[");
-        assertThat(outcome.ablation()).extracting(Comparison.AblationResult::ranking)
+        assertThat(outcome.ablation())
+                .extracting(Comparison.AblationResult::ranking)
                 .containsExactly(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM);
         assertThat(outcome.ablation()).allSatisfy(a -> assertThat(a.subnets()).hasSize(2));
 
         // resumed with only the arms' results and the background kept (what a long run carries across
         // machines), finished arms are read back, not retrained
         try (var files = Files.walk(dir)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".zip")).toList()) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".zip"))
+                    .toList()) {
                 if (!f.endsWith(Path.of("individual", "w1.00", Trainer.CHECKPOINT))) {
                     Files.delete(f);
                 }
@@ -544,7 +627,8 @@ class SearchTest {
         }
         Comparison.Outcome again = Comparison.run(settings, SearchTest::cnn, small, dir, null);
         assertThat(again).isEqualTo(outcome);
-        assertThat(dir.resolve("individual").resolve("w0.50").resolve(Trainer.CHECKPOINT)).doesNotExist();
+        assertThat(dir.resolve("individual").resolve("w0.50").resolve(Trainer.CHECKPOINT))
+                .doesNotExist();
     }
 
     @Test
@@ -552,12 +636,14 @@ class SearchTest {
         TrainResult run = new TrainResult("individual", recipe(1), List.of(), 1000, 50, 2, 1, List.of(), Map.of());
         assertThat(Compute.of(run)).isEqualTo(new Compute(3000, 0, 50, 0, 2));
         assertThat(Compute.ranking(10, 100, 1).ranking()).isEqualTo(2000);
-        assertThat(Compute.of(run).plus(Compute.forward(10, 100, false, 1)).total()).isEqualTo(4050);
+        assertThat(Compute.of(run).plus(Compute.forward(10, 100, false, 1)).total())
+                .isEqualTo(4050);
     }
 
     @Test
     void groupLassoPenalisesEachGroupsNorm() {
-        try (SlimmableNetwork net = cnn(); NDManager scratch = manager.newSubManager()) {
+        try (SlimmableNetwork net = cnn();
+                NDManager scratch = manager.newSubManager()) {
             Map<Integer, double[]> norms = GroupNorms.importance(net, net.fullPlan());
             double sum = norms.values().stream().flatMapToDouble(Arrays::stream).sum();
             float penalty = GroupNorms.lasso(0.5).penalty(net, scratch).getFloat();

@@ -58,8 +58,15 @@ class HttpServerTest {
                     net.forward(new Pass(plans[i], Mode.CALIBRATE, step), step.randomNormal(new Shape(8, 1, 28, 28)));
                 }
                 Complexity c = Complexity.of(net, plans[i]);
-                entries.add(new Manifest.SubnetEntry(names[i], plans[i].toList(), c.macs(), c.params(), 0.9 - i * 0.1,
-                        null, List.of(new Manifest.Latency("onnxruntime", "test", 1, 1, 20_000.0 - 19_999 * i, 20_000, 20_000))));
+                entries.add(new Manifest.SubnetEntry(
+                        names[i],
+                        plans[i].toList(),
+                        c.macs(),
+                        c.params(),
+                        0.9 - i * 0.1,
+                        null,
+                        List.of(new Manifest.Latency(
+                                "onnxruntime", "test", 1, 1, 20_000.0 - 19_999 * i, 20_000, 20_000))));
                 graphs.put(names[i], OnnxExport.subnet(net, plans[i], names[i], Map.of()));
             }
             DynamicModelFile file = ArtifactBuilder.build(net, entries, Map.of(), Map.of());
@@ -75,15 +82,34 @@ class HttpServerTest {
                 Server server = new Server(model, new Server.Settings(0, false, 1, 8, 1 << 20, null, 16))) {
             Path rows = dir.resolve("load.json");
             java.io.StringWriter out = new java.io.StringWriter();
-            int code = io.dialnet.cli.Main.execute(new java.io.PrintWriter(out), new java.io.PrintWriter(out),
-                    "loadtest", "--url", "http://127.0.0.1:" + server.port(), "--rates", "20", "--seconds", "1",
-                    "--raw", "--input-size", "784", "--deadline-ms", "5000", "--json", rows.toString());
+            int code = io.dialnet.cli.Main.execute(
+                    new java.io.PrintWriter(out),
+                    new java.io.PrintWriter(out),
+                    "loadtest",
+                    "--url",
+                    "http://127.0.0.1:" + server.port(),
+                    "--rates",
+                    "20",
+                    "--seconds",
+                    "1",
+                    "--raw",
+                    "--input-size",
+                    "784",
+                    "--deadline-ms",
+                    "5000",
+                    "--json",
+                    rows.toString());
             assertThat(code).as(out.toString()).isZero();
             JsonNode row = JSON.readTree(rows.toFile()).get("rows").get(0);
-            assertThat(row.get("ok").asInt() + row.get("busy").asInt() + row.get("late").asInt()).isEqualTo(20);
+            assertThat(row.get("ok").asInt()
+                            + row.get("busy").asInt()
+                            + row.get("late").asInt())
+                    .isEqualTo(20);
             assertThat(row.get("failed").asInt()).isZero();
             // a 5 s deadline rules out "big" (profiled at 20 s), so every answer comes from "small"
-            assertThat(row.get("subnetMix").get("small").asInt()).isEqualTo(row.get("ok").asInt()).isPositive();
+            assertThat(row.get("subnetMix").get("small").asInt())
+                    .isEqualTo(row.get("ok").asInt())
+                    .isPositive();
         }
     }
 
@@ -93,7 +119,8 @@ class HttpServerTest {
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
                 Server server = new Server(model, new Server.Settings(0, false, 1, 2, 64 * 784 * 12, null, 1))) {
             String base = "http://127.0.0.1:" + server.port();
-            HttpResponse<String> subnets = client.send(HttpRequest.newBuilder(URI.create(base + "/subnets")).build(),
+            HttpResponse<String> subnets = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/subnets")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(subnets.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(subnets.body()).get("subnets")).hasSize(2);
@@ -107,19 +134,28 @@ class HttpServerTest {
 
             // profiles: big 20 s, small 1 ms (observed times then move the estimates, a little); deadlines far
             // from both, so a loaded machine cannot change the choice
-            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 5000)).body()).contains("\"small\"");
-            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 60_000)).body()).contains("\"big\"");
+            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 5000))
+                            .body())
+                    .contains("\"small\"");
+            assertThat(post(client, base, Map.of("input", image, "deadline_ms", 60_000))
+                            .body())
+                    .contains("\"big\"");
             HttpResponse<String> impossible = post(client, base, Map.of("input", image, "deadline_ms", 0.01));
             assertThat(impossible.statusCode()).isIn(503, 504); // refused by the controller, or already past while read
 
             ByteBuffer raw = ByteBuffer.allocate(4 * 784).order(ByteOrder.LITTLE_ENDIAN);
-            HttpResponse<String> rawOk = client.send(HttpRequest.newBuilder(URI.create(base + "/predict?subnet=big"))
-                    .header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(raw.array())).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> rawOk = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/predict?subnet=big"))
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(raw.array()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(rawOk.statusCode()).isEqualTo(200);
 
-            HttpResponse<String> malformed = client.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"input\": [1, 2")).build(),
+            HttpResponse<String> malformed = client.send(
+                    HttpRequest.newBuilder(URI.create(base + "/predict"))
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"input\": [1, 2"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(malformed.statusCode()).isEqualTo(400);
             assertThat(malformed.body()).contains("malformed JSON");
@@ -132,9 +168,10 @@ class HttpServerTest {
             // An oversized body is refused from its Content-Length, before a byte of it is read.
             String tooBig;
             try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
-                socket.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: localhost\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n")
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("POST /predict HTTP/1.1\r\nHost: localhost\r\n"
+                                        + "Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
                 tooBig = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
             }
@@ -144,17 +181,27 @@ class HttpServerTest {
             List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
             String body = JSON.writeValueAsString(Map.of("input", new float[32 * 784], "batch", 32, "subnet", "big"));
             for (int i = 0; i < 40; i++) {
-                flood.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/predict"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+                flood.add(client.sendAsync(
+                        HttpRequest.newBuilder(URI.create(base + "/predict"))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
             }
             List<Integer> codes = flood.stream().map(f -> f.join().statusCode()).toList();
             assertThat(codes).contains(200).isSubsetOf(200, 429); // 429s depend on timing; ServeIssue11Test forces one
             assertThat(post(client, base, Map.of("input", image)).statusCode()).isEqualTo(200);
 
-            String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("dialnet_requests_total", "dialnet_rejections_total{reason=\"queue_full\"}",
-                    "dialnet_rejections_total{reason=\"deadline\"}", "dialnet_request_duration_seconds_bucket{subnet=\"small\"");
+            String metrics = client.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains(
+                            "dialnet_requests_total",
+                            "dialnet_rejections_total{reason=\"queue_full\"}",
+                            "dialnet_rejections_total{reason=\"deadline\"}",
+                            "dialnet_request_duration_seconds_bucket{subnet=\"small\"");
         }
     }
 
@@ -166,7 +213,8 @@ class HttpServerTest {
             String base = "http://127.0.0.1:" + server.port();
             // A 64-image request first keeps the one worker busy while the others queue behind it.
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-            answers.add(client.sendAsync(raw(base, "big", 64, new float[64 * 784]), HttpResponse.BodyHandlers.ofString()));
+            answers.add(
+                    client.sendAsync(raw(base, "big", 64, new float[64 * 784]), HttpResponse.BodyHandlers.ofString()));
             List<float[]> images = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 float[] image = new float[784];
@@ -180,12 +228,16 @@ class HttpServerTest {
                 JsonNode logits = JSON.readTree(answer.body()).get("logits").get(0);
                 float[] alone = model.predict(images.get(i), 1, "big");
                 for (int k = 0; k < alone.length; k++) {
-                    assertThat(logits.get(k).floatValue()).isCloseTo(alone[k], org.assertj.core.api.Assertions.within(1e-4f));
+                    assertThat(logits.get(k).floatValue())
+                            .isCloseTo(alone[k], org.assertj.core.api.Assertions.within(1e-4f));
                 }
             }
             assertThat(answers.get(0).join().statusCode()).isEqualTo(200);
-            String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String metrics = client.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
             assertThat(counter(metrics, "dialnet_inference_images_total")).isEqualTo(64 + 16);
             assertThat(counter(metrics, "dialnet_inference_calls_total")).isLessThan(17);
         }
@@ -196,18 +248,25 @@ class HttpServerTest {
         body.asFloatBuffer().put(input);
         return HttpRequest.newBuilder(URI.create(base + "/predict?subnet=" + subnet + "&batch=" + batch))
                 .header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.array())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.array()))
+                .build();
     }
 
     static long counter(String prometheus, String name) {
-        return prometheus.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.split(" ")[1]))
-                .findFirst().orElseThrow();
+        return prometheus
+                .lines()
+                .filter(l -> l.startsWith(name + " "))
+                .mapToLong(l -> Long.parseLong(l.split(" ")[1]))
+                .findFirst()
+                .orElseThrow();
     }
 
     static HttpResponse<String> post(HttpClient client, String base, Map<String, Object> body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + "/predict"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + "/predict"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -66,7 +66,9 @@ final class PromRules {
             String series = family;
             String le = null;
             while (l.find()) {
-                assertThat(l.group(2)).as("label %s of %s is empty", l.group(1), line).isNotEmpty();
+                assertThat(l.group(2))
+                        .as("label %s of %s is empty", l.group(1), line)
+                        .isNotEmpty();
                 if (l.group(1).equals("le")) {
                     le = l.group(2);
                 } else {
@@ -75,17 +77,21 @@ final class PromRules {
             }
             if (name.endsWith("_bucket") && !family.equals(name)) {
                 assertThat(le).as("le of %s", line).isNotNull();
-                assertThat(PLAIN.matcher(le).matches()).as("plain le value in %s", line).isTrue();
+                assertThat(PLAIN.matcher(le).matches())
+                        .as("plain le value in %s", line)
+                        .isTrue();
                 long count = Long.parseLong(m.group(4));
-                assertThat(count).as("cumulative buckets: %s", line).isGreaterThanOrEqualTo(lastBucket.getOrDefault(
-                        series, 0L));
+                assertThat(count)
+                        .as("cumulative buckets: %s", line)
+                        .isGreaterThanOrEqualTo(lastBucket.getOrDefault(series, 0L));
                 lastBucket.put(series, count);
                 if (le.equals("+Inf")) {
                     lastBucket.put(series + "/inf", count);
                 }
             }
             if (name.endsWith("_count") && !family.equals(name)) {
-                assertThat(Long.parseLong(m.group(4))).as("+Inf bucket equals _count: %s", line)
+                assertThat(Long.parseLong(m.group(4)))
+                        .as("+Inf bucket equals _count: %s", line)
                         .isEqualTo(lastBucket.get(series + "/inf"));
             }
         }
@@ -106,7 +112,9 @@ final class PromRules {
 
     /** {@code promtool check metrics} on {@code text}: exit 0 and nothing to say. */
     static void promtool(String text) throws Exception {
-        Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("promtool", "check", "metrics")
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -55,13 +55,25 @@ class ServeIssue11Test {
 
     /** Two subnets with profiled batch-1 latencies; images 3x8x8, 10 classes. */
     static Manifest manifest(double bigMs, double smallMs) {
-        return new Manifest(1, new ModelSpec("cnn", C, S, 10, 0), List.of(), List.of(), Map.of(), List.of(
-                subnet("big", bigMs, 0.9), subnet("small", smallMs, 0.8)),
-                Map.of("mean", new double[] {0.5, 0.4, 0.3}, "std", new double[] {0.25, 0.2, 0.1}), Map.of());
+        return new Manifest(
+                1,
+                new ModelSpec("cnn", C, S, 10, 0),
+                List.of(),
+                List.of(),
+                Map.of(),
+                List.of(subnet("big", bigMs, 0.9), subnet("small", smallMs, 0.8)),
+                Map.of("mean", new double[] {0.5, 0.4, 0.3}, "std", new double[] {0.25, 0.2, 0.1}),
+                Map.of());
     }
 
     static Manifest.SubnetEntry subnet(String name, double ms, double accuracy) {
-        return new Manifest.SubnetEntry(name, List.of(4), 100, 10, accuracy, null,
+        return new Manifest.SubnetEntry(
+                name,
+                List.of(4),
+                100,
+                10,
+                accuracy,
+                null,
                 List.of(new Manifest.Latency("onnxruntime", "test", 1, 1, ms, ms, ms)));
     }
 
@@ -110,8 +122,22 @@ class ServeIssue11Test {
     }
 
     static Server.Settings settings(int workers, int queue, int maxConnections, long readTimeoutMs) {
-        return new Server.Settings(0, false, workers, queue, 1 << 20, null, 16, 64, maxConnections, 1, readTimeoutMs,
-                60_000, 30_000, 30_000, "cnn");
+        return new Server.Settings(
+                0,
+                false,
+                workers,
+                queue,
+                1 << 20,
+                null,
+                16,
+                64,
+                maxConnections,
+                1,
+                readTimeoutMs,
+                60_000,
+                30_000,
+                30_000,
+                "cnn");
     }
 
     static Server server(Fake fake, Server.Settings settings) throws IOException {
@@ -119,8 +145,10 @@ class ServeIssue11Test {
     }
 
     /** One client per test: a pooled connection to an earlier test's server (the same port, reused) would fail. */
-    final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CLIENT_TIMEOUT).build();
+    final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CLIENT_TIMEOUT)
+            .build();
 
     HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return CLIENT.send(request.timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
@@ -128,11 +156,13 @@ class ServeIssue11Test {
 
     static HttpRequest.Builder post(Server server, String path, String json) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
     }
 
     static HttpRequest.Builder get(Server server, String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET();
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .GET();
     }
 
     static String image(Object extra) throws Exception {
@@ -239,7 +269,8 @@ class ServeIssue11Test {
             String body = image(null);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
-                    + "Content-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: " + body.length() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String[] interim = readResponse(socket.getInputStream());
             assertThat(interim[0]).isEqualTo("100");
@@ -263,7 +294,8 @@ class ServeIssue11Test {
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         String body = image(null);
         for (int i = 0; i < 20; i++) {
-            sent.add(CLIENT.sendAsync(post(server, "/predict", body).timeout(CLIENT_TIMEOUT).build(),
+            sent.add(CLIENT.sendAsync(
+                    post(server, "/predict", body).timeout(CLIENT_TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
         await(() -> server.inFlight.get() == 20, "20 requests in flight");
@@ -290,8 +322,11 @@ class ServeIssue11Test {
         Server server = server(fake, settings(1, 8, 100, 10_000));
         try (Socket idle = new Socket("127.0.0.1", server.port())) {
             idle.setSoTimeout(20_000);
-            CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(post(server, "/predict", image(null))
-                    .timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> first = CLIENT.sendAsync(
+                    post(server, "/predict", image(null))
+                            .timeout(CLIENT_TIMEOUT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             await(() -> server.inFlight.get() == 1, "one request in flight");
             CompletableFuture<Void> stop = CompletableFuture.runAsync(server::close);
             await(server::draining, "draining");
@@ -318,8 +353,10 @@ class ServeIssue11Test {
                     Socket s = new Socket("127.0.0.1", server.port());
                     s.setSoTimeout(20_000);
                     // headers and half the body
-                    s.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: 1000\r\n\r\n{\"input\": [").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write(("POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                            + "Content-Length: 1000\r\n\r\n{\"input\": [")
+                                    .getBytes(StandardCharsets.US_ASCII));
                     s.getOutputStream().flush();
                     slow.add(s);
                 }
@@ -346,7 +383,9 @@ class ServeIssue11Test {
                     }
                     assertThat(answer[0]).isIn("408", "EOF");
                 }
-                await(() -> server.connections.get() <= 1, "every slow connection closed (the normal client may keep its own)");
+                await(
+                        () -> server.connections.get() <= 1,
+                        "every slow connection closed (the normal client may keep its own)");
             } finally {
                 for (Socket s : slow) {
                     s.close();
@@ -373,16 +412,24 @@ class ServeIssue11Test {
                 b.getOutputStream().flush();
                 busy.add(b);
             }
-            await(() -> server.inFlight.get() == 2, "two requests in flight", () -> "in flight " + server.inFlight
-                    + ", reading " + server.reading + ", queued " + server.queued() + ", calls " + fake.calls + ", open "
-                    + server.connections + ", answers " + busy.stream().map(ServeIssue11Test::peek).toList());
-            String before = "in flight " + server.inFlight + ", reading " + server.reading + ", queued " + server.queued()
-                    + ", calls " + fake.calls;
+            await(
+                    () -> server.inFlight.get() == 2,
+                    "two requests in flight",
+                    () -> "in flight " + server.inFlight
+                            + ", reading " + server.reading + ", queued " + server.queued() + ", calls " + fake.calls
+                            + ", open "
+                            + server.connections + ", answers "
+                            + busy.stream().map(ServeIssue11Test::peek).toList());
+            String before = "in flight " + server.inFlight + ", reading " + server.reading + ", queued "
+                    + server.queued() + ", calls " + fake.calls;
             try (Socket third = new Socket("127.0.0.1", server.port())) {
                 third.setSoTimeout(20_000);
-                String[] refused = exchange(third, "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                        + "application/json\r\nContent-Length: 100\r\n\r\n");
-                assertThat(refused[0]).as(before + " then " + server.inFlight + "/" + server.reading + " " + refused[1])
+                String[] refused = exchange(
+                        third,
+                        "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                + "application/json\r\nContent-Length: 100\r\n\r\n");
+                assertThat(refused[0])
+                        .as(before + " then " + server.inFlight + "/" + server.reading + " " + refused[1])
                         .isEqualTo("429");
             }
             fake.gate.countDown();
@@ -400,12 +447,15 @@ class ServeIssue11Test {
         Fake fake = new Fake();
         fake.failOnBatch = 3;
         try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
-            HttpResponse<String> failed = send(post(server, "/predict", JSON.writeValueAsString(Map.of("input",
-                    new float[3 * PER_IMAGE], "batch", 3))));
+            HttpResponse<String> failed = send(post(
+                    server,
+                    "/predict",
+                    JSON.writeValueAsString(Map.of("input", new float[3 * PER_IMAGE], "batch", 3))));
             assertThat(failed.statusCode()).isEqualTo(500);
             assertThat(failed.body()).contains("OutOfMemoryError");
             for (int i = 0; i < 3; i++) {
-                assertThat(send(post(server, "/predict", image(null))).statusCode()).isEqualTo(200);
+                assertThat(send(post(server, "/predict", image(null))).statusCode())
+                        .isEqualTo(200);
             }
             assertThat(server.ready()).isTrue();
             assertThat(send(get(server, "/v2/health/ready")).statusCode()).isEqualTo(200);
@@ -420,11 +470,16 @@ class ServeIssue11Test {
         Fake fake = new Fake();
         fake.gate = new CountDownLatch(1);
         try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
-            CompletableFuture<HttpResponse<String>> blocker = CLIENT.sendAsync(post(server, "/predict",
-                    image(Map.of("subnet", "big"))).timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> blocker = CLIENT.sendAsync(
+                    post(server, "/predict", image(Map.of("subnet", "big")))
+                            .timeout(CLIENT_TIMEOUT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             await(() -> fake.calls.get() == 1, "the first request running");
-            CompletableFuture<HttpResponse<String>> late = CLIENT.sendAsync(post(server, "/predict",
-                    image(Map.of("deadline_ms", 300))).timeout(CLIENT_TIMEOUT).build(),
+            CompletableFuture<HttpResponse<String>> late = CLIENT.sendAsync(
+                    post(server, "/predict", image(Map.of("deadline_ms", 300)))
+                            .timeout(CLIENT_TIMEOUT)
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> answer;
             try {
@@ -447,9 +502,15 @@ class ServeIssue11Test {
         fake.gate = new CountDownLatch(1);
         // profiled: big 1,000 ms and small 500 ms per image, so an 8-image batch in progress is seconds of work
         try (Server server = new Server(manifest(1000, 500), "onnxruntime", fake, settings(1, 8, 100, 10_000))) {
-            CompletableFuture<HttpResponse<String>> batch = CLIENT.sendAsync(post(server, "/predict",
-                    JSON.writeValueAsString(Map.of("input", new float[8 * PER_IMAGE], "batch", 8, "subnet", "big")))
-                    .timeout(CLIENT_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> batch = CLIENT.sendAsync(
+                    post(
+                                    server,
+                                    "/predict",
+                                    JSON.writeValueAsString(
+                                            Map.of("input", new float[8 * PER_IMAGE], "batch", 8, "subnet", "big")))
+                            .timeout(CLIENT_TIMEOUT)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             await(() -> fake.calls.get() == 1, "the batch running");
             HttpResponse<String> answer;
             try {
@@ -468,22 +529,36 @@ class ServeIssue11Test {
         Fake fake = new Fake();
         try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
             for (String deadline : List.of("-5", "0", "\"abc\"", "[5]", "null", "true", "1e308")) {
-                HttpResponse<String> r = send(post(server, "/predict", "{\"input\": " + JSON.writeValueAsString(
-                        new float[PER_IMAGE]) + ", \"deadline_ms\": " + deadline + "}"));
+                HttpResponse<String> r = send(post(
+                        server,
+                        "/predict",
+                        "{\"input\": " + JSON.writeValueAsString(new float[PER_IMAGE]) + ", \"deadline_ms\": "
+                                + deadline + "}"));
                 assertThat(r.statusCode()).as(deadline).isEqualTo(400);
                 assertThat(r.body()).as(deadline).contains("deadline_ms");
             }
             for (String batch : List.of("\"abc\"", "1.9", "true", "null", "4294967297", "0", "-1", "65")) {
-                HttpResponse<String> r = send(post(server, "/predict", "{\"input\": " + JSON.writeValueAsString(
-                        new float[PER_IMAGE]) + ", \"batch\": " + batch + "}"));
+                HttpResponse<String> r = send(post(
+                        server,
+                        "/predict",
+                        "{\"input\": " + JSON.writeValueAsString(new float[PER_IMAGE]) + ", \"batch\": " + batch
+                                + "}"));
                 assertThat(r.statusCode()).as(batch).isEqualTo(400);
                 assertThat(r.body()).as(batch).contains("batch");
             }
-            for (String query : List.of("batch=abc", "batch=1.9", "batch=4294967297", "deadline_ms=-5",
-                    "deadline_ms=abc", "deadline_ms=NaN", "deadline_ms=Infinity", "color=red")) {
-                HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                        + "/predict?" + query)).header("Content-Type", "application/octet-stream")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4 * PER_IMAGE])));
+            for (String query : List.of(
+                    "batch=abc",
+                    "batch=1.9",
+                    "batch=4294967297",
+                    "deadline_ms=-5",
+                    "deadline_ms=abc",
+                    "deadline_ms=NaN",
+                    "deadline_ms=Infinity",
+                    "color=red")) {
+                HttpResponse<String> r = send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/predict?" + query))
+                                .header("Content-Type", "application/octet-stream")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4 * PER_IMAGE])));
                 assertThat(r.statusCode()).as(query).isEqualTo(400);
                 assertThat(r.body()).as(query).contains(query.substring(0, query.indexOf('=')));
             }
@@ -498,21 +573,25 @@ class ServeIssue11Test {
         Fake fake = new Fake();
         try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
             String values = JSON.writeValueAsString(new float[PER_IMAGE - 1]);
-            HttpResponse<String> huge = send(post(server, "/predict", "{\"input\": [1e39, " + values.substring(1) + "}"));
+            HttpResponse<String> huge =
+                    send(post(server, "/predict", "{\"input\": [1e39, " + values.substring(1) + "}"));
             assertThat(huge.statusCode()).isEqualTo(400);
             assertThat(huge.body()).contains("input[0]", "finite");
             HttpResponse<String> nan = send(post(server, "/predict", "{\"input\": [NaN, " + values.substring(1) + "}"));
             assertThat(nan.statusCode()).isEqualTo(400);
             ByteBuffer raw = ByteBuffer.allocate(4 * PER_IMAGE).order(ByteOrder.LITTLE_ENDIAN);
             raw.putFloat(4 * 5, Float.POSITIVE_INFINITY);
-            HttpResponse<String> inf = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                    + "/predict")).header("Content-Type", "application/octet-stream")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(raw.array())));
+            HttpResponse<String> inf =
+                    send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/predict"))
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(raw.array())));
             assertThat(inf.statusCode()).isEqualTo(400);
             assertThat(inf.body()).contains("input[5]", "finite");
 
-            assertThat(send(post(server, "/predict/extra", image(null))).statusCode()).isEqualTo(404);
-            assertThat(send(post(server, "/predictx", image(null))).statusCode()).isEqualTo(404);
+            assertThat(send(post(server, "/predict/extra", image(null))).statusCode())
+                    .isEqualTo(404);
+            assertThat(send(post(server, "/predictx", image(null))).statusCode())
+                    .isEqualTo(404);
             assertThat(send(get(server, "/metrics/x")).statusCode()).isEqualTo(404);
             HttpResponse<String> postMetrics = send(post(server, "/metrics", "{}"));
             assertThat(postMetrics.statusCode()).isEqualTo(405);
@@ -535,9 +614,12 @@ class ServeIssue11Test {
         try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
             String fresh = send(get(server, "/metrics")).body();
             PromRules.check(fresh);
-            assertThat(fresh).contains("dialnet_request_duration_seconds_bucket{subnet=\"big\",le=\"0.0005\"} 0",
-                    "dialnet_request_duration_seconds_bucket{subnet=\"small\",le=\"1\"} 0",
-                    "dialnet_rejections_total{reason=\"deadline\"} 0", "dialnet_ready 1")
+            assertThat(fresh)
+                    .contains(
+                            "dialnet_request_duration_seconds_bucket{subnet=\"big\",le=\"0.0005\"} 0",
+                            "dialnet_request_duration_seconds_bucket{subnet=\"small\",le=\"1\"} 0",
+                            "dialnet_rejections_total{reason=\"deadline\"} 0",
+                            "dialnet_ready 1")
                     .doesNotContain("=\"\"", "_ms");
             send(post(server, "/predict", image(Map.of("deadline_ms", 5000))));
             send(post(server, "/predict", image(Map.of("deadline_ms", -1))));
@@ -562,8 +644,8 @@ class ServeIssue11Test {
     // ---- 8. images and the Open Inference Protocol ----
 
     static byte[] png(int width, int height, int rgb) throws IOException {
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height,
-                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage image =
+                new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 image.setRGB(x, y, rgb);
@@ -586,19 +668,22 @@ class ServeIssue11Test {
         Fake fake = new Fake();
         try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
             byte[] png = png(20, 12, 0x336699); // scaled to 8 px high, centre-cropped to 8x8
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                    + "/predict?subnet=small")).header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(png)));
+            HttpResponse<String> r = send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/predict?subnet=small"))
+                            .header("Content-Type", "image/png")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(png)));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             int[] rgb = {0x33, 0x66, 0x99};
             for (int c = 0; c < C; c++) {
                 for (int i = 0; i < S * S; i++) {
-                    assertThat(fake.lastInput[c * S * S + i]).isCloseTo(normalised(rgb[c], c),
-                            org.assertj.core.api.Assertions.within(1e-5f));
+                    assertThat(fake.lastInput[c * S * S + i])
+                            .isCloseTo(normalised(rgb[c], c), org.assertj.core.api.Assertions.within(1e-5f));
                 }
             }
-            HttpResponse<String> notImage = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                    + "/predict")).header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofString("hi")));
+            HttpResponse<String> notImage =
+                    send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/predict"))
+                            .header("Content-Type", "image/jpeg")
+                            .POST(HttpRequest.BodyPublishers.ofString("hi")));
             assertThat(notImage.statusCode()).isEqualTo(400);
             assertThat(notImage.body()).contains("not a PNG or JPEG");
         }
@@ -615,62 +700,109 @@ class ServeIssue11Test {
             assertThat(meta.get("name").asText()).isEqualTo("cnn");
             assertThat(meta.get("versions").toString()).isEqualTo("[\"big\",\"small\"]");
             assertThat(meta.get("inputs").get(0).get("shape").toString()).isEqualTo("[-1,3,8,8]");
-            assertThat(JSON.readTree(send(get(server, "/v2")).body()).get("extensions").toString())
+            assertThat(JSON.readTree(send(get(server, "/v2")).body())
+                            .get("extensions")
+                            .toString())
                     .contains("binary_tensor_data");
             assertThat(send(get(server, "/v2/models/other")).statusCode()).isEqualTo(404);
-            assertThat(send(get(server, "/v2/models/cnn/versions/huge")).statusCode()).isEqualTo(404);
+            assertThat(send(get(server, "/v2/models/cnn/versions/huge")).statusCode())
+                    .isEqualTo(404);
 
             // JSON tensor, nested, a version in the path
             float[][][][] x = new float[2][C][S][S];
             x[1][0][0][0] = 2.5f;
-            String infer = JSON.writeValueAsString(Map.of("id", "r1", "inputs", List.of(Map.of("name", "input",
-                    "shape", List.of(2, C, S, S), "datatype", "FP32", "data", x))));
+            String infer = JSON.writeValueAsString(Map.of(
+                    "id",
+                    "r1",
+                    "inputs",
+                    List.of(Map.of("name", "input", "shape", List.of(2, C, S, S), "datatype", "FP32", "data", x))));
             HttpResponse<String> r = send(post(server, "/v2/models/cnn/versions/small/infer", infer));
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode answer = JSON.readTree(r.body());
             assertThat(answer.get("model_version").asText()).isEqualTo("small");
             assertThat(answer.get("id").asText()).isEqualTo("r1");
             assertThat(answer.get("outputs").get(0).get("shape").toString()).isEqualTo("[2,10]");
-            assertThat(answer.get("outputs").get(0).get("data").get(10).floatValue()).isEqualTo(2.5f);
+            assertThat(answer.get("outputs").get(0).get("data").get(10).floatValue())
+                    .isEqualTo(2.5f);
 
             // a deadline as a parameter
-            String withDeadline = JSON.writeValueAsString(Map.of("parameters", Map.of("deadline_ms", 5000), "inputs",
-                    List.of(Map.of("name", "input", "shape", List.of(1, C, S, S), "datatype", "FP32", "data",
+            String withDeadline = JSON.writeValueAsString(Map.of(
+                    "parameters",
+                    Map.of("deadline_ms", 5000),
+                    "inputs",
+                    List.of(Map.of(
+                            "name",
+                            "input",
+                            "shape",
+                            List.of(1, C, S, S),
+                            "datatype",
+                            "FP32",
+                            "data",
                             new float[PER_IMAGE]))));
-            assertThat(send(post(server, "/v2/models/cnn/infer", withDeadline)).statusCode()).isEqualTo(200);
+            assertThat(send(post(server, "/v2/models/cnn/infer", withDeadline)).statusCode())
+                    .isEqualTo(200);
 
             // binary tensors both ways
-            byte[] header = JSON.writeValueAsBytes(Map.of("inputs", List.of(Map.of("name", "input", "shape",
-                    List.of(1, C, S, S), "datatype", "FP32", "parameters", Map.of("binary_data_size", 4 * PER_IMAGE))),
-                    "outputs", List.of(Map.of("name", "logits", "parameters", Map.of("binary_data", true)))));
+            byte[] header = JSON.writeValueAsBytes(Map.of(
+                    "inputs",
+                    List.of(Map.of(
+                            "name",
+                            "input",
+                            "shape",
+                            List.of(1, C, S, S),
+                            "datatype",
+                            "FP32",
+                            "parameters",
+                            Map.of("binary_data_size", 4 * PER_IMAGE))),
+                    "outputs",
+                    List.of(Map.of("name", "logits", "parameters", Map.of("binary_data", true)))));
             ByteBuffer body = ByteBuffer.allocate(header.length + 4 * PER_IMAGE).order(ByteOrder.LITTLE_ENDIAN);
             body.put(header);
             for (int i = 0; i < PER_IMAGE; i++) {
                 body.putFloat(0.5f);
             }
-            HttpResponse<byte[]> binary = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + server.port() + "/v2/models/cnn/infer")).header("Content-Type", "application/octet-stream")
-                    .header("Inference-Header-Content-Length", String.valueOf(header.length)).timeout(CLIENT_TIMEOUT)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.array())).build(),
+            HttpResponse<byte[]> binary = CLIENT.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v2/models/cnn/infer"))
+                            .header("Content-Type", "application/octet-stream")
+                            .header("Inference-Header-Content-Length", String.valueOf(header.length))
+                            .timeout(CLIENT_TIMEOUT)
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(body.array()))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(binary.statusCode()).isEqualTo(200);
-            int jsonLength = Integer.parseInt(binary.headers().firstValue("Inference-Header-Content-Length")
+            int jsonLength = Integer.parseInt(binary.headers()
+                    .firstValue("Inference-Header-Content-Length")
                     .orElseThrow());
             JsonNode head = JSON.readTree(java.util.Arrays.copyOf(binary.body(), jsonLength));
-            assertThat(head.get("outputs").get(0).get("parameters").get("binary_data_size").asInt()).isEqualTo(40);
-            float first = ByteBuffer.wrap(binary.body(), jsonLength, 40).order(ByteOrder.LITTLE_ENDIAN).getFloat();
+            assertThat(head.get("outputs")
+                            .get(0)
+                            .get("parameters")
+                            .get("binary_data_size")
+                            .asInt())
+                    .isEqualTo(40);
+            float first = ByteBuffer.wrap(binary.body(), jsonLength, 40)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getFloat();
             assertThat(first).isEqualTo(0.5f * PER_IMAGE);
 
             // an image as a BYTES tensor (base64 in JSON)
-            String bytes = JSON.writeValueAsString(Map.of("inputs", List.of(Map.of("name", "input", "shape",
-                    List.of(1), "datatype", "BYTES", "data", List.of(Base64.getEncoder().encodeToString(
-                            png(8, 8, 0xffffff)))))));
+            String bytes = JSON.writeValueAsString(Map.of(
+                    "inputs",
+                    List.of(Map.of(
+                            "name",
+                            "input",
+                            "shape",
+                            List.of(1),
+                            "datatype",
+                            "BYTES",
+                            "data",
+                            List.of(Base64.getEncoder().encodeToString(png(8, 8, 0xffffff)))))));
             HttpResponse<String> img = send(post(server, "/v2/models/cnn/infer", bytes));
             assertThat(img.statusCode()).as(img.body()).isEqualTo(200);
             assertThat(fake.lastInput[0]).isCloseTo(normalised(255, 0), org.assertj.core.api.Assertions.within(1e-5f));
 
-            HttpResponse<String> wrongName = send(post(server, "/v2/models/cnn/infer", infer.replace("\"input\"",
-                    "\"x\"")));
+            HttpResponse<String> wrongName =
+                    send(post(server, "/v2/models/cnn/infer", infer.replace("\"input\"", "\"x\"")));
             assertThat(wrongName.statusCode()).isEqualTo(400);
             assertThat(wrongName.body()).contains("inputs[0].name");
         }
@@ -678,7 +810,8 @@ class ServeIssue11Test {
 
     @Test
     void issue11TheSettingsNameTheBadOption() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Server.Settings(0, false, 1, 8, 1, null, 16, 64,
-                0, 1, 1, 1, 1, 1, "m")).hasMessageContaining("--max-connections");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new Server.Settings(0, false, 1, 8, 1, null, 16, 64, 0, 1, 1, 1, 1, 1, "m"))
+                .hasMessageContaining("--max-connections");
     }
 }

@@ -11,14 +11,21 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class ServerTest {
     static Manifest.SubnetEntry subnet(String name, long macs, double accuracy, double ms) {
-        return new Manifest.SubnetEntry(name, List.of(4), macs, 1, accuracy, null,
+        return new Manifest.SubnetEntry(
+                name,
+                List.of(4),
+                macs,
+                1,
+                accuracy,
+                null,
                 List.of(new Manifest.Latency("onnxruntime", "test", 1, 1, ms, ms, ms)));
     }
 
     @Test
     void controllerPicksTheMostAccurateSubnetThatFitsTheDeadlineAtTheCurrentLoad() {
-        Controller c = new Controller(List.of(subnet("big", 100, 0.9, 4), subnet("mid", 50, 0.85, 2),
-                subnet("small", 10, 0.7, 1)), "onnxruntime");
+        Controller c = new Controller(
+                List.of(subnet("big", 100, 0.9, 4), subnet("mid", 50, 0.85, 2), subnet("small", 10, 0.7, 1)),
+                "onnxruntime");
         assertThat(c.calibrated()).isTrue();
         assertThat(c.choose(10, 0, 1)).contains("big");
         assertThat(c.choose(3, 0, 1)).contains("mid");

@@ -97,8 +97,8 @@ class DataParallelTest {
 
     /** Joint training of the full and half subnet, with distillation, momentum and weight decay. */
     static TrainConfig joint(int batch) {
-        return new TrainConfig("joint", 1, batch, 0.1, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5), List.of(), 0.5, 4,
-                true, 5, 7);
+        return new TrainConfig(
+                "joint", 1, batch, 0.1, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5), List.of(), 0.5, 4, true, 5, 7);
     }
 
     static Map<String, float[]> snapshot(SlimmableNetwork net) {
@@ -128,8 +128,9 @@ class DataParallelTest {
         a.forEach((name, values) -> {
             float[] other = b.get(name);
             for (int i = 0; i < values.length; i++) {
-                assertThat((double) other[i]).as(name + "[" + i + "]").isCloseTo(values[i],
-                        org.assertj.core.data.Offset.offset(tolerance));
+                assertThat((double) other[i])
+                        .as(name + "[" + i + "]")
+                        .isCloseTo(values[i], org.assertj.core.data.Offset.offset(tolerance));
             }
         });
     }
@@ -144,14 +145,16 @@ class DataParallelTest {
             singleOutcomes = train(net, null, 128, 1);
             single = snapshot(net);
         }
-        try (NoNorm net = new NoNorm(manager); DataParallel dp = new DataParallel(net, replicas(2), NoNorm::new)) {
+        try (NoNorm net = new NoNorm(manager);
+                DataParallel dp = new DataParallel(net, replicas(2), NoNorm::new)) {
             assertThat(dp.size()).isEqualTo(2);
             List<TrainStep.Outcome> outcomes = train(net, dp, 128, 1);
             Map<String, float[]> parallel = snapshot(net);
             assertClose(single, parallel, 1e-5);
-            assertThat(outcomes.get(0).loss()).isCloseTo(singleOutcomes.get(0).loss(),
-                    org.assertj.core.data.Offset.offset(1e-5));
-            assertThat(outcomes.get(0).correct()).isEqualTo(singleOutcomes.get(0).correct());
+            assertThat(outcomes.get(0).loss())
+                    .isCloseTo(singleOutcomes.get(0).loss(), org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(outcomes.get(0).correct())
+                    .isEqualTo(singleOutcomes.get(0).correct());
             // the step moved the weights: the equality is not that of two untouched networks
             assertThat(initial.get("conv.weight")).isNotEqualTo(parallel.get("conv.weight"));
         }
@@ -164,7 +167,8 @@ class DataParallelTest {
             train(net, null, 100, 4);
             single = snapshot(net);
         }
-        try (NoNorm net = new NoNorm(manager); DataParallel dp = new DataParallel(net, replicas(3), NoNorm::new)) {
+        try (NoNorm net = new NoNorm(manager);
+                DataParallel dp = new DataParallel(net, replicas(3), NoNorm::new)) {
             train(net, dp, 100, 4);
             assertClose(single, snapshot(net), 1e-5);
         }
@@ -177,14 +181,17 @@ class DataParallelTest {
         assertThat(shares).extracting(Batch::size).containsExactly(4, 3, 3);
         assertThat(shares.get(1).labels()).containsExactly(java.util.Arrays.copyOfRange(b.labels(), 4, 7));
         assertThat(shares.get(2).pixels()).containsExactly(java.util.Arrays.copyOfRange(b.pixels(), 7 * 64, 10 * 64));
-        assertThat(DataParallel.split(randomBatch(1, 3), 2)).extracting(Batch::size).containsExactly(1, 0);
+        assertThat(DataParallel.split(randomBatch(1, 3), 2))
+                .extracting(Batch::size)
+                .containsExactly(1, 0);
     }
 
     @Test
     void replicasMustStartOnThePrimarysDevice() {
         try (NoNorm net = new NoNorm(manager)) {
             assertThatThrownBy(() -> new DataParallel(net, Devices.parse("gpu:0,1", "--device"), NoNorm::new))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not on the first device");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not on the first device");
         }
     }
 
@@ -195,18 +202,24 @@ class DataParallelTest {
      */
     @Test
     void withBatchNormTheTrainerLearnsOnReplicasAlmostAsOnOneDevice() {
-        DataRecipe.Prepared small = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 1500, 1, null,
-                Augmentation.NONE);
-        TrainConfig config = new TrainConfig("individual", 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(),
-                0.25, 4, false, 5, 11);
+        DataRecipe.Prepared small =
+                DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 1500, 1, null, Augmentation.NONE);
+        TrainConfig config = new TrainConfig(
+                "individual", 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 5, 11);
         ModelSpec spec = new ModelSpec("cnn", 1, 28, small.split().train().classes(), 0);
         double single;
         try (SlimmableNetwork net = ModelZoo.create(spec, manager, 11)) {
-            single = new Trainer(net, config, small, null, null, 0).train(false).subnets().get(0).validationAccuracy();
+            single = new Trainer(net, config, small, null, null, 0)
+                    .train(false)
+                    .subnets()
+                    .get(0)
+                    .validationAccuracy();
         }
         try (SlimmableNetwork net = ModelZoo.create(spec, manager, 11);
                 DataParallel dp = new DataParallel(net, replicas(2), m -> ModelZoo.create(spec, m, 11))) {
-            TrainResult result = new Trainer(net, config, small, null, null, 0).dataParallel(dp).train(false);
+            TrainResult result = new Trainer(net, config, small, null, null, 0)
+                    .dataParallel(dp)
+                    .train(false);
             double parallel = result.subnets().get(0).validationAccuracy();
             assertThat(parallel).isGreaterThan(0.6).isCloseTo(single, org.assertj.core.data.Offset.offset(0.05));
         }

@@ -78,7 +78,9 @@ class GpuCheckTest {
         String env = System.getenv("DIALNET_GPU_OUT");
         out = Files.createDirectories(Path.of(env != null ? env : "target-gpu/gpu-check"));
         results.put("device", gpu.toString());
-        results.put("engine", Engines.start().getEngineName() + " " + Engines.start().getVersion());
+        results.put(
+                "engine",
+                Engines.start().getEngineName() + " " + Engines.start().getVersion());
         results.put("gpus_visible", Engines.start().getGpuCount());
         results.put("djl", ai.djl.engine.Engine.getDjlVersion());
     }
@@ -91,7 +93,9 @@ class GpuCheckTest {
     @AfterAll
     static void write() throws Exception {
         if (out != null) {
-            Files.write(out.resolve("gpu-check.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(results));
+            Files.write(
+                    out.resolve("gpu-check.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(results));
         }
     }
 
@@ -101,7 +105,11 @@ class GpuCheckTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) r.nextGaussian();
         }
-        return new Batch(pixels, r.ints(n, 0, spec.classes()).toArray(), spec.inputChannels(), spec.inputSize(),
+        return new Batch(
+                pixels,
+                r.ints(n, 0, spec.classes()).toArray(),
+                spec.inputChannels(),
+                spec.inputSize(),
                 spec.inputSize());
     }
 
@@ -131,11 +139,16 @@ class GpuCheckTest {
                 SlimmableNetwork onGpu = ModelZoo.create(RESNET20, gpuManager, 3);
                 Sgd cpuSgd = new Sgd(0.9, true, 5e-4, cpuManager);
                 Sgd gpuSgd = new Sgd(0.9, true, 5e-4, gpuManager)) {
-            assertThat(onGpu.parameters().values().iterator().next().getDevice()).isEqualTo(gpu.primary());
+            assertThat(onGpu.parameters().values().iterator().next().getDevice())
+                    .isEqualTo(gpu.primary());
             Method method = Method.of(config, onCpu);
             List<ChannelPlan> plans = method.sampler().sample(new Random(5));
-            double cpuLoss = new TrainStep(onCpu, method, config, cpuSgd).run(b, plans, 0.1).loss();
-            double gpuLoss = new TrainStep(onGpu, Method.of(config, onGpu), config, gpuSgd).run(b, plans, 0.1).loss();
+            double cpuLoss = new TrainStep(onCpu, method, config, cpuSgd)
+                    .run(b, plans, 0.1)
+                    .loss();
+            double gpuLoss = new TrainStep(onGpu, Method.of(config, onGpu), config, gpuSgd)
+                    .run(b, plans, 0.1)
+                    .loss();
             double weights = maxDifference(onCpu, onGpu);
             results.put("step_loss_cpu", cpuLoss);
             results.put("step_loss_gpu", gpuLoss);
@@ -144,8 +157,8 @@ class GpuCheckTest {
             assertThat(weights).isLessThan(1e-2);
 
             Path checkpoint = dir.resolve("gpu.zip");
-            Checkpoint.save(checkpoint, config, null, new Checkpoint.Progress(1, 1, 0, 0, List.of(), null), onGpu,
-                    gpuSgd);
+            Checkpoint.save(
+                    checkpoint, config, null, new Checkpoint.Progress(1, 1, 0, 0, List.of(), null), onGpu, gpuSgd);
             try (SlimmableNetwork loaded = ModelZoo.create(RESNET20, cpuManager, 99);
                     Sgd sgd = new Sgd(0.9, true, 5e-4, cpuManager)) {
                 Checkpoint.load(checkpoint, config, loaded, sgd);
@@ -169,7 +182,12 @@ class GpuCheckTest {
         Random r = new Random(2);
         byte[] pixels = new byte[512 * 3 * 32 * 32];
         r.nextBytes(pixels);
-        ImageDataset images = new ImageDataset(pixels, r.ints(512, 0, 10).toArray(), 3, 32, 32,
+        ImageDataset images = new ImageDataset(
+                pixels,
+                r.ints(512, 0, 10).toArray(),
+                3,
+                32,
+                32,
                 IntStream.range(0, 10).mapToObj(Integer::toString).toList());
         BatchLoader loader = new BatchLoader(images, Normalization.of(images));
         try (NDManager cpuManager = NDManager.newBaseManager(Device.cpu());
@@ -207,7 +225,8 @@ class GpuCheckTest {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession s = env.createSession(graph, new OrtSession.SessionOptions());
                 OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {4, 3, 32, 32});
-                OrtSession.Result result = s.run(Map.of(s.getInputNames().iterator().next(), t))) {
+                OrtSession.Result result =
+                        s.run(Map.of(s.getInputNames().iterator().next(), t))) {
             float[][] logits = (float[][]) result.get(0).getValue();
             float[] flat = new float[logits.length * logits[0].length];
             for (int i = 0; i < logits.length; i++) {
@@ -225,8 +244,8 @@ class GpuCheckTest {
     void dataParallelReplicasOnTheGpuEqualOneDevice() {
         Engines.noGrad();
         int visible = Engines.start().getGpuCount();
-        Devices two = visible >= 2 ? Devices.parse("gpu:0,1", "test")
-                : new Devices(List.of(gpu.primary(), gpu.primary()));
+        Devices two =
+                visible >= 2 ? Devices.parse("gpu:0,1", "test") : new Devices(List.of(gpu.primary(), gpu.primary()));
         Map<String, float[]> single;
         try (NDManager m = NDManager.newBaseManager(two.primary());
                 DataParallelTest.NoNorm net = new DataParallelTest.NoNorm(m)) {
@@ -273,7 +292,8 @@ class GpuCheckTest {
                 byte[] graph = OnnxExport.subnet(net, plan, "w" + width, Map.of());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("macs", io.dialnet.nn.Complexity.of(net, plan).macs());
-                for (String batchText : System.getenv().getOrDefault("DIALNET_GPU_LATENCY_BATCHES", "1,128")
+                for (String batchText : System.getenv()
+                        .getOrDefault("DIALNET_GPU_LATENCY_BATCHES", "1,128")
                         .split(",")) {
                     int batch = Integer.parseInt(batchText.trim());
                     row.put("p50_ms_batch_" + batch, OnnxLatency.medianMillis(graph, batch, 3, 224, 0, gpu));

@@ -50,8 +50,23 @@ class TrainerTest {
     }
 
     static TrainConfig config(String strategy, int epochs) {
-        return new TrainConfig(strategy, epochs, 50, 0.05, 0.9, true, 5e-4, 0, 0,
-                strategy.equals("individual") ? List.of() : WIDTHS, List.of(), 0.25, 4, true, 5, 11);
+        return new TrainConfig(
+                strategy,
+                epochs,
+                50,
+                0.05,
+                0.9,
+                true,
+                5e-4,
+                0,
+                0,
+                strategy.equals("individual") ? List.of() : WIDTHS,
+                List.of(),
+                0.25,
+                4,
+                true,
+                5,
+                11);
     }
 
     static SlimmableNetwork cnn() {
@@ -63,15 +78,19 @@ class TrainerTest {
     void uniformTrainingLearnsEveryWidth() {
         try (SlimmableNetwork net = cnn()) {
             TrainResult result = new Trainer(net, config("uniform", 2), small, null, null, 0).train(false);
-            assertThat(result.subnets()).extracting(SubnetResult::name).containsExactly("w1.00", "w0.75", "w0.50", "w0.25");
+            assertThat(result.subnets())
+                    .extracting(SubnetResult::name)
+                    .containsExactly("w1.00", "w0.75", "w0.50", "w0.25");
             for (SubnetResult s : result.subnets()) {
                 assertThat(s.validationAccuracy()).as(s.name()).isGreaterThan(0.6);
                 assertThat(s.testAccuracy()).as(s.name()).isGreaterThan(0.6);
             }
-            assertThat(result.subnets().get(0).macs()).isGreaterThan(result.subnets().get(3).macs() * 10);
+            assertThat(result.subnets().get(0).macs())
+                    .isGreaterThan(result.subnets().get(3).macs() * 10);
             assertThat(result.trainingCompute()).isPositive();
             assertThat(result.history()).hasSize(2);
-            assertThat(result.history().get(1).loss()).isLessThan(result.history().get(0).loss());
+            assertThat(result.history().get(1).loss())
+                    .isLessThan(result.history().get(0).loss());
         }
     }
 
@@ -138,7 +157,8 @@ class TrainerTest {
             assertThat(result.history()).hasSize(2);
             Map<String, float[]> resumed = snapshot(net);
             assertThat(resumed.keySet()).isEqualTo(straight.keySet());
-            straight.forEach((name, values) -> assertThat(resumed.get(name)).as(name).containsExactly(values));
+            straight.forEach(
+                    (name, values) -> assertThat(resumed.get(name)).as(name).containsExactly(values));
         }
     }
 
@@ -174,20 +194,24 @@ class TrainerTest {
         assertThat(Checkpoint.manifest(file).progress().epochsDone()).isEqualTo(1);
         try (SlimmableNetwork net = cnn()) {
             assertThatThrownBy(() -> new Trainer(net, config.withBatchSize(25), small, dir, null, 0).train(true))
-                    .isInstanceOf(CheckpointException.class).hasMessageContaining("batchSize=50")
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining("batchSize=50")
                     .hasMessageContaining("batchSize=25");
         }
         byte[] bytes = Files.readAllBytes(file);
         Path truncated = dir.resolve("truncated.zip");
         Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         try (SlimmableNetwork net = cnn()) {
-            assertThatThrownBy(() -> Checkpoint.load(truncated, null, net, null)).isInstanceOf(CheckpointException.class)
+            assertThatThrownBy(() -> Checkpoint.load(truncated, null, net, null))
+                    .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("truncated.zip");
         }
         Path garbage = dir.resolve("garbage.zip");
         Files.writeString(garbage, "not a zip at all");
-        assertThatThrownBy(() -> Checkpoint.manifest(garbage)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("garbage.zip").hasMessageContaining("checkpoint.json");
+        assertThatThrownBy(() -> Checkpoint.manifest(garbage))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("garbage.zip")
+                .hasMessageContaining("checkpoint.json");
     }
 
     @Test
@@ -202,12 +226,30 @@ class TrainerTest {
     @Test
     void configRejectsBadValuesByName() {
         assertThatThrownBy(() -> config("uniform", 0)).hasMessageContaining("--epochs: 0");
-        assertThatThrownBy(() -> new TrainConfig("greedy", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(), List.of(), 0.25,
-                4, true, 5, 1)).hasMessageContaining("--strategy: greedy");
-        assertThatThrownBy(() -> new TrainConfig("individual", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(1.0, 0.5),
-                List.of(), 0.25, 4, true, 5, 1)).hasMessageContaining("at most one");
-        assertThatThrownBy(() -> new TrainConfig("uniform", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(1.5), List.of(),
-                0.25, 4, true, 5, 1)).hasMessageContaining("--widths: 1.5");
+        assertThatThrownBy(() -> new TrainConfig(
+                        "greedy", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(), List.of(), 0.25, 4, true, 5, 1))
+                .hasMessageContaining("--strategy: greedy");
+        assertThatThrownBy(() -> new TrainConfig(
+                        "individual",
+                        1,
+                        50,
+                        0.1,
+                        0.9,
+                        true,
+                        0,
+                        0,
+                        0,
+                        List.of(1.0, 0.5),
+                        List.of(),
+                        0.25,
+                        4,
+                        true,
+                        5,
+                        1))
+                .hasMessageContaining("at most one");
+        assertThatThrownBy(() -> new TrainConfig(
+                        "uniform", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(1.5), List.of(), 0.25, 4, true, 5, 1))
+                .hasMessageContaining("--widths: 1.5");
     }
 
     @Test
@@ -216,21 +258,24 @@ class TrainerTest {
             NDArray logits = m.create(new float[] {0, 0, (float) Math.log(2)}, new ai.djl.ndarray.types.Shape(1, 3));
             NDArray label = m.create(new int[] {2});
             // p = [1/4, 1/4, 1/2]: CE = ln 2; with smoothing 0.3: 0.7 ln 2 + 0.3 * mean(-log p)
-            assertThat(Losses.crossEntropy(logits, label, 0).getFloat()).isCloseTo((float) Math.log(2),
-                    org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(Losses.crossEntropy(logits, label, 0).getFloat())
+                    .isCloseTo((float) Math.log(2), org.assertj.core.data.Offset.offset(1e-6f));
             double smooth = 0.7 * Math.log(2) + 0.3 * (Math.log(4) * 2 + Math.log(2)) / 3;
-            assertThat(Losses.crossEntropy(logits, label, 0.3).getFloat()).isCloseTo((float) smooth,
-                    org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(Losses.crossEntropy(logits, label, 0.3).getFloat())
+                    .isCloseTo((float) smooth, org.assertj.core.data.Offset.offset(1e-6f));
             NDArray target = m.create(new float[] {0.5f, 0.5f, 0}, new ai.djl.ndarray.types.Shape(1, 3));
-            assertThat(Losses.softCrossEntropy(logits, target).getFloat()).isCloseTo((float) Math.log(4),
-                    org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(Losses.softCrossEntropy(logits, target).getFloat())
+                    .isCloseTo((float) Math.log(4), org.assertj.core.data.Offset.offset(1e-6f));
         }
     }
 
     static List<Integer> loggedEpochs(Path out) throws IOException {
         List<Integer> epochs = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(Trainer.METRICS))) {
-            epochs.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("epoch").asInt());
+            epochs.add(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(line)
+                    .get("epoch")
+                    .asInt());
         }
         return epochs;
     }

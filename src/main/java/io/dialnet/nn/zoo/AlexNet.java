@@ -73,7 +73,8 @@ public final class AlexNet extends SlimmableNetwork {
         for (int i = 0; i < convs.length; i++) {
             x = Activation.relu(convNorms[i].forward(pass, convs[i].forward(pass, x)));
             if (POOL_AFTER[i]) {
-                x = imagenet ? Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false)
+                x = imagenet
+                        ? Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false)
                         : Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false);
             }
         }

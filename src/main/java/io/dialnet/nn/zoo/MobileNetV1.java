@@ -24,8 +24,8 @@ import java.util.List;
  */
 public final class MobileNetV1 extends SlimmableNetwork {
     private static final int[][] BLOCKS = {
-        {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2},
-        {512, 1}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}
+        {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1}, {512, 1}, {512, 1},
+        {1024, 2}, {1024, 1}
     };
 
     private final SlimConv2d stem;

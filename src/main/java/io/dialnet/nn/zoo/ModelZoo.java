@@ -19,7 +19,8 @@ public final class ModelZoo {
     /** Throws {@link IllegalArgumentException} naming the choices when {@code name} is unknown. */
     public static void requireKnown(String name) {
         if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown model '" + name + "'; choose one of " + String.join(", ", NAMES));
+            throw new IllegalArgumentException(
+                    "unknown model '" + name + "'; choose one of " + String.join(", ", NAMES));
         }
     }
 

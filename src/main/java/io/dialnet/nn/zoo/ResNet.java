@@ -54,7 +54,8 @@ public final class ResNet extends SlimmableNetwork {
         super(spec, manager, seed);
         this.imagenetStem = imagenetStem;
         CouplingSet stream = prunableSet("stage1", widths[0]);
-        stem = imagenetStem ? conv("stem", inputSet(), stream, 7, 2, 3, spec.inputSize())
+        stem = imagenetStem
+                ? conv("stem", inputSet(), stream, 7, 2, 3, spec.inputSize())
                 : conv("stem", inputSet(), stream, 3, 1, 1, spec.inputSize());
         stemNorm = batchNorm("stem.bn", stream);
         int size = imagenetStem ? (stem.outHeight() + 2 - 3) / 2 + 1 : stem.outHeight();
@@ -62,7 +63,8 @@ public final class ResNet extends SlimmableNetwork {
             for (int b = 0; b < depths[s]; b++) {
                 int stride = s > 0 && b == 0 ? 2 : 1;
                 CouplingSet out = stride > 1 || widths[s] != stream.channels()
-                        ? prunableSet("stage" + (s + 1), widths[s]) : stream;
+                        ? prunableSet("stage" + (s + 1), widths[s])
+                        : stream;
                 Block block = new Block("stage" + (s + 1) + ".block" + (b + 1), stream, out, stride, size);
                 blocks.add(block);
                 stream = out;

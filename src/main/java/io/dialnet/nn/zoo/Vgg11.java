@@ -33,8 +33,8 @@ public final class Vgg11 extends SlimmableNetwork {
     public Vgg11(ModelSpec spec, NDManager manager, long seed) {
         super(spec, manager, seed);
         if (spec.inputSize() < 32) {
-            throw new IllegalArgumentException("vgg11 pools 5 times and needs inputs of at least 32 pixels, got "
-                    + spec.inputSize());
+            throw new IllegalArgumentException(
+                    "vgg11 pools 5 times and needs inputs of at least 32 pixels, got " + spec.inputSize());
         }
         CouplingSet in = inputSet();
         int size = spec.inputSize();
