@@ -276,6 +276,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 refuse(new Refusal(503, "server is shutting down"), false);
                 return;
             }
+            server.reviveWorkers();
             if (!server.ready()) {
                 // Kept alive: until the port has closed, "Connection: close" would send the client into the accept
                 // backlog, which closing the port resets.

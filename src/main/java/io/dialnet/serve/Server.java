@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -172,6 +173,7 @@ public final class Server implements AutoCloseable {
     private final AtomicLongArray busyUntil;
 
     private final Thread[] slots;
+    private final ThreadFactory workerThreads;
     private final AtomicInteger workersAlive = new AtomicInteger();
     private final AtomicInteger generation = new AtomicInteger();
     /** Inference requests read completely and not yet answered: parsing, queued or running. */
@@ -195,6 +197,13 @@ public final class Server implements AutoCloseable {
     }
 
     Server(Manifest manifest, String backend, Inference inference, Settings settings) throws IOException {
+        this(manifest, backend, inference, settings, Thread::new);
+    }
+
+    /** As above, with the factory of worker threads (a test's may refuse, as a JVM out of threads does). */
+    Server(Manifest manifest, String backend, Inference inference, Settings settings, ThreadFactory workerThreads)
+            throws IOException {
+        this.workerThreads = workerThreads;
         this.settings = settings;
         this.manifest = manifest;
         this.backend = backend;
@@ -354,16 +363,33 @@ public final class Server implements AutoCloseable {
 
     // ---- workers ----
 
-    private void startWorker(int slot) {
+    private synchronized void startWorker(int slot) {
+        workersAlive.incrementAndGet();
         try {
-            Thread t = new Thread(() -> runWorker(slot), "dialnet-worker-" + slot + "-" + generation.incrementAndGet());
+            Thread t = workerThreads.newThread(() -> runWorker(slot));
+            t.setName("dialnet-worker-" + slot + "-" + generation.incrementAndGet());
             t.setDaemon(true);
             slots[slot] = t;
-            workersAlive.incrementAndGet();
             t.start();
         } catch (Throwable e) {
-            // No thread to be had (memory): the slot stays empty and readiness reflects it.
+            // No thread to be had (memory, a thread limit): the slot stays empty, readiness reflects it, and the
+            // next request tries again (reviveWorkers).
+            slots[slot] = null;
             workersAlive.decrementAndGet();
+        }
+    }
+
+    /** Starts a worker in every empty slot: a slot left empty when no thread could be had is retried. */
+    void reviveWorkers() {
+        if (workersAlive.get() >= slots.length || stopping) {
+            return;
+        }
+        synchronized (this) {
+            for (int i = 0; i < slots.length; i++) {
+                if (slots[i] == null && !stopping) {
+                    startWorker(i);
+                }
+            }
         }
     }
 

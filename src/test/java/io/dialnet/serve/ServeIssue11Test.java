@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -460,6 +461,39 @@ class ServeIssue11Test {
             assertThat(server.ready()).isTrue();
             assertThat(send(get(server, "/v2/health/ready")).statusCode()).isEqualTo(200);
             assertThat(server.prometheus()).contains("dialnet_worker_restarts_total 1\n", "dialnet_workers_alive 1\n");
+        }
+    }
+
+    @Test
+    void issue11ReadinessIsFalseWhileNoWorkerCanServeAndAWorkerIsStartedAgainLater() throws Exception {
+        Fake fake = new Fake();
+        fake.failOnBatch = 3;
+        AtomicBoolean threadsRefused = new AtomicBoolean();
+        ThreadFactory threads = task -> {
+            if (threadsRefused.get()) {
+                throw new OutOfMemoryError("unable to create native thread (stand-in)");
+            }
+            return new Thread(task);
+        };
+        try (Server server = new Server(manifest(1, 0.5), "onnxruntime", fake, settings(1, 8, 100, 10_000), threads)) {
+            threadsRefused.set(true);
+            HttpResponse<String> failed = send(post(
+                    server,
+                    "/predict",
+                    JSON.writeValueAsString(Map.of("input", new float[3 * PER_IMAGE], "batch", 3))));
+            assertThat(failed.statusCode()).isEqualTo(500);
+            await(() -> server.workersAlive() == 0, "the failed worker to end without a replacement");
+            assertThat(server.ready()).isFalse();
+            assertThat(send(get(server, "/v2/health/ready")).statusCode()).isEqualTo(503);
+            HttpResponse<String> refused = send(post(server, "/predict", image(null)));
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("no inference worker is able to serve");
+            assertThat(server.prometheus()).contains("dialnet_ready 0\n", "dialnet_workers_alive 0\n");
+            // threads to be had again: the next request starts a worker and is served
+            threadsRefused.set(false);
+            assertThat(send(post(server, "/predict", image(null))).statusCode()).isEqualTo(200);
+            assertThat(server.ready()).isTrue();
+            assertThat(send(get(server, "/v2/health/ready")).statusCode()).isEqualTo(200);
         }
     }
 
