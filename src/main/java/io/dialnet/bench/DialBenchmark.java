@@ -11,6 +11,7 @@ import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.runtime.OrtSettings;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -50,8 +51,10 @@ public final class DialBenchmark {
         List<Row> rows = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork network = ModelZoo.create(spec, manager, 1)) {
-            List<ChannelPlan> plans =
-                    widths.stream().map(network::uniformPlan).distinct().toList();
+            // widths whose plans round to the same channel counts are timed once, under the first width's name
+            Map<ChannelPlan, String> named = new LinkedHashMap<>();
+            widths.forEach(w -> named.putIfAbsent(network.uniformPlan(w), "w" + w));
+            List<ChannelPlan> plans = List.copyOf(named.keySet());
             List<byte[]> graphs = new ArrayList<>();
             for (ChannelPlan plan : plans) {
                 network.register(plan, false);
@@ -69,7 +72,7 @@ public final class DialBenchmark {
                             long macs = Complexity.of(network, plans.get(i)).macs();
                             rows.add(new Row(
                                     settings,
-                                    "w" + widths.get(i),
+                                    named.get(plans.get(i)),
                                     plans.get(i).toList(),
                                     macs,
                                     batch,
