@@ -1,32 +1,15 @@
 package io.dialnet.runtime;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import io.dialnet.artifact.ArtifactException;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
-import io.dialnet.artifact.Tensor;
-import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Devices;
-import io.dialnet.nn.Engines;
-import io.dialnet.nn.Mode;
 import io.dialnet.nn.ModelSpec;
-import io.dialnet.nn.Pass;
-import io.dialnet.nn.SliceCache;
-import io.dialnet.nn.SlimBatchNorm;
-import io.dialnet.nn.SlimmableNetwork;
-import io.dialnet.nn.zoo.ModelZoo;
-import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A loaded dynamic model: one set of weights, several nested subnets, any of which answers a
@@ -56,30 +39,21 @@ public final class DynamicModel implements AutoCloseable {
     private final Manifest manifest;
     private final Backend backend;
     private final Devices devices;
-    private final NDManager manager;
-    private final SlimmableNetwork network;
-    private final Map<String, ChannelPlan> plans = new LinkedHashMap<>();
-    private final Map<String, OrtSession> sessions = new LinkedHashMap<>();
-    /** DJL back end: each subnet's weight views, taken once (the weights never change here). */
-    private final SliceCache slices;
+    private final SubnetRunner runner;
     /**
      * Predictions hold the read lock, {@link #close} the write lock: closing waits for calls in
      * progress instead of freeing native sessions under them (a crash inside ONNX Runtime), and a
      * call after closing fails with a clear exception.
      */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
-            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
 
     private boolean closed;
 
-    private DynamicModel(
-            Manifest manifest, Backend backend, NDManager manager, SlimmableNetwork network, Devices devices) {
+    private DynamicModel(Manifest manifest, Backend backend, Devices devices, SubnetRunner runner) {
         this.manifest = manifest;
-        this.devices = devices;
         this.backend = backend;
-        this.manager = manager;
-        this.network = network;
-        this.slices = manager == null ? null : new SliceCache(manager);
+        this.devices = devices;
+        this.runner = runner;
     }
 
     /** Loads an artifact with ONNX Runtime when it carries graphs, else with DJL. */
@@ -116,71 +90,10 @@ public final class DynamicModel implements AutoCloseable {
     private static DynamicModel load(
             Path file, DynamicModelFile artifact, Backend backend, int threads, Devices devices, String option)
             throws ArtifactException {
-        Manifest m = artifact.manifest();
-        if (backend == Backend.ONNXRUNTIME) {
-            return loadOnnx(file, artifact, threads, devices, option);
-        }
-        if (devices.size() > 1) {
-            throw new IllegalArgumentException(option + " " + devices + ": a model is served from one device");
-        }
-        devices.requireAvailable(option);
-        Engines.start();
-        Engines.noGrad();
-        NDManager manager = NDManager.newBaseManager(devices.primary());
-        try {
-            ModelSpec spec = m.model();
-            SlimmableNetwork network = ModelZoo.create(spec, manager, 0);
-            for (Map.Entry<String, NDArray> p : network.parameters().entrySet()) {
-                Tensor t = artifact.tensors().get(p.getKey());
-                if (t == null
-                        || !java.util.Arrays.equals(
-                                t.shape(), p.getValue().getShape().getShape())) {
-                    throw new ArtifactException(file + ": parameter " + p.getKey() + " is missing or does not fit a "
-                            + spec.architecture());
-                }
-                p.getValue().set(t.data());
-            }
-            DynamicModel model = new DynamicModel(m, Backend.DJL, manager, network, devices);
-            for (Manifest.SubnetEntry s : m.subnets()) {
-                ChannelPlan plan = ChannelPlan.of(s.channels());
-                network.register(plan, true);
-                for (SlimBatchNorm norm : network.norms()) {
-                    SlimBatchNorm.State state = norm.state(plan);
-                    state.mean().set(tensor(artifact, s.name(), norm.name(), "mean"));
-                    state.var().set(tensor(artifact, s.name(), norm.name(), "var"));
-                    state.gamma().set(tensor(artifact, s.name(), norm.name(), "gamma"));
-                    state.beta().set(tensor(artifact, s.name(), norm.name(), "beta"));
-                }
-                model.plans.put(s.name(), plan);
-            }
-            return model;
-        } catch (ArtifactException | RuntimeException e) {
-            manager.close();
-            throw e;
-        }
-    }
-
-    private static DynamicModel loadOnnx(
-            Path file, DynamicModelFile artifact, int threads, Devices devices, String option)
-            throws ArtifactException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession.SessionOptions opened = OrtSessions.options(threads, devices, option);
-        DynamicModel model = new DynamicModel(artifact.manifest(), Backend.ONNXRUNTIME, null, null, devices);
-        try (OrtSession.SessionOptions options = opened) {
-            for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
-                byte[] graph = artifact.onnx().get(s.name());
-                if (graph == null) {
-                    throw new ArtifactException(file + ": subnet " + s.name() + " has no ONNX graph; export it again "
-                            + "without --no-onnx, or load with the DJL back end");
-                }
-                model.sessions.put(s.name(), env.createSession(graph, options));
-                model.plans.put(s.name(), ChannelPlan.of(s.channels()));
-            }
-        } catch (OrtException e) {
-            model.close();
-            throw new ArtifactException(file + ": ONNX Runtime rejects a graph: " + e.getMessage());
-        }
-        return model;
+        SubnetRunner runner = backend == Backend.ONNXRUNTIME
+                ? OrtRunner.open(file, artifact, threads, devices, option)
+                : DjlRunner.open(file, artifact, devices, option);
+        return new DynamicModel(artifact.manifest(), backend, devices, runner);
     }
 
     public Backend backend() {
@@ -190,15 +103,6 @@ public final class DynamicModel implements AutoCloseable {
     /** Where inference runs. */
     public Devices devices() {
         return devices;
-    }
-
-    private static float[] tensor(DynamicModelFile artifact, String subnet, String norm, String kind)
-            throws ArtifactException {
-        Tensor t = artifact.tensors().get(DynamicModelFile.normTensor(subnet, norm, kind));
-        if (t == null) {
-            throw new ArtifactException("subnet " + subnet + " lacks BatchNorm " + kind + " of " + norm);
-        }
-        return t.data();
     }
 
     /** The subnets, largest first, with their size, accuracy and measured latency. */
@@ -227,9 +131,11 @@ public final class DynamicModel implements AutoCloseable {
     }
 
     private float[] predictOpen(float[] input, int batch, String subnet) {
-        ChannelPlan plan = plans.get(subnet);
-        if (plan == null) {
-            throw new IllegalArgumentException("unknown subnet '" + subnet + "'; this model has " + plans.keySet());
+        if (manifest.subnets().stream().noneMatch(s -> s.name().equals(subnet))) {
+            throw new IllegalArgumentException("unknown subnet '" + subnet + "'; this model has "
+                    + manifest.subnets().stream()
+                            .map(Manifest.SubnetEntry::name)
+                            .toList());
         }
         ModelSpec spec = manifest.model();
         long expected = (long) batch * spec.inputChannels() * spec.inputSize() * spec.inputSize();
@@ -237,27 +143,7 @@ public final class DynamicModel implements AutoCloseable {
             throw new IllegalArgumentException("input of " + input.length + " values is not " + batch + " images of "
                     + spec.inputChannels() + "x" + spec.inputSize() + "x" + spec.inputSize());
         }
-        long[] shape = {batch, spec.inputChannels(), spec.inputSize(), spec.inputSize()};
-        if (backend == Backend.ONNXRUNTIME) {
-            OrtEnvironment env = OrtEnvironment.getEnvironment();
-            try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-                    OrtSession.Result result = sessions.get(subnet).run(Map.of("input", x))) {
-                float[][] logits = (float[][]) result.get(0).getValue();
-                float[] flat = new float[batch * logits[0].length];
-                for (int i = 0; i < batch; i++) {
-                    System.arraycopy(logits[i], 0, flat, i * logits[i].length, logits[i].length);
-                }
-                return flat;
-            } catch (OrtException e) {
-                throw new IllegalStateException("ONNX Runtime failed on subnet " + subnet + ": " + e.getMessage(), e);
-            }
-        }
-        try (NDManager call = manager.newSubManager()) {
-            Engines.noGrad();
-            NDArray x = call.create(input, new Shape(shape));
-            return network.forward(new Pass(plan, Mode.EVAL, call, null, slices), x)
-                    .toFloatArray();
-        }
+        return runner.run(input, new long[] {batch, spec.inputChannels(), spec.inputSize(), spec.inputSize()}, subnet);
     }
 
     /**
@@ -267,7 +153,7 @@ public final class DynamicModel implements AutoCloseable {
     public Optional<Manifest.SubnetEntry> select(double budgetMs, int batchSize) {
         return manifest.subnets().stream()
                 .filter(s -> s.latency().stream().anyMatch(l -> l.batchSize() == batchSize && l.p50() <= budgetMs))
-                .max(java.util.Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy));
+                .max(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy));
     }
 
     /** Waits for predictions in progress, then frees the sessions or weights; later calls fail. */
@@ -279,23 +165,9 @@ public final class DynamicModel implements AutoCloseable {
                 return;
             }
             closed = true;
-            free();
+            runner.close();
         } finally {
             lifecycle.writeLock().unlock();
-        }
-    }
-
-    private void free() {
-        for (OrtSession session : sessions.values()) {
-            try {
-                session.close();
-            } catch (OrtException ignored) {
-                // closing frees native memory; nothing useful to do if it reports an error
-            }
-        }
-        if (network != null) {
-            network.close();
-            manager.close();
         }
     }
 }
