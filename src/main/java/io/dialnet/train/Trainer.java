@@ -40,6 +40,9 @@ public final class Trainer {
     private final int evaluateEvery;
     private final Method method;
     private final List<Subnet> subnets;
+    /** MACs of each plan trained, computed once. */
+    private final Map<ChannelPlan, Long> macs = new HashMap<>();
+
     private EpochHook epochHook;
     private DataParallel parallel;
 
@@ -111,107 +114,136 @@ public final class Trainer {
             throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
                     + trainLoader.data().size() + " training images");
         }
-        long totalSteps = (long) stepsPerEpoch * config.epochs();
-        LearningRate schedule =
-                new LearningRate(config.learningRate(), Math.round(config.warmupEpochs() * stepsPerEpoch), totalSteps);
-        Map<ChannelPlan, Long> macs = new HashMap<>();
+        LearningRate schedule = new LearningRate(
+                config.learningRate(),
+                Math.round(config.warmupEpochs() * stepsPerEpoch),
+                (long) stepsPerEpoch * config.epochs());
         try (Sgd sgd = new Sgd(
                 config.momentum(),
                 config.nesterov(),
                 config.weightDecay(),
                 network.manager().getParentManager())) {
-            Checkpoint.Progress progress = new Checkpoint.Progress(0, 0, 0, 0, List.of(), null);
             Path checkpoint = outputDir == null ? null : outputDir.resolve(CHECKPOINT);
-            if (resume && checkpoint != null && Files.exists(checkpoint)) {
-                progress = Checkpoint.load(checkpoint, config, network, sgd);
-                if (progress.subnets() != null) {
-                    subnets.clear();
-                    progress.subnets().forEach((name, plan) -> subnets.add(new Subnet(name, ChannelPlan.parse(plan))));
-                    if (epochHook != null) {
-                        epochHook.restored(List.copyOf(subnets));
-                    }
-                }
-                listener.resumed(checkpoint, progress.epochsDone());
-            }
+            Checkpoint.Progress progress = resume && checkpoint != null && Files.exists(checkpoint)
+                    ? restore(checkpoint, sgd)
+                    : new Checkpoint.Progress(0, 0, 0, 0, List.of(), null);
             List<EpochMetrics> history = new ArrayList<>(progress.history());
             if (outputDir != null) {
                 // The log restarts with the run: empty for a fresh one, the checkpoint's epochs for a resumed one.
                 JsonLines.rewrite(outputDir.resolve(METRICS), history);
             }
-            long step = progress.step();
-            double compute = progress.trainingCompute();
-            double seconds = progress.trainingSeconds();
+            Totals totals = new Totals(progress.step(), progress.trainingCompute(), progress.trainingSeconds());
             TrainStep trainStep = new TrainStep(network, method, config, sgd, parallel);
             listener.started(progress.epochsDone() + 1, config.epochs(), stepsPerEpoch);
             List<SubnetResult> finalResults = null;
             for (int epoch = progress.epochsDone() + 1; epoch <= config.epochs(); epoch++) {
-                double lossSum = 0;
-                long correct = 0;
-                long seen = 0;
-                long start = System.nanoTime();
-                try (BatchLoader.Epoch batches =
-                        trainLoader.training(config.batchSize(), data.recipe().augmentation(), config.seed(), epoch)) {
-                    for (int i = 0; batches.hasNext(); i++, step++) {
-                        Batch batch = batches.next();
-                        List<ChannelPlan> plans = method.sampler().sample(stepRandom(epoch, i));
-                        double lr = schedule.at(step);
-                        TrainStep.Outcome outcome = trainStep.run(batch, plans, lr);
-                        if (!Double.isFinite(outcome.loss())) {
-                            throw new TrainingDivergedException(epoch, i + 1, lr);
-                        }
-                        lossSum += outcome.loss();
-                        correct += outcome.correct();
-                        seen += batch.size();
-                        for (ChannelPlan plan : plans) {
-                            compute += (double) batch.size()
-                                    * macs.computeIfAbsent(
-                                            plan, p -> Complexity.of(network, p).macs());
-                        }
-                        double elapsed = (System.nanoTime() - start) / 1e9;
-                        listener.stepped(epoch, i + 1, lossSum / (i + 1), seen / elapsed);
-                    }
-                }
-                double epochSeconds = (System.nanoTime() - start) / 1e9;
+                EpochTally tally = runEpoch(epoch, trainStep, schedule, totals);
                 if (epochHook != null) {
                     epochHook.afterEpoch(epoch, control(sgd));
                 }
-                seconds += epochSeconds;
-                Map<String, Double> validation = null;
+                totals.seconds += tally.seconds;
                 if (epoch == config.epochs()) {
                     // The final evaluation (validation and test) doubles as the last epoch's validation.
                     finalResults = evaluateAll();
-                    validation = validationOf(finalResults);
-                } else if (evaluateEvery > 0
-                        && epoch % evaluateEvery == 0
-                        && data.split().validation() != null) {
-                    validation = validate();
                 }
+                Map<String, Double> validation =
+                        finalResults != null ? validationOf(finalResults) : validationDue(epoch);
                 EpochMetrics metrics = new EpochMetrics(
                         epoch,
-                        step,
-                        schedule.at(step - 1),
-                        lossSum / stepsPerEpoch,
-                        (double) correct / seen,
-                        seen / epochSeconds,
-                        epochSeconds,
+                        totals.step,
+                        schedule.at(totals.step - 1),
+                        tally.lossSum / stepsPerEpoch,
+                        (double) tally.correct / tally.seen,
+                        tally.seen / tally.seconds,
+                        tally.seconds,
                         validation);
                 history.add(metrics);
-                if (outputDir != null) {
-                    // The checkpoint first: a kill before the line is mended on resume, which rewrites the
-                    // log from the checkpoint's history; a line before its checkpoint would be repeated.
-                    Checkpoint.save(
-                            checkpoint,
-                            config,
-                            data.recipe(),
-                            new Checkpoint.Progress(epoch, step, compute, seconds, history, subnetsByName()),
-                            network,
-                            sgd);
-                    appendMetrics(metrics);
-                }
+                record(checkpoint, metrics, history, totals, sgd);
                 listener.epochEnded(metrics);
             }
-            return result(history, compute, seconds, finalResults != null ? finalResults : evaluateAll());
+            return result(history, totals.compute, totals.seconds, finalResults != null ? finalResults : evaluateAll());
         }
+    }
+
+    /** Validation accuracies when this epoch is one to validate after (--eval-every), else null. */
+    private Map<String, Double> validationDue(int epoch) {
+        boolean due =
+                evaluateEvery > 0 && epoch % evaluateEvery == 0 && data.split().validation() != null;
+        return due ? validate() : null;
+    }
+
+    /** Saves the epoch's checkpoint, then appends its metrics line (with an output directory). */
+    private void record(Path checkpoint, EpochMetrics metrics, List<EpochMetrics> history, Totals totals, Sgd sgd) {
+        if (outputDir == null) {
+            return;
+        }
+        // The checkpoint first: a kill before the line is mended on resume, which rewrites the log from the
+        // checkpoint's history; a line before its checkpoint would be repeated.
+        Checkpoint.Progress progress = new Checkpoint.Progress(
+                metrics.epoch(), totals.step, totals.compute, totals.seconds, history, subnetsByName());
+        Checkpoint.save(checkpoint, config, data.recipe(), progress, network, sgd);
+        appendMetrics(metrics);
+    }
+
+    /** Where a run stands across epochs: optimiser steps, training MACs x images, training seconds. */
+    private static final class Totals {
+        long step;
+        double compute;
+        double seconds;
+
+        Totals(long step, double compute, double seconds) {
+            this.step = step;
+            this.compute = compute;
+            this.seconds = seconds;
+        }
+    }
+
+    /** One epoch's sums, for its metrics line. */
+    private record EpochTally(double lossSum, long correct, long seen, double seconds) {}
+
+    /** Loads {@code checkpoint} into the network and optimiser, and the subnets it delivered so far. */
+    private Checkpoint.Progress restore(Path checkpoint, Sgd sgd) {
+        Checkpoint.Progress progress = Checkpoint.load(checkpoint, config, network, sgd);
+        if (progress.subnets() != null) {
+            subnets.clear();
+            progress.subnets().forEach((name, plan) -> subnets.add(new Subnet(name, ChannelPlan.parse(plan))));
+            if (epochHook != null) {
+                epochHook.restored(List.copyOf(subnets));
+            }
+        }
+        listener.resumed(checkpoint, progress.epochsDone());
+        return progress;
+    }
+
+    /** The training steps of one epoch; advances {@code totals}' steps and compute. */
+    private EpochTally runEpoch(int epoch, TrainStep trainStep, LearningRate schedule, Totals totals) {
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        long start = System.nanoTime();
+        try (BatchLoader.Epoch batches =
+                trainLoader.training(config.batchSize(), data.recipe().augmentation(), config.seed(), epoch)) {
+            for (int i = 0; batches.hasNext(); i++, totals.step++) {
+                Batch batch = batches.next();
+                List<ChannelPlan> plans = method.sampler().sample(stepRandom(epoch, i));
+                double lr = schedule.at(totals.step);
+                TrainStep.Outcome outcome = trainStep.run(batch, plans, lr);
+                if (!Double.isFinite(outcome.loss())) {
+                    throw new TrainingDivergedException(epoch, i + 1, lr);
+                }
+                lossSum += outcome.loss();
+                correct += outcome.correct();
+                seen += batch.size();
+                for (ChannelPlan plan : plans) {
+                    totals.compute += (double) batch.size()
+                            * macs.computeIfAbsent(
+                                    plan, p -> Complexity.of(network, p).macs());
+                }
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                listener.stepped(epoch, i + 1, lossSum / (i + 1), seen / elapsed);
+            }
+        }
+        return new EpochTally(lossSum, correct, seen, (System.nanoTime() - start) / 1e9);
     }
 
     private EpochHook.Control control(Sgd sgd) {
