@@ -63,7 +63,6 @@ public final class SinglePathSearch {
 
     public SearchResult run(boolean resume) {
         SlimmableNetwork network = run.network;
-        long fullMacs = Complexity.of(network, network.fullPlan()).macs();
         List<ChannelPlan> current = new ArrayList<>(List.of(network.fullPlan()));
         Subnet full = new Subnet("s1", network.fullPlan());
         Method method = new Method(
@@ -80,57 +79,7 @@ public final class SinglePathSearch {
                         run.recipe().epochs(),
                         run.recipe().learningRate(),
                         false);
-        int targets = run.config.targets().size();
-        EpochHook freeze = new EpochHook() {
-            @Override
-            public void afterEpoch(int epoch, Control control) {
-                int k = control.subnets().size() - 1;
-                if (k >= targets || epoch != freezeEpoch(k, targets, config.epochs())) {
-                    return;
-                }
-                ChannelPlan base = current.get(current.size() - 1);
-                Map<Integer, double[]> sorted = GroupOrder.sortByImportance(
-                        network,
-                        base,
-                        GroupNorms.importance(network, base),
-                        control.sgd().state());
-                List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
-                ChannelPlan cut = CandidateSampler.firstWithin(
-                        path.subList(1, path.size()), CostModel.macs(network), run.config.budget(k, fullMacs));
-                if (cut == null) {
-                    run.log(
-                            "event",
-                            "unreachable",
-                            "target",
-                            run.config.targets().get(k),
-                            "epoch",
-                            epoch);
-                    return;
-                }
-                Subnet subnet = new Subnet("s" + (k + 2), cut);
-                control.addSubnet(subnet);
-                current.add(cut);
-                run.log(
-                        "event",
-                        "freeze",
-                        "name",
-                        subnet.name(),
-                        "plan",
-                        cut.toString(),
-                        "macs",
-                        Complexity.of(network, cut).macs(),
-                        "target",
-                        run.config.targets().get(k),
-                        "epoch",
-                        epoch);
-            }
-
-            @Override
-            public void restored(List<Subnet> subnets) {
-                current.clear();
-                subnets.forEach(s -> current.add(s.plan()));
-            }
-        };
+        EpochHook freeze = new Freezer(current, config.epochs());
         TrainResult result = new Trainer(network, config, method, run.data, run.out.resolve("train"), run.listener, 0)
                 .onEpochEnd(freeze)
                 .train(resume);
@@ -152,5 +101,65 @@ public final class SinglePathSearch {
                 "delivered",
                 delivered.stream().map(SubnetResult::name).toList());
         return new SearchResult(delivered, accepted, result, result.compute());
+    }
+
+    /**
+     * After each epoch: at subnet k's freeze epoch, ranks the last subnet's groups by weight norm,
+     * permutes them into that order and freezes the cut that meets target k as the next subnet.
+     */
+    private final class Freezer implements EpochHook {
+        private final List<ChannelPlan> current;
+        private final int epochs;
+        private final int targets = run.config.targets().size();
+
+        Freezer(List<ChannelPlan> current, int epochs) {
+            this.current = current;
+            this.epochs = epochs;
+        }
+
+        @Override
+        public void afterEpoch(int epoch, Control control) {
+            int k = control.subnets().size() - 1;
+            if (k >= targets || epoch != freezeEpoch(k, targets, epochs)) {
+                return;
+            }
+            SlimmableNetwork network = run.network;
+            long fullMacs = Complexity.of(network, network.fullPlan()).macs();
+            ChannelPlan base = current.get(current.size() - 1);
+            Map<Integer, double[]> sorted = GroupOrder.sortByImportance(
+                    network,
+                    base,
+                    GroupNorms.importance(network, base),
+                    control.sgd().state());
+            List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
+            ChannelPlan cut = CandidateSampler.firstWithin(
+                    path.subList(1, path.size()), CostModel.macs(network), run.config.budget(k, fullMacs));
+            if (cut == null) {
+                run.log("event", "unreachable", "target", run.config.targets().get(k), "epoch", epoch);
+                return;
+            }
+            Subnet subnet = new Subnet("s" + (k + 2), cut);
+            control.addSubnet(subnet);
+            current.add(cut);
+            run.log(
+                    "event",
+                    "freeze",
+                    "name",
+                    subnet.name(),
+                    "plan",
+                    cut.toString(),
+                    "macs",
+                    Complexity.of(network, cut).macs(),
+                    "target",
+                    run.config.targets().get(k),
+                    "epoch",
+                    epoch);
+        }
+
+        @Override
+        public void restored(List<Subnet> subnets) {
+            current.clear();
+            subnets.forEach(s -> current.add(s.plan()));
+        }
     }
 }
