@@ -125,6 +125,29 @@ public final class ProgressiveSearch {
             run.log("event", "unreachable", "target", target, "budget", budget);
             return Optional.empty();
         }
+        List<Candidate> candidates = measure(sampled);
+        Optional<Candidate> chosen =
+                Pareto.choose(candidates, accepted, run.config.filtering().choiceMargin());
+        List<Candidate> kept = Pareto.nonDominated(candidates, accepted);
+        logAndUnregister(candidates, kept, chosen, target);
+        if (chosen.isEmpty()) {
+            run.log(
+                    "event",
+                    "filtered",
+                    "target",
+                    target,
+                    "reason",
+                    "every candidate is dominated by an accepted subnet");
+            return Optional.empty();
+        }
+        Candidate c = chosen.get();
+        return Optional.of(new AcceptedSubnet(
+                "s" + (accepted.size() + 1), c.plan().toString(), c.macs(), c.cost(), c.accuracy(), false));
+    }
+
+    /** Each sampled plan BatchNorm-calibrated and validated, with its MACs and cost. */
+    private List<Candidate> measure(List<CandidateSampler.Sampled> sampled) {
+        SlimmableNetwork network = run.network;
         List<Candidate> candidates = new ArrayList<>();
         for (CandidateSampler.Sampled s : sampled) {
             if (network.registeredPlans().containsKey(s.plan())) {
@@ -138,9 +161,12 @@ public final class ProgressiveSearch {
                     cost.cost(s.plan()),
                     run.accuracy(s.plan())));
         }
-        Optional<Candidate> chosen =
-                Pareto.choose(candidates, accepted, run.config.filtering().choiceMargin());
-        List<Candidate> kept = Pareto.nonDominated(candidates, accepted);
+        return candidates;
+    }
+
+    /** Logs every candidate with its fate; all but the chosen one leave the network. */
+    private void logAndUnregister(
+            List<Candidate> candidates, List<Candidate> kept, Optional<Candidate> chosen, double target) {
         for (Candidate c : candidates) {
             run.log(
                     "event",
@@ -162,22 +188,9 @@ public final class ProgressiveSearch {
                     "chosen",
                     chosen.isPresent() && c == chosen.get());
             if (chosen.isEmpty() || c != chosen.get()) {
-                network.unregister(c.plan());
+                run.network.unregister(c.plan());
             }
         }
-        if (chosen.isEmpty()) {
-            run.log(
-                    "event",
-                    "filtered",
-                    "target",
-                    target,
-                    "reason",
-                    "every candidate is dominated by an accepted subnet");
-            return Optional.empty();
-        }
-        Candidate c = chosen.get();
-        return Optional.of(new AcceptedSubnet(
-                "s" + (accepted.size() + 1), c.plan().toString(), c.macs(), c.cost(), c.accuracy(), false));
     }
 
     /** Step 2a: importance of each active group of {@code base}, per coupling set, in channel order. */
