@@ -223,6 +223,35 @@ public final class Checkpoint {
     public static Progress load(Path file, TrainConfig config, SlimmableNetwork network, Sgd sgd) {
         Map<String, byte[]> entries = readZip(file);
         JsonNode manifest = manifestTree(file, entries);
+        requireSameRun(file, manifest, config, network);
+        for (JsonNode r : manifest.path("registered")) {
+            network.register(
+                    ChannelPlan.parse(r.path("plan").asText()),
+                    r.path("privateAffine").asBoolean());
+        }
+        NDManager scratch = network.manager().getParentManager().newSubManager();
+        try (scratch) {
+            Map<String, NDArray> byName = arraysByName(file, entries, scratch);
+            copyInto(file, byName, network);
+            Map<String, NDArray> velocity = new LinkedHashMap<>();
+            byName.forEach((name, array) -> {
+                if (name.startsWith(SGD)) {
+                    velocity.put(name.substring(SGD.length()), array);
+                }
+            });
+            if (sgd != null) {
+                sgd.load(velocity);
+            }
+            try {
+                return JSON.treeToValue(manifest.path("progress"), Progress.class);
+            } catch (IOException e) {
+                throw new CheckpointException(file, "progress record is unreadable: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The checkpoint must be of this model and written with this config (every field the config has). */
+    private static void requireSameRun(Path file, JsonNode manifest, TrainConfig config, SlimmableNetwork network) {
         JsonNode savedSpec = manifest.path("spec");
         if (!savedSpec.equals(JSON.valueToTree(network.spec()))) {
             throw new CheckpointException(file, "was written for model " + savedSpec + ", not " + network.spec());
@@ -240,41 +269,22 @@ public final class Checkpoint {
                                 + "; resume with the same settings or start a new output directory");
             }
         }
-        for (JsonNode r : manifest.path("registered")) {
-            network.register(
-                    ChannelPlan.parse(r.path("plan").asText()),
-                    r.path("privateAffine").asBoolean());
-        }
-        NDManager scratch = network.manager().getParentManager().newSubManager();
-        try (scratch) {
-            Map<String, NDArray> byName = arraysByName(file, entries, scratch);
-            for (Map.Entry<String, NDArray> e : network.stateArrays().entrySet()) {
-                NDArray saved = byName.get(NET + e.getKey());
-                if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
-                    throw new CheckpointException(
-                            file,
-                            "array " + e.getKey()
-                                    + (saved == null
-                                            ? " is missing"
-                                            : " has shape " + saved.getShape() + ", expected "
-                                                    + e.getValue().getShape()));
-                }
-                e.getValue().set(saved.toByteBuffer());
+    }
+
+    /** Sets every state array of {@code network} from the checkpoint's arrays of the same name and shape. */
+    private static void copyInto(Path file, Map<String, NDArray> byName, SlimmableNetwork network) {
+        for (Map.Entry<String, NDArray> e : network.stateArrays().entrySet()) {
+            NDArray saved = byName.get(NET + e.getKey());
+            if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
+                throw new CheckpointException(
+                        file,
+                        "array " + e.getKey()
+                                + (saved == null
+                                        ? " is missing"
+                                        : " has shape " + saved.getShape() + ", expected "
+                                                + e.getValue().getShape()));
             }
-            Map<String, NDArray> velocity = new LinkedHashMap<>();
-            byName.forEach((name, array) -> {
-                if (name.startsWith(SGD)) {
-                    velocity.put(name.substring(SGD.length()), array);
-                }
-            });
-            if (sgd != null) {
-                sgd.load(velocity);
-            }
-            try {
-                return JSON.treeToValue(manifest.path("progress"), Progress.class);
-            } catch (IOException e) {
-                throw new CheckpointException(file, "progress record is unreadable: " + e.getMessage(), e);
-            }
+            e.getValue().set(saved.toByteBuffer());
         }
     }
 
