@@ -4,6 +4,7 @@ import io.dialnet.SimdBlock;
 import io.dialnet.bench.DialBenchmark;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.runtime.LatencyProfiler;
 import io.dialnet.runtime.OrtSettings;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -61,14 +62,7 @@ final class BenchDialCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelZoo.requireKnown(model);
-        ModelSpec d = ModelZoo.defaultSpec(model);
-        ModelSpec modelSpec = new ModelSpec(
-                model,
-                d.inputChannels(),
-                imageSize != null ? imageSize : d.inputSize(),
-                d.classes(),
-                ModelOptions.resolvedGroupSize(groupSize));
+        ModelSpec modelSpec = ModelZoo.spec(model, imageSize, null, groupSize);
         List<OrtSettings> setups =
                 Arrays.stream(settings.split(";")).map(OrtSettings::parse).toList();
         int threads = common.startEngine();
@@ -81,27 +75,31 @@ final class BenchDialCommand implements Callable<Integer> {
                 modelSpec.groupSize(),
                 threads,
                 SimdBlock.detect(),
-                io.dialnet.runtime.LatencyProfiler.device());
+                LatencyProfiler.device());
         out.println("| set-up | subnet | channels | MACs | batch | p50 ms | p99 ms | MACs reduction | speed-up | "
                 + "speed-up / reduction | GMAC/s |");
         out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (DialBenchmark.Row r : DialBenchmark.run(modelSpec, widths, batches, setups, threads)) {
-            out.printf(
-                    Locale.ROOT,
-                    "| %s | %s | %s | %.2fM | %d | %.3f | %.3f | %.2fx | %.2fx | %.2f | %.1f |%n",
-                    r.settings(),
-                    r.subnet(),
-                    r.channels().toString().replace(" ", ""),
-                    r.macs() / 1e6,
-                    r.batch(),
-                    r.latency().p50(),
-                    r.latency().p99(),
-                    r.macsReduction(),
-                    r.speedup(),
-                    r.speedup() / r.macsReduction(),
-                    r.gmacsPerSecond());
-            out.flush();
+            print(out, r);
         }
         return 0;
+    }
+
+    private static void print(PrintWriter out, DialBenchmark.Row r) {
+        out.printf(
+                Locale.ROOT,
+                "| %s | %s | %s | %.2fM | %d | %.3f | %.3f | %.2fx | %.2fx | %.2f | %.1f |%n",
+                r.settings(),
+                r.subnet(),
+                r.channels().toString().replace(" ", ""),
+                r.macs() / 1e6,
+                r.batch(),
+                r.latency().p50(),
+                r.latency().p99(),
+                r.macsReduction(),
+                r.speedup(),
+                r.speedup() / r.macsReduction(),
+                r.gmacsPerSecond());
+        out.flush();
     }
 }

@@ -34,13 +34,19 @@ public final class CommonOptions {
                     "A properties file of option defaults (key = long option name without dashes); options on the command line win.")
     java.nio.file.Path config;
 
-    /** Starts the engine with the requested thread count; returns the count in force. */
-    int startEngine() {
+    /** The thread count in force: {@code --threads}, or one per core when it is 0. */
+    int threadCount() {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         }
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    /** Starts the engine with the requested thread count; returns the count in force. */
+    int startEngine() {
+        int count = threadCount();
         Engines.start();
-        Engines.setThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        Engines.setThreads(count);
         return Engines.threads();
     }
 }

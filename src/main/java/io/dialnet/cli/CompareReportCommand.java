@@ -1,7 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.AtomicFiles;
-import io.dialnet.report.ProtocolReport;
+import io.dialnet.experiment.ProtocolReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

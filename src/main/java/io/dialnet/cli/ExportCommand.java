@@ -1,33 +1,10 @@
 package io.dialnet.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.dialnet.Provenance;
-import io.dialnet.artifact.ArtifactBuilder;
-import io.dialnet.artifact.DynamicModelFile;
-import io.dialnet.artifact.Manifest;
-import io.dialnet.data.DataRecipe;
-import io.dialnet.export.OnnxCheck;
-import io.dialnet.export.OnnxExport;
-import io.dialnet.nn.ChannelPlan;
-import io.dialnet.nn.Complexity;
-import io.dialnet.nn.SlimmableNetwork;
-import io.dialnet.nn.zoo.ModelZoo;
-import io.dialnet.runtime.DialCheck;
-import io.dialnet.runtime.OnnxLatencyProfiler;
-import io.dialnet.train.Checkpoint;
-import io.dialnet.train.Evaluation;
-import io.dialnet.train.Method;
-import io.dialnet.train.Subnet;
-import io.dialnet.train.SubnetResult;
-import io.dialnet.train.TrainConfig;
+import io.dialnet.deploy.Export;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -87,148 +64,32 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path file = Checkpoint.resolve(checkpoint);
-        Checkpoint.Manifest saved = Checkpoint.manifest(file);
-        TrainConfig config = saved.config();
-        if (saved.data() == null && saved.normalization() == null) {
-            throw new IllegalArgumentException(
-                    "checkpoint " + file + " records no data to calibrate and evaluate with");
-        }
         int threads = common.startEngine();
-        // An imported network has no data: its BatchNorm statistics come from the file, accuracy is unknown.
-        DataRecipe.Prepared prepared =
-                saved.data() == null ? null : saved.data().reload();
-        try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = ModelZoo.create(saved.spec(), manager, config.seed())) {
-            Checkpoint.load(file, null, network, null);
-            Method method = Method.of(config, network);
-            List<Subnet> subnets = saved.subnets(method);
-            if (prepared == null && method.calibrate()) {
-                throw new IllegalArgumentException("checkpoint " + file + " records no data to calibrate the "
-                        + method.name() + " strategy's BatchNorm with");
-            }
-            List<SubnetResult> results = prepared == null
-                    ? unevaluated(network, subnets)
-                    : Evaluation.evaluate(
-                            network,
-                            subnets,
-                            method.calibrate(),
-                            prepared,
-                            config.batchSize(),
-                            config.calibrationBatches());
-            List<Manifest.SubnetEntry> entries = results.stream()
-                    .sorted(Comparator.comparingLong(SubnetResult::macs).reversed())
-                    .map(r -> new Manifest.SubnetEntry(
-                            r.name(),
-                            r.channels(),
-                            r.macs(),
-                            r.params(),
-                            r.validationAccuracy(),
-                            r.testAccuracy(),
-                            List.of()))
-                    .toList();
-            Map<String, double[]> normalization = new LinkedHashMap<>();
-            normalization.put("mean", saved.normalization().mean());
-            normalization.put("std", saved.normalization().std());
-            Map<String, String> provenance = new LinkedHashMap<>(Provenance.current(threads));
-            provenance.put("checkpoint", file.toString());
-            provenance.put(
-                    "data",
-                    prepared == null
-                            ? "none (imported; not evaluated)"
-                            : prepared.recipe().source());
-            provenance.put("strategy", config.strategy());
-            Map<String, byte[]> graphs = new LinkedHashMap<>();
-            PrintWriter stdout = spec.commandLine().getOut();
-            if (!noOnnx) {
-                float[] images = prepared == null
-                        ? randomImages(saved.spec(), checkBatch, config.seed())
-                        : realImages(prepared, checkBatch);
-                List<Manifest.SubnetEntry> timed = new ArrayList<>();
-                try (OnnxLatencyProfiler profiler =
-                        new OnnxLatencyProfiler(threads, OnnxLatencyProfiler.defaultCacheDir())) {
-                    for (Manifest.SubnetEntry e : entries) {
-                        ChannelPlan plan = ChannelPlan.of(e.channels());
-                        byte[] graph = OnnxExport.subnet(network, plan, e.name(), provenance);
-                        double diff = OnnxCheck.maxAbsDifference(network, plan, graph, images, checkBatch);
-                        if (!(diff <= OnnxCheck.TOLERANCE)) {
-                            throw new IllegalStateException(
-                                    "ONNX graph of " + e.name() + " differs from the supernet by " + diff + " (> "
-                                            + OnnxCheck.TOLERANCE + "); not writing " + out);
-                        }
-                        List<Manifest.Latency> latency = new ArrayList<>();
-                        for (int batch : latencyBatches) {
-                            latency.add(profiler.measure(
-                                    graph,
-                                    batch,
-                                    saved.spec().inputChannels(),
-                                    saved.spec().inputSize()));
-                        }
-                        stdout.printf(
-                                Locale.ROOT,
-                                "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d %s images, " + "p50 %s%n",
-                                e.name(),
-                                graph.length / 1024.0,
-                                diff,
-                                checkBatch,
-                                prepared == null ? "random" : "validation",
-                                latency.stream()
-                                        .map(l -> String.format(
-                                                Locale.ROOT, "%.3f ms at batch %d", l.p50(), l.batchSize()))
-                                        .toList());
-                        graphs.put(e.name(), graph);
-                        timed.add(new Manifest.SubnetEntry(
-                                e.name(),
-                                e.channels(),
-                                e.macs(),
-                                e.params(),
-                                e.validationAccuracy(),
-                                e.testAccuracy(),
-                                latency));
-                    }
-                }
-                DialCheck.Verdict dial = DialCheck.check(timed, keepSlower);
-                dial.problems().forEach(p -> spec.commandLine().getErr().println("dialnet: dial: " + p));
-                entries = dial.shipped();
-                List<String> names =
-                        entries.stream().map(Manifest.SubnetEntry::name).toList();
-                graphs.keySet().retainAll(names);
-            }
-            DynamicModelFile artifact = ArtifactBuilder.build(network, entries, normalization, provenance);
-            new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(out);
-            stdout.printf(
-                    "wrote %s: %d subnets of %s%s%n",
-                    out, entries.size(), saved.spec().architecture(), noOnnx ? "" : ", each with a compact ONNX graph");
-            stdout.flush();
-        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Export.Written written = new Export(checkpoint, out, !noOnnx, checkBatch, latencyBatches, keepSlower)
+                .run(threads, graph -> print(stdout, graph), problem -> stderr.println("dialnet: dial: " + problem));
+        stdout.printf(
+                "wrote %s: %d subnets of %s%s%n",
+                written.out(),
+                written.subnets(),
+                written.architecture(),
+                noOnnx ? "" : ", each with a compact ONNX graph");
+        stdout.flush();
         return 0;
     }
 
-    /** Size of each subnet, accuracy unknown (NaN): for a network without data. */
-    private static List<SubnetResult> unevaluated(SlimmableNetwork network, List<Subnet> subnets) {
-        return subnets.stream()
-                .map(s -> {
-                    Complexity c = Complexity.of(network, s.plan());
-                    return new SubnetResult(s.name(), s.plan().toList(), c.macs(), c.params(), Double.NaN, null);
-                })
-                .toList();
-    }
-
-    /** {@code n} seeded standard-normal images (normalised inputs), for a network without data. */
-    private static float[] randomImages(io.dialnet.nn.ModelSpec spec, int n, long seed) {
-        float[] images = new float[n * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
-        java.util.Random random = new java.util.Random(seed);
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) random.nextGaussian();
-        }
-        return images;
-    }
-
-    /** The first {@code n} validation images, normalised, as one NCHW array. */
-    private static float[] realImages(DataRecipe.Prepared prepared, int n) {
-        var loader = prepared.validationLoader() != null ? prepared.validationLoader() : prepared.trainLoader();
-        try (var epoch = loader.ordered(Math.min(n, loader.data().size()))) {
-            return epoch.next().pixels();
-        }
+    private static void print(PrintWriter out, Export.Graph g) {
+        out.printf(
+                Locale.ROOT,
+                "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d %s images, p50 %s%n",
+                g.subnet(),
+                g.bytes() / 1024.0,
+                g.maxDifference(),
+                g.images(),
+                g.realImages() ? "validation" : "random",
+                g.latency().stream()
+                        .map(l -> String.format(Locale.ROOT, "%.3f ms at batch %d", l.p50(), l.batchSize()))
+                        .toList());
     }
 }

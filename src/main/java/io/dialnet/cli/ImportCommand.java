@@ -1,28 +1,12 @@
 package io.dialnet.cli;
 
-import ai.djl.ndarray.NDManager;
-import io.dialnet.Provenance;
-import io.dialnet.data.Normalization;
 import io.dialnet.export.OnnxCheck;
-import io.dialnet.interop.PyTorchImport;
-import io.dialnet.interop.TorchFile;
-import io.dialnet.interop.TorchNames;
-import io.dialnet.nn.Complexity;
-import io.dialnet.nn.SlimmableNetwork;
-import io.dialnet.train.Checkpoint;
-import io.dialnet.train.TrainConfig;
-import io.dialnet.train.Trainer;
-import java.io.IOException;
+import io.dialnet.interop.ImportPlan;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,13 +23,6 @@ import picocli.CommandLine.Spec;
                 + "and export. An ONNX file is run in ONNX Runtime against the imported network: their logits must "
                 + "agree within 1e-4.")
 final class ImportCommand implements Callable<Integer> {
-    /** torchvision's ImageNet statistics, what torchvision's ResNet-18 weights expect. */
-    static final Normalization IMAGENET =
-            new Normalization(new double[] {0.485, 0.456, 0.406}, new double[] {0.229, 0.224, 0.225});
-    /** The CIFAR-10 statistics most CIFAR training scripts normalise with. */
-    static final Normalization CIFAR10 =
-            new Normalization(new double[] {0.4914, 0.4822, 0.4465}, new double[] {0.2470, 0.2435, 0.2616});
-
     @Spec
     CommandSpec spec;
 
@@ -114,95 +91,47 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TorchNames.requireSupported(model);
-        if (imageSize != 0 && (imageSize < 8 || imageSize > 1024)) {
-            throw new IllegalArgumentException("--image-size must be 8..1024, got " + imageSize);
-        }
-        if (checkImages < 1) {
-            throw new IllegalArgumentException("--check-images must be >= 1, got " + checkImages);
-        }
-        Normalization normalization = normalization();
+        ImportPlan plan = ImportPlan.of(model, from, imageSize, groupSize, mean, std, checkImages, common.seed);
         RunDirectory.prepareFresh(out, overwrite, RunDirectory.TRAIN);
-        TorchFile file = TorchFile.read(from);
         int threads = common.startEngine();
+        ImportPlan.Imported imported = plan.run(out, threads);
         PrintWriter stdout = spec.commandLine().getOut();
-        try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = PyTorchImport.build(
-                        model, file, imageSize, ModelOptions.resolvedGroupSize(groupSize), manager, common.seed)) {
-            if (normalization.mean().length != network.spec().inputChannels()) {
-                throw new IllegalArgumentException("--mean/--std give " + normalization.mean().length
-                        + " channels; the network takes " + network.spec().inputChannels());
-            }
-            Complexity size = Complexity.of(network, network.fullPlan());
-            stdout.printf(
-                    Locale.ROOT,
-                    "imported %s from %s (%s, %d tensors): %d classes, %dx%d input, %.2f M params, " + "%.2f M MACs%n",
-                    model,
-                    from,
-                    file.format(),
-                    file.tensors().size(),
-                    network.spec().classes(),
-                    network.spec().inputSize(),
-                    network.spec().inputSize(),
-                    size.params() / 1e6,
-                    size.macs() / 1e6);
-            Map<String, Object> origin = new LinkedHashMap<>();
-            origin.put("file", from.toAbsolutePath().toString());
-            origin.put("format", file.format());
-            origin.put("sha256", sha256(from));
-            origin.put("tensors", file.tensors().size());
-            if (file.format().equals(TorchFile.ONNX)) {
-                double diff =
-                        PyTorchImport.maxAbsDifference(Files.readAllBytes(from), network, checkImages, common.seed);
-                stdout.printf(
-                        Locale.ROOT,
-                        "ONNX Runtime on %s vs the imported network: max |difference| of logits "
-                                + "= %.2e on %d random images (limit %.0e)%n",
-                        from.getFileName(),
-                        diff,
-                        checkImages,
-                        OnnxCheck.TOLERANCE);
-                if (!(diff <= OnnxCheck.TOLERANCE)) {
-                    throw new IllegalArgumentException(from + ": ONNX Runtime and the imported " + model + " differ by "
-                            + diff + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
-                }
-                origin.put("ortMaxAbsDifference", diff);
-                origin.put("ortCheckImages", checkImages);
-            }
-            origin.put("provenance", Provenance.current(threads));
-            // Recorded as a finished one-epoch run at full width: eval, export, train --init and search --background
-            // read it.
-            TrainConfig config = TrainConfig.recipe("individual", 1, List.of()).withSeed(common.seed);
-            Path checkpoint = out.resolve(Trainer.CHECKPOINT);
-            Checkpoint.saveImported(checkpoint, config, normalization, origin, network);
-            stdout.printf(
-                    "wrote %s; normalise inputs with mean %s, std %s%n",
-                    checkpoint,
-                    java.util.Arrays.toString(normalization.mean()),
-                    java.util.Arrays.toString(normalization.std()));
-            stdout.flush();
+        print(stdout, imported);
+        if (imported.checkpoint() == null) {
+            throw new IllegalArgumentException(from + ": ONNX Runtime and the imported " + model + " differ by "
+                    + imported.ortMaxDifference() + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
         }
+        stdout.printf(
+                "wrote %s; normalise inputs with mean %s, std %s%n",
+                imported.checkpoint(),
+                Arrays.toString(plan.normalization().mean()),
+                Arrays.toString(plan.normalization().std()));
+        stdout.flush();
         return 0;
     }
 
-    private Normalization normalization() {
-        Normalization standard = model.equals("resnet18") ? IMAGENET : CIFAR10;
-        if (mean == null && std == null) {
-            return standard;
-        }
-        if (mean == null || std == null || mean.size() != std.size()) {
-            throw new IllegalArgumentException("--mean and --std go together, one value per channel each");
-        }
-        return new Normalization(
-                mean.stream().mapToDouble(Double::doubleValue).toArray(),
-                std.stream().mapToDouble(Double::doubleValue).toArray());
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private void print(PrintWriter out, ImportPlan.Imported r) {
+        out.printf(
+                Locale.ROOT,
+                "imported %s from %s (%s, %d tensors): %d classes, %dx%d input, %.2f M params, %.2f M MACs%n",
+                model,
+                from,
+                r.format(),
+                r.tensors(),
+                r.spec().classes(),
+                r.spec().inputSize(),
+                r.spec().inputSize(),
+                r.size().params() / 1e6,
+                r.size().macs() / 1e6);
+        if (r.ortMaxDifference() != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "ONNX Runtime on %s vs the imported network: max |difference| of logits "
+                            + "= %.2e on %d random images (limit %.0e)%n",
+                    from.getFileName(),
+                    r.ortMaxDifference(),
+                    checkImages,
+                    OnnxCheck.TOLERANCE);
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.dialnet.cli;
 
-import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dialnet.Json;
 import io.dialnet.nn.ChannelPlan;
-import io.dialnet.nn.Complexity;
 import io.dialnet.nn.CouplingSet;
 import io.dialnet.nn.ModelSpec;
-import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelSummary;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -74,61 +74,57 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        ModelSpec d = ModelZoo.defaultSpec(model);
-        ModelSpec modelSpec = new ModelSpec(
-                model,
-                d.inputChannels(),
-                inputSize == null ? d.inputSize() : inputSize,
-                classes == null ? d.classes() : classes,
-                ModelOptions.resolvedGroupSize(groupSize));
+        ModelSpec modelSpec = ModelZoo.spec(model, inputSize, classes, groupSize);
         common.startEngine();
-        try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
-            ChannelPlan plan = subnet.plan != null
-                    ? readPlan(subnet.plan)
-                    : subnet.width != null ? network.uniformPlan(subnet.width) : network.fullPlan();
-            Complexity cost = Complexity.of(network, plan);
-            Complexity full = Complexity.of(network, network.fullPlan());
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("model", model);
-                o.put("input", List.of(modelSpec.inputChannels(), modelSpec.inputSize(), modelSpec.inputSize()));
-                o.put("channels", plan.toList());
-                o.put("macs", cost.macs());
-                o.put("params", cost.params());
-                o.put("macs_fraction", cost.macsFraction(full));
-                out.println(Json.MAPPER
-                        .writer()
-                        .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(o));
-            } else {
-                out.printf(
-                        Locale.ROOT,
-                        "%s, input %dx%dx%d, %d classes%n",
-                        model,
-                        modelSpec.inputChannels(),
-                        modelSpec.inputSize(),
-                        modelSpec.inputSize(),
-                        modelSpec.classes());
-                out.printf("%-24s %8s %8s %6s%n", "coupling set", "channels", "of", "group");
-                for (CouplingSet set : network.couplingSets()) {
-                    out.printf(
-                            "%-24s %8d %8d %6d%n",
-                            set.name(), plan.channels(set.index()), set.channels(), set.groupSize());
-                }
-                out.printf(
-                        Locale.ROOT,
-                        "MACs %,d (%.2f M, %.1f%% of full), params %,d (%.3f M)%n",
-                        cost.macs(),
-                        cost.macs() / 1e6,
-                        100 * cost.macsFraction(full),
-                        cost.params(),
-                        cost.params() / 1e6);
-            }
-            out.flush();
+        ChannelPlan plan = subnet.plan != null ? readPlan(subnet.plan) : null;
+        ModelSummary summary = ModelSummary.of(modelSpec, plan, subnet.width, common.seed);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            printJson(out, summary);
+        } else {
+            printTable(out, summary);
         }
+        out.flush();
         return 0;
+    }
+
+    private static void printJson(PrintWriter out, ModelSummary s) throws IOException {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", s.spec().architecture());
+        o.put(
+                "input",
+                List.of(s.spec().inputChannels(), s.spec().inputSize(), s.spec().inputSize()));
+        o.put("channels", s.plan().toList());
+        o.put("macs", s.cost().macs());
+        o.put("params", s.cost().params());
+        o.put("macs_fraction", s.cost().macsFraction(s.full()));
+        out.println(
+                Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
+    }
+
+    private static void printTable(PrintWriter out, ModelSummary s) {
+        ModelSpec m = s.spec();
+        out.printf(
+                Locale.ROOT,
+                "%s, input %dx%dx%d, %d classes%n",
+                m.architecture(),
+                m.inputChannels(),
+                m.inputSize(),
+                m.inputSize(),
+                m.classes());
+        out.printf("%-24s %8s %8s %6s%n", "coupling set", "channels", "of", "group");
+        for (CouplingSet set : s.couplingSets()) {
+            out.printf(
+                    "%-24s %8d %8d %6d%n", set.name(), s.plan().channels(set.index()), set.channels(), set.groupSize());
+        }
+        out.printf(
+                Locale.ROOT,
+                "MACs %,d (%.2f M, %.1f%% of full), params %,d (%.3f M)%n",
+                s.cost().macs(),
+                s.cost().macs() / 1e6,
+                100 * s.cost().macsFraction(s.full()),
+                s.cost().params(),
+                s.cost().params() / 1e6);
     }
 
     private static ChannelPlan readPlan(Path file) throws IOException {

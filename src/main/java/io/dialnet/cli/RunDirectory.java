@@ -32,7 +32,7 @@ final class RunDirectory {
     /** What {@code compare} writes into its directory: its reports and one directory per method. */
     static final List<String> COMPARE = Stream.concat(
                     Stream.of("compare.json", "compare.md", "compare.png"),
-                    io.dialnet.search.Comparison.METHODS.stream())
+                    io.dialnet.experiment.Comparison.METHODS.stream())
             .toList();
 
     private RunDirectory() {}
@@ -115,17 +115,5 @@ final class RunDirectory {
     private static String reason(Exception e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
         return e.getMessage() == null ? kind : kind + " " + e.getMessage();
-    }
-
-    /**
-     * The input normalisation a starting checkpoint's weights expect (an imported network's, or
-     * the data's of the run that trained it), or {@code null} when none is given or recorded.
-     */
-    static io.dialnet.data.Normalization normalizationOf(Path checkpoint) {
-        if (checkpoint == null) {
-            return null;
-        }
-        return io.dialnet.train.Checkpoint.manifest(io.dialnet.train.Checkpoint.resolve(checkpoint))
-                .normalization();
     }
 }

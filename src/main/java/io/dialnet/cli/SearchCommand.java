@@ -1,33 +1,17 @@
 package io.dialnet.cli;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import io.dialnet.AtomicFiles;
-import io.dialnet.data.DataRecipe;
-import io.dialnet.export.OnnxExport;
-import io.dialnet.nn.ChannelPlan;
-import io.dialnet.nn.Devices;
-import io.dialnet.nn.ModelSpec;
-import io.dialnet.nn.SlimmableNetwork;
-import io.dialnet.nn.zoo.ModelZoo;
-import io.dialnet.report.Plots;
+import io.dialnet.experiment.SearchPlan;
 import io.dialnet.report.SubnetTable;
-import io.dialnet.runtime.OnnxLatencyProfiler;
-import io.dialnet.search.CostModel;
 import io.dialnet.search.CutRule;
-import io.dialnet.search.MultiPathSearch;
 import io.dialnet.search.NoiseRanking;
-import io.dialnet.search.ProgressiveSearch;
 import io.dialnet.search.SearchConfig;
 import io.dialnet.search.SearchResult;
-import io.dialnet.search.SinglePathSearch;
+import io.dialnet.train.Checkpoint;
 import io.dialnet.train.TrainConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -221,13 +205,32 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         model.requireKnown();
-        if (!List.of(ProgressiveSearch.METHOD, MultiPathSearch.METHOD, SinglePathSearch.METHOD)
-                .contains(method)) {
-            throw new IllegalArgumentException("--method " + method + ": choose progressive, multipath or singlepath");
-        }
+        SearchPlan.requireMethod(method);
         training.strategy = "individual";
-        TrainConfig recipe = training.toConfig(common.seed);
-        SearchConfig config = SearchConfig.of(targets, recipe)
+        SearchPlan plan = new SearchPlan(
+                method,
+                searchConfig(training.toConfig(common.seed)),
+                lasso,
+                epochsPerSubnet,
+                model.model,
+                model.groupSize,
+                out,
+                resume);
+        RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
+        Device onDevice = device.single("search").primary();
+        common.startEngine();
+        PrintWriter err = spec.commandLine().getErr();
+        SearchResult result =
+                plan.run(data.request(), onDevice, common.threads, new ProgressListener(err, !common.quiet));
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(SubnetTable.text(result.subnets()));
+        stdout.flush();
+        return 0;
+    }
+
+    /** The search's settings from the options, every arm's recipe {@code recipe}. */
+    private SearchConfig searchConfig(TrainConfig recipe) {
+        return SearchConfig.of(targets, recipe)
                 .withLatency(latency, latencyBatch)
                 .with(new SearchConfig.Sampling(
                         candidates, cutRules != null ? cutRules : SearchConfig.Sampling.DEFAULT.rules()))
@@ -237,80 +240,6 @@ final class SearchCommand implements Callable<Integer> {
                 .with(new SearchConfig.Filtering(choiceMargin, lastMargin))
                 .with(new SearchConfig.FineTuning(fineTuneEpochs, fineTuneLr, tau, reference, pointsPerHalving))
                 .with(new SearchConfig.FinalTraining(finalEpochs, finalLr, finalDistill))
-                .withBackground(background == null ? null : io.dialnet.train.Checkpoint.resolve(background));
-        RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
-        Devices onDevices = device.single("search");
-        Device onDevice = onDevices.primary();
-        common.startEngine();
-        DataRecipe.Prepared prepared = data.prepare(common.seed, 0, RunDirectory.normalizationOf(background));
-        ModelSpec modelSpec = model.specFor(prepared.split().train());
-        try (NDManager manager = NDManager.newBaseManager(onDevice);
-                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed);
-                OnnxLatencyProfiler profiler =
-                        new OnnxLatencyProfiler(common.threads, OnnxLatencyProfiler.defaultCacheDir())) {
-            PrintWriter err = spec.commandLine().getErr();
-            ProgressListener progress = new ProgressListener(err, !common.quiet);
-            SearchResult result = switch (method) {
-                case MultiPathSearch.METHOD ->
-                    new MultiPathSearch(network, config, prepared, out, progress, lasso, epochsPerSubnet).run(resume);
-                case SinglePathSearch.METHOD ->
-                    new SinglePathSearch(network, config, prepared, out, progress, lasso).run(resume);
-                default ->
-                    new ProgressiveSearch(
-                                    network,
-                                    config,
-                                    prepared,
-                                    out,
-                                    progress,
-                                    latency ? onnxLatency(network, latencyBatch, profiler) : null)
-                            .run(resume);
-            };
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("subnets", result.subnets());
-            report.put("accepted", result.accepted());
-            report.put("model", modelSpec);
-            report.put("data", prepared.recipe());
-            report.put("method", method);
-            report.put("search", config);
-            report.put("final_training", result.finalTraining());
-            AtomicFiles.write(out.resolve(TrainCommand.RESULTS), Json.pretty(report));
-            Plots.accuracyVsMacs(
-                    Map.of(method, result.subnets()),
-                    modelSpec.architecture() + " on " + prepared.recipe().source(),
-                    false,
-                    out.resolve(TrainCommand.PLOT));
-            PrintWriter stdout = spec.commandLine().getOut();
-            stdout.print(SubnetTable.text(result.subnets()));
-            stdout.flush();
-        }
-        return 0;
-    }
-
-    /**
-     * Latency of a plan as {@code serve} would run it: its compact ONNX graph timed on ONNX Runtime
-     * in a child process, cached per machine (a plan not yet registered gets BatchNorm state for
-     * the export and loses it afterwards).
-     */
-    static CostModel onnxLatency(SlimmableNetwork network, int batch, OnnxLatencyProfiler profiler) {
-        Map<ChannelPlan, Double> cache = new HashMap<>();
-        return CostModel.measured(plan -> cache.computeIfAbsent(plan, p -> {
-            boolean temporary = !network.registeredPlans().containsKey(p);
-            if (temporary) {
-                network.register(p, false);
-            }
-            try {
-                ModelSpec spec = network.spec();
-                return profiler.measure(
-                                OnnxExport.subnet(network, p, "timing", Map.of()),
-                                batch,
-                                spec.inputChannels(),
-                                spec.inputSize())
-                        .p50();
-            } finally {
-                if (temporary) {
-                    network.unregister(p);
-                }
-            }
-        }));
+                .withBackground(background == null ? null : Checkpoint.resolve(background));
     }
 }

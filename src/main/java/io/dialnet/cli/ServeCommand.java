@@ -3,10 +3,10 @@ package io.dialnet.cli;
 import io.dialnet.nn.Devices;
 import io.dialnet.runtime.DynamicModel;
 import io.dialnet.serve.Server;
+import io.dialnet.serve.Serving;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -132,7 +132,35 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String modelName = name != null ? name : model.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-        Server.Settings settings = new Server.Settings(
+        Server.Settings settings = settings(modelName);
+        DynamicModel.Backend b = DynamicModel.Backend.parse(backend, "--backend");
+        Devices devices = device.parsed("serve");
+        // ONNX Runtime needs no PyTorch: not starting it saves its unpacking and keeps a second native thread
+        // pool from competing with ONNX Runtime's for the cores.
+        int threads = b == DynamicModel.Backend.ONNXRUNTIME ? common.threadCount() : common.startEngine();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Serving.untilShutdown(
+                model,
+                b,
+                threads,
+                devices,
+                settings,
+                started -> {
+                    out.printf(
+                            "serving %s as /v2/models/%s (%d subnets, %s) on port %d; Ctrl-C or SIGTERM stops%n",
+                            model, modelName, started.subnets(), backend, started.port());
+                    out.flush();
+                },
+                problem -> {
+                    err.println("dialnet serve: " + problem);
+                    err.flush();
+                });
+        return 0;
+    }
+
+    private Server.Settings settings(String modelName) {
+        return new Server.Settings(
                 port,
                 bindAll,
                 workers,
@@ -148,56 +176,5 @@ final class ServeCommand implements Callable<Integer> {
                 requestTimeoutMs,
                 drainTimeoutMs,
                 modelName);
-        DynamicModel.Backend b = DynamicModel.Backend.parse(backend, "--backend");
-        Devices devices = device.parsed("serve");
-        int threads;
-        if (b == DynamicModel.Backend.ONNXRUNTIME) {
-            // ONNX Runtime needs no PyTorch: not starting it saves its unpacking and keeps a second native thread
-            // pool from competing with ONNX Runtime's for the cores.
-            if (common.threads < 0) {
-                throw new IllegalArgumentException("--threads must be >= 0, got " + common.threads);
-            }
-            threads = common.threads == 0 ? Runtime.getRuntime().availableProcessors() : common.threads;
-        } else {
-            threads = common.startEngine();
-        }
-        DynamicModel loaded = DynamicModel.load(model, b, threads, devices, DeviceOptions.OPTION);
-        Server server;
-        try {
-            server = new Server(loaded, settings);
-        } catch (java.io.IOException | RuntimeException e) {
-            loaded.close();
-            throw e;
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        out.printf(
-                "serving %s as /v2/models/%s (%d subnets, %s) on port %d; Ctrl-C or SIGTERM stops%n",
-                model, modelName, loaded.subnets().size(), backend, server.port());
-        out.flush();
-        // The JVM ends when its shutdown hooks return, so the hook itself drains the server and closes the model;
-        // the main thread only waits for it.
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            try {
-                                server.close();
-                                if (server.quiesced()) {
-                                    loaded.close();
-                                } else {
-                                    // A worker is still inside the model: freeing it under the call would crash the
-                                    // process.
-                                    err.println(
-                                            "dialnet serve: a worker did not stop within the drain timeout; model left open");
-                                    err.flush();
-                                }
-                            } finally {
-                                stopped.countDown();
-                            }
-                        },
-                        "dialnet-shutdown"));
-        stopped.await();
-        return 0;
     }
 }
