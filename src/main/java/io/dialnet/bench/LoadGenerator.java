@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,11 @@ import java.util.function.Consumer;
 public record LoadGenerator(
         URI url, List<Integer> rates, int seconds, Double deadlineMs, int inputSize, boolean raw, int warmupSeconds) {
 
+    /** The header of the {@link Row#line} table. */
+    public static final String HEADER = String.format(
+            "%8s %10s %9s %9s %9s %8s %8s  %s",
+            "offered", "served/s", "p50 ms", "p99 ms", "ok", "429", "503/504", "subnet mix");
+
     /** One offered rate's outcome. */
     public record Row(
             int offered,
@@ -48,7 +54,24 @@ public record LoadGenerator(
             long busy,
             long late,
             long failed,
-            Map<String, Integer> subnetMix) {}
+            Map<String, Integer> subnetMix) {
+
+        /** This row under {@link #HEADER}. */
+        public String line() {
+            return String.format(
+                    Locale.ROOT,
+                    "%8d %10.1f %9.2f %9.2f %9d %8d %8d  %s%s",
+                    offered,
+                    servedPerSecond,
+                    p50Ms,
+                    p99Ms,
+                    ok,
+                    busy,
+                    late,
+                    subnetMix,
+                    failed > 0 ? "  (" + failed + " failed)" : "");
+        }
+    }
 
     /** A generator for these settings, checked: a loopback target, rates and duration in range. */
     public static LoadGenerator checked(

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -43,7 +44,27 @@ public record SubnetLatency(
      * @param gmacsPerSecond multiply-accumulates per second achieved, in billions
      * @param speedup the full subnet's p50 over this one's (same back end and batch size)
      */
-    public record Row(String subnet, int batch, Manifest.Latency latency, double gmacsPerSecond, double speedup) {}
+    public record Row(String subnet, int batch, Manifest.Latency latency, double gmacsPerSecond, double speedup) {
+        /** This row under {@link #HEADER}. */
+        public String line() {
+            return String.format(
+                    Locale.ROOT,
+                    "%-8s %-12s %6d %10.3f %10.3f %10.3f %8.1f %8.2fx",
+                    subnet,
+                    latency.backend(),
+                    batch,
+                    latency.p50(),
+                    latency.p90(),
+                    latency.p99(),
+                    gmacsPerSecond,
+                    speedup);
+        }
+    }
+
+    /** The header of the {@link Row#line} table. */
+    public static final String HEADER = String.format(
+            "%-8s %-12s %6s %10s %10s %10s %8s %9s",
+            "subnet", "backend", "batch", "p50 ms", "p90 ms", "p99 ms", "GMAC/s", "vs full");
 
     /** How many measurements per subnet were stored (0 when not stored), on which device. */
     public record Stored(int perSubnet, String device) {}

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -83,10 +84,35 @@ public record SwitchCost(
             Score grouped,
             Score switchMicros,
             Score pairedSwitchMicros,
-            double switchBytes) {}
+            double switchBytes) {
+
+        /** This measurement under {@link #HEADER}. */
+        public String row() {
+            return String.format(
+                    Locale.ROOT,
+                    "%-20s %-12s %18s %18s %16s %16s %13.0f",
+                    Path.of(model).getFileName(),
+                    backend,
+                    alternating.text(),
+                    grouped.text(),
+                    switchMicros.text(),
+                    pairedSwitchMicros.text(),
+                    switchBytes);
+        }
+    }
+
+    /** The header of the {@link Measurement#row} table. */
+    public static final String HEADER = String.format(
+            "%-20s %-12s %18s %18s %16s %16s %13s",
+            "model", "backend", "LSLS us", "LLSS us", "switch us", "paired us", "switch bytes");
 
     /** A measured value with its 99.9% confidence half-width. */
-    public record Score(double value, double error) {}
+    public record Score(double value, double error) {
+        /** {@code value +- error}, one decimal each. */
+        public String text() {
+            return String.format(Locale.ROOT, "%.1f +- %.1f", value, error);
+        }
+    }
 
     /**
      * Measures every model with every back end on {@code threads} engine threads, reporting each

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -94,6 +95,41 @@ public record TrainingThroughput(
 
         public double loaderMedian() {
             return median(loader);
+        }
+
+        /** The report as text: the set-up, then throughput and CPU cost, a line each. */
+        public String text() {
+            double loaderShare = 100 * loaderCpuMsPerImage / trainingCpuMsPerImage;
+            return String.format(
+                            Locale.ROOT,
+                            "%s, %s, batch %d, %s, %d threads, %d rounds of %d steps%n",
+                            settings.model(),
+                            settings.strategy(),
+                            settings.batchSize(),
+                            devices,
+                            threads,
+                            settings.rounds(),
+                            settings.steps())
+                    + String.format(Locale.ROOT, "training, preloaded batches   %8.1f images/s%n", preloadedMedian())
+                    + String.format(
+                            Locale.ROOT,
+                            "training, real loader         %8.1f images/s  (%.1f%% of preloaded)%n",
+                            loaderMedian(),
+                            100 * loaderMedian() / preloadedMedian())
+                    + String.format(
+                            Locale.ROOT,
+                            "loader alone (%d thread%s)     %8.1f images/s%n",
+                            loaderThreads,
+                            loaderThreads > 1 ? "s" : "",
+                            loaderAlone)
+                    + String.format(
+                            Locale.ROOT,
+                            "CPU per image: training step %.1f ms, loader %.2f ms (%.0f images per core-second; "
+                                    + "%.1f%% of the step)%n",
+                            trainingCpuMsPerImage,
+                            loaderCpuMsPerImage,
+                            1000 / loaderCpuMsPerImage,
+                            loaderShare);
         }
 
         /** The JSON report: settings, medians, CPU costs, every round and the provenance. */

@@ -7,7 +7,6 @@ import io.dialnet.runtime.LatencyProfiler;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,11 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code dialnet bench switch}: what switching between the largest and the smallest subnet costs
  * per call ({@link SwitchCost}), per model and back end.
  */
-@Command(
-        name = "switch",
-        mixinStandardHelpOptions = true,
-        description =
-                "Switch cost between subnets (JMH): microseconds and bytes allocated per switch, per back end and model.")
+@Command(name = "switch", mixinStandardHelpOptions = true)
 final class BenchSwitchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,46 +26,25 @@ final class BenchSwitchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(
-            names = "--model",
-            required = true,
-            split = ",",
-            paramLabel = "FILE",
-            description = "Dynamic models written by dialnet export (one or more).")
+    @Option(names = "--model", required = true, split = ",", paramLabel = "FILE")
     List<Path> models;
 
-    @Option(
-            names = "--backends",
-            split = ",",
-            defaultValue = "onnxruntime,djl",
-            description = "Back ends (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backends", split = ",", defaultValue = "onnxruntime,djl")
     List<String> backends;
 
-    @Option(
-            names = "--iterations",
-            defaultValue = "5",
-            description = "Measured one-second JMH iterations per fork (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "5")
     int iterations;
 
-    @Option(
-            names = "--warmup-iterations",
-            defaultValue = "3",
-            description = "Warm-up iterations per fork (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-iterations", defaultValue = "3")
     int warmupIterations;
 
-    @Option(
-            names = "--forks",
-            defaultValue = "1",
-            description = "Forked JVMs per benchmark (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--forks", defaultValue = "1")
     int forks;
 
-    @Option(
-            names = "--pairs",
-            defaultValue = "500",
-            description = "Rounds of the paired in-process timing (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pairs", defaultValue = "500")
     int pairs;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    @Option(names = "--json", paramLabel = "FILE")
     Path json;
 
     @Override
@@ -81,10 +55,11 @@ final class BenchSwitchCommand implements Callable<Integer> {
             common.startEngine(); // for the paired timing, which runs in this process
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(
-                "%-20s %-12s %18s %18s %16s %16s %13s%n",
-                "model", "backend", "LSLS us", "LLSS us", "switch us", "paired us", "switch bytes");
-        List<SwitchCost.Measurement> results = cost.measureAll(threads, r -> print(out, r));
+        out.println(SwitchCost.HEADER);
+        List<SwitchCost.Measurement> results = cost.measureAll(threads, r -> {
+            out.println(r.row());
+            out.flush();
+        });
         out.printf(
                 "device: %s, %d engine threads; +- is the 99.9%% confidence half-width%n",
                 LatencyProfiler.device(), threads);
@@ -93,23 +68,5 @@ final class BenchSwitchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
-    }
-
-    private static void print(PrintWriter out, SwitchCost.Measurement r) {
-        out.printf(
-                Locale.ROOT,
-                "%-20s %-12s %18s %18s %16s %16s %13.0f%n",
-                Path.of(r.model()).getFileName(),
-                r.backend(),
-                format(r.alternating()),
-                format(r.grouped()),
-                format(r.switchMicros()),
-                format(r.pairedSwitchMicros()),
-                r.switchBytes());
-        out.flush();
-    }
-
-    private static String format(SwitchCost.Score s) {
-        return String.format(Locale.ROOT, "%.1f +- %.1f", s.value(), s.error());
     }
 }

@@ -5,33 +5,19 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes. */
 public final class CommonOptions {
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description = "Seed of weights, data order, augmentation and sampling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42")
     long seed;
 
-    @Option(
-            names = "--threads",
-            defaultValue = "0",
-            description = "Engine threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0")
     int threads;
 
-    @Option(
-            names = {"-v", "--verbose"},
-            description = "Print stack traces of failures.")
+    @Option(names = {"-v", "--verbose"})
     boolean verbose;
 
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"})
     boolean quiet;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description =
-                    "A properties file of option defaults (key = long option name without dashes); options on the command line win.")
+    @Option(names = "--config", paramLabel = "FILE")
     java.nio.file.Path config;
 
     /** The thread count in force: {@code --threads}, or one per core when it is 0. */

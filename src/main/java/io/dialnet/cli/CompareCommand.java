@@ -2,6 +2,7 @@ package io.dialnet.cli;
 
 import ai.djl.Device;
 import io.dialnet.experiment.ComparePlan;
+import io.dialnet.experiment.RunDirectory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,14 +17,7 @@ import picocli.CommandLine.Spec;
  * epochs; {@code compare.json}, {@code compare.md} and {@code compare.png} (one curve per method).
  * A preset sets the schedule; options given on the command line still win.
  */
-@Command(
-        name = "compare",
-        mixinStandardHelpOptions = true,
-        description = "Compare individual, uniform (US-Nets), joint (S-Nets), multipath, singlepath and progressive "
-                + "(and each search's plans trained alone, and a ranking ablation) on one model and data set. "
-                + "Presets: protocol (the pre-registered CIFAR-10 protocol of docs/RESULTS.md: 15 epochs on all "
-                + "data, about 14 hours on 2 cores), quick (a smoke test on 10,000 images; it does not test the "
-                + "paper's claim).")
+@Command(name = "compare", mixinStandardHelpOptions = true)
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,46 +34,25 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(
-            names = "--preset",
-            defaultValue = "protocol",
-            description = "protocol or quick (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", defaultValue = "protocol")
     String preset;
 
-    @Option(
-            names = "--methods",
-            split = ",",
-            description =
-                    "A subset of the arms " + "individual,uniform,progressive,"
-                            + "alone-progressive,ablation,joint,multipath,singlepath,alone-multipath,alone-singlepath (default: the preset's).")
+    @Option(names = "--methods", split = ",")
     List<String> methods;
 
-    @Option(
-            names = "--widths",
-            split = ",",
-            description =
-                    "Uniform widths, full first; the searches' targets are their exact MACs (default: 1.0,0.75,0.5,0.25).")
+    @Option(names = "--widths", split = ",")
     List<Double> widths;
 
-    @Option(names = "--epochs", description = "Epochs of every method's main training (protocol: 15, quick: 6).")
+    @Option(names = "--epochs")
     Integer epochs;
 
-    @Option(
-            names = "--out",
-            required = true,
-            paramLabel = "DIR",
-            description = "Output directory; one sub-directory per arm, resumable.")
+    @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    @Option(
-            names = "--resume",
-            description =
-                    "Continue the comparison in DIR: finished methods are read back, the interrupted one resumes.")
+    @Option(names = "--resume")
     boolean resume;
 
-    @Option(
-            names = "--overwrite",
-            description = "Start again in a DIR that holds an earlier comparison, replacing its outputs.")
+    @Option(names = "--overwrite")
     boolean overwrite;
 
     @Override

@@ -9,70 +9,34 @@ import picocli.CommandLine.Spec;
 
 /** Where the data is and how to split it. */
 public final class DataOptions {
-    @Option(
-            names = "--data",
-            required = true,
-            paramLabel = "FORMAT:DIR",
-            description =
-                    "cifar10:DIR (binary batches), idx:DIR (MNIST/Fashion-MNIST files, gzipped or not; idx:demo = the shipped subset) or folder:DIR (one sub-folder per class).")
+    @Option(names = "--data", required = true, paramLabel = "FORMAT:DIR")
     String data;
 
-    @Option(
-            names = "--image-size",
-            defaultValue = "224",
-            description = "Pixels per side for folder images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-size", defaultValue = "224")
     int imageSize;
 
-    @Option(
-            names = "--validation",
-            defaultValue = "-1",
-            paramLabel = "N",
-            description = "Training images held out for validation (default: 10%, at most 5000).")
+    @Option(names = "--validation", defaultValue = "-1", paramLabel = "N")
     int validation;
 
-    @Option(
-            names = "--test-holdout",
-            paramLabel = "N",
-            description =
-                    "Training images held out as the test set, for data without one (CIFAR-10 without test_batch.bin); 0 = none (default: 0; compare: 5000).")
+    @Option(names = "--test-holdout", paramLabel = "N")
     Integer testHoldout;
 
-    @Option(
-            names = "--train-limit",
-            defaultValue = "0",
-            paramLabel = "N",
-            description =
-                    "Train on only the first N images of the training split (folders: N drawn by a seeded shuffle, so every class stays; 0 = all).")
+    @Option(names = "--train-limit", defaultValue = "0", paramLabel = "N")
     int trainLimit;
 
-    @Option(names = "--no-augment", description = "Turn off random crop and flip.")
+    @Option(names = "--no-augment")
     boolean noAugment;
 
-    @Option(
-            names = "--split-seed",
-            paramLabel = "N",
-            description =
-                    "Seed of the validation split and test hold-out (default: --seed), so runs with different seeds can share one split.")
+    @Option(names = "--split-seed", paramLabel = "N")
     Long splitSeed;
 
-    @Option(
-            names = "--skip-bad-images",
-            description =
-                    "folder: skip unreadable or truncated images (each reported once, then counted) instead of stopping with an error naming the file.")
+    @Option(names = "--skip-bad-images")
     boolean skipBadImages;
 
-    @Option(
-            names = "--loader-threads",
-            paramLabel = "N",
-            description = "folder: threads decoding images (default: half the cores, 1..8).")
+    @Option(names = "--loader-threads", paramLabel = "N")
     Integer loaderThreads;
 
-    @Option(
-            names = "--decode-cache-mb",
-            defaultValue = "0",
-            paramLabel = "MB",
-            description =
-                    "folder: keep up to MB of decoded images in memory for later epochs, for small folders (default: ${DEFAULT-VALUE} = none).")
+    @Option(names = "--decode-cache-mb", defaultValue = "0", paramLabel = "MB")
     long decodeCacheMb;
 
     @Spec(Spec.Target.MIXEE)

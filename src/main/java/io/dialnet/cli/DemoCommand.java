@@ -18,11 +18,7 @@ import picocli.CommandLine.Spec;
  * {@code dialnet demo}: one dynamic network on the shipped Fashion-MNIST subset, four widths, a
  * table and a plot, in a few minutes on two cores with nothing to download.
  */
-@Command(
-        name = "demo",
-        mixinStandardHelpOptions = true,
-        description = "Train a small dynamic network (cnn, uniform strategy, widths 1.0/0.75/0.5/0.25) on the shipped "
-                + "Fashion-MNIST subset; write DIR/results.json and DIR/accuracy_vs_macs.png.")
+@Command(name = "demo", mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,14 +26,10 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(
-            names = "--out",
-            defaultValue = "demo-out",
-            paramLabel = "DIR",
-            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "demo-out", paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "6")
     int epochs;
 
     @Override

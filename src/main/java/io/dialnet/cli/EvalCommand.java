@@ -16,11 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet eval}: the subnets of a trained network with their size and accuracy. */
-@Command(
-        name = "eval",
-        mixinStandardHelpOptions = true,
-        description =
-                "Evaluate every subnet of a trained network: channels, MACs, params, validation and test accuracy.")
+@Command(name = "eval", mixinStandardHelpOptions = true)
 final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,29 +24,16 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(
-            names = "--checkpoint",
-            required = true,
-            paramLabel = "PATH",
-            description = "A checkpoint.zip, or the training output directory holding one.")
+    @Option(names = "--checkpoint", required = true, paramLabel = "PATH")
     Path checkpoint;
 
-    @Option(
-            names = "--data",
-            paramLabel = "FORMAT:DIR",
-            description =
-                    "Evaluate on this data instead of the data recorded in the checkpoint (same split and normalisation).")
+    @Option(names = "--data", paramLabel = "FORMAT:DIR")
     String data;
 
-    @Option(
-            names = "--widths",
-            split = ",",
-            paramLabel = "W",
-            description =
-                    "Also evaluate these widths (uniform-trained networks only; BatchNorm is calibrated for each).")
+    @Option(names = "--widths", split = ",", paramLabel = "W")
     List<Double> widths;
 
-    @Option(names = "--json", description = "Print JSON instead of a table.")
+    @Option(names = "--json")
     boolean json;
 
     @Override

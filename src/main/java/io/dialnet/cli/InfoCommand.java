@@ -1,9 +1,6 @@
 package io.dialnet.cli;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dialnet.Json;
 import io.dialnet.nn.ChannelPlan;
-import io.dialnet.nn.CouplingSet;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.zoo.ModelSummary;
 import io.dialnet.nn.zoo.ModelZoo;
@@ -11,10 +8,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -24,10 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet info}: the coupling sets, MACs and params of a model at any width or plan. */
-@Command(
-        name = "info",
-        mixinStandardHelpOptions = true,
-        description = "Show a model's coupling sets and the MACs and params of a width or channel plan.")
+@Command(name = "info", mixinStandardHelpOptions = true)
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,41 +25,30 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(
-            names = "--model",
-            required = true,
-            description = "Architecture: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = ModelNames.class)
+    @Option(names = "--model", required = true, completionCandidates = ModelNames.class)
     String model;
 
     @ArgGroup(exclusive = true)
     Subnet subnet = new Subnet();
 
     static final class Subnet {
-        @Option(names = "--width", description = "A uniform width multiplier in (0, 1] (default: 1).")
+        @Option(names = "--width")
         Double width;
 
-        @Option(
-                names = "--plan",
-                paramLabel = "FILE",
-                description =
-                        "A file holding a channel plan: channel counts per coupling set, separated by commas or white space.")
+        @Option(names = "--plan", paramLabel = "FILE")
         Path plan;
     }
 
-    @Option(names = "--input-size", description = "Image size in pixels (default: the model's own, 32 or 224 or 28).")
+    @Option(names = "--input-size")
     Integer inputSize;
 
-    @Option(names = "--classes", description = "Number of classes (default: the model's own).")
+    @Option(names = "--classes")
     Integer classes;
 
-    @Option(
-            names = "--group-size",
-            defaultValue = "0",
-            description = "Channels per group (0 = this CPU's SIMD block, as train uses).")
+    @Option(names = "--group-size", defaultValue = "0")
     int groupSize;
 
-    @Option(names = "--json", description = "Print {\"model\":…,\"macs\":…,\"params\":…} as JSON.")
+    @Option(names = "--json")
     boolean json;
 
     @Override
@@ -79,52 +58,9 @@ final class InfoCommand implements Callable<Integer> {
         ChannelPlan plan = subnet.plan != null ? readPlan(subnet.plan) : null;
         ModelSummary summary = ModelSummary.of(modelSpec, plan, subnet.width, common.seed);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            printJson(out, summary);
-        } else {
-            printTable(out, summary);
-        }
+        out.print(json ? summary.json() + System.lineSeparator() : summary.text());
         out.flush();
         return 0;
-    }
-
-    private static void printJson(PrintWriter out, ModelSummary s) throws IOException {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("model", s.spec().architecture());
-        o.put(
-                "input",
-                List.of(s.spec().inputChannels(), s.spec().inputSize(), s.spec().inputSize()));
-        o.put("channels", s.plan().toList());
-        o.put("macs", s.cost().macs());
-        o.put("params", s.cost().params());
-        o.put("macs_fraction", s.cost().macsFraction(s.full()));
-        out.println(
-                Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o));
-    }
-
-    private static void printTable(PrintWriter out, ModelSummary s) {
-        ModelSpec m = s.spec();
-        out.printf(
-                Locale.ROOT,
-                "%s, input %dx%dx%d, %d classes%n",
-                m.architecture(),
-                m.inputChannels(),
-                m.inputSize(),
-                m.inputSize(),
-                m.classes());
-        out.printf("%-24s %8s %8s %6s%n", "coupling set", "channels", "of", "group");
-        for (CouplingSet set : s.couplingSets()) {
-            out.printf(
-                    "%-24s %8d %8d %6d%n", set.name(), s.plan().channels(set.index()), set.channels(), set.groupSize());
-        }
-        out.printf(
-                Locale.ROOT,
-                "MACs %,d (%.2f M, %.1f%% of full), params %,d (%.3f M)%n",
-                s.cost().macs(),
-                s.cost().macs() / 1e6,
-                100 * s.cost().macsFraction(s.full()),
-                s.cost().params(),
-                s.cost().params() / 1e6);
     }
 
     private static ChannelPlan readPlan(Path file) throws IOException {

@@ -6,7 +6,6 @@ import io.dialnet.bench.LoadGenerator;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,79 +18,42 @@ import picocli.CommandLine.Spec;
  * reports throughput, p50/p99 latency, status codes and the subnet mix. Only loopback targets are
  * accepted.
  */
-@Command(
-        name = "loadtest",
-        mixinStandardHelpOptions = true,
-        description =
-                "Offer increasing request rates to a local dialnet serve; report throughput, latency and subnet mix.")
+@Command(name = "loadtest", mixinStandardHelpOptions = true)
 final class LoadTestCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--url",
-            defaultValue = "http://127.0.0.1:8080",
-            description = "Server base URL, loopback only (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
     URI url;
 
-    @Option(
-            names = "--rates",
-            split = ",",
-            defaultValue = "20,50,100,200",
-            description = "Offered requests per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rates", split = ",", defaultValue = "20,50,100,200")
     List<Integer> rates;
 
-    @Option(
-            names = "--seconds",
-            defaultValue = "10",
-            description = "Duration of each rate, 1..120 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", defaultValue = "10")
     int seconds;
 
-    @Option(
-            names = "--deadline-ms",
-            description = "Deadline sent with every request (else the server's default subnet answers).")
+    @Option(names = "--deadline-ms")
     Double deadline;
 
-    @Option(
-            names = "--input-size",
-            defaultValue = "3072",
-            description = "Floats per image (default: ${DEFAULT-VALUE}, CIFAR).")
+    @Option(names = "--input-size", defaultValue = "3072")
     int inputSize;
 
-    @Option(
-            names = "--raw",
-            description = "Send raw little-endian float32 bodies (application/octet-stream) instead of JSON.")
+    @Option(names = "--raw")
     boolean raw;
 
-    @Option(
-            names = "--warmup-seconds",
-            defaultValue = "0",
-            description = "Untimed load at the first rate before measuring (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "0")
     int warmupSeconds;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the rows as JSON.")
+    @Option(names = "--json", paramLabel = "FILE")
     java.nio.file.Path json;
 
     @Override
     public Integer call() throws Exception {
         LoadGenerator generator = LoadGenerator.checked(url, rates, seconds, deadline, inputSize, raw, warmupSeconds);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(
-                "%8s %10s %9s %9s %9s %8s %8s  %s%n",
-                "offered", "served/s", "p50 ms", "p99 ms", "ok", "429", "503/504", "subnet mix");
+        out.println(LoadGenerator.HEADER);
         List<LoadGenerator.Row> rows = generator.run(row -> {
-            out.printf(
-                    Locale.ROOT,
-                    "%8d %10.1f %9.2f %9.2f %9d %8d %8d  %s%s%n",
-                    row.offered(),
-                    row.servedPerSecond(),
-                    row.p50Ms(),
-                    row.p99Ms(),
-                    row.ok(),
-                    row.busy(),
-                    row.late(),
-                    row.subnetMix(),
-                    row.failed() > 0 ? "  (" + row.failed() + " failed)" : "");
+            out.println(row.line());
             out.flush();
         });
         if (json != null) {

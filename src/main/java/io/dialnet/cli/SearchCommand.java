@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import ai.djl.Device;
+import io.dialnet.experiment.RunDirectory;
 import io.dialnet.experiment.SearchPlan;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.search.CutRule;
@@ -20,10 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet search}: finds and trains nested subnets for a list of cost targets. */
-@Command(
-        name = "search",
-        mixinStandardHelpOptions = true,
-        description = "Search nested subnets for cost targets (progressive subnetwork search) and train them jointly.")
+@Command(name = "search", mixinStandardHelpOptions = true)
 final class SearchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,166 +38,82 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(
-            names = "--method",
-            defaultValue = "progressive",
-            description =
-                    "progressive (TNNLS 2022), multipath (DAC 2020) or singlepath (ASP-DAC 2021) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", defaultValue = "progressive")
     String method;
 
-    @Option(
-            names = "--lasso",
-            defaultValue = "1e-4",
-            description = "multipath, singlepath: weight of the group-lasso penalty (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lasso", defaultValue = "1e-4")
     double lasso;
 
-    @Option(
-            names = "--epochs-per-subnet",
-            defaultValue = "2",
-            description = "multipath: epochs of sparsity training before each cut (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs-per-subnet", defaultValue = "2")
     int epochsPerSubnet;
 
     @Mixin
     ModelOptions model;
 
-    @Option(
-            names = "--targets",
-            required = true,
-            split = ",",
-            paramLabel = "T",
-            description =
-                    "Targets, largest first: MACs fractions in (0, 1) (e.g. 0.75,0.5,0.25), or milliseconds with --latency.")
+    @Option(names = "--targets", required = true, split = ",", paramLabel = "T")
     List<Double> targets;
 
-    @Option(
-            names = "--latency",
-            description =
-                    "Targets are latency budgets in ms, measured with ONNX Runtime (as serve runs the model) at --latency-batch and --threads.")
+    @Option(names = "--latency")
     boolean latency;
 
-    @Option(
-            names = "--latency-batch",
-            defaultValue = "1",
-            description = "Batch size of latency measurements (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--latency-batch", defaultValue = "1")
     int latencyBatch;
 
-    @Option(
-            names = "--ranking",
-            defaultValue = "noise",
-            description =
-                    "How channel groups are ranked: noise (trainable noise, the paper's), l1 (filter L1 norm) or random (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ranking", defaultValue = "noise")
     SearchConfig.Ranking.Kind ranking;
 
-    @Option(
-            names = "--candidates",
-            defaultValue = "4",
-            description = "Candidates sampled per target (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--candidates", defaultValue = "4")
     int candidates;
 
-    @Option(
-            names = "--cut-rules",
-            split = ",",
-            description =
-                    "Cut rule of each candidate in turn, the last repeating: global, macs_weighted, uniform, random, per_set (default: global,macs_weighted,uniform,random).")
+    @Option(names = "--cut-rules", split = ",")
     List<CutRule> cutRules;
 
-    @Option(
-            names = "--choice-margin",
-            defaultValue = "0",
-            description =
-                    "Accept the cheapest non-dominated candidate within this many points of the most accurate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--choice-margin", defaultValue = "0")
     double choiceMargin;
 
-    @Option(
-            names = "--last-margin",
-            defaultValue = "0.5",
-            description =
-                    "After final training, drop a subnet only when a smaller one is this many points more accurate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--last-margin", defaultValue = "0.5")
     double lastMargin;
 
-    @Option(
-            names = "--tau",
-            defaultValue = "1.0",
-            description =
-                    "Fine-tune when accuracy falls more than this many points below the reference (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tau", defaultValue = "1.0")
     double tau;
 
-    @Option(
-            names = "--reference",
-            defaultValue = "line",
-            description =
-                    "The fine-tuning reference: line (full accuracy minus --points-per-halving per halving of MACs) or previous (the last accepted subnet) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reference", defaultValue = "line")
     SearchConfig.FineTuning.Reference reference;
 
-    @Option(
-            names = "--points-per-halving",
-            defaultValue = "2.5",
-            description =
-                    "Slope of the line reference, accuracy points per halving of MACs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--points-per-halving", defaultValue = "2.5")
     double pointsPerHalving;
 
-    @Option(
-            names = "--rank-batches",
-            defaultValue = "200",
-            description = "Batches of noise-ranking training per target (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rank-batches", defaultValue = "200")
     int rankBatches;
 
-    @Option(
-            names = "--noise",
-            defaultValue = "activations",
-            description = "Noise injection point: activations or weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", defaultValue = "activations")
     NoiseRanking.Injection noise;
 
-    @Option(
-            names = "--background",
-            paramLabel = "CHECKPOINT",
-            description = "A trained full-width model to start from (else one is trained for --epochs).")
+    @Option(names = "--background", paramLabel = "CHECKPOINT")
     Path background;
 
-    @Option(
-            names = "--fine-tune-epochs",
-            defaultValue = "2",
-            description = "Epochs of each selective fine-tuning; 0 = never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fine-tune-epochs", defaultValue = "2")
     int fineTuneEpochs;
 
-    @Option(
-            names = "--fine-tune-lr",
-            defaultValue = "0.01",
-            description = "Peak learning rate of fine-tuning (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--fine-tune-lr", defaultValue = "0.01")
     double fineTuneLr;
 
-    @Option(
-            names = "--final-epochs",
-            defaultValue = "5",
-            description = "Epochs of the final joint training (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--final-epochs", defaultValue = "5")
     int finalEpochs;
 
-    @Option(
-            names = "--final-lr",
-            defaultValue = "0.02",
-            description = "Peak learning rate of the final joint training (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--final-lr", defaultValue = "0.02")
     double finalLr;
 
-    @Option(
-            names = "--final-distill",
-            description =
-                    "Final joint training: smaller subnets learn from the largest's soft output instead of the labels (default: summed cross-entropy, as the paper).")
+    @Option(names = "--final-distill")
     boolean finalDistill;
 
-    @Option(
-            names = "--out",
-            required = true,
-            paramLabel = "DIR",
-            description =
-                    "Output directory: search.jsonl, search.json, state-K.zip, background/, finetune-K/, final/, results.json.")
+    @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--resume", description = "Continue from where a previous run in DIR stopped.")
+    @Option(names = "--resume")
     boolean resume;
 
-    @Option(
-            names = "--overwrite",
-            description = "Start again in a DIR that holds an earlier search, replacing its outputs.")
+    @Option(names = "--overwrite")
     boolean overwrite;
 
     @Override

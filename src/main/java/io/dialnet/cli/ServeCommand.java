@@ -14,13 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet serve}: a dynamic model behind HTTP, choosing the subnet per request. */
-@Command(
-        name = "serve",
-        mixinStandardHelpOptions = true,
-        description = "Serve a dynamic model over HTTP: POST /predict (JSON, raw float32 or a PNG/JPEG image; optional "
-                + "deadline_ms or subnet), the Open Inference Protocol (KServe v2: /v2/health/ready, "
-                + "/v2/models/NAME[/versions/SUBNET]/infer), GET /subnets, GET /metrics (Prometheus). SIGTERM drains: "
-                + "every admitted request is answered before the process ends.")
+@Command(name = "serve", mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,102 +25,55 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(
-            names = "--model",
-            required = true,
-            paramLabel = "FILE",
-            description = "A dynamic model written by dialnet export.")
+    @Option(names = "--model", required = true, paramLabel = "FILE")
     Path model;
 
-    @Option(
-            names = "--name",
-            description = "The model's name in /v2/models/NAME (default: the file name without its extension).")
+    @Option(names = "--name")
     String name;
 
-    @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8080")
     int port;
 
-    @Option(names = "--bind-all", description = "Listen on all interfaces, not only loopback.")
+    @Option(names = "--bind-all")
     boolean bindAll;
 
-    @Option(
-            names = "--backend",
-            defaultValue = "onnxruntime",
-            description = "onnxruntime or djl (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--backend", defaultValue = "onnxruntime")
     String backend;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Inference threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "1")
     int workers;
 
-    @Option(
-            names = "--io-threads",
-            defaultValue = "1",
-            description = "Network threads that read, parse and write (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--io-threads", defaultValue = "1")
     int ioThreads;
 
-    @Option(
-            names = "--queue",
-            defaultValue = "32",
-            description = "Requests allowed to wait; more get 429 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--queue", defaultValue = "32")
     int queue;
 
-    @Option(
-            names = "--max-body",
-            defaultValue = "16777216",
-            description = "Largest request body in bytes; 413 above (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-body", defaultValue = "16777216")
     int maxBody;
 
-    @Option(
-            names = "--max-batch",
-            defaultValue = "16",
-            description =
-                    "Images a worker runs in one call, from same-subnet requests already queued; 1 = no batching (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-batch", defaultValue = "16")
     int maxBatch;
 
-    @Option(
-            names = "--max-request-images",
-            defaultValue = "64",
-            description = "Images one request may carry; 400 above (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-request-images", defaultValue = "64")
     int maxRequestImages;
 
-    @Option(
-            names = "--max-connections",
-            defaultValue = "4096",
-            description =
-                    "Open connections at most; past it the longest-idle one is closed, else the new one (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", defaultValue = "4096")
     int maxConnections;
 
-    @Option(
-            names = "--read-timeout-ms",
-            defaultValue = "10000",
-            description =
-                    "A request's headers and body must arrive within this time; else 408 and the connection closes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--read-timeout-ms", defaultValue = "10000")
     long readTimeoutMs;
 
-    @Option(
-            names = "--idle-timeout-ms",
-            defaultValue = "60000",
-            description =
-                    "A kept-alive connection without a request is closed after this time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-timeout-ms", defaultValue = "60000")
     long idleTimeoutMs;
 
-    @Option(
-            names = "--request-timeout-ms",
-            defaultValue = "30000",
-            description =
-                    "An admitted request without a deadline is answered 504 after this time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--request-timeout-ms", defaultValue = "30000")
     long requestTimeoutMs;
 
-    @Option(
-            names = "--drain-timeout-ms",
-            defaultValue = "30000",
-            description =
-                    "On SIGTERM, how long to wait for admitted requests to be answered (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drain-timeout-ms", defaultValue = "30000")
     long drainTimeoutMs;
 
-    @Option(
-            names = "--default-subnet",
-            description = "Subnet of requests without subnet or deadline (default: the most accurate).")
+    @Option(names = "--default-subnet")
     String defaultSubnet;
 
     @Override
@@ -138,25 +85,20 @@ final class ServeCommand implements Callable<Integer> {
         // ONNX Runtime needs no PyTorch: not starting it saves its unpacking and keeps a second native thread
         // pool from competing with ONNX Runtime's for the cores.
         int threads = b == DynamicModel.Backend.ONNXRUNTIME ? common.threadCount() : common.startEngine();
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         Serving.untilShutdown(
-                model,
-                b,
-                threads,
-                devices,
-                settings,
-                started -> {
-                    out.printf(
-                            "serving %s as /v2/models/%s (%d subnets, %s) on port %d; Ctrl-C or SIGTERM stops%n",
-                            model, modelName, started.subnets(), backend, started.port());
-                    out.flush();
-                },
-                problem -> {
-                    err.println("dialnet serve: " + problem);
-                    err.flush();
+                model, b, threads, devices, settings, started -> announce(modelName, started), problem -> {
+                    spec.commandLine().getErr().println("dialnet serve: " + problem);
+                    spec.commandLine().getErr().flush();
                 });
         return 0;
+    }
+
+    private void announce(String modelName, Serving.Started started) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(
+                "serving %s as /v2/models/%s (%d subnets, %s) on port %d; Ctrl-C or SIGTERM stops%n",
+                model, modelName, started.subnets(), backend, started.port());
+        out.flush();
     }
 
     private Server.Settings settings(String modelName) {

@@ -1,14 +1,13 @@
 package io.dialnet.cli;
 
 import io.dialnet.Json;
+import io.dialnet.experiment.RunDirectory;
 import io.dialnet.experiment.TrainPlan;
 import io.dialnet.nn.Devices;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.train.TrainConfig;
-import io.dialnet.train.TrainResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,10 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet train}: trains a slimmable network with one strategy and reports every subnet. */
-@Command(
-        name = "train",
-        mixinStandardHelpOptions = true,
-        description = "Train a slimmable network (individual, uniform/US-Nets or joint) and evaluate its subnets.")
+@Command(name = "train", mixinStandardHelpOptions = true)
 final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,36 +36,22 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions device;
 
-    @Option(
-            names = "--out",
-            required = true,
-            paramLabel = "DIR",
-            description = "Output directory: checkpoint.zip, metrics.jsonl, results.json, accuracy_vs_macs.png.")
+    @Option(names = "--out", required = true, paramLabel = "DIR")
     Path out;
 
-    @Option(names = "--resume", description = "Continue from DIR/checkpoint.zip if it exists (same options required).")
+    @Option(names = "--resume")
     boolean resume;
 
-    @Option(
-            names = "--overwrite",
-            description = "Start again in a DIR that holds an earlier run, replacing its outputs.")
+    @Option(names = "--overwrite")
     boolean overwrite;
 
-    @Option(
-            names = "--init",
-            paramLabel = "CHECKPOINT",
-            description =
-                    "Start from the weights of this checkpoint (or a directory holding one), e.g. one written by dialnet import: fine-tuning. Its input normalisation is used for the data.")
+    @Option(names = "--init", paramLabel = "CHECKPOINT")
     Path init;
 
-    @Option(
-            names = "--eval-every",
-            defaultValue = "1",
-            paramLabel = "N",
-            description = "Validate every N epochs; 0 = only at the end (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-every", defaultValue = "1", paramLabel = "N")
     int evalEvery;
 
-    @Option(names = "--json", description = "Print the results as JSON instead of a table.")
+    @Option(names = "--json")
     boolean json;
 
     @Override
@@ -87,24 +69,12 @@ final class TrainCommand implements Callable<Integer> {
             err.printf("dialnet: skipped %d unreadable images (--skip-bad-images)%n", trained.skippedImages());
             err.flush();
         }
-        print(spec.commandLine().getOut(), trained.result(), json);
-        return 0;
-    }
-
-    static void print(PrintWriter out, TrainResult result, boolean json) {
-        if (json) {
-            out.println(Json.prettyText(result.subnets()));
-        } else {
-            out.print(SubnetTable.text(result.subnets()));
-            out.printf(
-                    Locale.ROOT,
-                    "trained %s for %d epochs at %.0f images/s (%.0f s, %.3g images x MACs)%n",
-                    result.method(),
-                    result.config().epochs(),
-                    result.imagesPerSecond(),
-                    result.trainingSeconds(),
-                    result.trainingCompute());
-        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(
+                json
+                        ? Json.prettyText(trained.result().subnets()) + System.lineSeparator()
+                        : SubnetTable.text(trained.result()));
         out.flush();
+        return 0;
     }
 }

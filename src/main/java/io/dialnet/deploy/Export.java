@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -56,7 +57,23 @@ public record Export(
             double maxDifference,
             int images,
             boolean realImages,
-            List<Manifest.Latency> latency) {}
+            List<Manifest.Latency> latency) {
+
+        /** What export prints of the graph: size, agreement with the supernet, median latency per batch size. */
+        public String line() {
+            return String.format(
+                    Locale.ROOT,
+                    "%-8s ONNX graph %7.1f KB, max |ORT - supernet| = %.2e on %d %s images, p50 %s",
+                    subnet,
+                    bytes / 1024.0,
+                    maxDifference,
+                    images,
+                    realImages ? "validation" : "random",
+                    latency.stream()
+                            .map(l -> String.format(Locale.ROOT, "%.3f ms at batch %d", l.p50(), l.batchSize()))
+                            .toList());
+        }
+    }
 
     /** What was written: how many subnets of which architecture. */
     public record Written(Path out, int subnets, String architecture) {}

@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -103,7 +104,47 @@ public record ImportPlan(
      * @param checkpoint the checkpoint written, or {@code null} when the difference was too large
      */
     public record Imported(
-            String format, int tensors, ModelSpec spec, Complexity size, Double ortMaxDifference, Path checkpoint) {}
+            ImportPlan plan,
+            String format,
+            int tensors,
+            ModelSpec spec,
+            Complexity size,
+            Double ortMaxDifference,
+            Path checkpoint) {
+
+        /** What import reports: the network imported and, for an ONNX file, the check against ONNX Runtime. */
+        public String text() {
+            String imported = String.format(
+                    Locale.ROOT,
+                    "imported %s from %s (%s, %d tensors): %d classes, %dx%d input, %.2f M params, %.2f M MACs%n",
+                    plan.model(),
+                    plan.from(),
+                    format,
+                    tensors,
+                    spec.classes(),
+                    spec.inputSize(),
+                    spec.inputSize(),
+                    size.params() / 1e6,
+                    size.macs() / 1e6);
+            return ortMaxDifference == null
+                    ? imported
+                    : imported
+                            + String.format(
+                                    Locale.ROOT,
+                                    "ONNX Runtime on %s vs the imported network: max |difference| of logits "
+                                            + "= %.2e on %d random images (limit %.0e)%n",
+                                    plan.from().getFileName(),
+                                    ortMaxDifference,
+                                    plan.checkImages(),
+                                    OnnxCheck.TOLERANCE);
+        }
+
+        /** Why nothing was written to {@code out} when {@link #checkpoint} is {@code null}. */
+        public String disagreement(Path out) {
+            return plan.from() + ": ONNX Runtime and the imported " + plan.model() + " differ by " + ortMaxDifference
+                    + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out;
+        }
+    }
 
     /** Imports into {@code out}/checkpoint.zip; {@code threads} is recorded in the provenance. */
     public Imported run(Path out, int threads) throws IOException, ai.onnxruntime.OrtException {
@@ -125,7 +166,7 @@ public record ImportPlan(
             if (file.format().equals(TorchFile.ONNX)) {
                 diff = PyTorchImport.maxAbsDifference(Files.readAllBytes(from), network, checkImages, seed);
                 if (!(diff <= OnnxCheck.TOLERANCE)) {
-                    return new Imported(file.format(), file.tensors().size(), network.spec(), size, diff, null);
+                    return new Imported(this, file.format(), file.tensors().size(), network.spec(), size, diff, null);
                 }
                 origin.put("ortMaxAbsDifference", diff);
                 origin.put("ortCheckImages", checkImages);
@@ -136,7 +177,7 @@ public record ImportPlan(
             TrainConfig config = TrainConfig.recipe("individual", 1, List.of()).withSeed(seed);
             Path checkpoint = out.resolve(Trainer.CHECKPOINT);
             Checkpoint.saveImported(checkpoint, config, normalization, origin, network);
-            return new Imported(file.format(), file.tensors().size(), network.spec(), size, diff, checkpoint);
+            return new Imported(this, file.format(), file.tensors().size(), network.spec(), size, diff, checkpoint);
         }
     }
 

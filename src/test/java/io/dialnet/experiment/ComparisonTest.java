@@ -4,17 +4,12 @@ import static io.dialnet.search.SearchTest.recipe;
 import static io.dialnet.search.SearchTest.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
-import io.dialnet.data.Augmentation;
-import io.dialnet.data.DataRecipe;
-import io.dialnet.data.DemoData;
 import io.dialnet.nn.Complexity;
-import io.dialnet.nn.Engines;
-import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.search.ProgressiveSearch;
 import io.dialnet.search.SearchConfig;
+import io.dialnet.search.SearchTest;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.Trainer;
 import java.io.IOException;
@@ -31,32 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
 /** The comparison of every method: its targets, its settings' checks, its arms, their resume and the protocol report. */
 @Tag("engine")
 class ComparisonTest {
-    static NDManager manager;
-    static DataRecipe.Prepared small;
-
     @TempDir
     Path dir;
 
+    /** The search tests' engine, data and small network, shared because comparisons run searches. */
     @BeforeAll
     static void start() {
-        Engines.start();
-        Engines.setThreads(1);
-        manager = NDManager.newBaseManager();
-        small = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 2000, 1, null, Augmentation.NONE);
+        SearchTest.start();
     }
 
     @AfterAll
     static void stop() {
-        manager.close();
-    }
-
-    static SlimmableNetwork cnn() {
-        return ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 5);
+        SearchTest.stop();
     }
 
     @Test
     void comparisonTargetsTheExactMacsOfTheWidthsAndChecksItsSettingsFirst() {
-        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
+        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), SearchTest.manager, 2)) {
             List<Double> targets = Comparison.targetsFor(net, List.of(1.0, 0.5, 0.25));
             double full = Complexity.of(net, net.fullPlan()).macs();
             assertThat(targets)
@@ -103,7 +89,7 @@ class ComparisonTest {
                 new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT),
                 1e-4,
                 List.of(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM));
-        Comparison.Outcome outcome = Comparison.run(settings, ComparisonTest::cnn, small, dir, null);
+        Comparison.Outcome outcome = Comparison.run(settings, SearchTest::cnn, SearchTest.small, dir, null);
         List<Comparison.MethodResult> results = outcome.methods();
         assertThat(dir.resolve(ProgressiveSearch.METHOD).resolve("background")).doesNotExist();
         Comparison.MethodResult individual = results.get(0);
@@ -138,8 +124,9 @@ class ComparisonTest {
                         Map.class);
         assertThat(correct).hasSize(searched.size());
         assertThat(correct.values())
-                .allSatisfy(
-                        v -> assertThat((String) v).hasSize(small.test().size()).matches("[01]+"));
+                .allSatisfy(v -> assertThat((String) v)
+                        .hasSize(SearchTest.small.test().size())
+                        .matches("[01]+"));
         assertThat(dir.resolve("alone-progressive").resolve(Comparison.ARM_RESULT))
                 .exists();
         assertThat(dir.resolve(Comparison.ABLATION).resolve(Comparison.ARM_RESULT))
@@ -164,7 +151,7 @@ class ComparisonTest {
                 }
             }
         }
-        Comparison.Outcome again = Comparison.run(settings, ComparisonTest::cnn, small, dir, null);
+        Comparison.Outcome again = Comparison.run(settings, SearchTest::cnn, SearchTest.small, dir, null);
         assertThat(again).isEqualTo(outcome);
         assertThat(dir.resolve("individual").resolve("w0.50").resolve(Trainer.CHECKPOINT))
                 .doesNotExist();

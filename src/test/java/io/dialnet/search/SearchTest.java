@@ -38,14 +38,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Tag("engine")
 public class SearchTest {
-    static NDManager manager;
-    static DataRecipe.Prepared small;
+    public static NDManager manager;
+    /** 2,500 shipped demo images: 2,000 for training, 500 for validation, and the shipped test set. */
+    public static DataRecipe.Prepared small;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() {
+    public static void start() {
         Engines.start();
         Engines.setThreads(1);
         manager = NDManager.newBaseManager();
@@ -53,11 +54,11 @@ public class SearchTest {
     }
 
     @AfterAll
-    static void stop() {
+    public static void stop() {
         manager.close();
     }
 
-    static SlimmableNetwork cnn() {
+    public static SlimmableNetwork cnn() {
         return ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 5);
     }
 
