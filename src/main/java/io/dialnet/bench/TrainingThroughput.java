@@ -167,7 +167,7 @@ public record TrainingThroughput(
                 : source.load(new FolderOptions(decoders, false, 0, null)).train();
         ModelSpec modelSpec = new ModelSpec(model, images.channels(), images.height(), images.classes(), 0);
         TrainConfig config = TrainConfig.recipe(
-                        strategy, 1, strategy.equals("uniform") ? List.of(1.0, 0.75, 0.5, 0.25) : List.of())
+                        strategy, 1, strategy.equals("uniform") ? TrainConfig.UNIFORM_WIDTHS : List.of())
                 .withBatchSize(batchSize);
         BatchLoader loader = new BatchLoader(images, Normalization.of(images));
         boolean folder = source != null && source.format() == DataSource.Format.FOLDER;

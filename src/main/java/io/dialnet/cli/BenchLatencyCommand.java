@@ -12,7 +12,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dialnet bench latency}: every subnet's latency per back end and batch size ({@link SubnetLatency}), with achieved GMAC/s. */
+/**
+ * {@code dialnet bench latency}: every subnet's latency per back end and batch size, with achieved
+ * GMAC/s ({@link SubnetLatency}).
+ */
 @Command(name = "latency", mixinStandardHelpOptions = true)
 final class BenchLatencyCommand implements Callable<Integer> {
     @Spec

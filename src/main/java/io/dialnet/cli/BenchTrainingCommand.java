@@ -11,7 +11,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code dialnet bench training}: images per second of the training step and the loader ({@link TrainingThroughput}). */
+/**
+ * {@code dialnet bench training}: images per second of the training step and of the loader
+ * ({@link TrainingThroughput}).
+ */
 @Command(name = "training", mixinStandardHelpOptions = true)
 final class BenchTrainingCommand implements Callable<Integer> {
     @Spec

@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf(
                 "Training cnn on the shipped Fashion-MNIST subset (10,000 images; 1,000 held out), widths %s%n",
-                Demo.WIDTHS);
+                config.widths());
         stdout.flush();
         Demo.Result result =
                 Demo.run(config, out, new ProgressListener(spec.commandLine().getErr(), !common.quiet));

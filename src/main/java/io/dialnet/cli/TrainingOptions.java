@@ -33,8 +33,6 @@ public final class TrainingOptions {
     @Option(names = "--label-smoothing", defaultValue = "0")
     double labelSmoothing;
 
-    static final List<Double> DEFAULT_UNIFORM_WIDTHS = List.of(1.0, 0.75, 0.5, 0.25);
-
     @Option(names = "--widths", split = ",", paramLabel = "W")
     List<Double> widths;
 
@@ -56,7 +54,7 @@ public final class TrainingOptions {
     TrainConfig toConfig(long seed) {
         List<Double> w = widths != null
                 ? widths
-                : strategy.equalsIgnoreCase("uniform") && plans == null ? DEFAULT_UNIFORM_WIDTHS : List.of();
+                : strategy.equalsIgnoreCase("uniform") && plans == null ? TrainConfig.UNIFORM_WIDTHS : List.of();
         double min = minWidth > 0
                 ? minWidth
                 : w.stream().mapToDouble(Double::doubleValue).min().orElse(0.25);

@@ -29,7 +29,10 @@ public record DataRequest(
         return new DataRequest(source, imageSize, -1, null, 0, true, null, folders);
     }
 
-    /** This request with the given values in place of those left unset (limit 0, no split seed, negative validation). */
+    /**
+     * This request with the given values in place of those left unset (a train limit of 0, no split
+     * seed, a negative validation size).
+     */
     public DataRequest withDefaults(int defaultTrainLimit, Long defaultSplitSeed, int defaultValidation) {
         return new DataRequest(
                 source,

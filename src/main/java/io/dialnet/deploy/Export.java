@@ -3,9 +3,11 @@ package io.dialnet.deploy;
 import ai.onnxruntime.OrtException;
 import io.dialnet.Provenance;
 import io.dialnet.artifact.ArtifactBuilder;
+import io.dialnet.artifact.ArtifactException;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.data.DataRecipe;
+import io.dialnet.data.Normalization;
 import io.dialnet.export.OnnxCheck;
 import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
@@ -83,54 +85,64 @@ public record Export(
      * graphs), reporting each graph as it is made to {@code graphs} and each subnet left out by the
      * dial check to {@code dialProblems}.
      */
-    public Written run(int threads, Consumer<Graph> graphs, Consumer<String> dialProblems) throws Exception {
+    public Written run(int threads, Consumer<Graph> graphs, Consumer<String> dialProblems)
+            throws ArtifactException, OrtException {
         try (TrainedModel model = TrainedModel.restore(checkpoint)) {
-            Checkpoint.Manifest saved = model.manifest();
-            if (saved.data() == null && saved.normalization() == null) {
-                throw new IllegalArgumentException(
-                        "checkpoint " + model.file() + " records no data to calibrate and evaluate with");
-            }
-            // An imported network has no data: its BatchNorm statistics come from the file, accuracy is unknown.
-            DataRecipe.Prepared data =
-                    saved.data() == null ? null : saved.data().reload();
-            if (data == null && model.method().calibrate()) {
-                throw new IllegalArgumentException("checkpoint " + model.file() + " records no data to calibrate the "
-                        + model.method().name() + " strategy's BatchNorm with");
-            }
-            List<SubnetResult> results = data == null ? model.sizes() : model.evaluate(data);
-            List<Manifest.SubnetEntry> entries = results.stream()
-                    .sorted(Comparator.comparingLong(SubnetResult::macs).reversed())
-                    .map(r -> new Manifest.SubnetEntry(
-                            r.name(),
-                            r.channels(),
-                            r.macs(),
-                            r.params(),
-                            r.validationAccuracy(),
-                            r.testAccuracy(),
-                            List.of()))
-                    .toList();
+            DataRecipe.Prepared data = recordedData(model);
+            List<Manifest.SubnetEntry> entries = entries(data == null ? model.sizes() : model.evaluate(data));
             Map<String, String> provenance = provenance(model, data, threads);
             Map<String, byte[]> onnxGraphs = new LinkedHashMap<>();
             if (onnx) {
-                float[] images = data == null
-                        ? randomImages(saved.spec(), checkImages, saved.config().seed())
-                        : validationImages(data, checkImages);
                 List<Manifest.SubnetEntry> timed =
-                        compactGraphs(model, entries, images, data != null, provenance, threads, onnxGraphs, graphs);
+                        compactGraphs(model, entries, data, provenance, threads, graphs, onnxGraphs);
                 DialCheck.Verdict dial = DialCheck.check(timed, keepSlower);
                 dial.problems().forEach(dialProblems);
                 entries = dial.shipped();
-                List<String> names =
+                List<String> shipped =
                         entries.stream().map(Manifest.SubnetEntry::name).toList();
-                onnxGraphs.keySet().retainAll(names);
+                onnxGraphs.keySet().retainAll(shipped);
             }
+            Normalization input = model.manifest().normalization();
             Map<String, double[]> normalization = new LinkedHashMap<>();
-            normalization.put("mean", saved.normalization().mean());
-            normalization.put("std", saved.normalization().std());
+            normalization.put("mean", input.mean());
+            normalization.put("std", input.std());
             DynamicModelFile artifact = ArtifactBuilder.build(model.network(), entries, normalization, provenance);
             new DynamicModelFile(artifact.manifest(), artifact.tensors(), onnxGraphs).write(out);
-            return new Written(out, entries.size(), saved.spec().architecture());
+            return new Written(out, entries.size(), model.manifest().spec().architecture());
         }
+    }
+
+    /**
+     * The data the run recorded, prepared again to calibrate and evaluate with; {@code null} for an
+     * imported network, which has none: its BatchNorm statistics come from the file and its
+     * accuracy is unknown, which only a method that does not calibrate can ship.
+     */
+    private static DataRecipe.Prepared recordedData(TrainedModel model) {
+        Checkpoint.Manifest saved = model.manifest();
+        if (saved.data() == null && saved.normalization() == null) {
+            throw new IllegalArgumentException(
+                    "checkpoint " + model.file() + " records no data to calibrate and evaluate with");
+        }
+        if (saved.data() == null && model.method().calibrate()) {
+            throw new IllegalArgumentException("checkpoint " + model.file() + " records no data to calibrate the "
+                    + model.method().name() + " strategy's BatchNorm with");
+        }
+        return saved.data() == null ? null : saved.data().reload();
+    }
+
+    /** The subnets as the artifact lists them, largest MACs first, not yet timed. */
+    private static List<Manifest.SubnetEntry> entries(List<SubnetResult> results) {
+        return results.stream()
+                .sorted(Comparator.comparingLong(SubnetResult::macs).reversed())
+                .map(r -> new Manifest.SubnetEntry(
+                        r.name(),
+                        r.channels(),
+                        r.macs(),
+                        r.params(),
+                        r.validationAccuracy(),
+                        r.testAccuracy(),
+                        List.of()))
+                .toList();
     }
 
     /** The writer's provenance, plus which checkpoint, data and strategy the artifact comes from. */
@@ -145,19 +157,25 @@ public record Export(
     }
 
     /**
-     * Each subnet's compact graph, checked against the supernet on {@code images} and timed; the
-     * graphs go into {@code onnxGraphs}, the subnets come back with their latency.
+     * Each subnet's compact graph, checked against the supernet on images of {@code data} (seeded
+     * random ones without data) and timed; the graphs go into {@code onnxGraphs}, the subnets come
+     * back with their latency.
      */
     private List<Manifest.SubnetEntry> compactGraphs(
             TrainedModel model,
             List<Manifest.SubnetEntry> entries,
-            float[] images,
-            boolean realImages,
+            DataRecipe.Prepared data,
             Map<String, String> provenance,
             int threads,
-            Map<String, byte[]> onnxGraphs,
-            Consumer<Graph> graphs)
+            Consumer<Graph> graphs,
+            Map<String, byte[]> onnxGraphs)
             throws OrtException {
+        float[] images = data == null
+                ? randomImages(
+                        model.manifest().spec(),
+                        checkImages,
+                        model.manifest().config().seed())
+                : validationImages(data, checkImages);
         ModelSpec spec = model.manifest().spec();
         List<Manifest.SubnetEntry> timed = new ArrayList<>();
         try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(threads, OnnxLatencyProfiler.defaultCacheDir())) {
@@ -173,7 +191,7 @@ public record Export(
                 for (int batch : latencyBatches) {
                     latency.add(profiler.measure(graph, batch, spec.inputChannels(), spec.inputSize()));
                 }
-                graphs.accept(new Graph(e.name(), graph.length, diff, checkImages, realImages, latency));
+                graphs.accept(new Graph(e.name(), graph.length, diff, checkImages, data != null, latency));
                 onnxGraphs.put(e.name(), graph);
                 timed.add(e.withLatency(latency));
             }

@@ -47,7 +47,7 @@ public record ComparePlan(
 
     /**
      * The comparison the options ask for: preset {@code presetName} (with {@code epochs} when not
-     * {@code null}), {@code widths} (null: {@link Preset#WIDTHS}) and {@code seed}.
+     * {@code null}), {@code widths} (null: {@link TrainConfig#UNIFORM_WIDTHS}) and {@code seed}.
      */
     public static ComparePlan of(
             String presetName,
@@ -63,7 +63,7 @@ public record ComparePlan(
                 presetName,
                 preset,
                 methods,
-                widths != null ? widths : Preset.WIDTHS,
+                widths != null ? widths : TrainConfig.UNIFORM_WIDTHS,
                 architecture,
                 groupSize,
                 preset.recipe(seed),

@@ -22,8 +22,6 @@ import java.util.Map;
  * to download. Its {@code results.json} leads with a short table of the widths' test accuracy.
  */
 public final class Demo {
-    public static final List<Double> WIDTHS = List.of(1.0, 0.75, 0.5, 0.25);
-
     private Demo() {}
 
     /** The finished demo and how long it took. */
@@ -32,7 +30,22 @@ public final class Demo {
     /** The demo's recipe for {@code epochs} epochs and {@code seed}: batches of 64 at a peak rate of 0.05. */
     public static TrainConfig config(int epochs, long seed) {
         return new TrainConfig(
-                "uniform", epochs, 64, 0.05, 0.9, true, 5e-4, 0, 0, WIDTHS, List.of(), 0.25, 4, true, 20, seed);
+                "uniform",
+                epochs,
+                64,
+                0.05,
+                0.9,
+                true,
+                5e-4,
+                0,
+                0,
+                TrainConfig.UNIFORM_WIDTHS,
+                List.of(),
+                0.25,
+                4,
+                true,
+                20,
+                seed);
     }
 
     /** Trains with {@code config} and writes {@code out}/results.json and the plot. */

@@ -30,9 +30,6 @@ public record Preset(
         List<String> methods,
         int groupSize) {
 
-    /** The uniform widths every arm is compared at, full first, unless {@code --widths} says otherwise. */
-    public static final List<Double> WIDTHS = List.of(1.0, 0.75, 0.5, 0.25);
-
     /** {@code protocol} or {@code quick}, with {@code epochsOverride} epochs when it is positive. */
     public static Preset named(String name, int epochsOverride) {
         return switch (name) {
@@ -86,7 +83,10 @@ public record Preset(
         return data.withDefaults(trainLimit, splitSeed, validation);
     }
 
-    /** Every arm's recipe: this preset's epochs, SGD with Nesterov momentum at 0.1 for batches of 128, no distillation. */
+    /**
+     * Every arm's recipe: this preset's epochs; SGD with Nesterov momentum, a peak rate of 0.1 and
+     * batches of 128; no distillation.
+     */
     public TrainConfig recipe(long seed) {
         return new TrainConfig(
                 "individual", epochs, 128, 0.1, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 20, seed);

@@ -66,7 +66,7 @@ public record SearchPlan(
 
     /**
      * Reads {@code data} and searches on {@code device}; with latency targets, each plan is timed
-     * on ONNX Runtime with {@code latencyThreads} threads (0 = one per core).
+     * on ONNX Runtime with {@code latencyThreads} intra-op threads (0 = ONNX Runtime's default).
      */
     public SearchResult run(DataRequest data, Device device, int latencyThreads, TrainingListener listener) {
         DataRecipe.Prepared prepared =

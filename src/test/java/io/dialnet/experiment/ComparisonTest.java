@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The comparison of every method: its targets, its settings' checks, its arms, their resume and the protocol report. */
+/**
+ * The comparison of every method: its targets, its settings' checks, its arms, their resume and the
+ * protocol report.
+ */
 @Tag("engine")
 class ComparisonTest {
     @TempDir
