@@ -30,6 +30,8 @@ class LayeringTest {
             Map.entry("interop", 3),
             Map.entry("serve", 4),
             Map.entry("report", 4),
+            Map.entry("deploy", 4),
+            Map.entry("experiment", 5),
             Map.entry("bench", 5),
             Map.entry("cli", 6));
 

@@ -27,6 +27,11 @@ public record Manifest(
         Map<String, double[]> normalization,
         Map<String, String> provenance) {
 
+    /** This manifest with {@code entries} as its subnets. */
+    public Manifest withSubnets(List<SubnetEntry> entries) {
+        return new Manifest(format, model, couplingSets, norms, tensors, entries, normalization, provenance);
+    }
+
     /** A coupling set: name, full channel count and group size. */
     public record CouplingSetInfo(String name, int channels, int groupSize) {}
 
@@ -51,7 +56,13 @@ public record Manifest(
             long params,
             double validationAccuracy,
             Double testAccuracy,
-            List<Latency> latency) {}
+            List<Latency> latency) {
+
+        /** This subnet with {@code measured} as its latency measurements. */
+        public SubnetEntry withLatency(List<Latency> measured) {
+            return new SubnetEntry(name, channels, macs, params, validationAccuracy, testAccuracy, measured);
+        }
+    }
 
     /**
      * A latency measurement.

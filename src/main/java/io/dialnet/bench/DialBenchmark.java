@@ -13,6 +13,7 @@ import io.dialnet.runtime.OrtSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -43,7 +44,31 @@ public final class DialBenchmark {
         public double gmacsPerSecond() {
             return macs * (double) batch / latency.p50() / 1e6;
         }
+
+        /** This row of the {@link #HEADER} markdown table. */
+        public String markdown() {
+            return String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %s | %.2fM | %d | %.3f | %.3f | %.2fx | %.2fx | %.2f | %.1f |",
+                    settings,
+                    subnet,
+                    channels.toString().replace(" ", ""),
+                    macs / 1e6,
+                    batch,
+                    latency.p50(),
+                    latency.p99(),
+                    macsReduction,
+                    speedup,
+                    speedup / macsReduction,
+                    gmacsPerSecond());
+        }
     }
+
+    /** The header of the {@link Row#markdown} table, two lines. */
+    public static final String HEADER =
+            "| set-up | subnet | channels | MACs | batch | p50 ms | p99 ms | MACs reduction "
+                    + "| speed-up | speed-up / reduction | GMAC/s |" + System.lineSeparator()
+                    + "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|";
 
     /** Times every width of {@code spec} at every batch size under every set-up (largest width first). */
     public static List<Row> run(

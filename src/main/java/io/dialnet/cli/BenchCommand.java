@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Benchmarks on this machine.",
         subcommands = {
             BenchTrainingCommand.class,
             BenchLatencyCommand.class,

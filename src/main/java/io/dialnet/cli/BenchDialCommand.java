@@ -4,11 +4,11 @@ import io.dialnet.SimdBlock;
 import io.dialnet.bench.DialBenchmark;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.runtime.LatencyProfiler;
 import io.dialnet.runtime.OrtSettings;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,11 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet bench dial}: each width's ONNX Runtime latency against its MACs, per set-up. */
-@Command(
-        name = "dial",
-        mixinStandardHelpOptions = true,
-        description = "Latency of each uniform width of an architecture on ONNX Runtime (in a child process), its "
-                + "speed-up over full width against its MACs reduction, for each batch size and session set-up.")
+@Command(name = "dial", mixinStandardHelpOptions = true)
 final class BenchDialCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,46 +25,27 @@ final class BenchDialCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", defaultValue = "resnet20", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = "resnet20")
     String model;
 
-    @Option(names = "--image-size", description = "Input pixels per side (default: the architecture's).")
+    @Option(names = "--image-size")
     Integer imageSize;
 
-    @Option(names = "--group-size", defaultValue = "0", description = "Channels per group (0 = this CPU's SIMD block).")
+    @Option(names = "--group-size", defaultValue = "0")
     int groupSize;
 
-    @Option(
-            names = "--widths",
-            split = ",",
-            defaultValue = "1.0,0.75,0.5,0.25",
-            description = "Widths, full first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--widths", split = ",", defaultValue = "1.0,0.75,0.5,0.25")
     List<Double> widths;
 
-    @Option(
-            names = "--batch-sizes",
-            split = ",",
-            defaultValue = "1,64",
-            description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-sizes", split = ",", defaultValue = "1,64")
     List<Integer> batches;
 
-    @Option(
-            names = "--ort-settings",
-            defaultValue = "level=all",
-            description =
-                    "Session set-ups to compare, separated by ';', each key=value pairs of level (basic|extended|all), nchwc, arena, spinning (on|off); unnamed keys keep serve's values (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ort-settings", defaultValue = "level=all")
     String settings;
 
     @Override
     public Integer call() {
-        ModelZoo.requireKnown(model);
-        ModelSpec d = ModelZoo.defaultSpec(model);
-        ModelSpec modelSpec = new ModelSpec(
-                model,
-                d.inputChannels(),
-                imageSize != null ? imageSize : d.inputSize(),
-                d.classes(),
-                ModelOptions.resolvedGroupSize(groupSize));
+        ModelSpec modelSpec = ModelZoo.spec(model, imageSize, null, groupSize);
         List<OrtSettings> setups =
                 Arrays.stream(settings.split(";")).map(OrtSettings::parse).toList();
         int threads = common.startEngine();
@@ -81,25 +58,10 @@ final class BenchDialCommand implements Callable<Integer> {
                 modelSpec.groupSize(),
                 threads,
                 SimdBlock.detect(),
-                io.dialnet.runtime.LatencyProfiler.device());
-        out.println("| set-up | subnet | channels | MACs | batch | p50 ms | p99 ms | MACs reduction | speed-up | "
-                + "speed-up / reduction | GMAC/s |");
-        out.println("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                LatencyProfiler.device());
+        out.println(DialBenchmark.HEADER);
         for (DialBenchmark.Row r : DialBenchmark.run(modelSpec, widths, batches, setups, threads)) {
-            out.printf(
-                    Locale.ROOT,
-                    "| %s | %s | %s | %.2fM | %d | %.3f | %.3f | %.2fx | %.2fx | %.2f | %.1f |%n",
-                    r.settings(),
-                    r.subnet(),
-                    r.channels().toString().replace(" ", ""),
-                    r.macs() / 1e6,
-                    r.batch(),
-                    r.latency().p50(),
-                    r.latency().p99(),
-                    r.macsReduction(),
-                    r.speedup(),
-                    r.speedup() / r.macsReduction(),
-                    r.gmacsPerSecond());
+            out.println(r.markdown());
             out.flush();
         }
         return 0;

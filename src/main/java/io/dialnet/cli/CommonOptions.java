@@ -5,42 +5,34 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes. */
 public final class CommonOptions {
-    @Option(
-            names = "--seed",
-            defaultValue = "42",
-            description = "Seed of weights, data order, augmentation and sampling (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42")
     long seed;
 
-    @Option(
-            names = "--threads",
-            defaultValue = "0",
-            description = "Engine threads; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "0")
     int threads;
 
-    @Option(
-            names = {"-v", "--verbose"},
-            description = "Print stack traces of failures.")
+    @Option(names = {"-v", "--verbose"})
     boolean verbose;
 
-    @Option(
-            names = {"-q", "--quiet"},
-            description = "No progress bar.")
+    @Option(names = {"-q", "--quiet"})
     boolean quiet;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description =
-                    "A properties file of option defaults (key = long option name without dashes); options on the command line win.")
+    @Option(names = "--config", paramLabel = "FILE")
     java.nio.file.Path config;
 
-    /** Starts the engine with the requested thread count; returns the count in force. */
-    int startEngine() {
+    /** The thread count in force: {@code --threads}, or one per core when it is 0. */
+    int threadCount() {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         }
+        return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    /** Starts the engine with the requested thread count; returns the count in force. */
+    int startEngine() {
+        int count = threadCount();
         Engines.start();
-        Engines.setThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+        Engines.setThreads(count);
         return Engines.threads();
     }
 }

@@ -1,7 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.AtomicFiles;
-import io.dialnet.report.ProtocolReport;
+import io.dialnet.experiment.ProtocolReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,32 +12,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet compare-report}: the protocol's tables, with intervals, from one comparison per seed. */
-@Command(
-        name = "compare-report",
-        mixinStandardHelpOptions = true,
-        description = "Tables of a comparison run with several seeds: test accuracy per target, differences from "
-                + "reference arms with paired-bootstrap intervals and McNemar's test, and each arm's cost.")
+@Command(name = "compare-report", mixinStandardHelpOptions = true)
 final class CompareReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(
-            names = "--runs",
-            required = true,
-            split = ",",
-            paramLabel = "DIR",
-            description = "One compare output directory per seed.")
+    @Option(names = "--runs", required = true, split = ",", paramLabel = "DIR")
     List<Path> runs;
 
-    @Option(
-            names = "--references",
-            split = ",",
-            defaultValue = "uniform,individual,alone",
-            description =
-                    "Arms every other arm is compared with; alone = each search's own plans trained alone (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--references", split = ",", defaultValue = "uniform,individual,alone")
     List<String> references;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Also write the report to FILE (markdown).")
+    @Option(names = "--out", paramLabel = "FILE")
     Path out;
 
     @Override

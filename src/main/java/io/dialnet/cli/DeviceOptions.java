@@ -7,12 +7,7 @@ import picocli.CommandLine.Option;
 public final class DeviceOptions {
     static final String OPTION = "--device";
 
-    @Option(
-            names = OPTION,
-            defaultValue = "cpu",
-            paramLabel = "DEVICE",
-            description = "cpu, gpu, gpu:N, or gpu:N,M,... (several GPUs: data parallel, one replica each; "
-                    + "needs the GPU build, DIALNET_GPU=1) (default: ${DEFAULT-VALUE}).")
+    @Option(names = OPTION, defaultValue = "cpu", paramLabel = "DEVICE")
     String device;
 
     /** The parsed devices, checked against what the engine sees (starts the engine for a GPU). */

@@ -1,20 +1,13 @@
 package io.dialnet.cli;
 
-import ai.djl.ndarray.NDManager;
 import io.dialnet.nn.ChannelPlan;
-import io.dialnet.nn.Complexity;
-import io.dialnet.nn.CouplingSet;
 import io.dialnet.nn.ModelSpec;
-import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelSummary;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -24,10 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dialnet info}: the coupling sets, MACs and params of a model at any width or plan. */
-@Command(
-        name = "info",
-        mixinStandardHelpOptions = true,
-        description = "Show a model's coupling sets and the MACs and params of a width or channel plan.")
+@Command(name = "info", mixinStandardHelpOptions = true)
 final class InfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,99 +25,41 @@ final class InfoCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(
-            names = "--model",
-            required = true,
-            description = "Architecture: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = ModelNames.class)
+    @Option(names = "--model", required = true, completionCandidates = ModelNames.class)
     String model;
 
     @ArgGroup(exclusive = true)
     Subnet subnet = new Subnet();
 
     static final class Subnet {
-        @Option(names = "--width", description = "A uniform width multiplier in (0, 1] (default: 1).")
+        @Option(names = "--width")
         Double width;
 
-        @Option(
-                names = "--plan",
-                paramLabel = "FILE",
-                description =
-                        "A file holding a channel plan: channel counts per coupling set, separated by commas or white space.")
+        @Option(names = "--plan", paramLabel = "FILE")
         Path plan;
     }
 
-    @Option(names = "--input-size", description = "Image size in pixels (default: the model's own, 32 or 224 or 28).")
+    @Option(names = "--input-size")
     Integer inputSize;
 
-    @Option(names = "--classes", description = "Number of classes (default: the model's own).")
+    @Option(names = "--classes")
     Integer classes;
 
-    @Option(
-            names = "--group-size",
-            defaultValue = "0",
-            description = "Channels per group (0 = this CPU's SIMD block, as train uses).")
+    @Option(names = "--group-size", defaultValue = "0")
     int groupSize;
 
-    @Option(names = "--json", description = "Print {\"model\":…,\"macs\":…,\"params\":…} as JSON.")
+    @Option(names = "--json")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
-        ModelSpec d = ModelZoo.defaultSpec(model);
-        ModelSpec modelSpec = new ModelSpec(
-                model,
-                d.inputChannels(),
-                inputSize == null ? d.inputSize() : inputSize,
-                classes == null ? d.classes() : classes,
-                ModelOptions.resolvedGroupSize(groupSize));
+        ModelSpec modelSpec = ModelZoo.spec(model, inputSize, classes, groupSize);
         common.startEngine();
-        try (NDManager manager = NDManager.newBaseManager();
-                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, common.seed)) {
-            ChannelPlan plan = subnet.plan != null
-                    ? readPlan(subnet.plan)
-                    : subnet.width != null ? network.uniformPlan(subnet.width) : network.fullPlan();
-            Complexity cost = Complexity.of(network, plan);
-            Complexity full = Complexity.of(network, network.fullPlan());
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("model", model);
-                o.put("input", List.of(modelSpec.inputChannels(), modelSpec.inputSize(), modelSpec.inputSize()));
-                o.put("channels", plan.toList());
-                o.put("macs", cost.macs());
-                o.put("params", cost.params());
-                o.put("macs_fraction", cost.macsFraction(full));
-                out.println(Json.MAPPER
-                        .writer()
-                        .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(o));
-            } else {
-                out.printf(
-                        Locale.ROOT,
-                        "%s, input %dx%dx%d, %d classes%n",
-                        model,
-                        modelSpec.inputChannels(),
-                        modelSpec.inputSize(),
-                        modelSpec.inputSize(),
-                        modelSpec.classes());
-                out.printf("%-24s %8s %8s %6s%n", "coupling set", "channels", "of", "group");
-                for (CouplingSet set : network.couplingSets()) {
-                    out.printf(
-                            "%-24s %8d %8d %6d%n",
-                            set.name(), plan.channels(set.index()), set.channels(), set.groupSize());
-                }
-                out.printf(
-                        Locale.ROOT,
-                        "MACs %,d (%.2f M, %.1f%% of full), params %,d (%.3f M)%n",
-                        cost.macs(),
-                        cost.macs() / 1e6,
-                        100 * cost.macsFraction(full),
-                        cost.params(),
-                        cost.params() / 1e6);
-            }
-            out.flush();
-        }
+        ChannelPlan plan = subnet.plan != null ? readPlan(subnet.plan) : null;
+        ModelSummary summary = ModelSummary.of(modelSpec, plan, subnet.width, common.seed);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? summary.json() + System.lineSeparator() : summary.text());
+        out.flush();
         return 0;
     }
 

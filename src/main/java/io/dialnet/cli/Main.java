@@ -14,6 +14,7 @@ import picocli.CommandLine.ParameterException;
         name = "dialnet",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
+        resourceBundle = "io.dialnet.cli.Help",
         description = "One CNN, many nested subnets: train, evaluate and inspect dynamic networks.",
         subcommands = {
             TrainCommand.class,

@@ -58,6 +58,13 @@ public record DataRecipe(
         public BatchLoader testLoader() {
             return test == null ? null : new BatchLoader(test, recipe.normalization());
         }
+
+        /** Unreadable images left out of an image folder's training split so far (0 for other sources). */
+        public int skippedImages() {
+            return split.train() instanceof ImageFolder folder
+                    ? folder.decoder().skipped()
+                    : 0;
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.dialnet.nn;
 
+import io.dialnet.SimdBlock;
+
 /**
  * What to build: a zoo architecture for a given input and number of classes.
  *
@@ -27,6 +29,28 @@ public record ModelSpec(String architecture, int inputChannels, int inputSize, i
         if (groupSize < 0) {
             throw new IllegalArgumentException("group size must be >= 1 (or 0 for the default), got " + groupSize);
         }
+    }
+
+    /**
+     * {@code architecture} for images of {@code channels} x {@code height} x {@code width} in
+     * {@code classes} classes, cut in groups of {@code groupSize} (0 = this CPU's SIMD block).
+     */
+    public static ModelSpec forImages(
+            String architecture, int channels, int height, int width, int classes, int groupSize) {
+        if (height != width) {
+            throw new IllegalArgumentException(
+                    "images are " + height + "x" + width + "; Dialnet models take square inputs");
+        }
+        return new ModelSpec(architecture, channels, height, classes, resolveGroupSize(groupSize));
+    }
+
+    /**
+     * {@code groupSize}, or this CPU's SIMD block when it is 0 (8 fp32 lanes on AVX2, 16 on
+     * AVX-512, so every subnet's channel counts are whole vectors): the resolved number is what
+     * checkpoints record.
+     */
+    public static int resolveGroupSize(int groupSize) {
+        return groupSize > 0 ? groupSize : SimdBlock.detect().floats();
     }
 
     public ModelSpec withGroupSize(int size) {

@@ -65,6 +65,32 @@ public final class Plots {
         write(chart, png);
     }
 
+    /** A point of a plot. */
+    public record Point(double x, double y) {}
+
+    /**
+     * Validation accuracy (%) against measured p50 latency (ms), one series per entry (series
+     * without points are left out), written atomically to {@code png}.
+     */
+    public static void accuracyVsLatency(Map<String, List<Point>> series, Path png) {
+        XYChart chart = new XYChartBuilder()
+                .width(800)
+                .height(560)
+                .title("accuracy vs measured latency")
+                .xAxisTitle("p50 latency (ms)")
+                .yAxisTitle("validation accuracy (%)")
+                .build();
+        series.forEach((name, points) -> {
+            if (!points.isEmpty()) {
+                chart.addSeries(
+                        name,
+                        points.stream().map(Point::x).toList(),
+                        points.stream().map(Point::y).toList());
+            }
+        });
+        write(chart, png);
+    }
+
     static void write(XYChart chart, Path png) {
         AtomicFiles.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }

@@ -1,6 +1,7 @@
 package io.dialnet.report;
 
 import io.dialnet.train.SubnetResult;
+import io.dialnet.train.TrainResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,19 @@ public final class SubnetTable {
             }
         }
         return out.toString();
+    }
+
+    /** A training run's subnets as a {@link #text} table, then how it was trained: method, epochs, speed, cost. */
+    public static String text(TrainResult result) {
+        return text(result.subnets())
+                + String.format(
+                        Locale.ROOT,
+                        "trained %s for %d epochs at %.0f images/s (%.0f s, %.3g images x MACs)%n",
+                        result.method(),
+                        result.config().epochs(),
+                        result.imagesPerSecond(),
+                        result.trainingSeconds(),
+                        result.trainingCompute());
     }
 
     public static String markdown(List<SubnetResult> subnets) {

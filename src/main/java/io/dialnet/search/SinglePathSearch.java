@@ -48,7 +48,7 @@ public final class SinglePathSearch {
     }
 
     /** Each subnet is frozen at its own epoch and still trained afterwards: epochs must exceed targets. */
-    static void checkRoomToFreeze(SearchConfig config) {
+    public static void checkRoomToFreeze(SearchConfig config) {
         if (config.recipe().epochs() <= config.targets().size()) {
             throw new IllegalArgumentException(
                     "--epochs " + config.recipe().epochs() + " leaves no room for single-path " + "to freeze "

@@ -44,6 +44,8 @@ public record TrainConfig(
         long seed) {
 
     public static final List<String> STRATEGIES = List.of("individual", "uniform", "joint");
+    /** The widths a uniform network is evaluated at, and every width-based comparison made, unless asked otherwise. */
+    public static final List<Double> UNIFORM_WIDTHS = List.of(1.0, 0.75, 0.5, 0.25);
 
     public TrainConfig {
         strategy = strategy == null ? "" : strategy.toLowerCase(Locale.ROOT);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dialnet.data.ImageDataset;
 import io.dialnet.data.ImageSet;
+import io.dialnet.experiment.Preset;
+import io.dialnet.nn.ModelSpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -22,21 +24,23 @@ class CompareCommandTest {
         return command;
     }
 
+    /** The model the comparison builds for the command's options under {@code preset}. */
+    private static ModelSpec modelSpec(CompareCommand command, Preset preset) {
+        return preset.modelSpec(command.model.model, command.model.groupSize, CIFAR_LIKE);
+    }
+
     @Test
     void theProtocolCutsInTheRegisteredGroupsOfFourWhateverTheCpusSimdBlock() {
         // on an AVX-512 machine the default group is 16, where 12/24/48 (the 0.75 plan) cannot exist
-        CompareCommand.Preset protocol = CompareCommand.Preset.named("protocol", 0);
-        assertThat(parse("--data", "cifar10:x", "--out", "x")
-                        .modelSpec(protocol, CIFAR_LIKE)
+        Preset protocol = Preset.named("protocol", 0);
+        assertThat(modelSpec(parse("--data", "cifar10:x", "--out", "x"), protocol)
                         .groupSize())
                 .isEqualTo(4);
-        assertThat(parse("--data", "cifar10:x", "--out", "x", "--group-size", "8")
-                        .modelSpec(protocol, CIFAR_LIKE)
+        assertThat(modelSpec(parse("--data", "cifar10:x", "--out", "x", "--group-size", "8"), protocol)
                         .groupSize())
                 .isEqualTo(8);
-        assertThat(parse("--data", "cifar10:x", "--out", "x")
-                        .modelSpec(CompareCommand.Preset.named("quick", 0), CIFAR_LIKE)
+        assertThat(modelSpec(parse("--data", "cifar10:x", "--out", "x"), Preset.named("quick", 0))
                         .groupSize())
-                .isEqualTo(ModelOptions.resolvedGroupSize(0));
+                .isEqualTo(ModelSpec.resolveGroupSize(0));
     }
 }

@@ -37,15 +37,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("engine")
-class SearchTest {
-    static NDManager manager;
-    static DataRecipe.Prepared small;
+public class SearchTest {
+    public static NDManager manager;
+    /** 2,500 shipped demo images: 2,000 for training, 500 for validation, and the shipped test set. */
+    public static DataRecipe.Prepared small;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() {
+    public static void start() {
         Engines.start();
         Engines.setThreads(1);
         manager = NDManager.newBaseManager();
@@ -53,15 +54,15 @@ class SearchTest {
     }
 
     @AfterAll
-    static void stop() {
+    public static void stop() {
         manager.close();
     }
 
-    static SlimmableNetwork cnn() {
+    public static SlimmableNetwork cnn() {
         return ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 5);
     }
 
-    static TrainConfig recipe(int epochs) {
+    public static TrainConfig recipe(int epochs) {
         return new TrainConfig(
                 "individual", epochs, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 5, 5);
     }
@@ -341,7 +342,7 @@ class SearchTest {
         assertThat(CandidateSampler.firstWithin(path, latency, 1.0)).isNull();
     }
 
-    static SearchConfig search(List<Double> targets, int finalEpochs) {
+    public static SearchConfig search(List<Double> targets, int finalEpochs) {
         return SearchConfig.of(targets, recipe(1))
                 .with(new SearchConfig.Sampling(3, SearchConfig.Sampling.DEFAULT.rules()))
                 .with(SearchConfig.Ranking.DEFAULT.withNoise(NoiseRanking.Settings.DEFAULT.withBatches(15)))
@@ -513,122 +514,6 @@ class SearchTest {
         assertThat(dir.resolve("retrain-1").resolve(Trainer.CHECKPOINT)).exists();
         assertThat(dir.resolve("retrain-2").resolve(Trainer.CHECKPOINT)).exists();
         assertThat(Files.readString(dir.resolve(SearchRun.LOG))).contains("\"method\":\"multipath\"");
-    }
-
-    @Test
-    void comparisonTargetsTheExactMacsOfTheWidthsAndChecksItsSettingsFirst() {
-        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
-            List<Double> targets = Comparison.targetsFor(net, List.of(1.0, 0.5, 0.25));
-            double full = Complexity.of(net, net.fullPlan()).macs();
-            assertThat(targets)
-                    .containsExactly(
-                            Complexity.of(net, net.uniformPlan(0.5)).macs() / full,
-                            Complexity.of(net, net.uniformPlan(0.25)).macs() / full);
-            // the budget admits the uniform plan whose MACs define the target
-            SearchConfig config = SearchConfig.of(targets, recipe(2));
-            assertThat((double) Complexity.of(net, net.uniformPlan(0.25)).macs())
-                    .isLessThanOrEqualTo(config.budget(1, (long) full));
-        }
-        Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
-                        List.of("greedy"), List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
-                .hasMessageContaining("unknown method 'greedy'");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
-                                Comparison.METHODS,
-                                List.of(1.0, 0.5, 0.25),
-                                search(List.of(0.5, 0.25), 0).with(SearchConfig.Ranking.DEFAULT),
-                                multiPath,
-                                1e-4,
-                                List.of())
-                        .hashCode())
-                .hasMessageContaining("--epochs 1 leaves no room");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
-                        List.of("alone-progressive"),
-                        List.of(1.0, 0.5),
-                        search(List.of(0.5), 0),
-                        multiPath,
-                        1e-4,
-                        List.of()))
-                .hasMessageContaining("alone-progressive trains the plans of progressive");
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new SearchConfig.FineTuning(1, -0.1, 1, SearchConfig.FineTuning.Reference.LINE, 2.5))
-                .hasMessageContaining("--fine-tune-lr -0.1");
-    }
-
-    @Test
-    void comparisonSearchesStartFromTheIndividualFullWidthModelAndItsPlansAreTrainedAlone() throws IOException {
-        Comparison.Settings settings = new Comparison.Settings(
-                List.of("individual", ProgressiveSearch.METHOD, "alone-progressive", Comparison.ABLATION),
-                List.of(1.0, 0.5),
-                search(List.of(0.5), 0),
-                new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT),
-                1e-4,
-                List.of(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM));
-        Comparison.Outcome outcome = Comparison.run(settings, SearchTest::cnn, small, dir, null);
-        List<Comparison.MethodResult> results = outcome.methods();
-        assertThat(dir.resolve(ProgressiveSearch.METHOD).resolve("background")).doesNotExist();
-        Comparison.MethodResult individual = results.get(0);
-        Comparison.MethodResult progressive = results.get(1);
-        Comparison.MethodResult alone = results.get(2);
-        // the background is the individual full-width run itself: same weights, so the same accuracy
-        String background = Files.readAllLines(
-                        dir.resolve(ProgressiveSearch.METHOD).resolve(SearchRun.LOG))
-                .get(0);
-        assertThat(background)
-                .contains(
-                        "\"background\"",
-                        "\"accuracy\":" + individual.subnets().get(0).validationAccuracy());
-        // and its cost (the larger of individual's two equal-epoch runs) is progressive's too
-        assertThat(progressive.compute().training())
-                .isGreaterThan(individual.compute().training() / 2);
-        assertThat(progressive.startedFrom())
-                .isEqualTo(Path.of("individual", "w1.00", Trainer.CHECKPOINT).toString());
-        assertThat(individual.startedFrom()).isNull();
-        // every searched plan but the full one (which is individual's w1.00) trained alone
-        List<List<Integer>> searched = progressive.subnets().stream()
-                .map(SubnetResult::channels)
-                .filter(c -> !c.equals(individual.subnets().get(0).channels()))
-                .toList();
-        assertThat(alone.subnets()).extracting(SubnetResult::channels).containsExactlyElementsOf(searched);
-        // which test images each subnet got right, for paired statistics
-        Map<?, ?> correct = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(
-                        dir.resolve("alone-progressive")
-                                .resolve(Comparison.PREDICTIONS)
-                                .toFile(),
-                        Map.class);
-        assertThat(correct).hasSize(searched.size());
-        assertThat(correct.values())
-                .allSatisfy(
-                        v -> assertThat((String) v).hasSize(small.test().size()).matches("[01]+"));
-        assertThat(dir.resolve("alone-progressive").resolve(Comparison.ARM_RESULT))
-                .exists();
-        assertThat(dir.resolve(Comparison.ABLATION).resolve(Comparison.ARM_RESULT))
-                .exists();
-        // the protocol's report reads the arms back and compares each search with its plans trained alone
-        String report = io.dialnet.report.ProtocolReport.markdown(List.of(dir), List.of("individual", "alone"));
-        assertThat(report)
-                .contains("| alone-progressive |", "Against the same plans trained alone")
-                .containsPattern("\\| progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[");
-        assertThat(outcome.ablation())
-                .extracting(Comparison.AblationResult::ranking)
-                .containsExactly(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM);
-        assertThat(outcome.ablation()).allSatisfy(a -> assertThat(a.subnets()).hasSize(2));
-
-        // resumed with only the arms' results and the background kept (what a long run carries across
-        // machines), finished arms are read back, not retrained
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".zip"))
-                    .toList()) {
-                if (!f.endsWith(Path.of("individual", "w1.00", Trainer.CHECKPOINT))) {
-                    Files.delete(f);
-                }
-            }
-        }
-        Comparison.Outcome again = Comparison.run(settings, SearchTest::cnn, small, dir, null);
-        assertThat(again).isEqualTo(outcome);
-        assertThat(dir.resolve("individual").resolve("w0.50").resolve(Trainer.CHECKPOINT))
-                .doesNotExist();
     }
 
     @Test

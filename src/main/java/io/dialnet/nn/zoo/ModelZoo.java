@@ -34,6 +34,20 @@ public final class ModelZoo {
         };
     }
 
+    /**
+     * {@code name}'s {@link #defaultSpec} with the input size and classes given (where not
+     * {@code null}) and the group size resolved ({@link ModelSpec#resolveGroupSize}).
+     */
+    public static ModelSpec spec(String name, Integer inputSize, Integer classes, int groupSize) {
+        ModelSpec d = defaultSpec(name);
+        return new ModelSpec(
+                name,
+                d.inputChannels(),
+                inputSize != null ? inputSize : d.inputSize(),
+                classes != null ? classes : d.classes(),
+                ModelSpec.resolveGroupSize(groupSize));
+    }
+
     /** Builds the network with weights initialised from {@code seed}, owned by a sub-manager of {@code manager}. */
     public static SlimmableNetwork create(ModelSpec spec, NDManager manager, long seed) {
         requireKnown(spec.architecture());

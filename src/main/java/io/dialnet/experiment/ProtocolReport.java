@@ -1,8 +1,9 @@
-package io.dialnet.report;
+package io.dialnet.experiment;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dialnet.search.Comparison;
+import io.dialnet.report.PairedStatistics;
+import io.dialnet.report.SubnetTable;
 import io.dialnet.train.Compute;
 import io.dialnet.train.SubnetResult;
 import java.io.IOException;

@@ -1,6 +1,6 @@
-package io.dialnet.report;
+package io.dialnet.experiment;
 
-import io.dialnet.search.Comparison;
+import io.dialnet.report.SubnetTable;
 import io.dialnet.train.SubnetResult;
 import java.util.Comparator;
 import java.util.List;

@@ -1,9 +1,9 @@
-package io.dialnet.report;
+package io.dialnet.experiment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.dialnet.search.Comparison.MethodResult;
+import io.dialnet.experiment.Comparison.MethodResult;
 import io.dialnet.train.Compute;
 import io.dialnet.train.SubnetResult;
 import java.util.List;

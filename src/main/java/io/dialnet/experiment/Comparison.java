@@ -1,4 +1,4 @@
-package io.dialnet.search;
+package io.dialnet.experiment;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,13 @@ import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.search.AcceptedSubnet;
+import io.dialnet.search.CutRule;
+import io.dialnet.search.MultiPathSearch;
+import io.dialnet.search.ProgressiveSearch;
+import io.dialnet.search.SearchConfig;
+import io.dialnet.search.SearchResult;
+import io.dialnet.search.SinglePathSearch;
 import io.dialnet.train.Checkpoint;
 import io.dialnet.train.Compute;
 import io.dialnet.train.Evaluation;

@@ -1,4 +1,4 @@
-package io.dialnet.cli;
+package io.dialnet.experiment;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -12,16 +12,16 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The {@code --out} rule of {@code train}, {@code search} and {@code compare}: a directory
+ * The {@code --out} rule of {@code train}, {@code search}, {@code compare} and {@code import}: a directory
  * holding an earlier run is continued ({@code --resume}) or started again ({@code --overwrite}),
  * never silently mixed with a new run; and it is checked writable before any work is done.
  */
-final class RunDirectory {
+public final class RunDirectory {
     /** What {@code train} writes into its directory. */
-    static final List<String> TRAIN =
+    public static final List<String> TRAIN =
             List.of("checkpoint.zip", "metrics.jsonl", "results.json", "accuracy_vs_macs.png");
     /** What {@code search} writes into its directory. */
-    static final List<String> SEARCH = List.of(
+    public static final List<String> SEARCH = List.of(
             "search.jsonl",
             "search.json",
             "state-*.zip",
@@ -30,9 +30,8 @@ final class RunDirectory {
             "results.json",
             "accuracy_vs_macs.png");
     /** What {@code compare} writes into its directory: its reports and one directory per method. */
-    static final List<String> COMPARE = Stream.concat(
-                    Stream.of("compare.json", "compare.md", "compare.png"),
-                    io.dialnet.search.Comparison.METHODS.stream())
+    public static final List<String> COMPARE = Stream.concat(
+                    Stream.of("compare.json", "compare.md", "compare.png"), Comparison.METHODS.stream())
             .toList();
 
     private RunDirectory() {}
@@ -44,12 +43,12 @@ final class RunDirectory {
      * @throws IllegalArgumentException (exit 2) naming the path: not writable, both flags, or an
      *     earlier run without either flag
      */
-    static void prepare(Path out, boolean resume, boolean overwrite, List<String> outputs) {
+    public static void prepare(Path out, boolean resume, boolean overwrite, List<String> outputs) {
         prepare(out, resume, overwrite, outputs, "add --resume to continue it or --overwrite to start again");
     }
 
     /** As {@link #prepare} for a command that cannot continue a run ({@code import}): only {@code --overwrite}. */
-    static void prepareFresh(Path out, boolean overwrite, List<String> outputs) {
+    public static void prepareFresh(Path out, boolean overwrite, List<String> outputs) {
         prepare(out, false, overwrite, outputs, "add --overwrite to replace it");
     }
 
@@ -115,17 +114,5 @@ final class RunDirectory {
     private static String reason(Exception e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
         return e.getMessage() == null ? kind : kind + " " + e.getMessage();
-    }
-
-    /**
-     * The input normalisation a starting checkpoint's weights expect (an imported network's, or
-     * the data's of the run that trained it), or {@code null} when none is given or recorded.
-     */
-    static io.dialnet.data.Normalization normalizationOf(Path checkpoint) {
-        if (checkpoint == null) {
-            return null;
-        }
-        return io.dialnet.train.Checkpoint.manifest(io.dialnet.train.Checkpoint.resolve(checkpoint))
-                .normalization();
     }
 }

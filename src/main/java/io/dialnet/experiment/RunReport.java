@@ -1,4 +1,4 @@
-package io.dialnet.cli;
+package io.dialnet.experiment;
 
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ModelSpec;

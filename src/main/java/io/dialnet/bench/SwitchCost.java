@@ -1,0 +1,232 @@
+package io.dialnet.bench;
+
+import io.dialnet.artifact.ArtifactException;
+import io.dialnet.artifact.DynamicModelFile;
+import io.dialnet.runtime.DynamicModel;
+import io.dialnet.runtime.LatencyProfiler;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * What switching between the largest and the smallest subnet costs per call, as {@code dialnet
+ * bench switch} measures it: allocated bytes and time with JMH ({@link SwitchBenchmark}, forked
+ * JVMs), and time again with a paired in-process timing that cancels the machine's drift. Given
+ * several models (say ResNet-20 and ResNet-56) it shows whether the cost grows with the model.
+ *
+ * @param models dynamic model files
+ * @param backends back-end names as {@code --backends} takes them, each measured with every model
+ * @param iterations measured one-second JMH iterations per fork
+ * @param warmupIterations JMH warm-up iterations per fork
+ * @param forks forked JVMs per benchmark
+ * @param pairs rounds of the paired in-process timing
+ */
+public record SwitchCost(
+        List<Path> models, List<String> backends, int iterations, int warmupIterations, int forks, int pairs) {
+
+    public SwitchCost {
+        if (iterations < 1 || warmupIterations < 0 || forks < 1 || pairs < 2) {
+            throw new IllegalArgumentException(
+                    "--iterations and --forks must be >= 1, --warmup-iterations >= 0, " + "--pairs >= 2");
+        }
+        models = List.copyOf(models);
+        backends = List.copyOf(backends);
+    }
+
+    /**
+     * The benchmark of {@code models} with {@code backends}, checked first: the counts, then every
+     * model read (a clear error here rather than a failed fork later), then the back-end names.
+     */
+    public static SwitchCost checked(
+            List<Path> models, List<String> backends, int iterations, int warmupIterations, int forks, int pairs)
+            throws ArtifactException {
+        SwitchCost cost = new SwitchCost(models, backends, iterations, warmupIterations, forks, pairs);
+        for (Path m : models) {
+            DynamicModelFile.read(m);
+        }
+        cost.parsedBackends();
+        return cost;
+    }
+
+    /** Whether the paired timing runs DJL in this process, which then needs the engine started. */
+    public boolean needsEngine() {
+        return parsedBackends().contains(DynamicModel.Backend.DJL);
+    }
+
+    private List<DynamicModel.Backend> parsedBackends() {
+        return backends.stream()
+                .map(b -> DynamicModel.Backend.parse(b, "--backends"))
+                .toList();
+    }
+
+    /**
+     * One model and back end: JMH's microseconds per four-call operation in each order, the switch
+     * cost derived from them and from the paired timing, and bytes allocated per switch.
+     */
+    public record Measurement(
+            String model,
+            String backend,
+            int threads,
+            Score alternating,
+            Score grouped,
+            Score switchMicros,
+            Score pairedSwitchMicros,
+            double switchBytes) {
+
+        /** This measurement under {@link #HEADER}. */
+        public String row() {
+            return String.format(
+                    Locale.ROOT,
+                    "%-20s %-12s %18s %18s %16s %16s %13.0f",
+                    Path.of(model).getFileName(),
+                    backend,
+                    alternating.text(),
+                    grouped.text(),
+                    switchMicros.text(),
+                    pairedSwitchMicros.text(),
+                    switchBytes);
+        }
+    }
+
+    /** The header of the {@link Measurement#row} table. */
+    public static final String HEADER = String.format(
+            "%-20s %-12s %18s %18s %16s %16s %13s",
+            "model", "backend", "LSLS us", "LLSS us", "switch us", "paired us", "switch bytes");
+
+    /** A measured value with its 99.9% confidence half-width. */
+    public record Score(double value, double error) {
+        /** {@code value +- error}, one decimal each. */
+        public String text() {
+            return String.format(Locale.ROOT, "%.1f +- %.1f", value, error);
+        }
+    }
+
+    /**
+     * Measures every model with every back end on {@code threads} engine threads, reporting each
+     * measurement to {@code measured} as it is done.
+     */
+    public List<Measurement> measureAll(int threads, Consumer<Measurement> measured) throws Exception {
+        List<Measurement> results = new ArrayList<>();
+        for (Path m : models) {
+            for (String b : backends) {
+                Measurement r = measure(m, b, threads);
+                results.add(r);
+                measured.accept(r);
+            }
+        }
+        return results;
+    }
+
+    /** What a JSON report of {@code results} holds: this machine and the measurements. */
+    public static Map<String, Object> report(List<Measurement> results) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("device", LatencyProfiler.device());
+        report.put("results", results);
+        return report;
+    }
+
+    private Measurement measure(Path model, String backend, int threads) throws Exception {
+        var options = new OptionsBuilder()
+                .include(SwitchBenchmark.class.getName() + "\\.")
+                .param("artifact", model.toAbsolutePath().toString())
+                .param("backend", backend)
+                .param("threads", Integer.toString(threads))
+                .warmupIterations(warmupIterations)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(iterations)
+                .measurementTime(TimeValue.seconds(1))
+                .forks(forks)
+                .jvmArgsAppend("-Dai.djl.offline=true", "-Xss4m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.SILENT)
+                .build();
+        Collection<RunResult> runs = new Runner(options).run();
+        Map<String, RunResult> byName = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            String label = r.getParams().getBenchmark();
+            byName.put(label.substring(label.lastIndexOf('.') + 1), r);
+        }
+        Score alternating = score(byName.get("alternating").getPrimaryResult());
+        Score grouped = score(byName.get("grouped").getPrimaryResult());
+        // Two more switches per alternating operation; independent errors add in quadrature.
+        Score perSwitch = new Score(
+                (alternating.value() - grouped.value()) / 2,
+                Math.sqrt(sq(alternating.error()) + sq(grouped.error())) / 2);
+        double bytes = (bytes(byName.get("alternating")) - bytes(byName.get("grouped"))) / 2;
+        return new Measurement(
+                model.toString(),
+                backend,
+                threads,
+                alternating,
+                grouped,
+                perSwitch,
+                paired(model, backend, threads),
+                bytes);
+    }
+
+    /**
+     * The same two orders timed back to back in every round (which goes first alternates), in this
+     * process: the machine's drift, which dominates JMH's separate runs here, cancels in each
+     * round's difference. Returns the mean per-switch difference and its 99.9% half-width.
+     */
+    private Score paired(Path model, String backend, int threads) throws Exception {
+        try (DynamicModel m = DynamicModel.load(model, DynamicModel.Backend.parse(backend, "--backends"), threads)) {
+            String large = m.subnets().get(0).name();
+            String small = m.subnets().get(m.subnets().size() - 1).name();
+            var spec = m.manifest().model();
+            float[] x = new float[spec.inputChannels() * spec.inputSize() * spec.inputSize()];
+            String[] alternating = {large, small, large, small};
+            String[] grouped = {large, large, small, small};
+            int warmup = Math.max(10, pairs / 10);
+            double[] perSwitch = new double[pairs];
+            for (int r = 0; r < warmup + pairs; r++) {
+                boolean alternatingFirst = r % 2 == 0;
+                long first = time(m, x, alternatingFirst ? alternating : grouped);
+                long second = time(m, x, alternatingFirst ? grouped : alternating);
+                if (r >= warmup) {
+                    // three switches inside L S L S against one inside L L S S
+                    perSwitch[r - warmup] = (alternatingFirst ? first - second : second - first) / 2e3;
+                }
+            }
+            double mean = Arrays.stream(perSwitch).average().orElseThrow();
+            double var =
+                    Arrays.stream(perSwitch).map(d -> (d - mean) * (d - mean)).sum() / (pairs - 1);
+            return new Score(mean, 3.29 * Math.sqrt(var / pairs));
+        }
+    }
+
+    private static long time(DynamicModel m, float[] x, String[] order) {
+        long start = System.nanoTime();
+        for (String subnet : order) {
+            m.predict(x, 1, subnet);
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static Score score(Result<?> r) {
+        return new Score(r.getScore(), Double.isNaN(r.getScoreError()) ? 0 : r.getScoreError());
+    }
+
+    private static double bytes(RunResult r) {
+        Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+        return alloc == null ? Double.NaN : alloc.getScore();
+    }
+
+    private static double sq(double x) {
+        return x * x;
+    }
+}

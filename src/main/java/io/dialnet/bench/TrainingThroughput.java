@@ -1,0 +1,270 @@
+package io.dialnet.bench;
+
+import ai.djl.ndarray.NDManager;
+import io.dialnet.Provenance;
+import io.dialnet.data.Augmentation;
+import io.dialnet.data.Batch;
+import io.dialnet.data.BatchLoader;
+import io.dialnet.data.DataSource;
+import io.dialnet.data.FolderOptions;
+import io.dialnet.data.ImageDataset;
+import io.dialnet.data.ImageSet;
+import io.dialnet.data.Normalization;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Devices;
+import io.dialnet.nn.ModelSpec;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.train.DataParallel;
+import io.dialnet.train.Method;
+import io.dialnet.train.Sgd;
+import io.dialnet.train.TrainConfig;
+import io.dialnet.train.TrainStep;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Images per second of the real training step, as {@code dialnet bench training} measures it:
+ * fed (a) from batches assembled in memory beforehand and (b) through the background loader with
+ * augmentation, alternating the two in rounds so machine noise hits both alike; and the loader
+ * alone.
+ *
+ * @param model the architecture
+ * @param strategy {@code individual} (full width) or {@code uniform} (the 4-width sandwich)
+ * @param batchSize images per step
+ * @param steps timed steps per round
+ * @param rounds rounds of (preloaded, loader); medians are reported
+ * @param data real images to load ({@code FORMAT:DIR}), or {@code null} for 10,000 random images
+ * @param loaderThreads threads decoding a folder's images, or {@code null} for the default
+ * @param imageSize pixels per side of a folder's crops, or {@code null} for the model's input size
+ * @param loaderBatches batches timed for the loader alone (0 = one epoch)
+ * @param seed seed of weights, random images and sampling
+ */
+public record TrainingThroughput(
+        String model,
+        String strategy,
+        int batchSize,
+        int steps,
+        int rounds,
+        String data,
+        Integer loaderThreads,
+        Integer imageSize,
+        int loaderBatches,
+        long seed) {
+
+    public TrainingThroughput {
+        ModelZoo.requireKnown(model);
+        if (steps < 1 || rounds < 1) {
+            throw new IllegalArgumentException("--steps and --rounds must be >= 1");
+        }
+    }
+
+    /**
+     * What was measured.
+     *
+     * @param preloaded images per second of each round fed from memory
+     * @param loader images per second of each round fed by the loader
+     * @param trainingCpuMsPerImage CPU time per image of the training step (every thread of the
+     *     process), the median over rounds: what it costs a core, whatever else the machine runs
+     * @param loaderAlone images per second of the loader alone
+     * @param loaderCpuMsPerImage CPU time per image of the loader alone
+     * @param loaderThreads threads that decoded (1 unless the data is a folder)
+     */
+    public record Result(
+            TrainingThroughput settings,
+            String devices,
+            int threads,
+            double[] preloaded,
+            double[] loader,
+            double trainingCpuMsPerImage,
+            double loaderAlone,
+            double loaderCpuMsPerImage,
+            int loaderThreads) {
+
+        public double preloadedMedian() {
+            return median(preloaded);
+        }
+
+        public double loaderMedian() {
+            return median(loader);
+        }
+
+        /** The report as text: the set-up, then throughput and CPU cost, a line each. */
+        public String text() {
+            double loaderShare = 100 * loaderCpuMsPerImage / trainingCpuMsPerImage;
+            return String.format(
+                            Locale.ROOT,
+                            "%s, %s, batch %d, %s, %d threads, %d rounds of %d steps%n",
+                            settings.model(),
+                            settings.strategy(),
+                            settings.batchSize(),
+                            devices,
+                            threads,
+                            settings.rounds(),
+                            settings.steps())
+                    + String.format(Locale.ROOT, "training, preloaded batches   %8.1f images/s%n", preloadedMedian())
+                    + String.format(
+                            Locale.ROOT,
+                            "training, real loader         %8.1f images/s  (%.1f%% of preloaded)%n",
+                            loaderMedian(),
+                            100 * loaderMedian() / preloadedMedian())
+                    + String.format(
+                            Locale.ROOT,
+                            "loader alone (%d thread%s)     %8.1f images/s%n",
+                            loaderThreads,
+                            loaderThreads > 1 ? "s" : "",
+                            loaderAlone)
+                    + String.format(
+                            Locale.ROOT,
+                            "CPU per image: training step %.1f ms, loader %.2f ms (%.0f images per core-second; "
+                                    + "%.1f%% of the step)%n",
+                            trainingCpuMsPerImage,
+                            loaderCpuMsPerImage,
+                            1000 / loaderCpuMsPerImage,
+                            loaderShare);
+        }
+
+        /** The JSON report: settings, medians, CPU costs, every round and the provenance. */
+        public Map<String, Object> report() {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", settings.model());
+            report.put("strategy", settings.strategy());
+            report.put("batch_size", settings.batchSize());
+            report.put("device", devices);
+            report.put("data", settings.data() == null ? "random" : settings.data());
+            report.put("preloaded_images_per_s", preloadedMedian());
+            report.put("loader_images_per_s", loaderMedian());
+            report.put("loader_vs_preloaded", loaderMedian() / preloadedMedian());
+            report.put("loader_alone_images_per_s", loaderAlone);
+            report.put("loader_threads", loaderThreads);
+            // CPU time per image (all threads of the process): what each costs a core, whatever else the machine runs
+            report.put("training_cpu_ms_per_image", trainingCpuMsPerImage);
+            report.put("loader_cpu_ms_per_image", loaderCpuMsPerImage);
+            report.put("loader_images_per_cpu_s", 1000 / loaderCpuMsPerImage);
+            report.put("rounds_preloaded", preloaded);
+            report.put("rounds_loader", loader);
+            report.put("provenance", Provenance.current(threads));
+            return report;
+        }
+    }
+
+    /** Runs the rounds on {@code devices} (several: data parallel) with {@code threads} engine threads. */
+    public Result run(Devices devices, int threads) {
+        ModelSpec defaults = ModelZoo.defaultSpec(model);
+        DataSource source =
+                data == null ? null : DataSource.parse(data, imageSize != null ? imageSize : defaults.inputSize());
+        int decoders = loaderThreads != null ? loaderThreads : FolderOptions.defaultThreads();
+        ImageSet images = source == null
+                ? random(defaults, 10_000, seed)
+                : source.load(new FolderOptions(decoders, false, 0, null)).train();
+        ModelSpec modelSpec = new ModelSpec(model, images.channels(), images.height(), images.classes(), 0);
+        TrainConfig config = TrainConfig.recipe(
+                        strategy, 1, strategy.equals("uniform") ? TrainConfig.UNIFORM_WIDTHS : List.of())
+                .withBatchSize(batchSize);
+        BatchLoader loader = new BatchLoader(images, Normalization.of(images));
+        boolean folder = source != null && source.format() == DataSource.Format.FOLDER;
+        Augmentation augmentation = folder ? Augmentation.RESIZED_CROP_AND_FLIP : new Augmentation(4, true);
+        List<Batch> preloaded = new ArrayList<>();
+        try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 1, 0)) {
+            for (int i = 0; i < 8 && epoch.hasNext(); i++) {
+                preloaded.add(epoch.next());
+            }
+        }
+        double[] fromMemory = new double[rounds];
+        double[] fromLoader = new double[rounds];
+        double[] trainingCpu = new double[rounds];
+        try (NDManager manager = NDManager.newBaseManager(devices.primary());
+                SlimmableNetwork network = ModelZoo.create(modelSpec, manager, seed);
+                DataParallel replicas = new DataParallel(network, devices, m -> ModelZoo.create(modelSpec, m, seed));
+                Sgd sgd = new Sgd(config.momentum(), config.nesterov(), config.weightDecay(), manager)) {
+            Method method = Method.of(config, network);
+            TrainStep step = new TrainStep(network, method, config, sgd, replicas);
+            Random random = new Random(seed);
+            timeSteps(step, method, cycle(preloaded), 3, random); // warm-up: JIT, oneDNN primitives, allocator
+            for (int r = 0; r < rounds; r++) {
+                long cpu = processCpuNanos();
+                fromMemory[r] = timeSteps(step, method, cycle(preloaded), steps, random);
+                trainingCpu[r] = (processCpuNanos() - cpu) / 1e6 / (steps * batchSize);
+                try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, seed, r + 1)) {
+                    fromLoader[r] = timeSteps(step, method, epoch, Math.min(steps, epoch.batches()), random);
+                }
+            }
+        }
+        long loaderCpuStart = processCpuNanos();
+        int[] loaderImages = new int[1];
+        double loaderAlone = loaderThroughput(loader, augmentation, loaderImages);
+        double loaderCpu = (processCpuNanos() - loaderCpuStart) / 1e6 / loaderImages[0];
+        return new Result(
+                this,
+                devices.toString(),
+                threads,
+                fromMemory,
+                fromLoader,
+                median(trainingCpu),
+                loaderAlone,
+                loaderCpu,
+                folder ? decoders : 1);
+    }
+
+    private static double timeSteps(TrainStep step, Method method, Iterator<Batch> batches, int n, Random random) {
+        long start = System.nanoTime();
+        int images = 0;
+        for (int i = 0; i < n && batches.hasNext(); i++) {
+            Batch batch = batches.next();
+            List<ChannelPlan> plans = method.sampler().sample(random);
+            step.run(batch, plans, 0.01);
+            images += batch.size();
+        }
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** CPU time of every thread of this process (engine threads included), in nanoseconds. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : 0;
+    }
+
+    private double loaderThroughput(BatchLoader loader, Augmentation augmentation, int[] counted) {
+        long start = System.nanoTime();
+        int images = 0;
+        try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 99, 0)) {
+            for (int b = 0; epoch.hasNext() && (loaderBatches == 0 || b < loaderBatches); b++) {
+                images += epoch.next().size();
+            }
+        }
+        counted[0] = images;
+        return images / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static Iterator<Batch> cycle(List<Batch> batches) {
+        return IntStream.iterate(0, i -> (i + 1) % batches.size())
+                .mapToObj(batches::get)
+                .iterator();
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** {@code n} random images and labels of {@code spec}'s input, seeded: training speed does not depend on them. */
+    private static ImageDataset random(ModelSpec spec, int n, long seed) {
+        Random random = new Random(seed);
+        byte[] pixels = new byte[n * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
+        random.nextBytes(pixels);
+        int[] labels = random.ints(n, 0, spec.classes()).toArray();
+        List<String> names =
+                IntStream.range(0, spec.classes()).mapToObj(Integer::toString).toList();
+        return new ImageDataset(pixels, labels, spec.inputChannels(), spec.inputSize(), spec.inputSize(), names);
+    }
+}

@@ -1,0 +1,67 @@
+package io.dialnet.serve;
+
+import io.dialnet.artifact.ArtifactException;
+import io.dialnet.nn.Devices;
+import io.dialnet.runtime.DynamicModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+
+/**
+ * A dynamic-model file served until the process is asked to stop, as {@code dialnet serve} runs
+ * it. On SIGTERM or Ctrl-C the server drains (every admitted request is answered) and the model is
+ * closed, unless a worker is still inside it.
+ */
+public final class Serving {
+    private Serving() {}
+
+    /** What is served, reported once the server listens. */
+    public record Started(int subnets, int port) {}
+
+    /**
+     * Loads {@code model} with {@code backend} on {@code threads} threads and {@code devices},
+     * serves it as {@code settings} say, reports {@code started}, and returns once the JVM's
+     * shutdown has drained the server; a problem while stopping goes to {@code problems}.
+     */
+    public static void untilShutdown(
+            Path model,
+            DynamicModel.Backend backend,
+            int threads,
+            Devices devices,
+            Server.Settings settings,
+            Consumer<Started> started,
+            Consumer<String> problems)
+            throws ArtifactException, IOException, InterruptedException {
+        DynamicModel loaded = DynamicModel.load(model, backend, threads, devices, "--device");
+        Server server;
+        try {
+            server = new Server(loaded, settings);
+        } catch (IOException | RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        started.accept(new Started(loaded.subnets().size(), server.port()));
+        // The JVM ends when its shutdown hooks return, so the hook itself drains the server and closes the model;
+        // the calling thread only waits for it.
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                server.close();
+                                if (server.quiesced()) {
+                                    loaded.close();
+                                } else {
+                                    // A worker is still inside the model: freeing it under the call would crash the
+                                    // process.
+                                    problems.accept("a worker did not stop within the drain timeout; model left open");
+                                }
+                            } finally {
+                                stopped.countDown();
+                            }
+                        },
+                        "dialnet-shutdown"));
+        stopped.await();
+    }
+}

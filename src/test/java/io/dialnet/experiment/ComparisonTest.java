@@ -1,0 +1,162 @@
+package io.dialnet.experiment;
+
+import static io.dialnet.search.SearchTest.recipe;
+import static io.dialnet.search.SearchTest.search;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dialnet.nn.Complexity;
+import io.dialnet.nn.SlimmableNetwork;
+import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.search.ProgressiveSearch;
+import io.dialnet.search.SearchConfig;
+import io.dialnet.search.SearchTest;
+import io.dialnet.train.SubnetResult;
+import io.dialnet.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The comparison of every method: its targets, its settings' checks, its arms, their resume and the
+ * protocol report.
+ */
+@Tag("engine")
+class ComparisonTest {
+    @TempDir
+    Path dir;
+
+    /** The search tests' engine, data and small network, shared because comparisons run searches. */
+    @BeforeAll
+    static void start() {
+        SearchTest.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        SearchTest.stop();
+    }
+
+    @Test
+    void comparisonTargetsTheExactMacsOfTheWidthsAndChecksItsSettingsFirst() {
+        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), SearchTest.manager, 2)) {
+            List<Double> targets = Comparison.targetsFor(net, List.of(1.0, 0.5, 0.25));
+            double full = Complexity.of(net, net.fullPlan()).macs();
+            assertThat(targets)
+                    .containsExactly(
+                            Complexity.of(net, net.uniformPlan(0.5)).macs() / full,
+                            Complexity.of(net, net.uniformPlan(0.25)).macs() / full);
+            // the budget admits the uniform plan whose MACs define the target
+            SearchConfig config = SearchConfig.of(targets, recipe(2));
+            assertThat((double) Complexity.of(net, net.uniformPlan(0.25)).macs())
+                    .isLessThanOrEqualTo(config.budget(1, (long) full));
+        }
+        Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+                        List.of("greedy"), List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
+                .hasMessageContaining("unknown method 'greedy'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+                                Comparison.METHODS,
+                                List.of(1.0, 0.5, 0.25),
+                                search(List.of(0.5, 0.25), 0).with(SearchConfig.Ranking.DEFAULT),
+                                multiPath,
+                                1e-4,
+                                List.of())
+                        .hashCode())
+                .hasMessageContaining("--epochs 1 leaves no room");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+                        List.of("alone-progressive"),
+                        List.of(1.0, 0.5),
+                        search(List.of(0.5), 0),
+                        multiPath,
+                        1e-4,
+                        List.of()))
+                .hasMessageContaining("alone-progressive trains the plans of progressive");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new SearchConfig.FineTuning(1, -0.1, 1, SearchConfig.FineTuning.Reference.LINE, 2.5))
+                .hasMessageContaining("--fine-tune-lr -0.1");
+    }
+
+    @Test
+    void comparisonSearchesStartFromTheIndividualFullWidthModelAndItsPlansAreTrainedAlone() throws IOException {
+        Comparison.Settings settings = new Comparison.Settings(
+                List.of("individual", ProgressiveSearch.METHOD, "alone-progressive", Comparison.ABLATION),
+                List.of(1.0, 0.5),
+                search(List.of(0.5), 0),
+                new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT),
+                1e-4,
+                List.of(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM));
+        Comparison.Outcome outcome = Comparison.run(settings, SearchTest::cnn, SearchTest.small, dir, null);
+        List<Comparison.MethodResult> results = outcome.methods();
+        assertThat(dir.resolve(ProgressiveSearch.METHOD).resolve("background")).doesNotExist();
+        Comparison.MethodResult individual = results.get(0);
+        Comparison.MethodResult progressive = results.get(1);
+        Comparison.MethodResult alone = results.get(2);
+        // the background is the individual full-width run itself: same weights, so the same accuracy
+        String background = Files.readAllLines(
+                        dir.resolve(ProgressiveSearch.METHOD).resolve("search.jsonl"))
+                .get(0);
+        assertThat(background)
+                .contains(
+                        "\"background\"",
+                        "\"accuracy\":" + individual.subnets().get(0).validationAccuracy());
+        // and its cost (the larger of individual's two equal-epoch runs) is progressive's too
+        assertThat(progressive.compute().training())
+                .isGreaterThan(individual.compute().training() / 2);
+        assertThat(progressive.startedFrom())
+                .isEqualTo(Path.of("individual", "w1.00", Trainer.CHECKPOINT).toString());
+        assertThat(individual.startedFrom()).isNull();
+        // every searched plan but the full one (which is individual's w1.00) trained alone
+        List<List<Integer>> searched = progressive.subnets().stream()
+                .map(SubnetResult::channels)
+                .filter(c -> !c.equals(individual.subnets().get(0).channels()))
+                .toList();
+        assertThat(alone.subnets()).extracting(SubnetResult::channels).containsExactlyElementsOf(searched);
+        // which test images each subnet got right, for paired statistics
+        Map<?, ?> correct = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readValue(
+                        dir.resolve("alone-progressive")
+                                .resolve(Comparison.PREDICTIONS)
+                                .toFile(),
+                        Map.class);
+        assertThat(correct).hasSize(searched.size());
+        assertThat(correct.values())
+                .allSatisfy(v -> assertThat((String) v)
+                        .hasSize(SearchTest.small.test().size())
+                        .matches("[01]+"));
+        assertThat(dir.resolve("alone-progressive").resolve(Comparison.ARM_RESULT))
+                .exists();
+        assertThat(dir.resolve(Comparison.ABLATION).resolve(Comparison.ARM_RESULT))
+                .exists();
+        // the protocol's report reads the arms back and compares each search with its plans trained alone
+        String report = ProtocolReport.markdown(List.of(dir), List.of("individual", "alone"));
+        assertThat(report)
+                .contains("| alone-progressive |", "Against the same plans trained alone")
+                .containsPattern("\\| progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[");
+        assertThat(outcome.ablation())
+                .extracting(Comparison.AblationResult::ranking)
+                .containsExactly(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM);
+        assertThat(outcome.ablation()).allSatisfy(a -> assertThat(a.subnets()).hasSize(2));
+
+        // resumed with only the arms' results and the background kept (what a long run carries across
+        // machines), finished arms are read back, not retrained
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".zip"))
+                    .toList()) {
+                if (!f.endsWith(Path.of("individual", "w1.00", Trainer.CHECKPOINT))) {
+                    Files.delete(f);
+                }
+            }
+        }
+        Comparison.Outcome again = Comparison.run(settings, SearchTest::cnn, SearchTest.small, dir, null);
+        assertThat(again).isEqualTo(outcome);
+        assertThat(dir.resolve("individual").resolve("w0.50").resolve(Trainer.CHECKPOINT))
+                .doesNotExist();
+    }
+}

@@ -1,0 +1,67 @@
+package io.dialnet.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dialnet.data.DataRequest;
+import io.dialnet.data.FolderOptions;
+import io.dialnet.search.SearchConfig;
+import io.dialnet.train.TrainConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The presets' schedules; the protocol's is pre-registered in docs/RESULTS.md and must not drift. */
+class PresetTest {
+    @Test
+    void theProtocolKeepsItsRegisteredSchedule() {
+        Preset protocol = Preset.named("protocol", 0);
+        assertThat(protocol)
+                .isEqualTo(new Preset(
+                        15,
+                        0,
+                        0L,
+                        4500,
+                        200,
+                        new SearchConfig.FineTuning(2, 0.01, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5),
+                        new SearchConfig.FinalTraining(15, 0.05, false),
+                        new Comparison.MultiPath(15, new SearchConfig.FinalTraining(15, 0.1, false)),
+                        Comparison.METHODS,
+                        4));
+        assertThat(protocol.recipe(3))
+                .isEqualTo(new TrainConfig(
+                        "individual",
+                        15,
+                        128,
+                        0.1,
+                        0.9,
+                        true,
+                        5e-4,
+                        0,
+                        0,
+                        List.of(),
+                        List.of(),
+                        0.25,
+                        4,
+                        false,
+                        20,
+                        3));
+        assertThat(Preset.named("protocol", 2).recipe(3).epochs()).isEqualTo(2);
+        assertThatThrownBy(() -> Preset.named("slow", 0)).hasMessage("--preset slow: choose protocol or quick");
+    }
+
+    @Test
+    void aPresetFillsOnlyTheDataChoicesLeftUnset() {
+        DataRequest unset = DataRequest.of("cifar10:x", 32, FolderOptions.DEFAULT);
+        DataRequest quick = Preset.named("quick", 0).applyTo(unset);
+        assertThat(quick.trainLimit()).isEqualTo(10_000);
+        assertThat(quick.splitSeed()).isNull();
+        assertThat(quick.validation()).isEqualTo(-1);
+        DataRequest protocol = Preset.named("protocol", 0).applyTo(unset);
+        assertThat(protocol.trainLimit()).isZero();
+        assertThat(protocol.splitSeed()).isZero();
+        assertThat(protocol.validation()).isEqualTo(4500);
+
+        DataRequest given = new DataRequest("cifar10:x", 32, 100, null, 500, true, 7L, FolderOptions.DEFAULT);
+        assertThat(Preset.named("protocol", 0).applyTo(given)).isEqualTo(given);
+    }
+}
