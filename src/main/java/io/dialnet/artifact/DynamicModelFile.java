@@ -1,8 +1,7 @@
 package io.dialnet.artifact;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +30,6 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
     public static final String MANIFEST = "manifest.json";
     public static final String WEIGHTS = "weights.safetensors";
     public static final String ONNX_DIR = "onnx/";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Name of a subnet's BatchNorm tensor: {@code subnet/NAME/LAYER.KIND}. */
     public static String normTensor(String subnet, String norm, String kind) {
@@ -41,7 +39,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
     public void write(Path file) throws ArtifactException {
         check(this, file.toString());
         try {
-            byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+            byte[] manifestBytes = Json.PRETTY.writeValueAsBytes(manifest);
             byte[] weights = SafeTensors.encode(tensors);
             AtomicFiles.write(file, out -> {
                 try (ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -83,7 +81,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         }
         Manifest manifest;
         try {
-            int format = JSON.readTree(manifestBytes).path("format").asInt(-1);
+            int format = Json.MAPPER.readTree(manifestBytes).path("format").asInt(-1);
             if (format > FORMAT) {
                 throw new ArtifactException(file + ": format " + format + " was written by a newer Dialnet; this one "
                         + "reads formats up to " + FORMAT);
@@ -91,7 +89,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
             if (format < 1) {
                 throw new ArtifactException(file + ": " + MANIFEST + " has no valid format version");
             }
-            manifest = JSON.readValue(manifestBytes, Manifest.class);
+            manifest = Json.MAPPER.readValue(manifestBytes, Manifest.class);
         } catch (IOException e) {
             throw new ArtifactException(file + ": " + MANIFEST + " is invalid: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.bench.SwitchBenchmark;
 import io.dialnet.runtime.DynamicModel;

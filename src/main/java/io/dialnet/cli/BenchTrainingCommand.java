@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.dialnet.Json;
 import io.dialnet.Provenance;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;

@@ -3,6 +3,7 @@ package io.dialnet.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.ImageSet;
 import io.dialnet.nn.ModelSpec;

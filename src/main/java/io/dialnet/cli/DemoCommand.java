@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;

@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.dialnet.Json;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
@@ -64,7 +65,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path file = Checkpoint.resolve(checkpoint);
-        Checkpoint.Manifest manifest = Checkpoint.manifest(file);
+        Checkpoint.RunInfo manifest = Checkpoint.manifest(file);
         TrainConfig config = manifest.config();
         DataRecipe recipe = manifest.data();
         if (recipe == null && data == null) {

@@ -88,7 +88,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path file = Checkpoint.resolve(checkpoint);
-        Checkpoint.Manifest saved = Checkpoint.manifest(file);
+        Checkpoint.RunInfo saved = Checkpoint.manifest(file);
         TrainConfig config = saved.config();
         if (saved.data() == null && saved.normalization() == null) {
             throw new IllegalArgumentException(

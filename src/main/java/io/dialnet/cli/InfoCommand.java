@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.dialnet.Json;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.CouplingSet;
@@ -98,10 +99,7 @@ final class InfoCommand implements Callable<Integer> {
                 o.put("macs", cost.macs());
                 o.put("params", cost.params());
                 o.put("macs_fraction", cost.macsFraction(full));
-                out.println(Json.MAPPER
-                        .writer()
-                        .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(o));
+                out.println(Json.MAPPER.writeValueAsString(o));
             } else {
                 out.printf(
                         Locale.ROOT,

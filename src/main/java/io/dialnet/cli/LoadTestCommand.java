@@ -1,7 +1,7 @@
 package io.dialnet.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.URI;
@@ -33,7 +33,6 @@ import picocli.CommandLine.Spec;
         description =
                 "Offer increasing request rates to a local dialnet serve; report throughput, latency and subnet mix.")
 final class LoadTestCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
@@ -197,7 +196,7 @@ final class LoadTestCommand implements Callable<Integer> {
                         done.add(new double[] {status, (System.nanoTime() - sent) / 1e6});
                         if (status == 200) {
                             try {
-                                JsonNode node = JSON.readTree(response.body());
+                                JsonNode node = Json.MAPPER.readTree(response.body());
                                 subnets.add(node.get("subnet").asText());
                             } catch (java.io.IOException e) {
                                 subnets.add("?");

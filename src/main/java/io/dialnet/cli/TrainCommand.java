@@ -2,6 +2,7 @@ package io.dialnet.cli;
 
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.Normalization;
 import io.dialnet.nn.Devices;

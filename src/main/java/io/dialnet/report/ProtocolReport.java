@@ -1,7 +1,7 @@
 package io.dialnet.report;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.search.Comparison;
 import io.dialnet.train.Compute;
 import io.dialnet.train.SubnetResult;
@@ -27,8 +27,6 @@ import java.util.Map;
  * alone is the individual full-width run, so {@code alone-*} arms take their {@code s1} from there.
  */
 public final class ProtocolReport {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int RESAMPLES = 10_000;
 
     /** One arm in one seed: its subnets by target index and which test images each got right. */
@@ -198,10 +196,11 @@ public final class ProtocolReport {
                 continue;
             }
             try {
-                Comparison.MethodResult result =
-                        JSON.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
+                Comparison.MethodResult result = Json.LENIENT.readValue(
+                        dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
                 Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
-                        ? JSON.readValue(dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
+                        ? Json.LENIENT.readValue(
+                                dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
                         : Map.of();
                 if (name.equals(Comparison.INDIVIDUAL)) {
                     result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));

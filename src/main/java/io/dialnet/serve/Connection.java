@@ -1,6 +1,6 @@
 package io.dialnet.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
  * connection's event loop; a worker's answer is handed back to it.
  */
 final class Connection extends ChannelInboundHandlerAdapter {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A refused request's body up to this size is read and dropped so the connection stays usable. */
     private static final long DISCARD_LIMIT = 1 << 20;
 
@@ -504,7 +503,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                     out.put("subnets", server.manifest.subnets());
                     out.put("default", server.defaultSubnet);
                     out.put("service_ms_estimates", server.controller.estimates());
-                    ok(JSON.writeValueAsBytes(out), "application/json");
+                    ok(Json.MAPPER.writeValueAsBytes(out), "application/json");
                 }
                 case METRICS ->
                     ok(
@@ -512,7 +511,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                             "text/plain; version=0.0.4; charset=utf-8");
                 case V2_SERVER ->
                     ok(
-                            JSON.writeValueAsBytes(Map.of(
+                            Json.MAPPER.writeValueAsBytes(Map.of(
                                     "name",
                                     "dialnet",
                                     "version",
@@ -520,12 +519,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
                                     "extensions",
                                     List.of("binary_tensor_data"))),
                             "application/json");
-                case V2_LIVE -> ok(JSON.writeValueAsBytes(Map.of("live", true)), "application/json");
+                case V2_LIVE -> ok(Json.MAPPER.writeValueAsBytes(Map.of("live", true)), "application/json");
                 case V2_READY, V2_MODEL_READY -> {
                     boolean ready = server.ready();
-                    answer(ready ? 200 : 503, JSON.writeValueAsBytes(Map.of("ready", ready)), "application/json");
+                    answer(
+                            ready ? 200 : 503,
+                            Json.MAPPER.writeValueAsBytes(Map.of("ready", ready)),
+                            "application/json");
                 }
-                case V2_MODEL -> ok(JSON.writeValueAsBytes(metadata(route.version())), "application/json");
+                case V2_MODEL -> ok(Json.MAPPER.writeValueAsBytes(metadata(route.version())), "application/json");
                 default -> throw new IllegalStateException("no handler for " + route.kind());
             }
         } catch (Refusal r) {
@@ -679,7 +681,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 out.put("subnet", done.subnet);
                 out.put("latency_ms", seconds * 1000);
                 out.put("logits", rows);
-                ok(JSON.writeValueAsBytes(out), "application/json");
+                ok(Json.MAPPER.writeValueAsBytes(out), "application/json");
             }
         } catch (Exception e) {
             answer(500, error("cannot write the answer: " + e.getMessage()), "application/json");
@@ -702,11 +704,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
         out.put("outputs", List.of(output));
         if (!parsed.binaryOutput()) {
             output.put("data", logits);
-            ok(JSON.writeValueAsBytes(out), "application/json");
+            ok(Json.MAPPER.writeValueAsBytes(out), "application/json");
             return;
         }
         output.put("parameters", Map.of("binary_data_size", 4 * logits.length));
-        byte[] header = JSON.writeValueAsBytes(out);
+        byte[] header = Json.MAPPER.writeValueAsBytes(out);
         ByteBuffer all = ByteBuffer.allocate(header.length + 4 * logits.length).order(ByteOrder.LITTLE_ENDIAN);
         all.put(header);
         all.asFloatBuffer().put(logits);
@@ -805,7 +807,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private static byte[] error(String message) {
         try {
-            return JSON.writeValueAsBytes(Map.of("error", message));
+            return Json.MAPPER.writeValueAsBytes(Map.of("error", message));
         } catch (Exception e) {
             return "{\"error\":\"unprintable error\"}".getBytes(StandardCharsets.UTF_8);
         }

@@ -2,7 +2,7 @@ package io.dialnet.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,7 +28,6 @@ final class Requests {
     static final String INPUT = "input";
     static final String OUTPUT = "logits";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PREDICT_KEYS = Set.of("input", "image", "batch", "subnet", "deadline_ms");
     private static final Set<String> QUERY_KEYS = Set.of("batch", "subnet", "deadline_ms");
     private static final Set<String> V2_KEYS = Set.of("id", "parameters", "inputs", "outputs");
@@ -372,7 +371,7 @@ final class Requests {
     }
 
     private static JsonNode flattenOne(JsonNode nested) {
-        var array = JSON.createArrayNode();
+        var array = Json.MAPPER.createArrayNode();
         nested.forEach(row -> row.forEach(array::add));
         return array;
     }
@@ -435,7 +434,7 @@ final class Requests {
 
     private static JsonNode tree(byte[] body) throws Refusal {
         try {
-            return JSON.readTree(body);
+            return Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new Refusal(400, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

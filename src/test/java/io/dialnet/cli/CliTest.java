@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dialnet.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

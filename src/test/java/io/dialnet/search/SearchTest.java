@@ -591,12 +591,8 @@ class SearchTest {
                 .toList();
         assertThat(alone.subnets()).extracting(SubnetResult::channels).containsExactlyElementsOf(searched);
         // which test images each subnet got right, for paired statistics
-        Map<?, ?> correct = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readValue(
-                        dir.resolve("alone-progressive")
-                                .resolve(Comparison.PREDICTIONS)
-                                .toFile(),
-                        Map.class);
+        Map<?, ?> correct = io.dialnet.Json.MAPPER.readValue(
+                dir.resolve("alone-progressive").resolve(Comparison.PREDICTIONS).toFile(), Map.class);
         assertThat(correct).hasSize(searched.size());
         assertThat(correct.values())
                 .allSatisfy(
