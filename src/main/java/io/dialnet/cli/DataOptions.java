@@ -31,7 +31,7 @@ public final class DataOptions {
             names = "--validation",
             defaultValue = "-1",
             paramLabel = "N",
-            description = "Training images held out for validation (default: 10%, at most 5000).")
+            description = "Training images held out for validation (default: 10%%, at most 5000).")
     int validation;
 
     @Option(
