@@ -165,6 +165,9 @@ final class ServeCommand implements Callable<Integer> {
         Server server;
         try {
             server = new Server(loaded, settings);
+        } catch (java.net.BindException e) {
+            loaded.close();
+            throw new java.net.BindException(e.getMessage() + "; choose another with --port");
         } catch (java.io.IOException | RuntimeException e) {
             loaded.close();
             throw e;

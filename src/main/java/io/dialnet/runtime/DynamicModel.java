@@ -138,7 +138,7 @@ public final class DynamicModel implements AutoCloseable {
                     throw new ArtifactException(file + ": parameter " + p.getKey() + " is missing or does not fit a "
                             + spec.architecture());
                 }
-                p.getValue().set(t.data());
+                Engines.fill(p.getValue(), t.data());
             }
             DynamicModel model = new DynamicModel(m, Backend.DJL, manager, network, devices);
             for (Manifest.SubnetEntry s : m.subnets()) {
@@ -146,10 +146,10 @@ public final class DynamicModel implements AutoCloseable {
                 network.register(plan, true);
                 for (SlimBatchNorm norm : network.norms()) {
                     SlimBatchNorm.State state = norm.state(plan);
-                    state.mean().set(tensor(artifact, s.name(), norm.name(), "mean"));
-                    state.var().set(tensor(artifact, s.name(), norm.name(), "var"));
-                    state.gamma().set(tensor(artifact, s.name(), norm.name(), "gamma"));
-                    state.beta().set(tensor(artifact, s.name(), norm.name(), "beta"));
+                    Engines.fill(state.mean(), tensor(artifact, s.name(), norm.name(), "mean"));
+                    Engines.fill(state.var(), tensor(artifact, s.name(), norm.name(), "var"));
+                    Engines.fill(state.gamma(), tensor(artifact, s.name(), norm.name(), "gamma"));
+                    Engines.fill(state.beta(), tensor(artifact, s.name(), norm.name(), "beta"));
                 }
                 model.plans.put(s.name(), plan);
             }

@@ -262,7 +262,7 @@ public final class Checkpoint {
                                             : " has shape " + saved.getShape() + ", expected "
                                                     + e.getValue().getShape()));
                 }
-                e.getValue().set(saved.toByteBuffer());
+                Engines.copyInto(saved, e.getValue());
             }
             Map<String, NDArray> velocity = new LinkedHashMap<>();
             byName.forEach((name, array) -> {
@@ -303,7 +303,7 @@ public final class Checkpoint {
                 NDArray saved = byName.get(NET + e.getKey());
                 boolean shared = network.parameters().containsKey(e.getKey());
                 if (saved != null && saved.getShape().equals(e.getValue().getShape())) {
-                    e.getValue().set(saved.toByteBuffer());
+                    Engines.copyInto(saved, e.getValue());
                 } else if (shared) {
                     throw new CheckpointException(
                             file,
