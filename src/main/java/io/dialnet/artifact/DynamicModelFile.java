@@ -1,6 +1,7 @@
 package io.dialnet.artifact;
 
 import io.dialnet.AtomicFiles;
+import io.dialnet.FormatVersions;
 import io.dialnet.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,7 +27,11 @@ import java.util.zip.ZipOutputStream;
  * @param onnx compact ONNX graphs by subnet name (may be empty)
  */
 public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, Map<String, byte[]> onnx) {
+    /** The format version written. */
     public static final int FORMAT = 1;
+    /** The versions read: older ones are retired. */
+    public static final FormatVersions VERSIONS = new FormatVersions(1, FORMAT);
+
     public static final String MANIFEST = "manifest.json";
     public static final String WEIGHTS = "weights.safetensors";
     public static final String ONNX_DIR = "onnx/";
@@ -81,13 +86,10 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         }
         Manifest manifest;
         try {
-            int format = Json.MAPPER.readTree(manifestBytes).path("format").asInt(-1);
-            if (format > FORMAT) {
-                throw new ArtifactException(file + ": format " + format + " was written by a newer Dialnet; this one "
-                        + "reads formats up to " + FORMAT);
-            }
-            if (format < 1) {
-                throw new ArtifactException(file + ": " + MANIFEST + " has no valid format version");
+            String problem = VERSIONS.problem(
+                    Json.MAPPER.readTree(manifestBytes).path("format").asInt(-1));
+            if (problem != null) {
+                throw new ArtifactException(file + ": " + MANIFEST + " " + problem);
             }
             manifest = Json.MAPPER.readValue(manifestBytes, Manifest.class);
         } catch (IOException e) {

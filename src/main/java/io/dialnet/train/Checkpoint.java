@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dialnet.AtomicFiles;
+import io.dialnet.FormatVersions;
 import io.dialnet.Json;
 import io.dialnet.Provenance;
 import io.dialnet.data.DataRecipe;
@@ -36,7 +37,11 @@ import java.util.zip.ZipOutputStream;
  * arrays), written to a temporary file and renamed, so a crash never leaves half a checkpoint.
  */
 public final class Checkpoint {
+    /** The format version written. */
     public static final int FORMAT_VERSION = 1;
+    /** The versions read: older ones are retired. */
+    public static final FormatVersions VERSIONS = new FormatVersions(1, FORMAT_VERSION);
+
     static final String MANIFEST = "checkpoint.json";
     static final String ARRAYS = "arrays.ndlist";
     private static final String NET = "net/";
@@ -210,10 +215,9 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new CheckpointException(file, MANIFEST + " is not valid JSON: " + e.getMessage(), e);
         }
-        int format = manifest.path("format").asInt(-1);
-        if (format != FORMAT_VERSION) {
-            throw new CheckpointException(
-                    file, "format version " + format + " is not supported (this Dialnet reads " + FORMAT_VERSION + ")");
+        String problem = VERSIONS.problem(manifest.path("format").asInt(-1));
+        if (problem != null) {
+            throw new CheckpointException(file, MANIFEST + " " + problem);
         }
         return manifest;
     }
