@@ -3,6 +3,7 @@ package io.dialnet.cli;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.nn.Devices;
+import io.dialnet.report.Plots;
 import io.dialnet.runtime.DynamicModel;
 import io.dialnet.runtime.LatencyProfiler;
 import java.io.PrintWriter;
@@ -13,9 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -152,33 +150,13 @@ final class BenchLatencyCommand implements Callable<Integer> {
                     measured.values().iterator().next().size(), model, LatencyProfiler.device(devices), threads);
         }
         if (plot != null) {
-            XYChart chart = new XYChartBuilder()
-                    .width(800)
-                    .height(560)
-                    .title("accuracy vs measured latency")
-                    .xAxisTitle("p50 latency (ms)")
-                    .yAxisTitle("validation accuracy (%)")
-                    .build();
-            for (String b : backends) {
-                for (int batch : batchSizes) {
-                    List<Double> x = new ArrayList<>();
-                    List<Double> y = new ArrayList<>();
-                    for (Manifest.SubnetEntry s : file.manifest().subnets()) {
-                        measured.get(s.name()).stream()
-                                .filter(l ->
-                                        l.batchSize() == batch && l.backend().startsWith(b.equals("ort") ? "onnx" : b))
-                                .findFirst()
-                                .ifPresent(l -> {
-                                    x.add(l.p50());
-                                    y.add(100 * s.validationAccuracy());
-                                });
-                    }
-                    if (!x.isEmpty()) {
-                        chart.addSeries(b + ", batch " + batch, x, y);
-                    }
-                }
+            List<Plots.LatencyPoint> points = new ArrayList<>();
+            for (Manifest.SubnetEntry s : file.manifest().subnets()) {
+                measured.get(s.name())
+                        .forEach(l -> points.add(
+                                new Plots.LatencyPoint(l.backend(), l.batchSize(), l.p50(), s.validationAccuracy())));
             }
-            io.dialnet.AtomicFiles.write(plot, o -> BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG));
+            Plots.accuracyVsLatency(points, file.manifest().model().architecture(), plot);
         }
         out.flush();
         return 0;
