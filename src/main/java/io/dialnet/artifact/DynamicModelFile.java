@@ -84,17 +84,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         if (manifestBytes == null) {
             throw new ArtifactException(file + ": no " + MANIFEST + " entry; not a Dialnet model or truncated");
         }
-        Manifest manifest;
-        try {
-            String problem = VERSIONS.problem(
-                    Json.MAPPER.readTree(manifestBytes).path("format").asInt(-1));
-            if (problem != null) {
-                throw new ArtifactException(file + ": " + MANIFEST + " " + problem);
-            }
-            manifest = Json.MAPPER.readValue(manifestBytes, Manifest.class);
-        } catch (IOException e) {
-            throw new ArtifactException(file + ": " + MANIFEST + " is invalid: " + e.getMessage());
-        }
+        Manifest manifest = manifest(manifestBytes, file.toString());
         byte[] weights = entries.get(WEIGHTS);
         if (weights == null) {
             throw new ArtifactException(file + ": no " + WEIGHTS + " entry");
@@ -109,6 +99,23 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         DynamicModelFile model = new DynamicModelFile(manifest, tensors, onnx);
         check(model, file.toString());
         return model;
+    }
+
+    /**
+     * Reads {@code manifest.json} from {@code bytes}: its format version first (a newer or retired
+     * one is refused by number), then the fields; {@code where} names the file in errors.
+     */
+    public static Manifest manifest(byte[] bytes, String where) throws ArtifactException {
+        try {
+            String problem =
+                    VERSIONS.problem(Json.MAPPER.readTree(bytes).path("format").asInt(-1));
+            if (problem != null) {
+                throw new ArtifactException(where + ": " + MANIFEST + " " + problem);
+            }
+            return Json.MAPPER.readValue(bytes, Manifest.class);
+        } catch (IOException e) {
+            throw new ArtifactException(where + ": " + MANIFEST + " is invalid: " + e.getMessage());
+        }
     }
 
     /** Every consistency rule of the format; {@code where} names the file in errors. */

@@ -597,58 +597,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private Requests.Parsed parse(byte[] bytes) throws Refusal {
         if (route.kind() == Kind.V2_INFER) {
-            String header = request.headers().get("Inference-Header-Content-Length");
-            Integer length = null;
-            if (header != null) {
-                try {
-                    length = Integer.valueOf(header.trim());
-                } catch (NumberFormatException e) {
-                    throw new Refusal(400, "Inference-Header-Content-Length must be an integer, got '" + header + "'");
-                }
-            }
-            return server.requests.v2(bytes, length, route.version());
+            return server.requests.v2(bytes, request.headers().get(Requests.HEADER_LENGTH), route.version());
         }
-        Map<String, String> query = query(request.uri());
-        String type = request.headers()
-                .get(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .toLowerCase(java.util.Locale.ROOT);
-        if (type.startsWith("application/octet-stream")) {
-            return server.requests.predictRaw(bytes, query);
-        }
-        if (type.startsWith("image/")) {
-            return server.requests.predictImage(bytes, query);
-        }
-        if (type.startsWith("application/json")
-                || type.startsWith("text/plain")
-                || type.startsWith("application/x-www-form-urlencoded")) {
-            // curl -d sends the form type; the body is still JSON
-            if (!query.isEmpty()) {
-                throw new Refusal(
-                        400,
-                        "a JSON body carries its options in the body, not the query ('"
-                                + query.keySet().iterator().next() + "')");
-            }
-            return server.requests.predictJson(bytes);
-        }
-        throw new Refusal(
-                415,
-                "Content-Type " + type + " is not application/json, application/octet-stream (float32),"
-                        + " image/png or image/jpeg");
-    }
-
-    private static Map<String, String> query(String uri) throws Refusal {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e :
-                new QueryStringDecoder(uri).parameters().entrySet()) {
-            if (e.getValue().size() != 1) {
-                throw new Refusal(
-                        400,
-                        "query parameter '" + e.getKey() + "' is given "
-                                + e.getValue().size() + " times");
-            }
-            out.put(e.getKey(), e.getValue().get(0));
-        }
-        return out;
+        return server.requests.predict(request.uri(), request.headers().get(HttpHeaderNames.CONTENT_TYPE), bytes);
     }
 
     /** A worker's (or a timer's) answer, from any thread: written on this connection's event loop. */
