@@ -15,7 +15,7 @@ import java.util.Map;
  * header value is parsed into a well-formed request or refused with a {@link Refusal} (a 4xx
  * naming the problem). The parsing functions are called directly, without sockets. {@code mvn
  * verify} replays the seed corpus in {@code src/test/resources/io/dialnet/serve/
- * RequestsFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes (docs/ARCHITECTURE.md, "Fuzzing").
+ * RequestsFuzzTestInputs/}; {@code JAZZER_FUZZ=1} fuzzes (docs/BENCHMARKS.md, "Fuzzing").
  */
 class RequestsFuzzTest {
     /** Most images one request may carry in these tests. */
