@@ -42,7 +42,7 @@ public record Manifest(
      * @param params weights used
      * @param validationAccuracy top-1 validation accuracy in [0, 1] (NaN if unknown)
      * @param testAccuracy top-1 test accuracy, or {@code null}
-     * @param latency latency measured on some machines (empty until benchmarked)
+     * @param latency latency measured on some machines (empty until benchmarked; none given is empty)
      */
     public record SubnetEntry(
             String name,
@@ -51,7 +51,11 @@ public record Manifest(
             long params,
             double validationAccuracy,
             Double testAccuracy,
-            List<Latency> latency) {}
+            List<Latency> latency) {
+        public SubnetEntry {
+            latency = latency == null ? List.of() : latency;
+        }
+    }
 
     /**
      * A latency measurement.
