@@ -254,7 +254,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         QueryStringDecoder uri = new QueryStringDecoder(r.uri());
         try {
-            route = route(r.method(), uri.path());
+            route = route(r.method(), Requests.path(r.uri()));
         } catch (Refusal refusal) {
             refuse(refusal, true);
             return;
@@ -324,15 +324,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (route.kind() != Kind.PREDICT) {
             return null;
         }
-        List<String> deadline = uri.parameters().get("deadline_ms");
-        if (deadline == null || deadline.size() != 1 || uri.parameters().containsKey("subnet")) {
+        Map<String, List<String>> parameters;
+        try {
+            parameters = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            return null; // a malformed query: refused with its reason once the body is read
+        }
+        List<String> deadline = parameters.get("deadline_ms");
+        if (deadline == null || deadline.size() != 1 || parameters.containsKey("subnet")) {
             return null;
         }
         double ms;
         int batch = 1;
         try {
             ms = Double.parseDouble(deadline.get(0));
-            List<String> b = uri.parameters().get("batch");
+            List<String> b = parameters.get("batch");
             if (b != null && b.size() == 1) {
                 batch = Integer.parseInt(b.get(0));
             }
@@ -405,8 +411,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
      */
     private void refuse(Refusal r, boolean mayKeep) {
         long length = request == null ? -1 : HttpUtil.getContentLength(request, -1L);
+        // A request with neither Content-Length nor chunked encoding has no body (RFC 9112, 6.3).
         boolean noBody = request == null
-                || length == 0 && !HttpUtil.isTransferEncodingChunked(request)
+                || length <= 0 && !HttpUtil.isTransferEncodingChunked(request)
                 || request instanceof LastHttpContent;
         // A client waiting for 100-continue will not send the body it announced: the decoder would read its next
         // request as that body, so such a connection closes.

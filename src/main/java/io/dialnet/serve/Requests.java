@@ -97,11 +97,25 @@ final class Requests {
                         + " image/png or image/jpeg");
     }
 
-    /** The query parameters of {@code uri}, each given once. */
+    /** The percent-decoded path of {@code uri}; a malformed %-escape is a 400. */
+    static String path(String uri) throws Refusal {
+        try {
+            return new QueryStringDecoder(uri).path();
+        } catch (IllegalArgumentException e) { // Netty's report of a bad %-escape
+            throw new Refusal(400, "the request path has a malformed %-escape");
+        }
+    }
+
+    /** The query parameters of {@code uri}, each given once; a malformed %-escape is a 400. */
     static Map<String, String> query(String uri) throws Refusal {
+        Map<String, List<String>> parameters;
+        try {
+            parameters = new QueryStringDecoder(uri).parameters();
+        } catch (IllegalArgumentException e) { // Netty's report of a bad %-escape
+            throw new Refusal(400, "the query string has a malformed %-escape");
+        }
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e :
-                new QueryStringDecoder(uri).parameters().entrySet()) {
+        for (Map.Entry<String, List<String>> e : parameters.entrySet()) {
             if (e.getValue().size() != 1) {
                 throw new Refusal(
                         400,
