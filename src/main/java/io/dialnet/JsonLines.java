@@ -1,7 +1,6 @@
 package io.dialnet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -15,7 +14,6 @@ import java.nio.file.StandardOpenOption;
  * flushed as each event happens, so a killed run keeps every line written before it died.
  */
 public final class JsonLines {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonLines() {}
 
@@ -33,7 +31,7 @@ public final class JsonLines {
 
     private static String line(Object value) {
         try {
-            return JSON.writeValueAsString(value);
+            return Json.MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(
                     "cannot write " + value.getClass().getSimpleName() + " as JSON", e);

@@ -75,4 +75,48 @@ class LayeringTest {
             }
         }
     }
+
+    static final Pattern PACKAGE = Pattern.compile("io\\.dialnet\\.([a-z]+)");
+
+    /**
+     * Issue 14: the layers as README.md ("Layout"), the root package-info.java and
+     * docs/ARCHITECTURE.md ("Layers") state them are the ones checked here: each lists layer 1
+     * to 6 in order, with exactly the packages of {@link #LAYERS}.
+     */
+    @Test
+    void theDocumentedLayersAreTheCheckedOnes() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        readme = readme.substring(readme.indexOf("## Layout"));
+        assertThat(layers(readme, Pattern.compile("(?m)^(\\d)\\. ((?:.*\\n)(?:   .*\\n)*)")))
+                .as("README.md, Layout")
+                .isEqualTo(LAYERS);
+        String architecture = Files.readString(Path.of("docs/ARCHITECTURE.md"));
+        assertThat(layers(architecture, Pattern.compile("(?m)^\\| ([1-9]) \\| (.*) \\|$")))
+                .as("docs/ARCHITECTURE.md, Layers")
+                .isEqualTo(LAYERS);
+        String packageInfo = Files.readString(Path.of("src/main/java/io/dialnet/package-info.java"));
+        Map<String, Integer> documented = new java.util.HashMap<>();
+        Matcher item =
+                Pattern.compile("<li>((?:(?!<li>|</ol>).)*)", Pattern.DOTALL).matcher(packageInfo);
+        for (int layer = 1; item.find(); layer++) {
+            Matcher p = PACKAGE.matcher(item.group(1));
+            while (p.find()) {
+                documented.put(p.group(1), layer);
+            }
+        }
+        assertThat(documented).as("package-info.java of io.dialnet").isEqualTo(LAYERS);
+    }
+
+    /** Package to layer, from the lines {@code row} matches (group 1: the layer, group 2: its packages). */
+    private static Map<String, Integer> layers(String text, Pattern row) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        Matcher m = row.matcher(text);
+        while (m.find()) {
+            Matcher p = PACKAGE.matcher(m.group(2));
+            while (p.find()) {
+                out.put(p.group(1), Integer.parseInt(m.group(1)));
+            }
+        }
+        return out;
+    }
 }

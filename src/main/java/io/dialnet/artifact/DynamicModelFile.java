@@ -1,8 +1,8 @@
 package io.dialnet.artifact;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dialnet.AtomicFiles;
+import io.dialnet.FormatVersions;
+import io.dialnet.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -27,11 +28,14 @@ import java.util.zip.ZipOutputStream;
  * @param onnx compact ONNX graphs by subnet name (may be empty)
  */
 public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, Map<String, byte[]> onnx) {
+    /** The format version written. */
     public static final int FORMAT = 1;
+    /** The versions read: older ones are retired. */
+    public static final FormatVersions VERSIONS = new FormatVersions(1, FORMAT);
+
     public static final String MANIFEST = "manifest.json";
     public static final String WEIGHTS = "weights.safetensors";
     public static final String ONNX_DIR = "onnx/";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Name of a subnet's BatchNorm tensor: {@code subnet/NAME/LAYER.KIND}. */
     public static String normTensor(String subnet, String norm, String kind) {
@@ -41,7 +45,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
     public void write(Path file) throws ArtifactException {
         check(this, file.toString());
         try {
-            byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+            byte[] manifestBytes = Json.PRETTY.writeValueAsBytes(manifest);
             byte[] weights = SafeTensors.encode(tensors);
             AtomicFiles.write(file, out -> {
                 try (ZipOutputStream zip = new ZipOutputStream(out)) {
@@ -81,20 +85,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         if (manifestBytes == null) {
             throw new ArtifactException(file + ": no " + MANIFEST + " entry; not a Dialnet model or truncated");
         }
-        Manifest manifest;
-        try {
-            int format = JSON.readTree(manifestBytes).path("format").asInt(-1);
-            if (format > FORMAT) {
-                throw new ArtifactException(file + ": format " + format + " was written by a newer Dialnet; this one "
-                        + "reads formats up to " + FORMAT);
-            }
-            if (format < 1) {
-                throw new ArtifactException(file + ": " + MANIFEST + " has no valid format version");
-            }
-            manifest = JSON.readValue(manifestBytes, Manifest.class);
-        } catch (IOException e) {
-            throw new ArtifactException(file + ": " + MANIFEST + " is invalid: " + e.getMessage());
-        }
+        Manifest manifest = manifest(manifestBytes, file.toString());
         byte[] weights = entries.get(WEIGHTS);
         if (weights == null) {
             throw new ArtifactException(file + ": no " + WEIGHTS + " entry");
@@ -111,12 +102,27 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         return model;
     }
 
+    /**
+     * Reads {@code manifest.json} from {@code bytes}: its format version first (a newer or retired
+     * one is refused by number), then the fields; {@code where} names the file in errors.
+     */
+    public static Manifest manifest(byte[] bytes, String where) throws ArtifactException {
+        try {
+            String problem =
+                    VERSIONS.problem(Json.MAPPER.readTree(bytes).path("format").asInt(-1));
+            if (problem != null) {
+                throw new ArtifactException(where + ": " + MANIFEST + " " + problem);
+            }
+            return Json.MAPPER.readValue(bytes, Manifest.class);
+        } catch (IOException e) {
+            throw new ArtifactException(where + ": " + MANIFEST + " is invalid: " + e.getMessage());
+        }
+    }
+
     /** Every consistency rule of the format; {@code where} names the file in errors. */
     static void check(DynamicModelFile model, String where) throws ArtifactException {
         Manifest m = model.manifest();
-        if (m.subnets() == null || m.subnets().isEmpty()) {
-            throw new ArtifactException(where + ": the manifest lists no subnets");
-        }
+        complete(m, where);
         List<Manifest.CouplingSetInfo> sets = m.couplingSets();
         for (Map.Entry<String, long[]> e : m.tensors().entrySet()) {
             Tensor t = model.tensors().get(e.getKey());
@@ -149,7 +155,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
             }
             for (Manifest.NormInfo norm : m.norms()) {
                 int c = norm.set() < 0 ? -1 : s.channels().get(norm.set());
-                for (String kind : List.of("mean", "var")) {
+                for (String kind : List.of("mean", "var", "gamma", "beta")) {
                     Tensor t = model.tensors().get(normTensor(s.name(), norm.name(), kind));
                     if (t == null || (c >= 0 && t.data().length != c)) {
                         throw new ArtifactException(where + ": subnet " + s.name() + " lacks BatchNorm " + kind + " of "
@@ -163,6 +169,54 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
             if (m.subnets().stream().noneMatch(s -> s.name().equals(name))) {
                 throw new ArtifactException(where + ": ONNX graph " + name + " belongs to no subnet");
             }
+        }
+    }
+
+    /**
+     * The manifest's own structure, before anything is looked up by it: every part present, every
+     * index in range, names unique. A manifest that is valid JSON but not one Dialnet writes is
+     * refused here with the part it lacks.
+     */
+    private static void complete(Manifest m, String where) throws ArtifactException {
+        String in = where + ": " + MANIFEST + " ";
+        require(m.model() != null, in + "has no model");
+        require(m.subnets() != null && !m.subnets().isEmpty(), where + ": the manifest lists no subnets");
+        require(m.couplingSets() != null, in + "has no couplingSets");
+        require(m.norms() != null, in + "has no norms");
+        require(m.tensors() != null, in + "has no tensors");
+        for (Manifest.CouplingSetInfo set : m.couplingSets()) {
+            require(set != null && set.name() != null, in + "has a coupling set without a name");
+            require(
+                    set.channels() >= 1 && set.groupSize() >= 1,
+                    in + "gives coupling set " + set.name() + " " + set.channels() + " channels in groups of "
+                            + set.groupSize());
+        }
+        for (Manifest.NormInfo norm : m.norms()) {
+            require(norm != null && norm.name() != null, in + "has a BatchNorm layer without a name");
+            require(
+                    norm.set() >= -1 && norm.set() < m.couplingSets().size(),
+                    in + "puts BatchNorm " + norm.name() + " in coupling set " + norm.set() + " of "
+                            + m.couplingSets().size());
+        }
+        for (Map.Entry<String, long[]> e : m.tensors().entrySet()) {
+            require(e.getValue() != null, in + "gives tensor " + e.getKey() + " no shape");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Manifest.SubnetEntry s : m.subnets()) {
+            require(s != null && s.name() != null, in + "lists a subnet without a name");
+            require(names.add(s.name()), in + "lists two subnets named " + s.name());
+            require(
+                    s.channels() != null && s.channels().stream().noneMatch(Objects::isNull),
+                    in + "gives subnet " + s.name() + " no channel counts");
+            require(
+                    s.latency().stream().noneMatch(Objects::isNull),
+                    in + "gives subnet " + s.name() + " an empty latency record");
+        }
+    }
+
+    private static void require(boolean ok, String problem) throws ArtifactException {
+        if (!ok) {
+            throw new ArtifactException(problem);
         }
     }
 }

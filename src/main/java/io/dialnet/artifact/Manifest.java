@@ -47,7 +47,7 @@ public record Manifest(
      * @param params weights used
      * @param validationAccuracy top-1 validation accuracy in [0, 1] (NaN if unknown)
      * @param testAccuracy top-1 test accuracy, or {@code null}
-     * @param latency latency measured on some machines (empty until benchmarked)
+     * @param latency latency measured on some machines (empty until benchmarked; none given is empty)
      */
     public record SubnetEntry(
             String name,
@@ -57,6 +57,9 @@ public record Manifest(
             double validationAccuracy,
             Double testAccuracy,
             List<Latency> latency) {
+        public SubnetEntry {
+            latency = latency == null ? List.of() : latency;
+        }
 
         /** This subnet with {@code measured} as its latency measurements. */
         public SubnetEntry withLatency(List<Latency> measured) {

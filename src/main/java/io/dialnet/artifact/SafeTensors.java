@@ -1,7 +1,7 @@
 package io.dialnet.artifact;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,7 +20,6 @@ import java.util.function.Predicate;
  * for the artifact because any runtime (Python included) can read it without Dialnet or an engine.
  */
 public final class SafeTensors {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SafeTensors() {}
 
@@ -37,7 +36,7 @@ public final class SafeTensors {
             offset += bytes;
         }
         try {
-            byte[] json = JSON.writeValueAsBytes(header);
+            byte[] json = Json.MAPPER.writeValueAsBytes(header);
             int pad = (8 - json.length % 8) % 8;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteBuffer length =
@@ -84,7 +83,7 @@ public final class SafeTensors {
         }
         Map<String, Map<String, Object>> header;
         try {
-            header = JSON.readValue(
+            header = Json.MAPPER.readValue(
                     new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8),
                     new TypeReference<Map<String, Map<String, Object>>>() {});
         } catch (IOException e) {

@@ -102,7 +102,8 @@ public record SubnetLatency(
             new DynamicModelFile(file.manifest().withSubnets(subnets), file.tensors(), file.onnx()).write(model);
         }
         if (plot != null) {
-            Plots.accuracyVsLatency(series(file.manifest(), measured), plot);
+            Plots.accuracyVsLatency(
+                    points(file.manifest(), measured), file.manifest().model().architecture(), plot);
         }
         int perSubnet = store ? measured.values().iterator().next().size() : 0;
         return new Stored(perSubnet, LatencyProfiler.device(devices));
@@ -121,21 +122,14 @@ public record SubnetLatency(
         return kept;
     }
 
-    /** One series per back end and batch size: each subnet's p50 latency and validation accuracy (%). */
-    private Map<String, List<Plots.Point>> series(Manifest manifest, Map<String, List<Manifest.Latency>> measured) {
-        Map<String, List<Plots.Point>> series = new LinkedHashMap<>();
-        for (String b : backends) {
-            for (int batch : batchSizes) {
-                List<Plots.Point> points = new ArrayList<>();
-                for (Manifest.SubnetEntry s : manifest.subnets()) {
-                    measured.get(s.name()).stream()
-                            .filter(l -> l.batchSize() == batch && l.backend().startsWith(b.equals("ort") ? "onnx" : b))
-                            .findFirst()
-                            .ifPresent(l -> points.add(new Plots.Point(l.p50(), 100 * s.validationAccuracy())));
-                }
-                series.put(b + ", batch " + batch, points);
-            }
+    /** Each measurement with its subnet's validation accuracy, subnets largest first. */
+    private static List<Plots.LatencyPoint> points(Manifest manifest, Map<String, List<Manifest.Latency>> measured) {
+        List<Plots.LatencyPoint> points = new ArrayList<>();
+        for (Manifest.SubnetEntry s : manifest.subnets()) {
+            measured.get(s.name())
+                    .forEach(l -> points.add(
+                            new Plots.LatencyPoint(l.backend(), l.batchSize(), l.p50(), s.validationAccuracy())));
         }
-        return series;
+        return points;
     }
 }

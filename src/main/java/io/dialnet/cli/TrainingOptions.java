@@ -4,7 +4,10 @@ import io.dialnet.train.TrainConfig;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The options that become a {@link TrainConfig}; defaults are the recipe of DESIGN.md section 8. */
+/**
+ * The options that become a {@link TrainConfig}; defaults are the recipe of docs/ARCHITECTURE.md,
+ * "Reference recipe and measurements".
+ */
 public final class TrainingOptions {
     @Option(names = "--strategy", defaultValue = "uniform")
     String strategy;

@@ -129,8 +129,7 @@ public final class ImageDecoder {
             throw new DataFormatException(file, "cannot be decoded: " + e.getMessage());
         }
         for (String warning : warnings) {
-            String w = warning.toLowerCase(Locale.ROOT);
-            if (HARMLESS.stream().noneMatch(w::contains)) {
+            if (!harmless(warning)) {
                 throw new DataFormatException(
                         file, "is truncated or corrupt (decoder: " + String.join("; ", warnings) + ")");
             }
@@ -139,6 +138,15 @@ public final class ImageDecoder {
             throw new DataFormatException(file, "is not a readable JPEG or PNG image");
         }
         return new Decoded(image.getWidth(), image.getHeight(), rgb(image));
+    }
+
+    /**
+     * Whether an image decoder's warning leaves every pixel decoded; any other warning (a JPEG cut
+     * after its start of scan decodes with grey rows) makes the image truncated or corrupt.
+     */
+    public static boolean harmless(String warning) {
+        String w = warning.toLowerCase(Locale.ROOT);
+        return HARMLESS.stream().anyMatch(w::contains);
     }
 
     /** Interleaved RGB bytes of {@code image}; alpha is dropped and grey replicated, as PIL's convert("RGB"). */

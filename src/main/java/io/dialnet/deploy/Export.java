@@ -118,7 +118,7 @@ public record Export(
      * accuracy is unknown, which only a method that does not calibrate can ship.
      */
     private static DataRecipe.Prepared recordedData(TrainedModel model) {
-        Checkpoint.Manifest saved = model.manifest();
+        Checkpoint.RunInfo saved = model.manifest();
         if (saved.data() == null && saved.normalization() == null) {
             throw new IllegalArgumentException(
                     "checkpoint " + model.file() + " records no data to calibrate and evaluate with");

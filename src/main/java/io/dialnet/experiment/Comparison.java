@@ -1,8 +1,8 @@
 package io.dialnet.experiment;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
@@ -61,7 +61,6 @@ public final class Comparison {
     public static final String ALONE = "alone-";
 
     public static final String PREDICTIONS = "test-correct.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Every arm, in the order a comparison runs them (a search before the arm that trains its plans alone). */
     public static final List<String> METHODS = List.of(
@@ -234,9 +233,7 @@ public final class Comparison {
     private static void record(Path dir, Object result) {
         try {
             Files.createDirectories(dir);
-            AtomicFiles.write(
-                    dir.resolve(ARM_RESULT),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result));
+            AtomicFiles.write(dir.resolve(ARM_RESULT), Json.PRETTY.writeValueAsBytes(result));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -325,7 +322,7 @@ public final class Comparison {
     private static <T> T readBack(Path dir, TypeReference<T> type) {
         Path file = dir.resolve(ARM_RESULT);
         try {
-            return JSON.readValue(file.toFile(), type);
+            return Json.MAPPER.readValue(file.toFile(), type);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     file + " cannot be read back (" + e.getMessage() + "); delete it to run the arm again", e);
@@ -448,7 +445,7 @@ public final class Comparison {
         });
         try {
             Files.createDirectories(dir);
-            AtomicFiles.write(dir.resolve(PREDICTIONS), JSON.writeValueAsBytes(text));
+            AtomicFiles.write(dir.resolve(PREDICTIONS), Json.MAPPER.writeValueAsBytes(text));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

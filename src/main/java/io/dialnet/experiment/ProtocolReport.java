@@ -1,7 +1,7 @@
 package io.dialnet.experiment;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.report.PairedStatistics;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.train.Compute;
@@ -28,8 +28,6 @@ import java.util.Map;
  * alone is the individual full-width run, so {@code alone-*} arms take their {@code s1} from there.
  */
 public final class ProtocolReport {
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int RESAMPLES = 10_000;
 
     /** One arm in one seed: its subnets by target index and which test images each got right. */
@@ -199,10 +197,11 @@ public final class ProtocolReport {
                 continue;
             }
             try {
-                Comparison.MethodResult result =
-                        JSON.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
+                Comparison.MethodResult result = Json.LENIENT.readValue(
+                        dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
                 Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
-                        ? JSON.readValue(dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
+                        ? Json.LENIENT.readValue(
+                                dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
                         : Map.of();
                 if (name.equals(Comparison.INDIVIDUAL)) {
                     result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));

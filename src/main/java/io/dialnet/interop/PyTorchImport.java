@@ -140,7 +140,7 @@ public final class PyTorchImport {
             throw new IllegalArgumentException(file.path() + ": tensor " + name + " has shape "
                     + Arrays.toString(t.shape()) + ", " + architecture + " needs " + Arrays.toString(expected));
         }
-        target.set(FloatBuffer.wrap(t.data()));
+        Engines.fill(target, t.data());
         used.add(name);
     }
 

@@ -92,12 +92,22 @@ public final class Engines {
     /**
      * Copies {@code source}'s values into {@code target} in place (same shape; any two devices: a
      * GPU-to-GPU copy does not pass through host memory). {@code target} keeps its identity, its
-     * gradient flag and every reference to it, as a data-parallel replica's parameters must. Run
-     * outside a gradient collector.
+     * storage, its gradient flag and every reference to it, as a data-parallel replica's parameters
+     * and every view taken of them must. Autograd does not record the copy.
+     *
+     * <p>This is how Dialnet writes into an engine array; never {@code NDArray.set(Buffer)}, which
+     * the PyTorch engine implements with libtorch's deprecated {@code AutoNonVariableTypeMode}
+     * (a "deprecated" warning on stderr) and by swapping the tensor's storage for the Java buffer.
      */
     public static void copyInto(NDArray source, NDArray target) {
         if (!source.getShape().equals(target.getShape())) {
             throw new IllegalArgumentException("cannot copy " + source.getShape() + " into " + target.getShape());
+        }
+        // An in-place write to a leaf that requires a gradient is an error while grad mode is on (it is per
+        // thread, and on by default on a thread the engine did not start on).
+        boolean grad = JniUtils.isGradMode();
+        if (grad) {
+            JniUtils.setGradMode(false);
         }
         NDArray moved = source.toDevice(target.getDevice(), false);
         try {
@@ -110,6 +120,20 @@ public final class Engines {
             if (moved != source) {
                 moved.close();
             }
+            if (grad) {
+                JniUtils.setGradMode(true);
+            }
+        }
+    }
+
+    /** Writes {@code values} (row-major, as many as {@code target} holds) into {@code target} in place; see {@link #copyInto}. */
+    public static void fill(NDArray target, float[] values) {
+        if (values.length != target.size()) {
+            throw new IllegalArgumentException(
+                    values.length + " values do not fill an array of shape " + target.getShape());
+        }
+        try (NDArray source = target.getManager().create(values, target.getShape())) {
+            copyInto(source, target);
         }
     }
 

@@ -35,7 +35,7 @@ final class Permutations {
                 System.arraycopy(from, base + order[i] * block, to, base + i * block, block);
             }
         }
-        array.set(to);
+        Engines.fill(array, to);
     }
 
     /** The permutation of {@code blockSize}-long blocks: channel order expanded to flattened features. */

@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Running statistics are never shared between widths: a narrow subnet sees different
  * activation statistics than a wide one, and sharing sliced statistics cost 7 points at full width
- * and 31 points at width 0.25 in our measurements (DESIGN.md section 7).
+ * and 31 points at width 0.25 in our measurements
+ * (docs/ARCHITECTURE.md, "Reference recipe and measurements").
  */
 public final class SlimBatchNorm implements Layer {
     /** Torch's default: the weight of the newest batch in the running average. */

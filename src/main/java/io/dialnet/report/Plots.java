@@ -13,7 +13,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG plots of accuracy against cost, one curve per method or run. */
+/** PNG plots of accuracy against cost: MACs (one curve per method or run) or measured latency. */
 public final class Plots {
     /** The Okabe-Ito palette (distinguishable with colour-blindness), paired with distinct markers. */
     private static final Color[] COLORS = {
@@ -65,30 +65,82 @@ public final class Plots {
         write(chart, png);
     }
 
-    /** A point of a plot. */
-    public record Point(double x, double y) {}
+    /**
+     * One measured latency of a subnet.
+     *
+     * @param backend the back end that ran it
+     * @param batchSize images per call
+     * @param p50Ms median milliseconds per call
+     * @param accuracy the subnet's validation accuracy in [0, 1]
+     */
+    public record LatencyPoint(String backend, int batchSize, double p50Ms, double accuracy) {}
 
     /**
-     * Validation accuracy (%) against measured p50 latency (ms), one series per entry (series
-     * without points are left out), written atomically to {@code png}.
+     * Validation accuracy (%) against median latency per call, one panel per batch size side by
+     * side, each with its own latency axis (batch 1 and batch 64 differ by more than an order of
+     * magnitude: on one axis the batch-1 points would sit in a column at zero), one series per
+     * back end, the same accuracy range in every panel; written atomically to {@code png}.
      */
-    public static void accuracyVsLatency(Map<String, List<Point>> series, Path png) {
-        XYChart chart = new XYChartBuilder()
-                .width(800)
-                .height(560)
-                .title("accuracy vs measured latency")
-                .xAxisTitle("p50 latency (ms)")
-                .yAxisTitle("validation accuracy (%)")
-                .build();
-        series.forEach((name, points) -> {
-            if (!points.isEmpty()) {
-                chart.addSeries(
-                        name,
-                        points.stream().map(Point::x).toList(),
-                        points.stream().map(Point::y).toList());
+    public static void accuracyVsLatency(List<LatencyPoint> points, String title, Path png) {
+        List<Integer> batches =
+                points.stream().map(LatencyPoint::batchSize).distinct().sorted().toList();
+        List<String> backends =
+                points.stream().map(LatencyPoint::backend).distinct().toList();
+        double low = points.stream().mapToDouble(p -> 100 * p.accuracy()).min().orElse(0);
+        double high = points.stream().mapToDouble(p -> 100 * p.accuracy()).max().orElse(100);
+        double pad = Math.max(1, (high - low) * 0.08);
+        List<java.awt.image.BufferedImage> panels = new java.util.ArrayList<>();
+        for (int batch : batches) {
+            XYChart chart = new XYChartBuilder()
+                    .width(batches.size() == 1 ? 800 : 560)
+                    .height(520)
+                    .title(title + ", batch " + batch)
+                    .xAxisTitle("p50 latency per call (ms)")
+                    .yAxisTitle("validation accuracy (%)")
+                    .build();
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+            chart.getStyler().setMarkerSize(9);
+            chart.getStyler().setSeriesColors(COLORS);
+            chart.getStyler().setSeriesMarkers(MARKERS);
+            chart.getStyler().setYAxisMin(Math.floor(low - pad));
+            chart.getStyler().setYAxisMax(Math.ceil(high + pad));
+            chart.getStyler().setXAxisMin(0.0);
+            for (String backend : backends) {
+                // in the order given (subnets largest first): a smaller subnet that is not faster shows as a step back
+                List<LatencyPoint> series = points.stream()
+                        .filter(p -> p.batchSize() == batch && p.backend().equals(backend))
+                        .toList();
+                if (!series.isEmpty()) {
+                    chart.addSeries(
+                            backend,
+                            series.stream().mapToDouble(LatencyPoint::p50Ms).toArray(),
+                            series.stream().mapToDouble(p -> 100 * p.accuracy()).toArray());
+                }
+            }
+            panels.add(BitmapEncoder.getBufferedImage(chart));
+        }
+        int width =
+                panels.stream().mapToInt(java.awt.image.BufferedImage::getWidth).sum();
+        int height = panels.stream()
+                .mapToInt(java.awt.image.BufferedImage::getHeight)
+                .max()
+                .orElse(1);
+        java.awt.image.BufferedImage all =
+                new java.awt.image.BufferedImage(Math.max(1, width), height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, all.getWidth(), all.getHeight());
+        int x = 0;
+        for (java.awt.image.BufferedImage panel : panels) {
+            g.drawImage(panel, x, 0, null);
+            x += panel.getWidth();
+        }
+        g.dispose();
+        AtomicFiles.write(png, out -> {
+            if (!javax.imageio.ImageIO.write(all, "png", out)) {
+                throw new java.io.IOException("no PNG writer");
             }
         });
-        write(chart, png);
     }
 
     static void write(XYChart chart, Path png) {

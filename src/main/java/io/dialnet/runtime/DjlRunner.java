@@ -55,7 +55,7 @@ final class DjlRunner implements SubnetRunner {
                     throw new ArtifactException(file + ": parameter " + p.getKey() + " is missing or does not fit a "
                             + spec.architecture());
                 }
-                p.getValue().set(t.data());
+                Engines.fill(p.getValue(), t.data());
             }
             DjlRunner runner = new DjlRunner(manager, network);
             for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
@@ -63,10 +63,10 @@ final class DjlRunner implements SubnetRunner {
                 network.register(plan, true);
                 for (SlimBatchNorm norm : network.norms()) {
                     SlimBatchNorm.State state = norm.state(plan);
-                    state.mean().set(tensor(artifact, s.name(), norm.name(), "mean"));
-                    state.var().set(tensor(artifact, s.name(), norm.name(), "var"));
-                    state.gamma().set(tensor(artifact, s.name(), norm.name(), "gamma"));
-                    state.beta().set(tensor(artifact, s.name(), norm.name(), "beta"));
+                    Engines.fill(state.mean(), tensor(artifact, s.name(), norm.name(), "mean"));
+                    Engines.fill(state.var(), tensor(artifact, s.name(), norm.name(), "var"));
+                    Engines.fill(state.gamma(), tensor(artifact, s.name(), norm.name(), "gamma"));
+                    Engines.fill(state.beta(), tensor(artifact, s.name(), norm.name(), "beta"));
                 }
                 runner.plans.put(s.name(), plan);
             }

@@ -1,8 +1,8 @@
 package io.dialnet.runtime;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -29,7 +29,6 @@ import java.util.Map;
  * the batch size. A cached figure is reused only on the machine and set-up that measured it.
  */
 public final class OnnxLatencyProfiler implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final int threads;
     private final OrtSettings settings;
     private final Path cacheFile;
@@ -142,7 +141,7 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
         }
         try {
             return new LinkedHashMap<>(
-                    JSON.readValue(file.toFile(), new TypeReference<Map<String, Manifest.Latency>>() {}));
+                    Json.MAPPER.readValue(file.toFile(), new TypeReference<Map<String, Manifest.Latency>>() {}));
         } catch (IOException e) {
             return new LinkedHashMap<>(); // a damaged cache is only a cache: measure again
         }
@@ -151,7 +150,7 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
     private void writeCache() throws IOException {
         if (cacheFile != null) {
             Files.createDirectories(cacheFile.getParent());
-            AtomicFiles.write(cacheFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(cache));
+            AtomicFiles.write(cacheFile, Json.PRETTY.writeValueAsBytes(cache));
         }
     }
 

@@ -20,13 +20,13 @@ import java.util.Random;
 
 /**
  * The progressive subnetwork search (Yang, He, Cao, Fan; TNNLS 2022), as reconstructed in
- * DESIGN.md section 3: from a trained full-width model, for each target (largest first) rank the
- * previous subnet's channel groups, sample candidates that fit the target with several cut rules,
- * keep the best candidate no accepted subnet dominates, fine-tune the shared weights only when it
- * falls more than tau below the reference, and permute channels so it is a prefix; finally train
- * all accepted subnets jointly with switchable BatchNorm and drop any a smaller one clearly beats.
- * Every candidate is logged with its rule, MACs, cost, accuracy, and whether it was filtered,
- * chosen and fine-tuned (see {@link SearchRun} for the output directory).
+ * docs/ARCHITECTURE.md, "Methods": from a trained full-width model, for each target (largest
+ * first) rank the previous subnet's channel groups, sample candidates that fit the target with
+ * several cut rules, keep the best candidate no accepted subnet dominates, fine-tune the shared
+ * weights only when it falls more than tau below the reference, and permute channels so it is a
+ * prefix; finally train all accepted subnets jointly with switchable BatchNorm and drop any a
+ * smaller one clearly beats. Every candidate is logged with its rule, MACs, cost, accuracy, and
+ * whether it was filtered, chosen and fine-tuned (see {@link SearchRun} for the output directory).
  */
 public final class ProgressiveSearch {
     public static final String METHOD = "progressive";

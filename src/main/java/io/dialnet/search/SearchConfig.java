@@ -6,10 +6,11 @@ import java.util.List;
 
 /**
  * How a search runs; recorded with its results. The parts follow the steps of the progressive
- * search (DESIGN.md section 3): which groups matter ({@link Ranking}), which cuts are tried
- * ({@link Sampling}), which candidate is kept ({@link Filtering}), when the shared weights are
- * fine-tuned ({@link FineTuning}) and how the accepted subnets are trained together at the end
- * ({@link FinalTraining}). Every choice the paper leaves open is a field with its default here.
+ * search (docs/ARCHITECTURE.md, "Methods"): which groups matter ({@link Ranking}), which cuts
+ * are tried ({@link Sampling}), which candidate is kept ({@link Filtering}), when the shared
+ * weights are fine-tuned ({@link FineTuning}) and how the accepted subnets are trained together
+ * at the end ({@link FinalTraining}). Every choice the paper leaves open is a field with its
+ * default here.
  *
  * @param targets cost targets, largest first: fractions of full MACs in (0, 1), or latency budgets in ms
  * @param latency whether targets are latency budgets (measured by the caller's cost model) rather
@@ -205,8 +206,9 @@ public record SearchConfig(
      * @param tau the allowed shortfall, in accuracy points (default 1)
      * @param reference what the new subnet is held against (default LINE)
      * @param pointsPerHalving the slope of the LINE reference: accuracy points given up per halving
-     *     of MACs (default 2.5, the PyTorch reference of DESIGN.md section 8: ResNet-20 trained
-     *     alone loses 1.7, 4.9 and 10.9 points at 1/1.78, 1/4 and 1/16 of the MACs, 2.0-2.7 per halving)
+     *     of MACs (default 2.5, the PyTorch reference in docs/ARCHITECTURE.md, "Reference recipe
+     *     and measurements": ResNet-20 trained alone loses 1.7, 4.9 and 10.9 points at 1/1.78, 1/4
+     *     and 1/16 of the MACs, 2.0-2.7 per halving)
      */
     public record FineTuning(
             int epochs, double learningRate, double tau, Reference reference, double pointsPerHalving) {

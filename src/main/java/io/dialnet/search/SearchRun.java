@@ -1,7 +1,7 @@
 package io.dialnet.search;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.AtomicFiles;
+import io.dialnet.Json;
 import io.dialnet.JsonLines;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.ChannelPlan;
@@ -40,7 +40,6 @@ import java.util.Map;
 final class SearchRun {
     static final String LOG = "search.jsonl";
     static final String STATE = "search.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * What {@code search.json} records.
@@ -274,8 +273,7 @@ final class SearchRun {
         try {
             AtomicFiles.write(
                     out.resolve(STATE),
-                    JSON.writerWithDefaultPrettyPrinter()
-                            .writeValueAsBytes(new State(method, accepted, weights, compute, done, fineTuning)));
+                    Json.PRETTY.writeValueAsBytes(new State(method, accepted, weights, compute, done, fineTuning)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -288,7 +286,7 @@ final class SearchRun {
         }
         State state;
         try {
-            state = JSON.readValue(file.toFile(), State.class);
+            state = Json.MAPPER.readValue(file.toFile(), State.class);
         } catch (IOException e) {
             throw new IllegalArgumentException(file + " is not a readable search state: " + e.getMessage(), e);
         }

@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Single-path subnet generation (Yang et al., ASP-DAC 2021), as reconstructed in DESIGN.md
- * section 3: one training run of the full model with a group-lasso penalty; at epochs
- * {@code e_1 < ... < e_K} the last subnet's groups are ranked by weight norm (compared within
- * their coupling set, as in {@link MultiPathSearch}), permuted (momentum included) into that
- * order and cut to target {@code t_k}; the plan is frozen and its loss joins every later step.
- * Every subnet has switchable BatchNorm from the step it joins (its own scale, shift and
+ * Single-path subnet generation (Yang et al., ASP-DAC 2021), as reconstructed in
+ * docs/ARCHITECTURE.md, "Methods": one training run of the full model with a group-lasso penalty;
+ * at epochs {@code e_1 < ... < e_K} the last subnet's groups are ranked by weight norm (compared
+ * within their coupling set, as in {@link MultiPathSearch}), permuted (momentum included) into
+ * that order and cut to target {@code t_k}; the plan is frozen and its loss joins every later
+ * step. Every subnet has switchable BatchNorm from the step it joins (its own scale, shift and
  * statistics, started from the shared ones), as in the other methods' joint training, so its
  * statistics are its own without calibration. Cost: about one training run.
  */

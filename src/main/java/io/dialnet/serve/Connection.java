@@ -1,6 +1,6 @@
 package io.dialnet.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -39,7 +39,6 @@ import java.util.concurrent.TimeUnit;
  * connection's event loop; a worker's answer is handed back to it.
  */
 final class Connection extends ChannelInboundHandlerAdapter {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A refused request's body up to this size is read and dropped so the connection stays usable. */
     private static final long DISCARD_LIMIT = 1 << 20;
 
@@ -255,7 +254,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         QueryStringDecoder uri = new QueryStringDecoder(r.uri());
         try {
-            route = route(r.method(), uri.path());
+            route = route(r.method(), Requests.path(r.uri()));
         } catch (Refusal refusal) {
             refuse(refusal, true);
             return;
@@ -326,15 +325,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (route.kind() != Kind.PREDICT) {
             return null;
         }
-        List<String> deadline = uri.parameters().get("deadline_ms");
-        if (deadline == null || deadline.size() != 1 || uri.parameters().containsKey("subnet")) {
+        Map<String, List<String>> parameters;
+        try {
+            parameters = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            return null; // a malformed query: refused with its reason once the body is read
+        }
+        List<String> deadline = parameters.get("deadline_ms");
+        if (deadline == null || deadline.size() != 1 || parameters.containsKey("subnet")) {
             return null;
         }
         double ms;
         int batch = 1;
         try {
             ms = Double.parseDouble(deadline.get(0));
-            List<String> b = uri.parameters().get("batch");
+            List<String> b = parameters.get("batch");
             if (b != null && b.size() == 1) {
                 batch = Integer.parseInt(b.get(0));
             }
@@ -407,8 +412,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
      */
     private void refuse(Refusal r, boolean mayKeep) {
         long length = request == null ? -1 : HttpUtil.getContentLength(request, -1L);
+        // A request with neither Content-Length nor chunked encoding has no body (RFC 9112, 6.3).
         boolean noBody = request == null
-                || length == 0 && !HttpUtil.isTransferEncodingChunked(request)
+                || length <= 0 && !HttpUtil.isTransferEncodingChunked(request)
                 || request instanceof LastHttpContent;
         // A client waiting for 100-continue will not send the body it announced: the decoder would read its next
         // request as that body, so such a connection closes.
@@ -505,7 +511,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                     out.put("subnets", server.manifest.subnets());
                     out.put("default", server.defaultSubnet);
                     out.put("service_ms_estimates", server.controller.estimates());
-                    ok(JSON.writeValueAsBytes(out), "application/json");
+                    ok(Json.MAPPER.writeValueAsBytes(out), "application/json");
                 }
                 case METRICS ->
                     ok(
@@ -513,7 +519,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                             "text/plain; version=0.0.4; charset=utf-8");
                 case V2_SERVER ->
                     ok(
-                            JSON.writeValueAsBytes(Map.of(
+                            Json.MAPPER.writeValueAsBytes(Map.of(
                                     "name",
                                     "dialnet",
                                     "version",
@@ -521,12 +527,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
                                     "extensions",
                                     List.of("binary_tensor_data"))),
                             "application/json");
-                case V2_LIVE -> ok(JSON.writeValueAsBytes(Map.of("live", true)), "application/json");
+                case V2_LIVE -> ok(Json.MAPPER.writeValueAsBytes(Map.of("live", true)), "application/json");
                 case V2_READY, V2_MODEL_READY -> {
                     boolean ready = server.ready();
-                    answer(ready ? 200 : 503, JSON.writeValueAsBytes(Map.of("ready", ready)), "application/json");
+                    answer(
+                            ready ? 200 : 503,
+                            Json.MAPPER.writeValueAsBytes(Map.of("ready", ready)),
+                            "application/json");
                 }
-                case V2_MODEL -> ok(JSON.writeValueAsBytes(metadata(route.version())), "application/json");
+                case V2_MODEL -> ok(Json.MAPPER.writeValueAsBytes(metadata(route.version())), "application/json");
                 default -> throw new IllegalStateException("no handler for " + route.kind());
             }
         } catch (Refusal r) {
@@ -596,58 +605,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private Requests.Parsed parse(byte[] bytes) throws Refusal {
         if (route.kind() == Kind.V2_INFER) {
-            String header = request.headers().get("Inference-Header-Content-Length");
-            Integer length = null;
-            if (header != null) {
-                try {
-                    length = Integer.valueOf(header.trim());
-                } catch (NumberFormatException e) {
-                    throw new Refusal(400, "Inference-Header-Content-Length must be an integer, got '" + header + "'");
-                }
-            }
-            return server.requests.v2(bytes, length, route.version());
+            return server.requests.v2(bytes, request.headers().get(Requests.HEADER_LENGTH), route.version());
         }
-        Map<String, String> query = query(request.uri());
-        String type = request.headers()
-                .get(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .toLowerCase(java.util.Locale.ROOT);
-        if (type.startsWith("application/octet-stream")) {
-            return server.requests.predictRaw(bytes, query);
-        }
-        if (type.startsWith("image/")) {
-            return server.requests.predictImage(bytes, query);
-        }
-        if (type.startsWith("application/json")
-                || type.startsWith("text/plain")
-                || type.startsWith("application/x-www-form-urlencoded")) {
-            // curl -d sends the form type; the body is still JSON
-            if (!query.isEmpty()) {
-                throw new Refusal(
-                        400,
-                        "a JSON body carries its options in the body, not the query ('"
-                                + query.keySet().iterator().next() + "')");
-            }
-            return server.requests.predictJson(bytes);
-        }
-        throw new Refusal(
-                415,
-                "Content-Type " + type + " is not application/json, application/octet-stream (float32),"
-                        + " image/png or image/jpeg");
-    }
-
-    private static Map<String, String> query(String uri) throws Refusal {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> e :
-                new QueryStringDecoder(uri).parameters().entrySet()) {
-            if (e.getValue().size() != 1) {
-                throw new Refusal(
-                        400,
-                        "query parameter '" + e.getKey() + "' is given "
-                                + e.getValue().size() + " times");
-            }
-            out.put(e.getKey(), e.getValue().get(0));
-        }
-        return out;
+        return server.requests.predict(request.uri(), request.headers().get(HttpHeaderNames.CONTENT_TYPE), bytes);
     }
 
     /** A worker's (or a timer's) answer, from any thread: written on this connection's event loop. */
@@ -680,7 +640,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 out.put("subnet", done.subnet);
                 out.put("latency_ms", seconds * 1000);
                 out.put("logits", rows);
-                ok(JSON.writeValueAsBytes(out), "application/json");
+                ok(Json.MAPPER.writeValueAsBytes(out), "application/json");
             }
         } catch (Exception e) {
             answer(500, error("cannot write the answer: " + e.getMessage()), "application/json");
@@ -703,11 +663,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
         out.put("outputs", List.of(output));
         if (!parsed.binaryOutput()) {
             output.put("data", logits);
-            ok(JSON.writeValueAsBytes(out), "application/json");
+            ok(Json.MAPPER.writeValueAsBytes(out), "application/json");
             return;
         }
         output.put("parameters", Map.of("binary_data_size", 4 * logits.length));
-        byte[] header = JSON.writeValueAsBytes(out);
+        byte[] header = Json.MAPPER.writeValueAsBytes(out);
         ByteBuffer all = ByteBuffer.allocate(header.length + 4 * logits.length).order(ByteOrder.LITTLE_ENDIAN);
         all.put(header);
         all.asFloatBuffer().put(logits);
@@ -806,7 +766,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private static byte[] error(String message) {
         try {
-            return JSON.writeValueAsBytes(Map.of("error", message));
+            return Json.MAPPER.writeValueAsBytes(Map.of("error", message));
         } catch (Exception e) {
             return "{\"error\":\"unprintable error\"}".getBytes(StandardCharsets.UTF_8);
         }

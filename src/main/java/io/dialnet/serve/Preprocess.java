@@ -2,10 +2,13 @@ package io.dialnet.serve;
 
 import io.dialnet.artifact.Manifest;
 import io.dialnet.data.Crops;
+import io.dialnet.data.ImageDecoder;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -99,6 +102,8 @@ final class Preprocess {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
                 if (pixels > MAX_PIXELS) {
                     throw new Refusal(
@@ -106,7 +111,13 @@ final class Preprocess {
                             what + " is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; at most "
                                     + MAX_PIXELS + " pixels are decoded");
                 }
-                return reader.read(0);
+                BufferedImage image = reader.read(0);
+                // the training data's rule (ImageDecoder): a warning other than a harmless one means lost pixels
+                if (warnings.stream().anyMatch(w -> !ImageDecoder.harmless(w))) {
+                    throw new Refusal(
+                            400, what + " is truncated or corrupt (decoder: " + String.join("; ", warnings) + ")");
+                }
+                return image;
             } finally {
                 reader.dispose();
             }

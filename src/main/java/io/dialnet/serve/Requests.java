@@ -2,8 +2,9 @@ package io.dialnet.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,9 +27,11 @@ final class Requests {
     static final double MAX_DEADLINE_MS = 3_600_000;
 
     static final String INPUT = "input";
+    /** The binary-tensor extension's header: the length of the JSON part of a v2 body. */
+    static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
     static final String OUTPUT = "logits";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> PREDICT_KEYS = Set.of("input", "image", "batch", "subnet", "deadline_ms");
     private static final Set<String> QUERY_KEYS = Set.of("batch", "subnet", "deadline_ms");
     private static final Set<String> V2_KEYS = Set.of("id", "parameters", "inputs", "outputs");
@@ -63,6 +66,66 @@ final class Requests {
     }
 
     // ---- /predict ----
+
+    /**
+     * {@code POST /predict}: the body read by its {@code Content-Type} (JSON when none; curl's
+     * form type and {@code text/plain} are JSON too), its options from the query of {@code uri}.
+     */
+    Parsed predict(String uri, String contentType, byte[] body) throws Refusal {
+        Map<String, String> query = query(uri);
+        String type = (contentType == null ? "application/json" : contentType).toLowerCase(java.util.Locale.ROOT);
+        if (type.startsWith("application/octet-stream")) {
+            return predictRaw(body, query);
+        }
+        if (type.startsWith("image/")) {
+            return predictImage(body, query);
+        }
+        if (type.startsWith("application/json")
+                || type.startsWith("text/plain")
+                || type.startsWith("application/x-www-form-urlencoded")) {
+            if (!query.isEmpty()) {
+                throw new Refusal(
+                        400,
+                        "a JSON body carries its options in the body, not the query ('"
+                                + query.keySet().iterator().next() + "')");
+            }
+            return predictJson(body);
+        }
+        throw new Refusal(
+                415,
+                "Content-Type " + type + " is not application/json, application/octet-stream (float32),"
+                        + " image/png or image/jpeg");
+    }
+
+    /** The percent-decoded path of {@code uri}; a malformed %-escape is a 400. */
+    static String path(String uri) throws Refusal {
+        try {
+            return new QueryStringDecoder(uri).path();
+        } catch (IllegalArgumentException e) { // Netty's report of a bad %-escape
+            throw new Refusal(400, "the request path has a malformed %-escape");
+        }
+    }
+
+    /** The query parameters of {@code uri}, each given once; a malformed %-escape is a 400. */
+    static Map<String, String> query(String uri) throws Refusal {
+        Map<String, List<String>> parameters;
+        try {
+            parameters = new QueryStringDecoder(uri).parameters();
+        } catch (IllegalArgumentException e) { // Netty's report of a bad %-escape
+            throw new Refusal(400, "the query string has a malformed %-escape");
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : parameters.entrySet()) {
+            if (e.getValue().size() != 1) {
+                throw new Refusal(
+                        400,
+                        "query parameter '" + e.getKey() + "' is given "
+                                + e.getValue().size() + " times");
+            }
+            out.put(e.getKey(), e.getValue().get(0));
+        }
+        return out;
+    }
 
     /** {@code POST /predict} with a JSON body. */
     Parsed predictJson(byte[] body) throws Refusal {
@@ -165,9 +228,22 @@ final class Requests {
     // ---- Open Inference Protocol (KServe v2) ----
 
     /**
-     * {@code POST /v2/models/{name}[/versions/{version}]/infer}; {@code headerLength} is the
+     * {@code POST /v2/models/{name}[/versions/{version}]/infer}; {@code header} is the text of the
      * binary extension's {@code Inference-Header-Content-Length} (null: the whole body is JSON).
      */
+    Parsed v2(byte[] body, String header, String version) throws Refusal {
+        Integer length = null;
+        if (header != null) {
+            try {
+                length = Integer.valueOf(header.trim());
+            } catch (NumberFormatException e) {
+                throw new Refusal(400, HEADER_LENGTH + " must be an integer, got '" + header + "'");
+            }
+        }
+        return v2(body, length, version);
+    }
+
+    /** As {@link #v2(byte[], String, String)} with the header's value ({@code null} when absent). */
     Parsed v2(byte[] body, Integer headerLength, String version) throws Refusal {
         int jsonLength = headerLength == null ? body.length : headerLength;
         if (jsonLength < 0 || jsonLength > body.length) {
@@ -372,7 +448,7 @@ final class Requests {
     }
 
     private static JsonNode flattenOne(JsonNode nested) {
-        var array = JSON.createArrayNode();
+        var array = Json.MAPPER.createArrayNode();
         nested.forEach(row -> row.forEach(array::add));
         return array;
     }
@@ -435,7 +511,7 @@ final class Requests {
 
     private static JsonNode tree(byte[] body) throws Refusal {
         try {
-            return JSON.readTree(body);
+            return Json.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new Refusal(400, "malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

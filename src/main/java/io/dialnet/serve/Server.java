@@ -17,6 +17,7 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -258,8 +259,16 @@ public final class Server implements AutoCloseable {
                 });
         try {
             this.listener = bootstrap.bind(address).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Netty rethrows the bind's checked exception (a BindException) undeclared
             shutdownNow();
+            if (e instanceof BindException && String.valueOf(e.getMessage()).contains("in use")) {
+                BindException named = new BindException("port " + settings.port() + " is already in use"
+                        + (settings.bindAll()
+                                ? ""
+                                : " on " + address.getAddress().getHostAddress()));
+                named.initCause(e);
+                throw named;
+            }
             throw new IOException("cannot listen on " + address + ": " + e.getMessage(), e);
         }
     }

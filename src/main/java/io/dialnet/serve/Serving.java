@@ -4,6 +4,7 @@ import io.dialnet.artifact.ArtifactException;
 import io.dialnet.nn.Devices;
 import io.dialnet.runtime.DynamicModel;
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
@@ -37,6 +38,9 @@ public final class Serving {
         Server server;
         try {
             server = new Server(loaded, settings);
+        } catch (BindException e) {
+            loaded.close();
+            throw new BindException(e.getMessage() + "; choose another with --port");
         } catch (IOException | RuntimeException e) {
             loaded.close();
             throw e;

@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dialnet.AtomicFiles;
+import io.dialnet.FormatVersions;
+import io.dialnet.Json;
 import io.dialnet.Provenance;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.Normalization;
@@ -36,7 +37,11 @@ import java.util.zip.ZipOutputStream;
  * arrays), written to a temporary file and renamed, so a crash never leaves half a checkpoint.
  */
 public final class Checkpoint {
+    /** The format version written. */
     public static final int FORMAT_VERSION = 1;
+    /** The versions read: older ones are retired. */
+    public static final FormatVersions VERSIONS = new FormatVersions(1, FORMAT_VERSION);
+
     static final String MANIFEST = "checkpoint.json";
     static final String ARRAYS = "arrays.ndlist";
     private static final String NET = "net/";
@@ -45,7 +50,6 @@ public final class Checkpoint {
     private static final String NORMALIZATION = "normalization";
 
     private static final String IMPORTED = "imported";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * A loaded checkpoint.
@@ -78,7 +82,7 @@ public final class Checkpoint {
      * @param normalization the input normalisation the weights expect: the data's, or for an
      *     imported network the one it was trained with; {@code null} if neither is recorded
      */
-    public record Manifest(
+    public record RunInfo(
             ModelSpec spec,
             TrainConfig config,
             DataRecipe data,
@@ -119,24 +123,24 @@ public final class Checkpoint {
             Map<String, Object> origin,
             SlimmableNetwork network) {
         ObjectNode manifest = manifest(config, null, new Progress(0, 0, 0, 0, List.of(), null), network);
-        manifest.set(NORMALIZATION, JSON.valueToTree(normalization));
-        manifest.set(IMPORTED, JSON.valueToTree(origin));
+        manifest.set(NORMALIZATION, Json.MAPPER.valueToTree(normalization));
+        manifest.set(IMPORTED, Json.MAPPER.valueToTree(origin));
         write(file, manifest, encode(network.stateArrays(), Map.of()));
     }
 
     private static ObjectNode manifest(
             TrainConfig config, DataRecipe data, Progress progress, SlimmableNetwork network) {
-        ObjectNode manifest = JSON.createObjectNode();
+        ObjectNode manifest = Json.MAPPER.createObjectNode();
         manifest.put("format", FORMAT_VERSION);
-        manifest.set("spec", JSON.valueToTree(network.spec()));
-        manifest.set("config", JSON.valueToTree(config));
-        manifest.set("data", JSON.valueToTree(data));
-        manifest.set("provenance", JSON.valueToTree(Provenance.current(Engines.threads())));
-        manifest.set("progress", JSON.valueToTree(progress));
+        manifest.set("spec", Json.MAPPER.valueToTree(network.spec()));
+        manifest.set("config", Json.MAPPER.valueToTree(config));
+        manifest.set("data", Json.MAPPER.valueToTree(data));
+        manifest.set("provenance", Json.MAPPER.valueToTree(Provenance.current(Engines.threads())));
+        manifest.set("progress", Json.MAPPER.valueToTree(progress));
         List<Map<String, Object>> plans = new ArrayList<>();
         network.registeredPlans()
                 .forEach((plan, affine) -> plans.add(Map.of("plan", plan.toString(), "privateAffine", affine)));
-        manifest.set("registered", JSON.valueToTree(plans));
+        manifest.set("registered", Json.MAPPER.valueToTree(plans));
         return manifest;
     }
 
@@ -145,7 +149,7 @@ public final class Checkpoint {
             AtomicFiles.write(file, out -> {
                 try (ZipOutputStream zip = new ZipOutputStream(out)) {
                     zip.putNextEntry(new ZipEntry(MANIFEST));
-                    zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+                    zip.write(Json.PRETTY.writeValueAsBytes(manifest));
                     zip.closeEntry();
                     zip.putNextEntry(new ZipEntry(ARRAYS));
                     zip.write(encoded);
@@ -177,23 +181,27 @@ public final class Checkpoint {
         arrays.add(array);
     }
 
-    /** Reads and checks the manifest of {@code file}. */
-    public static Manifest manifest(Path file) {
+    /**
+     * Reads and checks {@code checkpoint.json} of {@code file}: what it says about its run, without
+     * loading any array.
+     */
+    public static RunInfo manifest(Path file) {
         JsonNode manifest = manifestTree(file, readZip(file));
         try {
-            DataRecipe data =
-                    manifest.path("data").isObject() ? JSON.treeToValue(manifest.path("data"), DataRecipe.class) : null;
+            DataRecipe data = manifest.path("data").isObject()
+                    ? Json.MAPPER.treeToValue(manifest.path("data"), DataRecipe.class)
+                    : null;
             Normalization input = data != null
                     ? data.normalization()
                     : manifest.path(NORMALIZATION).isObject()
-                            ? JSON.treeToValue(manifest.path(NORMALIZATION), Normalization.class)
+                            ? Json.MAPPER.treeToValue(manifest.path(NORMALIZATION), Normalization.class)
                             : null;
-            return new Manifest(
-                    JSON.treeToValue(manifest.path("spec"), ModelSpec.class),
-                    JSON.treeToValue(manifest.path("config"), TrainConfig.class),
+            return new RunInfo(
+                    Json.MAPPER.treeToValue(manifest.path("spec"), ModelSpec.class),
+                    Json.MAPPER.treeToValue(manifest.path("config"), TrainConfig.class),
                     data,
-                    JSON.treeToValue(manifest.path("progress"), Progress.class),
-                    JSON.convertValue(manifest.path("provenance"), new TypeReference<Map<String, String>>() {}),
+                    Json.MAPPER.treeToValue(manifest.path("progress"), Progress.class),
+                    Json.MAPPER.convertValue(manifest.path("provenance"), new TypeReference<Map<String, String>>() {}),
                     input);
         } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException(file, MANIFEST + " is incomplete or invalid: " + e.getMessage(), e);
@@ -203,14 +211,13 @@ public final class Checkpoint {
     private static JsonNode manifestTree(Path file, Map<String, byte[]> entries) {
         JsonNode manifest;
         try {
-            manifest = JSON.readTree(require(file, entries, MANIFEST));
+            manifest = Json.MAPPER.readTree(require(file, entries, MANIFEST));
         } catch (IOException e) {
             throw new CheckpointException(file, MANIFEST + " is not valid JSON: " + e.getMessage(), e);
         }
-        int format = manifest.path("format").asInt(-1);
-        if (format != FORMAT_VERSION) {
-            throw new CheckpointException(
-                    file, "format version " + format + " is not supported (this Dialnet reads " + FORMAT_VERSION + ")");
+        String problem = VERSIONS.problem(manifest.path("format").asInt(-1));
+        if (problem != null) {
+            throw new CheckpointException(file, MANIFEST + " " + problem);
         }
         return manifest;
     }
@@ -243,7 +250,7 @@ public final class Checkpoint {
                 sgd.load(velocity);
             }
             try {
-                return JSON.treeToValue(manifest.path("progress"), Progress.class);
+                return Json.MAPPER.treeToValue(manifest.path("progress"), Progress.class);
             } catch (IOException e) {
                 throw new CheckpointException(file, "progress record is unreadable: " + e.getMessage(), e);
             }
@@ -253,11 +260,11 @@ public final class Checkpoint {
     /** The checkpoint must be of this model and written with this config (every field the config has). */
     private static void requireSameRun(Path file, JsonNode manifest, TrainConfig config, SlimmableNetwork network) {
         JsonNode savedSpec = manifest.path("spec");
-        if (!savedSpec.equals(JSON.valueToTree(network.spec()))) {
+        if (!savedSpec.equals(Json.MAPPER.valueToTree(network.spec()))) {
             throw new CheckpointException(file, "was written for model " + savedSpec + ", not " + network.spec());
         }
         JsonNode savedConfig = manifest.path("config");
-        JsonNode current = config == null ? JSON.createObjectNode() : JSON.valueToTree(config);
+        JsonNode current = config == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(config);
         for (var it = current.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             // Compare as JSON text: a long read back from a file comes back as an int node.
@@ -284,7 +291,7 @@ public final class Checkpoint {
                                         : " has shape " + saved.getShape() + ", expected "
                                                 + e.getValue().getShape()));
             }
-            e.getValue().set(saved.toByteBuffer());
+            Engines.copyInto(saved, e.getValue());
         }
     }
 
@@ -310,7 +317,7 @@ public final class Checkpoint {
                 NDArray saved = byName.get(NET + e.getKey());
                 boolean shared = network.parameters().containsKey(e.getKey());
                 if (saved != null && saved.getShape().equals(e.getValue().getShape())) {
-                    e.getValue().set(saved.toByteBuffer());
+                    Engines.copyInto(saved, e.getValue());
                 } else if (shared) {
                     throw new CheckpointException(
                             file,

@@ -83,7 +83,7 @@ public record TrainConfig(
         }
     }
 
-    /** The recipe of DESIGN.md section 8 for the given strategy and widths. */
+    /** The recipe of docs/ARCHITECTURE.md ("Reference recipe and measurements") for a strategy and widths. */
     public static TrainConfig recipe(String strategy, int epochs, List<Double> widths) {
         return new TrainConfig(
                 strategy,

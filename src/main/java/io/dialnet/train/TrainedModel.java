@@ -20,14 +20,14 @@ import java.util.List;
  */
 public final class TrainedModel implements AutoCloseable {
     private final Path file;
-    private final Checkpoint.Manifest manifest;
+    private final Checkpoint.RunInfo manifest;
     private final NDManager manager;
     private final SlimmableNetwork network;
     private final Method method;
     private final List<Subnet> subnets;
 
     private TrainedModel(
-            Path file, Checkpoint.Manifest manifest, NDManager manager, SlimmableNetwork network, Method method) {
+            Path file, Checkpoint.RunInfo manifest, NDManager manager, SlimmableNetwork network, Method method) {
         this.file = file;
         this.manifest = manifest;
         this.manager = manager;
@@ -39,7 +39,7 @@ public final class TrainedModel implements AutoCloseable {
     /** Restores the checkpoint {@code path}, or the one in the training output directory {@code path}. */
     public static TrainedModel restore(Path path) {
         Path file = Checkpoint.resolve(path);
-        Checkpoint.Manifest manifest = Checkpoint.manifest(file);
+        Checkpoint.RunInfo manifest = Checkpoint.manifest(file);
         NDManager manager = NDManager.newBaseManager();
         SlimmableNetwork network = null;
         try {
@@ -128,7 +128,7 @@ public final class TrainedModel implements AutoCloseable {
         return file;
     }
 
-    public Checkpoint.Manifest manifest() {
+    public Checkpoint.RunInfo manifest() {
         return manifest;
     }
 

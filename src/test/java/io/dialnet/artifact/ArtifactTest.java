@@ -193,7 +193,7 @@ class ArtifactTest {
 
     Map<String, byte[]> validEntries() throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put(DynamicModelFile.MANIFEST, new ObjectMapper().writeValueAsBytes(artifact.manifest()));
+        entries.put(DynamicModelFile.MANIFEST, io.dialnet.Json.MAPPER.writeValueAsBytes(artifact.manifest()));
         entries.put(DynamicModelFile.WEIGHTS, SafeTensors.encode(artifact.tensors()));
         return entries;
     }
@@ -201,7 +201,7 @@ class ArtifactTest {
     @Test
     void brokenArtifactsAreNamedClearly() throws IOException {
         Path file = dir.resolve("bad.dialnet");
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = io.dialnet.Json.MAPPER;
 
         Map<String, byte[]> noWeights = validEntries();
         noWeights.remove(DynamicModelFile.WEIGHTS);

@@ -179,7 +179,7 @@ class FolderLoadingTest {
 
     @Test
     void recipesRecordedBeforeResizedCropsReadBackWithout() throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.ObjectMapper json = io.dialnet.Json.MAPPER;
         assertThat(json.readValue("{\"padding\":4,\"flip\":true}", Augmentation.class))
                 .isEqualTo(new Augmentation(4, true));
         String written = json.writeValueAsString(Augmentation.RESIZED_CROP_AND_FLIP);

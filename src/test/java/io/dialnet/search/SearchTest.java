@@ -119,7 +119,7 @@ public class SearchTest {
                     }
                 }
             }
-            fc2.set(w);
+            Engines.fill(fc2, w);
             for (NoiseRanking.Injection injection : NoiseRanking.Injection.values()) {
                 Map<Integer, double[]> importance = NoiseRanking.rank(
                                 net,
@@ -434,8 +434,8 @@ public class SearchTest {
             for (int i = 0; i < c; i++) {
                 values[i] = 2 + i;
             }
-            gamma.set(values);
-            norm.state(full).mean().set(values);
+            Engines.fill(gamma, values);
+            Engines.fill(norm.state(full).mean(), values);
             ChannelPlan half = net.uniformPlan(0.5);
             net.register(half, true, full);
             int h = half.channels(norm.set().index());

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server over loopback: good requests, each kind of bad one, overload, metrics. */
 @Tag("engine")
 class HttpServerTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = io.dialnet.Json.MAPPER;
 
     @TempDir
     Path dir;

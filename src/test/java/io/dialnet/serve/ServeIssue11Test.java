@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("fast")
 class ServeIssue11Test {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = io.dialnet.Json.MAPPER;
     static final int C = 3;
     static final int S = 8;
     static final int PER_IMAGE = C * S * S;

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("gpu")
 class GpuCheckTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = io.dialnet.Json.MAPPER;
     static Devices gpu;
     static Path out;
     static final Map<String, Object> results = new LinkedHashMap<>();

@@ -272,10 +272,7 @@ class TrainerTest {
     static List<Integer> loggedEpochs(Path out) throws IOException {
         List<Integer> epochs = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(Trainer.METRICS))) {
-            epochs.add(new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readTree(line)
-                    .get("epoch")
-                    .asInt());
+            epochs.add(io.dialnet.Json.MAPPER.readTree(line).get("epoch").asInt());
         }
         return epochs;
     }

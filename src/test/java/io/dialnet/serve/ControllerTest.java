@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** The controller's choices, deterministic, without a server. */
 @Tag("fast")
-class ServerTest {
+class ControllerTest {
     static Manifest.SubnetEntry subnet(String name, long macs, double accuracy, double ms) {
         return new Manifest.SubnetEntry(
                 name,

@@ -1,0 +1,60 @@
+package io.dialnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code --help} of every command, as a user sees it. */
+@Tag("fast")
+class HelpTest {
+    /**
+     * Issue 14: a {@code %} in an option's description made picocli print {@code [picocli WARN]}
+     * lines (descriptions are format strings) on {@code dialnet train --help}. Every command's help
+     * must come out clean: exit 0, a usage line, and no picocli warning.
+     */
+    @Test
+    void issue14EveryCommandsHelpPrintsWithoutPicocliWarnings() {
+        List<List<String>> commands = new ArrayList<>();
+        collect(Main.commandLine(), new ArrayList<>(), commands);
+        assertThat(commands).hasSizeGreaterThan(10);
+        // picocli's tracer writes its warnings to System.err, not to the command's streams.
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        PrintStream saved = System.err;
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try {
+            for (List<String> command : commands) {
+                List<String> args = new ArrayList<>(command);
+                args.add("--help");
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(String[]::new));
+                String all = out + err.toString() + warnings.toString(StandardCharsets.UTF_8);
+                assertThat(code).as("dialnet %s --help", command).isZero();
+                assertThat(out.toString()).as("dialnet %s --help", command).contains("Usage: dialnet");
+                assertThat(all).as("dialnet %s --help", command).doesNotContain("picocli WARN");
+            }
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
+    private static void collect(CommandLine cli, List<String> path, List<List<String>> out) {
+        out.add(List.copyOf(path));
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().name().equals(name) && !name.equals("help")) {
+                List<String> deeper = new ArrayList<>(path);
+                deeper.add(name);
+                collect(sub, deeper, out);
+            }
+        });
+    }
+}
