@@ -1,5 +1,6 @@
 package io.dialnet;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -36,7 +38,7 @@ public final class AtomicFiles {
             removeStale(dir, target.getFileName().toString());
             tmp = Files.createTempFile(dir, tempPrefix(target.getFileName().toString()), ".tmp");
             try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16) {
                     @Override
                     public void close() throws IOException {
                         flush(); // content may close its stream (a zip does); the channel stays open to be forced
@@ -48,8 +50,7 @@ public final class AtomicFiles {
             }
             try {
                 // Temporary files are created owner-only; the result is an ordinary readable file.
-                Files.setPosixFilePermissions(
-                        tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
             } catch (UnsupportedOperationException notPosix) {
                 // keep the platform's default
             }

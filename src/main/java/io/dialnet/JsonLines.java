@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Logs of long runs (training metrics, search events): one JSON object per line, appended and
@@ -21,7 +22,7 @@ public final class JsonLines {
      * Replaces {@code file} with exactly {@code values}, one JSON line each (atomically): what a
      * resumed run does, so the log matches the state it resumes from, line for line.
      */
-    public static void rewrite(Path file, java.util.List<?> values) {
+    public static void rewrite(Path file, List<?> values) {
         StringBuilder text = new StringBuilder();
         for (Object value : values) {
             text.append(line(value)).append('\n');

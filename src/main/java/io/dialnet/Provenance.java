@@ -1,5 +1,6 @@
 package io.dialnet;
 
+import ai.djl.engine.Engine;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +30,7 @@ public final class Provenance {
         Map<String, String> p = new LinkedHashMap<>();
         p.put(DIALNET_VERSION, version());
         // DJL's own record of its version: the GPU build runs DJL 0.33.0, the CPU build 0.34.0
-        p.put(DJL_VERSION, ai.djl.engine.Engine.getDjlVersion());
+        p.put(DJL_VERSION, Engine.getDjlVersion());
         p.put(ENGINE, "PyTorch");
         p.put(JAVA, System.getProperty("java.version"));
         p.put(OS, System.getProperty("os.name") + " " + System.getProperty("os.version"));

@@ -8,8 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,8 +51,8 @@ class AtomicFilesTest {
     void contentThatClosesItsStreamIsStillForcedAndRenamed() throws IOException {
         Path target = dir.resolve("a.zip");
         AtomicFiles.write(target, out -> {
-            try (var zip = new java.util.zip.ZipOutputStream(out)) {
-                zip.putNextEntry(new java.util.zip.ZipEntry("x"));
+            try (var zip = new ZipOutputStream(out)) {
+                zip.putNextEntry(new ZipEntry("x"));
                 zip.write(1);
             }
         });
@@ -62,10 +65,10 @@ class AtomicFilesTest {
     void issue13_temporariesLeftByAKilledWriterAreRemovedByTheNextWrite() throws IOException {
         Path target = dir.resolve("checkpoint.zip");
         Path stale = Files.writeString(dir.resolve(".checkpoint.zip1234567.tmp"), "half");
-        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(java.time.Duration.ofHours(1))));
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         Path recent = Files.writeString(dir.resolve(".checkpoint.zip.89.tmp"), "another writer, now");
         Path other = Files.writeString(dir.resolve(".other.zip.1.tmp"), "not ours");
-        Files.setLastModifiedTime(other, FileTime.from(Instant.now().minus(java.time.Duration.ofHours(1))));
+        Files.setLastModifiedTime(other, FileTime.from(Instant.now().minus(Duration.ofHours(1))));
         AtomicFiles.write(target, "new".getBytes());
         assertThat(stale).doesNotExist();
         assertThat(recent).exists();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -95,7 +96,7 @@ class LayeringTest {
                 .as("docs/ARCHITECTURE.md, Layers")
                 .isEqualTo(LAYERS);
         String packageInfo = Files.readString(Path.of("src/main/java/io/dialnet/package-info.java"));
-        Map<String, Integer> documented = new java.util.HashMap<>();
+        Map<String, Integer> documented = new HashMap<>();
         Matcher item =
                 Pattern.compile("<li>((?:(?!<li>|</ol>).)*)", Pattern.DOTALL).matcher(packageInfo);
         for (int layer = 1; item.find(); layer++) {
@@ -109,7 +110,7 @@ class LayeringTest {
 
     /** Package to layer, from the lines {@code row} matches (group 1: the layer, group 2: its packages). */
     private static Map<String, Integer> layers(String text, Pattern row) {
-        Map<String, Integer> out = new java.util.HashMap<>();
+        Map<String, Integer> out = new HashMap<>();
         Matcher m = row.matcher(text);
         while (m.find()) {
             Matcher p = PACKAGE.matcher(m.group(2));

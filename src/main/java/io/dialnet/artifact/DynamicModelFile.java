@@ -5,13 +5,16 @@ import io.dialnet.FormatVersions;
 import io.dialnet.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -56,7 +59,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
                     }
                 }
             });
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new ArtifactException(file + ": cannot be written: " + e.getMessage());
         }
     }
@@ -201,7 +204,7 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         for (Map.Entry<String, long[]> e : m.tensors().entrySet()) {
             require(e.getValue() != null, in + "gives tensor " + e.getKey() + " no shape");
         }
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (Manifest.SubnetEntry s : m.subnets()) {
             require(s != null && s.name() != null, in + "lists a subnet without a name");
             require(names.add(s.name()), in + "lists two subnets named " + s.name());

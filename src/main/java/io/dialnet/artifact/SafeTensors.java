@@ -15,9 +15,10 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * The safetensors format (float32; F16 and BF16 widened when reading other programs' files): an 8-byte little-endian header length, a JSON header
- * mapping each name to its dtype, shape and byte range, then the raw little-endian data. Chosen
- * for the artifact because any runtime (Python included) can read it without Dialnet or an engine.
+ * The safetensors format (float32; F16 and BF16 widened when reading other programs' files): an
+ * 8-byte little-endian header length, a JSON header mapping each name to its dtype, shape and byte
+ * range, then the raw little-endian data. Chosen for the artifact because any runtime (Python
+ * included) can read it without Dialnet or an engine.
  */
 public final class SafeTensors {
 

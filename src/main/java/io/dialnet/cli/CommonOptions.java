@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.nn.Engines;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options every command takes. */
@@ -18,7 +19,7 @@ public final class CommonOptions {
     boolean quiet;
 
     @Option(names = "--config", paramLabel = "FILE")
-    java.nio.file.Path config;
+    Path config;
 
     /** The thread count in force: {@code --threads}, or one per core when it is 0. */
     int threadCount() {

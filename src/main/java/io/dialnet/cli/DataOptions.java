@@ -3,6 +3,7 @@ package io.dialnet.cli;
 import io.dialnet.data.DataRequest;
 import io.dialnet.data.FolderOptions;
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,7 +61,7 @@ public final class DataOptions {
     }
 
     /** Folder progress and skip notices as {@code dialnet: ...} lines on {@code err}. */
-    static java.util.function.Consumer<String> logTo(PrintWriter err) {
+    static Consumer<String> logTo(PrintWriter err) {
         return line -> {
             err.println("dialnet: " + line);
             err.flush();

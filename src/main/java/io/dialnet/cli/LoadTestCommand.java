@@ -5,6 +5,7 @@ import io.dialnet.Json;
 import io.dialnet.bench.LoadGenerator;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ final class LoadTestCommand implements Callable<Integer> {
     int warmupSeconds;
 
     @Option(names = "--json", paramLabel = "FILE")
-    java.nio.file.Path json;
+    Path json;
 
     @Override
     public Integer call() throws Exception {

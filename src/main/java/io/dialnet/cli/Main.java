@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.Provenance;
+import io.dialnet.artifact.ArtifactException;
 import io.dialnet.data.DataFormatException;
 import io.dialnet.train.CheckpointException;
 import java.io.PrintWriter;
@@ -88,7 +89,7 @@ public final class Main implements Runnable {
         boolean badInput = e instanceof IllegalArgumentException
                 || e instanceof DataFormatException
                 || e instanceof CheckpointException
-                || e instanceof io.dialnet.artifact.ArtifactException;
+                || e instanceof ArtifactException;
         cli.getErr().println("dialnet: " + (badInput ? "" : "failed: ") + message(e));
         if (verbose) {
             e.printStackTrace(cli.getErr());

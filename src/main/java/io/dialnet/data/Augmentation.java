@@ -25,7 +25,10 @@ public record Augmentation(int padding, boolean flip, boolean resizedCrop) {
         this(padding, flip, false);
     }
 
-    /** The usual recipe: none for digit and clothing scans, padded crop and flip for CIFAR, torchvision's for folders. */
+    /**
+     * The usual recipe: none for digit and clothing scans, padded crop and flip for CIFAR,
+     * torchvision's for folders.
+     */
     public static Augmentation standardFor(DataSource.Format format) {
         return switch (format) {
             case IDX -> NONE;

@@ -1,5 +1,6 @@
 package io.dialnet.data;
 
+import java.awt.image.BufferedImage;
 import java.util.Random;
 
 /**
@@ -75,7 +76,7 @@ public final class Crops {
      * The evaluation view of a decoded image as planar 8-bit RGB ({@code 3 x size x size}): what
      * training evaluated on, and what the server feeds a model for an image sent to it.
      */
-    public static byte[] evaluationPixels(java.awt.image.BufferedImage image, int size) {
+    public static byte[] evaluationPixels(BufferedImage image, int size) {
         int width = image.getWidth();
         int height = image.getHeight();
         float[] planar = new float[3 * size * size];

@@ -1,5 +1,8 @@
 package io.dialnet.data;
 
+import java.util.Arrays;
+import java.util.Random;
+
 /**
  * How a run's data was prepared, recorded with its results so evaluation later sees exactly the
  * same validation split and normalisation.
@@ -135,9 +138,8 @@ public record DataRecipe(
         if (!(train instanceof ImageFolder) || n >= train.size()) {
             return train.head(n);
         }
-        int[] chosen = java.util.Arrays.copyOf(
-                Split.permutation(train.size(), new java.util.Random(seed + LIMIT_SEED_OFFSET)), n);
-        java.util.Arrays.sort(chosen);
+        int[] chosen = Arrays.copyOf(Split.permutation(train.size(), new Random(seed + LIMIT_SEED_OFFSET)), n);
+        Arrays.sort(chosen);
         return train.subset(chosen);
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -64,9 +65,9 @@ public final class ImageFolderReader {
                 throw new DataFormatException(dir, "cannot be listed: " + e.getMessage());
             }
             if (files.size() + inClass.size() > labels.length) {
-                labels = java.util.Arrays.copyOf(labels, Math.max(2 * labels.length, files.size() + inClass.size()));
+                labels = Arrays.copyOf(labels, Math.max(2 * labels.length, files.size() + inClass.size()));
             }
-            java.util.Arrays.fill(labels, files.size(), files.size() + inClass.size(), label);
+            Arrays.fill(labels, files.size(), files.size() + inClass.size(), label);
             files.addAll(inClass);
             long now = System.nanoTime();
             if (now - lastReport >= PROGRESS_NANOS) {
@@ -98,12 +99,7 @@ public final class ImageFolderReader {
                             (System.nanoTime() - start) / 1e9));
         }
         return new ImageFolder(
-                root,
-                files.toArray(String[]::new),
-                java.util.Arrays.copyOf(labels, files.size()),
-                size,
-                names,
-                decoder);
+                root, files.toArray(String[]::new), Arrays.copyOf(labels, files.size()), size, names, decoder);
     }
 
     private static boolean hidden(Path p) {

@@ -1,5 +1,6 @@
 package io.dialnet.data;
 
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -19,8 +20,8 @@ public record Split(ImageSet train, ImageSet validation) {
         int[] train = new int[all.size() - validationSize];
         System.arraycopy(order, 0, val, 0, validationSize);
         System.arraycopy(order, validationSize, train, 0, train.length);
-        java.util.Arrays.sort(val);
-        java.util.Arrays.sort(train);
+        Arrays.sort(val);
+        Arrays.sort(train);
         return new Split(all.subset(train), validationSize == 0 ? null : all.subset(val));
     }
 

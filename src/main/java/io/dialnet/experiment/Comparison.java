@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -402,11 +403,7 @@ public final class Comparison {
                 SearchConfig config =
                         base.with(base.ranking().withKind(kind)).with(new SearchConfig.Sampling(1, List.of(rule)));
                 SearchResult r = new ProgressiveSearch(
-                                network,
-                                config,
-                                data,
-                                dir.resolve(kind.name().toLowerCase(java.util.Locale.ROOT)),
-                                listener)
+                                network, config, data, dir.resolve(kind.name().toLowerCase(Locale.ROOT)), listener)
                         .run(true);
                 results.add(new AblationResult(kind, r.accepted()));
             }

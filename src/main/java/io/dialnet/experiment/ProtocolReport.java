@@ -48,8 +48,8 @@ public final class ProtocolReport {
         out.append(String.format(
                 Locale.ROOT,
                 "Seeds: %d (%s). Test accuracy in %%, mean over seeds; "
-                        + "differences in points with 95 %% paired-bootstrap intervals (%,d resamples over seeds and test "
-                        + "images) and McNemar's exact p on pooled discordant pairs.%n%n",
+                        + "differences in points with 95 %% paired-bootstrap intervals (%,d resamples over seeds "
+                        + "and test images) and McNemar's exact p on pooled discordant pairs.%n%n",
                 runs.size(),
                 runs,
                 RESAMPLES));

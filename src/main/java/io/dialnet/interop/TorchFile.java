@@ -87,13 +87,16 @@ public record TorchFile(Path path, String format, Map<String, Tensor> tensors, i
         }
         if (norms == 0) {
             throw new IllegalArgumentException(
-                    path + " has no BatchNormalization nodes (folded into the "
-                            + "convolutions?); export with training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False");
+                    path + " has no BatchNormalization nodes (folded into the convolutions?); export with "
+                            + "training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False");
         }
         return new TorchFile(path, ONNX, withoutDataParallelPrefix(tensors), inputSize(graph));
     }
 
-    /** Float initializers with a module's name; the exporter's own constants ({@code onnx::...}, {@code /...}) are not weights. */
+    /**
+     * Float initializers with a module's name; the exporter's own constants ({@code onnx::...},
+     * {@code /...}) are not weights.
+     */
     private static boolean isWeight(OnnxMl.TensorProto t) {
         int type = t.getDataType();
         boolean floating = type == OnnxMl.TensorProto.DataType.FLOAT.getNumber()

@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Properties;
 
 /**
  * The one place where Dialnet depends on the PyTorch engine's conventions rather than DJL's API.
@@ -37,7 +40,7 @@ public final class Engines {
         try {
             var urls = Thread.currentThread().getContextClassLoader().getResources("native/lib/pytorch.properties");
             while (urls.hasMoreElements()) {
-                java.util.Properties p = new java.util.Properties();
+                Properties p = new Properties();
                 try (var in = urls.nextElement().openStream()) {
                     p.load(in);
                 }
@@ -46,7 +49,7 @@ public final class Engines {
                     return flavor.split("-")[0];
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // unreadable class path entry: report no CUDA natives
         }
         return null;
@@ -114,7 +117,7 @@ public final class Engines {
             long[] shape = target.getShape().getShape();
             long[] start = new long[shape.length];
             long[] step = new long[shape.length];
-            java.util.Arrays.fill(step, 1);
+            Arrays.fill(step, 1);
             JniUtils.indexSet((PtNDArray) target, (PtNDArray) moved, start, shape, step);
         } finally {
             if (moved != source) {
@@ -126,7 +129,10 @@ public final class Engines {
         }
     }
 
-    /** Writes {@code values} (row-major, as many as {@code target} holds) into {@code target} in place; see {@link #copyInto}. */
+    /**
+     * Writes {@code values} (row-major, as many as {@code target} holds) into {@code target} in
+     * place; see {@link #copyInto}.
+     */
     public static void fill(NDArray target, float[] values) {
         if (values.length != target.size()) {
             throw new IllegalArgumentException(

@@ -1,5 +1,7 @@
 package io.dialnet.nn;
 
+import java.util.Arrays;
+
 /**
  * Compact weights of one subnet: the used prefix of a layer's weight, with a following
  * BatchNorm folded in ({@code w * gamma / sqrt(var + eps)}, {@code beta - mean * gamma / sqrt(var +
@@ -18,9 +20,8 @@ public final class Folding {
         long[] full = conv.weight().getShape().getShape();
         float[] w = prefix(conv.weight().toFloatArray(), full, out, in);
         long[] shape = {out, in, full[2], full[3]};
-        float[] b = conv.bias() == null
-                ? new float[out]
-                : java.util.Arrays.copyOf(conv.bias().toFloatArray(), out);
+        float[] b =
+                conv.bias() == null ? new float[out] : Arrays.copyOf(conv.bias().toFloatArray(), out);
         return norm == null ? new Folded(w, shape, b) : fold(w, shape, b, norm, plan);
     }
 
@@ -30,7 +31,7 @@ public final class Folding {
         int in = linear.in().width(plan) * linear.spatial();
         long[] full = linear.weight().getShape().getShape();
         float[] w = prefix(linear.weight().toFloatArray(), new long[] {full[0], full[1], 1, 1}, out, in);
-        float[] b = java.util.Arrays.copyOf(linear.bias().toFloatArray(), out);
+        float[] b = Arrays.copyOf(linear.bias().toFloatArray(), out);
         long[] shape = {out, in};
         return norm == null ? new Folded(w, shape, b) : fold(w, shape, b, norm, plan);
     }

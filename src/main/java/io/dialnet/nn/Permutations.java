@@ -2,6 +2,7 @@ package io.dialnet.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * Reordering of channels in place. Done on the Java side (copy out, permute, copy back): it
@@ -51,7 +52,7 @@ final class Permutations {
 
     /** The first {@code c} entries of {@code order}, which must be a permutation of {@code 0..c-1}. */
     static int[] prefix(int[] order, int c, String where) {
-        int[] p = java.util.Arrays.copyOf(order, c);
+        int[] p = Arrays.copyOf(order, c);
         for (int v : p) {
             if (v >= c) {
                 throw new IllegalArgumentException(where + ": the permutation moves channel " + v + " into the first "

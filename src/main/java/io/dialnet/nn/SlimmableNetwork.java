@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,7 +204,7 @@ public abstract class SlimmableNetwork implements AutoCloseable {
         for (ChannelPlan plan : registered.keySet()) {
             Permutations.prefix(order, plan.channels(set.index()), "subnet " + plan + ", coupling set " + set.name());
         }
-        Map<NDArray, NDArray> mirrorOf = new java.util.IdentityHashMap<>();
+        Map<NDArray, NDArray> mirrorOf = new IdentityHashMap<>();
         trainableParameters().forEach((name, p) -> {
             if (mirrors.containsKey(name)) {
                 mirrorOf.put(p, mirrors.get(name));

@@ -1,5 +1,7 @@
 package io.dialnet.report;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.apache.commons.math3.distribution.BinomialDistribution;
@@ -43,7 +45,7 @@ public final class PairedStatistics {
             throw new IllegalArgumentException("paired statistics need the same subnets for both arms");
         }
         int subnets = a.size();
-        List<double[]> perSeed = new java.util.ArrayList<>();
+        List<double[]> perSeed = new ArrayList<>();
         long onlyA = 0;
         long onlyB = 0;
         for (int k = 0; k < subnets; k++) {
@@ -92,7 +94,7 @@ public final class PairedStatistics {
         int seeds = perSeed.size();
         double mean = 0;
         for (double[] d : perSeed) {
-            mean += java.util.Arrays.stream(d).sum() / d.length / seeds;
+            mean += Arrays.stream(d).sum() / d.length / seeds;
         }
         double[] boot = new double[resamples];
         Random random = new Random(seed);
@@ -108,7 +110,7 @@ public final class PairedStatistics {
             }
             boot[r] = total / seeds;
         }
-        java.util.Arrays.sort(boot);
+        Arrays.sort(boot);
         return new Difference(
                 100 * mean,
                 100 * boot[(int) Math.floor(0.025 * (resamples - 1))],

@@ -3,9 +3,14 @@ package io.dialnet.report;
 import io.dialnet.AtomicFiles;
 import io.dialnet.train.SubnetResult;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -89,7 +94,7 @@ public final class Plots {
         double low = points.stream().mapToDouble(p -> 100 * p.accuracy()).min().orElse(0);
         double high = points.stream().mapToDouble(p -> 100 * p.accuracy()).max().orElse(100);
         double pad = Math.max(1, (high - low) * 0.08);
-        List<java.awt.image.BufferedImage> panels = new java.util.ArrayList<>();
+        List<BufferedImage> panels = new ArrayList<>();
         for (int batch : batches) {
             XYChart chart = new XYChartBuilder()
                     .width(batches.size() == 1 ? 800 : 560)
@@ -119,26 +124,21 @@ public final class Plots {
             }
             panels.add(BitmapEncoder.getBufferedImage(chart));
         }
-        int width =
-                panels.stream().mapToInt(java.awt.image.BufferedImage::getWidth).sum();
-        int height = panels.stream()
-                .mapToInt(java.awt.image.BufferedImage::getHeight)
-                .max()
-                .orElse(1);
-        java.awt.image.BufferedImage all =
-                new java.awt.image.BufferedImage(Math.max(1, width), height, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.awt.Graphics2D g = all.createGraphics();
+        int width = panels.stream().mapToInt(BufferedImage::getWidth).sum();
+        int height = panels.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        BufferedImage all = new BufferedImage(Math.max(1, width), height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, all.getWidth(), all.getHeight());
         int x = 0;
-        for (java.awt.image.BufferedImage panel : panels) {
+        for (BufferedImage panel : panels) {
             g.drawImage(panel, x, 0, null);
             x += panel.getWidth();
         }
         g.dispose();
         AtomicFiles.write(png, out -> {
-            if (!javax.imageio.ImageIO.write(all, "png", out)) {
-                throw new java.io.IOException("no PNG writer");
+            if (!ImageIO.write(all, "png", out)) {
+                throw new IOException("no PNG writer");
             }
         });
     }

@@ -44,7 +44,7 @@ public final class DialCheck {
         return new Verdict(shipped, problems);
     }
 
-    /** Where {@code s} is at least as slow as {@code larger}, in words, or {@code null} when it is faster everywhere. */
+    /** Where {@code s} is at least as slow as {@code larger}, in words; {@code null} when it is faster everywhere. */
     private static String notFaster(Manifest.SubnetEntry s, Manifest.SubnetEntry larger) {
         Map<Integer, Double> mine = medians(s);
         Map<Integer, Double> theirs = medians(larger);

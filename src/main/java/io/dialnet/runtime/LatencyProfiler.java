@@ -1,10 +1,12 @@
 package io.dialnet.runtime;
 
 import io.dialnet.artifact.Manifest;
+import io.dialnet.nn.Devices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
 
 /** Measures a subnet's latency: warm-up calls, then percentiles of repeated calls. */
@@ -32,7 +34,7 @@ public final class LatencyProfiler {
         Arrays.sort(ms);
         // A GPU measurement is stored as "onnxruntime@gpu": a CPU server's controller, which starts from
         // its own back end's entries, must not take a GPU's latency for its own.
-        String backend = model.backend().name().toLowerCase(java.util.Locale.ROOT)
+        String backend = model.backend().name().toLowerCase(Locale.ROOT)
                 + (model.devices().isGpu() ? "@gpu" : "");
         return new Manifest.Latency(
                 backend,
@@ -60,7 +62,7 @@ public final class LatencyProfiler {
      * Where {@code devices} computes, in words: the CPU's model and core count, or the GPU's index
      * (CUDA gives no model name without its management library; the host's report names it).
      */
-    public static String device(io.dialnet.nn.Devices devices) {
+    public static String device(Devices devices) {
         return devices.isGpu() ? "NVIDIA GPU " + devices.primary().getDeviceId() + " (CUDA)" : device();
     }
 

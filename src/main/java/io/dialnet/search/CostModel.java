@@ -3,6 +3,7 @@ package io.dialnet.search;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
+import java.util.function.ToDoubleFunction;
 
 /** What a target limits: MACs (counted) or latency (measured by the runtime that will serve the model). */
 public interface CostModel {
@@ -31,7 +32,7 @@ public interface CostModel {
     }
 
     /** A measured cost (milliseconds), with no assumption about its order along a cut path. */
-    static CostModel measured(java.util.function.ToDoubleFunction<ChannelPlan> milliseconds) {
+    static CostModel measured(ToDoubleFunction<ChannelPlan> milliseconds) {
         return new CostModel() {
             @Override
             public double cost(ChannelPlan plan) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The L2 norm of each channel group: the filters of every convolution and linear layer that
@@ -61,9 +62,7 @@ final class GroupNorms {
     }
 
     private static Map<Integer, double[]> perGroup(
-            SlimmableNetwork network,
-            ChannelPlan plan,
-            java.util.function.BiFunction<CouplingSet, NDManager, NDArray> norm) {
+            SlimmableNetwork network, ChannelPlan plan, BiFunction<CouplingSet, NDManager, NDArray> norm) {
         Map<Integer, double[]> out = new LinkedHashMap<>();
         try (NDManager scratch = network.manager().getParentManager().newSubManager()) {
             for (CouplingSet set : network.couplingSets()) {

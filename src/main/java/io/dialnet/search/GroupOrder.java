@@ -1,8 +1,10 @@
 package io.dialnet.search;
 
+import ai.djl.ndarray.NDArray;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.CouplingSet;
 import io.dialnet.nn.SlimmableNetwork;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,13 +33,13 @@ final class GroupOrder {
             SlimmableNetwork network,
             ChannelPlan plan,
             Map<Integer, double[]> importance,
-            Map<String, ai.djl.ndarray.NDArray> mirrors) {
+            Map<String, NDArray> mirrors) {
         Map<Integer, double[]> sorted = new LinkedHashMap<>();
         for (CouplingSet set : network.couplingSets()) {
             double[] imp = importance.get(set.index());
             int g = set.groupSize();
             Integer[] groups = IntStream.range(0, imp.length).boxed().toArray(Integer[]::new);
-            java.util.Arrays.sort(groups, Comparator.comparingDouble((Integer j) -> -imp[j]));
+            Arrays.sort(groups, Comparator.comparingDouble((Integer j) -> -imp[j]));
             int[] order = IntStream.range(0, set.channels()).toArray();
             double[] now = new double[imp.length];
             for (int i = 0; i < groups.length; i++) {

@@ -78,7 +78,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private HttpRequest request;
     private Route route;
     private boolean keepAlive;
-    /** The request holds a place: its body is being read ({@link Server#reading}) or it is being served ({@link Server#inFlight}). */
+    /**
+     * The request holds a place: its body is being read ({@link Server#reading}) or it is being
+     * served ({@link Server#inFlight}).
+     */
     private boolean admitted;
 
     private boolean bodyComplete;

@@ -11,9 +11,9 @@ import java.util.Optional;
 /**
  * Picks the subnet for each request so its deadline is met as load rises: the predicted latency
  * of a subnet is the work ahead of the request (queued requests and batches already running, in
- * estimated milliseconds per worker) plus its own service time; the most accurate subnet whose prediction fits the deadline wins. Service times
- * start from the latency measured into the model ({@code dialnet bench latency}) and follow a
- * moving average of what the server observes.
+ * estimated milliseconds per worker) plus its own service time; the most accurate subnet whose
+ * prediction fits the deadline wins. Service times start from the latency measured into the model
+ * ({@code dialnet bench latency}) and follow a moving average of what the server observes.
  */
 public final class Controller {
     private final List<Manifest.SubnetEntry> byAccuracy;

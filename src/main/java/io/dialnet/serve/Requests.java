@@ -9,11 +9,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads inference requests into normalised floats, strictly: every field is checked and a bad one
@@ -73,7 +77,7 @@ final class Requests {
      */
     Parsed predict(String uri, String contentType, byte[] body) throws Refusal {
         Map<String, String> query = query(uri);
-        String type = (contentType == null ? "application/json" : contentType).toLowerCase(java.util.Locale.ROOT);
+        String type = (contentType == null ? "application/json" : contentType).toLowerCase(Locale.ROOT);
         if (type.startsWith("application/octet-stream")) {
             return predictRaw(body, query);
         }
@@ -114,7 +118,7 @@ final class Requests {
         } catch (IllegalArgumentException e) { // Netty's report of a bad %-escape
             throw new Refusal(400, "the query string has a malformed %-escape");
         }
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<String>> e : parameters.entrySet()) {
             if (e.getValue().size() != 1) {
                 throw new Refusal(
@@ -252,7 +256,7 @@ final class Requests {
                     "Inference-Header-Content-Length " + jsonLength + " is outside the body of " + body.length
                             + " bytes");
         }
-        JsonNode node = tree(java.util.Arrays.copyOf(body, jsonLength));
+        JsonNode node = tree(Arrays.copyOf(body, jsonLength));
         if (node == null || !node.isObject()) {
             throw new Refusal(400, "expected a JSON object {\"inputs\": [...]} (Open Inference Protocol)");
         }
@@ -364,7 +368,7 @@ final class Requests {
             if (at[0] != values.length) {
                 throw new Refusal(
                         400,
-                        "inputs[0].data has " + at[0] + " values; shape " + java.util.Arrays.toString(shape) + " needs "
+                        "inputs[0].data has " + at[0] + " values; shape " + Arrays.toString(shape) + " needs "
                                 + values.length);
             }
         }
@@ -410,7 +414,7 @@ final class Requests {
             throw new Refusal(
                     400,
                     "inputs[0].shape: a BYTES input is [batch] or [batch, 1] encoded images, got "
-                            + java.util.Arrays.toString(shape));
+                            + Arrays.toString(shape));
         }
         int batch = batchOf(shape[0]);
         List<byte[]> images = new ArrayList<>();
@@ -462,7 +466,7 @@ final class Requests {
             throw new Refusal(
                     400,
                     "inputs[0].shape: a " + type + " input is [batch, " + spec.inputChannels() + ", " + spec.inputSize()
-                            + ", " + spec.inputSize() + "], got " + java.util.Arrays.toString(shape));
+                            + ", " + spec.inputSize() + "], got " + Arrays.toString(shape));
         }
         return batchOf(shape[0]);
     }
@@ -523,8 +527,7 @@ final class Requests {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                throw new Refusal(
-                        400, "unknown field '" + prefix + key + "'; allowed: " + new java.util.TreeSet<>(allowed));
+                throw new Refusal(400, "unknown field '" + prefix + key + "'; allowed: " + new TreeSet<>(allowed));
             }
         }
     }

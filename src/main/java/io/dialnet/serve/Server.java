@@ -21,6 +21,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -471,7 +472,7 @@ public final class Server implements AutoCloseable {
                 int offset = 0;
                 for (Job job : group) {
                     int length = job.batch * perImage;
-                    job.succeed(java.util.Arrays.copyOfRange(logits, offset, offset + length));
+                    job.succeed(Arrays.copyOfRange(logits, offset, offset + length));
                     offset += length;
                 }
             } catch (Throwable e) {

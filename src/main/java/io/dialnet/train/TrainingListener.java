@@ -1,11 +1,13 @@
 package io.dialnet.train;
 
+import java.nio.file.Path;
+
 /** Follows a training run, e.g. to draw a progress bar. Every method has a no-op default. */
 public interface TrainingListener {
     TrainingListener NONE = new TrainingListener() {};
 
     /** Called when a run continues from {@code checkpoint} after {@code epochsDone} epochs. */
-    default void resumed(java.nio.file.Path checkpoint, int epochsDone) {}
+    default void resumed(Path checkpoint, int epochsDone) {}
 
     /** Called once; {@code firstEpoch} is 1-based and greater than 1 when resuming. */
     default void started(int firstEpoch, int epochs, int stepsPerEpoch) {}

@@ -9,9 +9,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dialnet.Json;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
+import io.dialnet.export.OnnxExport;
+import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Engines;
 import io.dialnet.nn.Mode;
 import io.dialnet.nn.ModelSpec;
@@ -28,10 +31,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -102,8 +110,7 @@ class ArtifactTest {
             for (Manifest.SubnetEntry s : model.subnets()) {
                 float[] loaded = model.predict(input, 2, s.name());
                 NDArray x = step.create(input, new Shape(2, 1, 28, 28));
-                float[] direct = network.forward(
-                                new Pass(io.dialnet.nn.ChannelPlan.of(s.channels()), Mode.EVAL, step), x)
+                float[] direct = network.forward(new Pass(ChannelPlan.of(s.channels()), Mode.EVAL, step), x)
                         .toFloatArray();
                 for (int i = 0; i < direct.length; i++) {
                     assertThat(loaded[i]).as(s.name()).isCloseTo(direct[i], within(1e-5f));
@@ -114,10 +121,7 @@ class ArtifactTest {
         }
         Map<String, byte[]> graphs = new LinkedHashMap<>();
         for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
-            graphs.put(
-                    s.name(),
-                    io.dialnet.export.OnnxExport.subnet(
-                            network, io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
+            graphs.put(s.name(), OnnxExport.subnet(network, ChannelPlan.of(s.channels()), s.name(), Map.of()));
         }
         Path withGraphs = dir.resolve("onnx.dialnet");
         new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(withGraphs);
@@ -138,10 +142,7 @@ class ArtifactTest {
     void predictIsSafeFromManyThreadsOnBothBackEnds() throws Exception {
         Map<String, byte[]> graphs = new LinkedHashMap<>();
         for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
-            graphs.put(
-                    s.name(),
-                    io.dialnet.export.OnnxExport.subnet(
-                            network, io.dialnet.nn.ChannelPlan.of(s.channels()), s.name(), Map.of()));
+            graphs.put(s.name(), OnnxExport.subnet(network, ChannelPlan.of(s.channels()), s.name(), Map.of()));
         }
         Path file = dir.resolve("threads.dialnet");
         new DynamicModelFile(artifact.manifest(), artifact.tensors(), graphs).write(file);
@@ -156,12 +157,12 @@ class ArtifactTest {
                         model.subnets().stream().map(Manifest.SubnetEntry::name).toList();
                 Map<String, float[]> expected = new LinkedHashMap<>();
                 names.forEach(n -> expected.put(n, model.predict(input, 1, n)));
-                var pool = java.util.concurrent.Executors.newFixedThreadPool(6);
-                List<java.util.concurrent.Future<Boolean>> results = new java.util.ArrayList<>();
+                var pool = Executors.newFixedThreadPool(6);
+                List<Future<Boolean>> results = new ArrayList<>();
                 for (int t = 0; t < 60; t++) {
                     String subnet = names.get(t % names.size());
-                    results.add(pool.submit(
-                            () -> java.util.Arrays.equals(model.predict(input, 1, subnet), expected.get(subnet))));
+                    results.add(
+                            pool.submit(() -> Arrays.equals(model.predict(input, 1, subnet), expected.get(subnet))));
                 }
                 for (var r : results) {
                     assertThat(r.get()).as(backend.name()).isTrue();
@@ -193,7 +194,7 @@ class ArtifactTest {
 
     Map<String, byte[]> validEntries() throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        entries.put(DynamicModelFile.MANIFEST, io.dialnet.Json.MAPPER.writeValueAsBytes(artifact.manifest()));
+        entries.put(DynamicModelFile.MANIFEST, Json.MAPPER.writeValueAsBytes(artifact.manifest()));
         entries.put(DynamicModelFile.WEIGHTS, SafeTensors.encode(artifact.tensors()));
         return entries;
     }
@@ -201,7 +202,7 @@ class ArtifactTest {
     @Test
     void brokenArtifactsAreNamedClearly() throws IOException {
         Path file = dir.resolve("bad.dialnet");
-        ObjectMapper json = io.dialnet.Json.MAPPER;
+        ObjectMapper json = Json.MAPPER;
 
         Map<String, byte[]> noWeights = validEntries();
         noWeights.remove(DynamicModelFile.WEIGHTS);
@@ -227,8 +228,8 @@ class ArtifactTest {
                 .hasMessageContaining("shape [3]");
 
         List<Manifest.SubnetEntry> reversed =
-                new java.util.ArrayList<>(artifact.manifest().subnets());
-        java.util.Collections.reverse(reversed);
+                new ArrayList<>(artifact.manifest().subnets());
+        Collections.reverse(reversed);
         Manifest m = artifact.manifest();
         Manifest notNested = new Manifest(
                 m.format(),
@@ -243,7 +244,7 @@ class ArtifactTest {
                 .hasMessageContaining("does not nest");
 
         byte[] bytes = Files.readAllBytes(writeValid());
-        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        Files.write(file, Arrays.copyOf(bytes, bytes.length / 3));
         assertThatThrownBy(() -> DynamicModelFile.read(file))
                 .isInstanceOf(ArtifactException.class)
                 .hasMessageContaining("bad.dialnet");

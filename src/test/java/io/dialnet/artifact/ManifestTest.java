@@ -10,6 +10,8 @@ import io.dialnet.FrozenFormats;
 import io.dialnet.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @Tag("fast")
 class ManifestTest {
     static JsonNode frozenManifest() throws IOException {
-        byte[] zip = java.nio.file.Files.readAllBytes(FrozenFormats.artifact(DynamicModelFile.FORMAT));
+        byte[] zip = Files.readAllBytes(FrozenFormats.artifact(DynamicModelFile.FORMAT));
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 if (e.getName().equals(DynamicModelFile.MANIFEST)) {
@@ -36,7 +38,7 @@ class ManifestTest {
         ObjectNode m = (ObjectNode) frozenManifest();
         edit.accept(m);
         Manifest manifest = DynamicModelFile.manifest(Json.MAPPER.writeValueAsBytes(m), "m.json");
-        DynamicModelFile.check(new DynamicModelFile(manifest, java.util.Map.of(), java.util.Map.of()), "m.json");
+        DynamicModelFile.check(new DynamicModelFile(manifest, Map.of(), Map.of()), "m.json");
         return manifest;
     }
 

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.StandardCapabilities;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dialnet.Json;
+import io.dialnet.artifact.DynamicModelFile;
+import io.dialnet.nn.Devices;
+import io.dialnet.nn.Engines;
+import io.dialnet.runtime.OrtSessions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +54,7 @@ class CliTest {
     };
 
     static String[] with(String[] base, String... more) {
-        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        String[] all = Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);
         return all;
     }
@@ -218,7 +224,7 @@ class CliTest {
                 "--plot",
                 dir.resolve("l.png").toString());
         assertThat(latency.code()).as(latency.err()).isZero();
-        var stored = io.dialnet.artifact.DynamicModelFile.read(model).manifest().subnets();
+        var stored = DynamicModelFile.read(model).manifest().subnets();
         // export measured ONNX Runtime at batches 1 and 64; the bench replaced batch 1 and added batch 4 and the DJL
         // pair
         assertThat(stored).allSatisfy(s -> assertThat(s.latency()).hasSize(5));
@@ -329,8 +335,8 @@ class CliTest {
     /** Issue 15: --device on every command that computes; a bad value or a missing GPU is one line, exit 2. */
     @Test
     void issue15DeviceIsValidatedOnEveryCommandThatComputes() {
-        io.dialnet.nn.Engines.start();
-        boolean gpu = io.dialnet.nn.Engines.start().hasCapability(ai.djl.engine.StandardCapabilities.CUDA);
+        Engines.start();
+        boolean gpu = Engines.start().hasCapability(StandardCapabilities.CUDA);
         String out = dir.resolve("o").toString();
         for (String[] command : new String[][] {
             with(SMALL_TRAIN, "--data", "idx:demo", "--out", out),
@@ -370,10 +376,9 @@ class CliTest {
         assertThat(several.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(several.err()).contains("search runs on one device");
         if (!ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA)) {
-            assertThatCode(() -> io.dialnet.runtime.OrtSessions.requireCuda(io.dialnet.nn.Devices.CPU, "--device"))
+            assertThatCode(() -> OrtSessions.requireCuda(Devices.CPU, "--device"))
                     .doesNotThrowAnyException();
-            assertThatThrownBy(() -> io.dialnet.runtime.OrtSessions.requireCuda(
-                            io.dialnet.nn.Devices.parse("gpu", "--device"), "--device"))
+            assertThatThrownBy(() -> OrtSessions.requireCuda(Devices.parse("gpu", "--device"), "--device"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("--device gpu:0: no GPU visible to ONNX Runtime");
         }

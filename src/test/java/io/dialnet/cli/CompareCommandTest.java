@@ -6,6 +6,7 @@ import io.dialnet.data.ImageDataset;
 import io.dialnet.data.ImageSet;
 import io.dialnet.experiment.Preset;
 import io.dialnet.nn.ModelSpec;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -16,7 +17,7 @@ class CompareCommandTest {
             3,
             32,
             32,
-            java.util.stream.IntStream.range(0, 10).mapToObj(String::valueOf).toList());
+            IntStream.range(0, 10).mapToObj(String::valueOf).toList());
 
     private static CompareCommand parse(String... args) {
         CompareCommand command = new CompareCommand();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -149,7 +150,7 @@ class ImportCommandTest {
             float[] a = start.parameters().get("stage2.block1.conv1.weight").toFloatArray();
             float[] b = end.parameters().get("stage2.block1.conv1.weight").toFloatArray();
             for (int i = 0; i < a.length; i++) {
-                assertThat(b[i]).isCloseTo(a[i], org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(b[i]).isCloseTo(a[i], Offset.offset(1e-5f));
             }
         }
         assertThat(Checkpoint.manifest(tuned.resolve("checkpoint.zip"))

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +39,7 @@ class BatchLoaderTest {
         List<Batch> batches = all(new BatchLoader(numbered(10), norm).ordered(4));
         assertThat(batches).extracting(Batch::size).containsExactly(4, 4, 2);
         // image 9: pixel 9/255, normalised (9/255 - 0.5) / 0.25
-        assertThat(batches.get(2).pixels()[16])
-                .isCloseTo((float) ((9 / 255.0 - 0.5) / 0.25), org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(batches.get(2).pixels()[16]).isCloseTo((float) ((9 / 255.0 - 0.5) / 0.25), Offset.offset(1e-6f));
         assertThat(batches.get(2).labels()).containsExactly(8 % 3, 9 % 3);
     }
 

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Tag;
@@ -88,14 +91,13 @@ class DataFilesTest {
         assertThat(prepared.test().size()).isEqualTo(30);
         assertThat(prepared.split().validation().size()).isEqualTo(10);
         assertThat(prepared.split().train().size()).isEqualTo(60);
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (ImageSet set : List.of(
                 prepared.test(), prepared.split().validation(), prepared.split().train())) {
             ImageDataset part = (ImageDataset) set;
             int size = part.channels() * part.height() * part.width();
             for (int i = 0; i < part.size(); i++) {
-                assertThat(seen.add(java.util.Arrays.toString(
-                                java.util.Arrays.copyOfRange(part.pixels(), i * size, (i + 1) * size))))
+                assertThat(seen.add(Arrays.toString(Arrays.copyOfRange(part.pixels(), i * size, (i + 1) * size))))
                         .isTrue();
             }
         }
@@ -163,7 +165,7 @@ class DataFilesTest {
         Path images = dir.resolve("img");
         Path labels = dir.resolve("lab");
         byte[] full = idxImages(3, 4, 4, IdxReader.IMAGES_MAGIC);
-        Files.write(images, java.util.Arrays.copyOf(full, full.length - 5));
+        Files.write(images, Arrays.copyOf(full, full.length - 5));
         Files.write(labels, idxLabels(3));
         assertThatThrownBy(() -> IdxReader.read(images, labels, null)).hasMessageContaining("truncated");
     }
@@ -183,7 +185,7 @@ class DataFilesTest {
     void idxCorruptGzipIsNamed() throws IOException {
         Path images = dir.resolve("img.gz");
         byte[] z = gzip(idxImages(3, 4, 4, IdxReader.IMAGES_MAGIC));
-        Files.write(images, java.util.Arrays.copyOf(z, z.length / 2));
+        Files.write(images, Arrays.copyOf(z, z.length / 2));
         Files.write(dir.resolve("lab"), idxLabels(3));
         assertThatThrownBy(() -> IdxReader.read(images, dir.resolve("lab"), null))
                 .hasMessageContaining("img.gz")
@@ -249,7 +251,7 @@ class DataFilesTest {
         for (int label : demo.train().labels()) {
             counts[label]++;
         }
-        assertThat(java.util.Arrays.stream(counts).boxed().toList())
+        assertThat(Arrays.stream(counts).boxed().toList())
                 .allSatisfy(c -> assertThat(c).isBetween(900, 1100));
     }
 }

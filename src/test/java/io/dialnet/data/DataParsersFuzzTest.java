@@ -2,8 +2,11 @@ package io.dialnet.data;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,8 +20,8 @@ class DataParsersFuzzTest {
     void idx(byte[] bytes) {
         int split = bytes.length < 2 ? 0 : Math.min(bytes.length - 2, ((bytes[0] & 0xff) << 8) | (bytes[1] & 0xff));
         int start = Math.min(2, bytes.length);
-        byte[] images = java.util.Arrays.copyOfRange(bytes, start, start + split);
-        byte[] labels = java.util.Arrays.copyOfRange(bytes, start + split, bytes.length);
+        byte[] images = Arrays.copyOfRange(bytes, start, start + split);
+        byte[] labels = Arrays.copyOfRange(bytes, start + split, bytes.length);
         try {
             IdxReader.read(images, Path.of("fuzz-images"), labels, Path.of("fuzz-labels"), null);
         } catch (DataFormatException expected) {
@@ -60,7 +63,7 @@ class DataParsersFuzzTest {
                 at += n;
                 int m = at + 1 < bytes.length ? ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff) : 0;
                 at = Math.min(bytes.length, at + 2);
-                byte[] content = java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + m));
+                byte[] content = Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + m));
                 at += content.length;
                 put(root, name, content);
             }
@@ -74,7 +77,7 @@ class DataParsersFuzzTest {
             // refused with a message naming the file or folder
         } finally {
             try (var files = Files.walk(root)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -131,7 +134,7 @@ class DataParsersFuzzTest {
                     Files.write(target, content);
                 }
             }
-        } catch (java.nio.file.FileSystemException clash) {
+        } catch (FileSystemException clash) {
             // a file where a directory is needed, or the reverse: the entry is dropped
         }
     }

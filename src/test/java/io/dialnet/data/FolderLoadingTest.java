@@ -3,6 +3,8 @@ package io.dialnet.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -179,7 +181,7 @@ class FolderLoadingTest {
 
     @Test
     void recipesRecordedBeforeResizedCropsReadBackWithout() throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper json = io.dialnet.Json.MAPPER;
+        ObjectMapper json = Json.MAPPER;
         assertThat(json.readValue("{\"padding\":4,\"flip\":true}", Augmentation.class))
                 .isEqualTo(new Augmentation(4, true));
         String written = json.writeValueAsString(Augmentation.RESIZED_CROP_AND_FLIP);

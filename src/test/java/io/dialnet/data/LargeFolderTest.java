@@ -8,7 +8,9 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -68,7 +70,7 @@ class LargeFolderTest {
     @Test
     void oneEpochOfTwentyThousandImagesHoldsOnlyTheBatchesInFlight() {
         long before = liveHeap();
-        java.util.List<String> log = new java.util.ArrayList<>();
+        List<String> log = new ArrayList<>();
         DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 64).load(new FolderOptions(2, false, 0, log::add));
         DataRecipe.Prepared prepared = new DataRecipe(
                         "folder:" + dir, 64, 100, 0, 1, null, Augmentation.standardFor(DataSource.Format.FOLDER), 0)

@@ -4,6 +4,7 @@ import static io.dialnet.search.SearchTest.recipe;
 import static io.dialnet.search.SearchTest.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -58,10 +60,10 @@ class ComparisonTest {
                     .isLessThanOrEqualTo(config.budget(1, (long) full));
         }
         Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+        Assertions.assertThatThrownBy(() -> new Comparison.Settings(
                         List.of("greedy"), List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
                 .hasMessageContaining("unknown method 'greedy'");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+        Assertions.assertThatThrownBy(() -> new Comparison.Settings(
                                 Comparison.METHODS,
                                 List.of(1.0, 0.5, 0.25),
                                 search(List.of(0.5, 0.25), 0).with(SearchConfig.Ranking.DEFAULT),
@@ -70,7 +72,7 @@ class ComparisonTest {
                                 List.of())
                         .hashCode())
                 .hasMessageContaining("--epochs 1 leaves no room");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Comparison.Settings(
+        Assertions.assertThatThrownBy(() -> new Comparison.Settings(
                         List.of("alone-progressive"),
                         List.of(1.0, 0.5),
                         search(List.of(0.5), 0),
@@ -78,7 +80,7 @@ class ComparisonTest {
                         1e-4,
                         List.of()))
                 .hasMessageContaining("alone-progressive trains the plans of progressive");
-        org.assertj.core.api.Assertions.assertThatThrownBy(
+        Assertions.assertThatThrownBy(
                         () -> new SearchConfig.FineTuning(1, -0.1, 1, SearchConfig.FineTuning.Reference.LINE, 2.5))
                 .hasMessageContaining("--fine-tune-lr -0.1");
     }
@@ -119,7 +121,7 @@ class ComparisonTest {
                 .toList();
         assertThat(alone.subnets()).extracting(SubnetResult::channels).containsExactlyElementsOf(searched);
         // which test images each subnet got right, for paired statistics
-        Map<?, ?> correct = new com.fasterxml.jackson.databind.ObjectMapper()
+        Map<?, ?> correct = new ObjectMapper()
                 .readValue(
                         dir.resolve("alone-progressive")
                                 .resolve(Comparison.PREDICTIONS)

@@ -19,6 +19,7 @@ import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -90,7 +91,7 @@ class OnnxExportTest {
                                             .as(model + " " + plan)
                                             .isCloseTo(
                                                     want[i * spec.classes() + k],
-                                                    org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, scale)));
+                                                    Offset.offset(1e-4 * Math.max(1, scale)));
                                 }
                             }
                         }

@@ -10,16 +10,25 @@ import io.dialnet.artifact.SafeTensors;
 import io.dialnet.artifact.Tensor;
 import io.dialnet.nn.Engines;
 import io.dialnet.nn.Mode;
+import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimmableNetwork;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -76,8 +85,8 @@ class PyTorchImportTest {
             Map<String, NDArray> sa = a.stateArrays();
             Map<String, NDArray> sb = b.stateArrays();
             assertThat(sa.keySet()).isEqualTo(sb.keySet());
-            sa.forEach((name, array) -> assertThat(java.util.Arrays.equals(
-                            array.toFloatArray(), sb.get(name).toFloatArray()))
+            sa.forEach((name, array) -> assertThat(
+                            Arrays.equals(array.toFloatArray(), sb.get(name).toFloatArray()))
                     .as(name)
                     .isTrue());
 
@@ -101,7 +110,7 @@ class PyTorchImportTest {
     }
 
     /** Writes the fixture's tensors, changed by {@code edit}, as a float32 safetensors file. */
-    Path edited(java.util.function.Consumer<Map<String, Tensor>> edit) throws Exception {
+    Path edited(Consumer<Map<String, Tensor>> edit) throws Exception {
         Map<String, Tensor> tensors = new LinkedHashMap<>(read(FIXTURES.resolve("resnet20.bf16.safetensors")));
         tensors.keySet().removeIf(n -> n.endsWith("num_batches_tracked"));
         edit.accept(tensors);
@@ -172,9 +181,8 @@ class PyTorchImportTest {
     }
 
     static byte[] safetensors(String header, byte... data) {
-        byte[] json = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var buffer =
-                java.nio.ByteBuffer.allocate(8 + json.length + data.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        byte[] json = header.getBytes(StandardCharsets.UTF_8);
+        var buffer = ByteBuffer.allocate(8 + json.length + data.length).order(ByteOrder.LITTLE_ENDIAN);
         return buffer.putLong(json.length).put(json).put(data).array();
     }
 
@@ -221,7 +229,7 @@ class PyTorchImportTest {
                     .redirectErrorStream(true)
                     .start();
             p.getInputStream().readAllBytes();
-            return p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
             return false;
         }
@@ -230,7 +238,7 @@ class PyTorchImportTest {
     /** ResNet-18 (45 MB) is made at test time by the fixture script, where python3-torch is installed. */
     @Test
     void torchvisionResNet18AgreesWithOnnxRuntime() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
+        Assumptions.assumeTrue(
                 pythonTorch(),
                 "needs /usr/bin/python3 with torch (apt-get install python3-torch) to make the ResNet-18 files");
         Process make = new ProcessBuilder(
@@ -245,18 +253,18 @@ class PyTorchImportTest {
                 .redirectErrorStream(true)
                 .start();
         String log = new String(make.getInputStream().readAllBytes());
-        assertThat(make.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(make.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(make.exitValue()).as(log).isZero();
         TorchFile onnx = TorchFile.read(dir.resolve("resnet18.onnx"));
         TorchFile st = TorchFile.read(dir.resolve("resnet18.f32.safetensors"));
         try (SlimmableNetwork a = PyTorchImport.build("resnet18", onnx, 0, 0, manager, 1);
                 SlimmableNetwork b = PyTorchImport.build("resnet18", st, 0, 0, manager, 2)) {
-            assertThat(a.spec()).isEqualTo(new io.dialnet.nn.ModelSpec("resnet18", 3, 224, 1000, 0));
+            assertThat(a.spec()).isEqualTo(new ModelSpec("resnet18", 3, 224, 1000, 0));
             assertThat(PyTorchImport.maxAbsDifference(Files.readAllBytes(onnx.path()), a, 2, 3))
                     .isLessThan(1e-4);
             Map<String, NDArray> sb = b.stateArrays();
             a.stateArrays()
-                    .forEach((name, array) -> assertThat(java.util.Arrays.equals(
+                    .forEach((name, array) -> assertThat(Arrays.equals(
                                     array.toFloatArray(), sb.get(name).toFloatArray()))
                             .as(name)
                             .isTrue());
@@ -270,7 +278,7 @@ class PyTorchImportTest {
                         .toFloatArray();
                 float[] expected = check.get("logits").data();
                 for (int i = 0; i < got.length; i++) {
-                    assertThat((double) got[i]).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-4));
+                    assertThat((double) got[i]).isCloseTo(expected[i], Offset.offset(1e-4));
                 }
             }
         }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.dialnet.nn.zoo.ModelZoo;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -187,7 +188,7 @@ class SlimLayersTest {
     }
 
     private static Map<String, float[]> gradients(SlimmableNetwork net) {
-        Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        Map<String, float[]> out = new LinkedHashMap<>();
         net.parameters().forEach((name, p) -> {
             try (NDArray g = p.getGradient()) {
                 out.put(name, g.toFloatArray());

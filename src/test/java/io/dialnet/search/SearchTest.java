@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
+import io.dialnet.data.Split;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.CouplingSet;
@@ -16,20 +17,25 @@ import io.dialnet.nn.Engines;
 import io.dialnet.nn.Mode;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.Pass;
+import io.dialnet.nn.SlimBatchNorm;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.train.Compute;
+import io.dialnet.train.EpochMetrics;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
 import io.dialnet.train.Trainer;
+import io.dialnet.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -77,7 +83,7 @@ public class SearchTest {
             float[] before = net.forward(new Pass(full, Mode.EVAL, step), x).toFloatArray();
             Random random = new Random(1);
             for (CouplingSet set : net.couplingSets()) {
-                int[] order = io.dialnet.data.Split.permutation(set.channels(), random);
+                int[] order = Split.permutation(set.channels(), random);
                 net.permute(set, order);
             }
             float[] after = net.forward(new Pass(full, Mode.EVAL, step), x).toFloatArray();
@@ -145,7 +151,7 @@ public class SearchTest {
         try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2)) {
             ChannelPlan base = net.uniformPlan(0.75);
             Random random = new Random(4);
-            Map<Integer, double[]> importance = new java.util.LinkedHashMap<>();
+            Map<Integer, double[]> importance = new LinkedHashMap<>();
             for (CouplingSet set : net.couplingSets()) {
                 double[] imp = random.doubles(base.channels(set.index()) / set.groupSize(), 0.1, 1)
                         .toArray();
@@ -390,15 +396,15 @@ public class SearchTest {
         assertThat(SinglePathSearch.freezeEpoch(0, 2, 3)).isEqualTo(1);
         assertThat(SinglePathSearch.freezeEpoch(1, 2, 3)).isEqualTo(2);
         try (SlimmableNetwork net = cnn()) {
-            io.dialnet.train.TrainingListener killAfterTwo = new io.dialnet.train.TrainingListener() {
+            TrainingListener killAfterTwo = new TrainingListener() {
                 @Override
-                public void epochEnded(io.dialnet.train.EpochMetrics metrics) {
+                public void epochEnded(EpochMetrics metrics) {
                     if (metrics.epoch() == 2) {
                         throw new IllegalStateException("killed");
                     }
                 }
             };
-            org.assertj.core.api.Assertions.assertThatThrownBy(
+            Assertions.assertThatThrownBy(
                             () -> new SinglePathSearch(net, config, small, dir, killAfterTwo, 1e-4).run(false))
                     .hasMessage("killed");
         }
@@ -427,7 +433,7 @@ public class SearchTest {
         try (SlimmableNetwork net = cnn()) {
             ChannelPlan full = net.fullPlan();
             net.register(full, true);
-            io.dialnet.nn.SlimBatchNorm norm = net.norms().get(0);
+            SlimBatchNorm norm = net.norms().get(0);
             NDArray gamma = norm.state(full).gamma();
             int c = (int) gamma.getShape().get(0);
             float[] values = new float[c];
@@ -460,9 +466,9 @@ public class SearchTest {
         // tau 0 against the previous subnet: a cut to 15 % of the MACs that loses anything is fine-tuned, 2 epochs
         SearchConfig config = search(List.of(0.15), 0)
                 .with(new SearchConfig.FineTuning(2, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5));
-        io.dialnet.train.TrainingListener killInFineTuning = new io.dialnet.train.TrainingListener() {
+        TrainingListener killInFineTuning = new TrainingListener() {
             @Override
-            public void epochEnded(io.dialnet.train.EpochMetrics metrics) {
+            public void epochEnded(EpochMetrics metrics) {
                 if (metrics.epoch() == 1
                         && Files.exists(dir.resolve("finetune-1").resolve(Trainer.CHECKPOINT))) {
                     throw new IllegalStateException("killed");
@@ -470,7 +476,7 @@ public class SearchTest {
             }
         };
         try (SlimmableNetwork net = cnn()) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(
+            Assertions.assertThatThrownBy(
                             () -> new ProgressiveSearch(net, config, small, dir, killInFineTuning).run(false))
                     .hasMessage("killed");
         }

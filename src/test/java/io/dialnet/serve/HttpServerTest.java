@@ -6,9 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.artifact.ArtifactBuilder;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.artifact.Manifest;
+import io.dialnet.cli.Main;
 import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Complexity;
@@ -19,18 +21,24 @@ import io.dialnet.nn.Pass;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.runtime.DynamicModel;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The server over loopback: good requests, each kind of bad one, overload, metrics. */
 @Tag("engine")
 class HttpServerTest {
-    static final ObjectMapper JSON = io.dialnet.Json.MAPPER;
+    static final ObjectMapper JSON = Json.MAPPER;
 
     @TempDir
     Path dir;
@@ -81,10 +89,10 @@ class HttpServerTest {
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
                 Server server = new Server(model, new Server.Settings(0, false, 1, 8, 1 << 20, null, 16))) {
             Path rows = dir.resolve("load.json");
-            java.io.StringWriter out = new java.io.StringWriter();
-            int code = io.dialnet.cli.Main.execute(
-                    new java.io.PrintWriter(out),
-                    new java.io.PrintWriter(out),
+            StringWriter out = new StringWriter();
+            int code = Main.execute(
+                    new PrintWriter(out),
+                    new PrintWriter(out),
                     "loadtest",
                     "--url",
                     "http://127.0.0.1:" + server.port(),
@@ -167,13 +175,13 @@ class HttpServerTest {
             assertThat(unknown.body()).contains("unknown subnet 'huge'");
             // An oversized body is refused from its Content-Length, before a byte of it is read.
             String tooBig;
-            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
                 socket.getOutputStream()
                         .write(("POST /predict HTTP/1.1\r\nHost: localhost\r\n"
                                         + "Content-Type: application/json\r\nContent-Length: 999999999\r\n\r\n")
-                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                .getBytes(StandardCharsets.US_ASCII));
                 socket.getOutputStream().flush();
-                tooBig = new String(socket.getInputStream().readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+                tooBig = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
             }
             assertThat(tooBig).isEqualTo("HTTP/1.1 413");
 
@@ -218,7 +226,7 @@ class HttpServerTest {
             List<float[]> images = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 float[] image = new float[784];
-                java.util.Arrays.fill(image, 0.1f * i - 0.5f);
+                Arrays.fill(image, 0.1f * i - 0.5f);
                 images.add(image);
                 answers.add(client.sendAsync(raw(base, "big", 1, image), HttpResponse.BodyHandlers.ofString()));
             }
@@ -228,8 +236,7 @@ class HttpServerTest {
                 JsonNode logits = JSON.readTree(answer.body()).get("logits").get(0);
                 float[] alone = model.predict(images.get(i), 1, "big");
                 for (int k = 0; k < alone.length; k++) {
-                    assertThat(logits.get(k).floatValue())
-                            .isCloseTo(alone[k], org.assertj.core.api.Assertions.within(1e-4f));
+                    assertThat(logits.get(k).floatValue()).isCloseTo(alone[k], Assertions.within(1e-4f));
                 }
             }
             assertThat(answers.get(0).join().statusCode()).isEqualTo(200);

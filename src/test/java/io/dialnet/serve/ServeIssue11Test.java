@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
 import io.dialnet.nn.ModelSpec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +38,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import javax.imageio.ImageIO;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,7 +54,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("fast")
 class ServeIssue11Test {
-    static final ObjectMapper JSON = io.dialnet.Json.MAPPER;
+    static final ObjectMapper JSON = Json.MAPPER;
     static final int C = 3;
     static final int S = 8;
     static final int PER_IMAGE = C * S * S;
@@ -179,8 +185,7 @@ class ServeIssue11Test {
         await(condition, what, () -> "");
     }
 
-    static void await(BooleanSupplier condition, String what, java.util.function.Supplier<String> state)
-            throws InterruptedException {
+    static void await(BooleanSupplier condition, String what, Supplier<String> state) throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > until) {
@@ -678,15 +683,14 @@ class ServeIssue11Test {
     // ---- 8. images and the Open Inference Protocol ----
 
     static byte[] png(int width, int height, int rgb) throws IOException {
-        java.awt.image.BufferedImage image =
-                new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 image.setRGB(x, y, rgb);
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(image, "png", out);
+        ImageIO.write(image, "png", out);
         return out.toByteArray();
     }
 
@@ -711,7 +715,7 @@ class ServeIssue11Test {
             for (int c = 0; c < C; c++) {
                 for (int i = 0; i < S * S; i++) {
                     assertThat(fake.lastInput[c * S * S + i])
-                            .isCloseTo(normalised(rgb[c], c), org.assertj.core.api.Assertions.within(1e-5f));
+                            .isCloseTo(normalised(rgb[c], c), Assertions.within(1e-5f));
                 }
             }
             HttpResponse<String> notImage =
@@ -807,7 +811,7 @@ class ServeIssue11Test {
             int jsonLength = Integer.parseInt(binary.headers()
                     .firstValue("Inference-Header-Content-Length")
                     .orElseThrow());
-            JsonNode head = JSON.readTree(java.util.Arrays.copyOf(binary.body(), jsonLength));
+            JsonNode head = JSON.readTree(Arrays.copyOf(binary.body(), jsonLength));
             assertThat(head.get("outputs")
                             .get(0)
                             .get("parameters")
@@ -833,7 +837,7 @@ class ServeIssue11Test {
                             List.of(Base64.getEncoder().encodeToString(png(8, 8, 0xffffff)))))));
             HttpResponse<String> img = send(post(server, "/v2/models/cnn/infer", bytes));
             assertThat(img.statusCode()).as(img.body()).isEqualTo(200);
-            assertThat(fake.lastInput[0]).isCloseTo(normalised(255, 0), org.assertj.core.api.Assertions.within(1e-5f));
+            assertThat(fake.lastInput[0]).isCloseTo(normalised(255, 0), Assertions.within(1e-5f));
 
             HttpResponse<String> wrongName =
                     send(post(server, "/v2/models/cnn/infer", infer.replace("\"input\"", "\"x\"")));
@@ -844,8 +848,7 @@ class ServeIssue11Test {
 
     @Test
     void issue11TheSettingsNameTheBadOption() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> new Server.Settings(0, false, 1, 8, 1, null, 16, 64, 0, 1, 1, 1, 1, 1, "m"))
+        Assertions.assertThatThrownBy(() -> new Server.Settings(0, false, 1, 8, 1, null, 16, 64, 0, 1, 1, 1, 1, 1, "m"))
                 .hasMessageContaining("--max-connections");
     }
 }

@@ -23,10 +23,13 @@ import io.dialnet.nn.SlimLinear;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -102,7 +105,7 @@ class DataParallelTest {
     }
 
     static Map<String, float[]> snapshot(SlimmableNetwork net) {
-        Map<String, float[]> s = new java.util.LinkedHashMap<>();
+        Map<String, float[]> s = new LinkedHashMap<>();
         net.stateArrays().forEach((k, v) -> s.put(k, v.toFloatArray()));
         return s;
     }
@@ -128,9 +131,7 @@ class DataParallelTest {
         a.forEach((name, values) -> {
             float[] other = b.get(name);
             for (int i = 0; i < values.length; i++) {
-                assertThat((double) other[i])
-                        .as(name + "[" + i + "]")
-                        .isCloseTo(values[i], org.assertj.core.data.Offset.offset(tolerance));
+                assertThat((double) other[i]).as(name + "[" + i + "]").isCloseTo(values[i], Offset.offset(tolerance));
             }
         });
     }
@@ -151,8 +152,7 @@ class DataParallelTest {
             List<TrainStep.Outcome> outcomes = train(net, dp, 128, 1);
             Map<String, float[]> parallel = snapshot(net);
             assertClose(single, parallel, 1e-5);
-            assertThat(outcomes.get(0).loss())
-                    .isCloseTo(singleOutcomes.get(0).loss(), org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(outcomes.get(0).loss()).isCloseTo(singleOutcomes.get(0).loss(), Offset.offset(1e-5));
             assertThat(outcomes.get(0).correct())
                     .isEqualTo(singleOutcomes.get(0).correct());
             // the step moved the weights: the equality is not that of two untouched networks
@@ -179,8 +179,8 @@ class DataParallelTest {
         Batch b = randomBatch(10, 3);
         List<Batch> shares = DataParallel.split(b, 3);
         assertThat(shares).extracting(Batch::size).containsExactly(4, 3, 3);
-        assertThat(shares.get(1).labels()).containsExactly(java.util.Arrays.copyOfRange(b.labels(), 4, 7));
-        assertThat(shares.get(2).pixels()).containsExactly(java.util.Arrays.copyOfRange(b.pixels(), 7 * 64, 10 * 64));
+        assertThat(shares.get(1).labels()).containsExactly(Arrays.copyOfRange(b.labels(), 4, 7));
+        assertThat(shares.get(2).pixels()).containsExactly(Arrays.copyOfRange(b.pixels(), 7 * 64, 10 * 64));
         assertThat(DataParallel.split(randomBatch(1, 3), 2))
                 .extracting(Batch::size)
                 .containsExactly(1, 0);
@@ -221,7 +221,7 @@ class DataParallelTest {
                     .dataParallel(dp)
                     .train(false);
             double parallel = result.subnets().get(0).validationAccuracy();
-            assertThat(parallel).isGreaterThan(0.6).isCloseTo(single, org.assertj.core.data.Offset.offset(0.05));
+            assertThat(parallel).isGreaterThan(0.6).isCloseTo(single, Offset.offset(0.05));
         }
     }
 }

@@ -3,12 +3,14 @@ package io.dialnet.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;
 import io.dialnet.data.BatchLoader;
@@ -16,6 +18,7 @@ import io.dialnet.data.ImageDataset;
 import io.dialnet.data.Normalization;
 import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
+import io.dialnet.nn.Complexity;
 import io.dialnet.nn.Devices;
 import io.dialnet.nn.Engines;
 import io.dialnet.nn.ModelSpec;
@@ -32,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
+import org.assertj.core.data.Offset;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("gpu")
 class GpuCheckTest {
-    static final ObjectMapper JSON = io.dialnet.Json.MAPPER;
+    static final ObjectMapper JSON = Json.MAPPER;
     static Devices gpu;
     static Path out;
     static final Map<String, Object> results = new LinkedHashMap<>();
@@ -82,7 +87,7 @@ class GpuCheckTest {
                 "engine",
                 Engines.start().getEngineName() + " " + Engines.start().getVersion());
         results.put("gpus_visible", Engines.start().getGpuCount());
-        results.put("djl", ai.djl.engine.Engine.getDjlVersion());
+        results.put("djl", Engine.getDjlVersion());
     }
 
     @BeforeEach
@@ -153,7 +158,7 @@ class GpuCheckTest {
             results.put("step_loss_cpu", cpuLoss);
             results.put("step_loss_gpu", gpuLoss);
             results.put("step_max_weight_difference", weights);
-            assertThat(gpuLoss).isCloseTo(cpuLoss, org.assertj.core.data.Percentage.withPercentage(0.5));
+            assertThat(gpuLoss).isCloseTo(cpuLoss, Percentage.withPercentage(0.5));
             assertThat(weights).isLessThan(1e-2);
 
             Path checkpoint = dir.resolve("gpu.zip");
@@ -205,7 +210,7 @@ class GpuCheckTest {
             results.put("calibrated_statistics_max_difference", statistics);
             results.put("accuracy_cpu_gpu", accuracy);
             assertThat(statistics).isLessThan(1e-2);
-            assertThat(accuracy.get(1)).isCloseTo(accuracy.get(0), org.assertj.core.data.Offset.offset(0.01));
+            assertThat(accuracy.get(1)).isCloseTo(accuracy.get(0), Offset.offset(0.01));
 
             byte[] fromCpu = OnnxExport.subnet(onCpu, half, "half", Map.of());
             byte[] fromGpu = OnnxExport.subnet(onGpu, half, "half", Map.of());
@@ -291,7 +296,7 @@ class GpuCheckTest {
                 net.register(plan, false);
                 byte[] graph = OnnxExport.subnet(net, plan, "w" + width, Map.of());
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("macs", io.dialnet.nn.Complexity.of(net, plan).macs());
+                row.put("macs", Complexity.of(net, plan).macs());
                 for (String batchText : System.getenv()
                         .getOrDefault("DIALNET_GPU_LATENCY_BATCHES", "1,128")
                         .split(",")) {

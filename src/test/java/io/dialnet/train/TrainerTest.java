@@ -5,21 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.dialnet.Json;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.Engines;
+import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -71,7 +77,7 @@ class TrainerTest {
 
     static SlimmableNetwork cnn() {
         var train = small.split().train();
-        return ModelZoo.create(new io.dialnet.nn.ModelSpec("cnn", 1, 28, train.classes(), 0), manager, 11);
+        return ModelZoo.create(new ModelSpec("cnn", 1, 28, train.classes(), 0), manager, 11);
     }
 
     @Test
@@ -200,7 +206,7 @@ class TrainerTest {
         }
         byte[] bytes = Files.readAllBytes(file);
         Path truncated = dir.resolve("truncated.zip");
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
         try (SlimmableNetwork net = cnn()) {
             assertThatThrownBy(() -> Checkpoint.load(truncated, null, net, null))
                     .isInstanceOf(CheckpointException.class)
@@ -217,10 +223,10 @@ class TrainerTest {
     @Test
     void learningRateWarmsUpThenFollowsACosineToZero() {
         LearningRate lr = new LearningRate(0.1, 10, 110);
-        assertThat(lr.at(0)).isEqualTo(0.01, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(lr.at(9)).isEqualTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(lr.at(60)).isEqualTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(lr.at(110)).isEqualTo(0.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(lr.at(0)).isEqualTo(0.01, Offset.offset(1e-12));
+        assertThat(lr.at(9)).isEqualTo(0.1, Offset.offset(1e-12));
+        assertThat(lr.at(60)).isEqualTo(0.05, Offset.offset(1e-12));
+        assertThat(lr.at(110)).isEqualTo(0.0, Offset.offset(1e-12));
     }
 
     @Test
@@ -255,24 +261,24 @@ class TrainerTest {
     @Test
     void lossesMatchHandComputedValues() {
         try (NDManager m = manager.newSubManager()) {
-            NDArray logits = m.create(new float[] {0, 0, (float) Math.log(2)}, new ai.djl.ndarray.types.Shape(1, 3));
+            NDArray logits = m.create(new float[] {0, 0, (float) Math.log(2)}, new Shape(1, 3));
             NDArray label = m.create(new int[] {2});
             // p = [1/4, 1/4, 1/2]: CE = ln 2; with smoothing 0.3: 0.7 ln 2 + 0.3 * mean(-log p)
             assertThat(Losses.crossEntropy(logits, label, 0).getFloat())
-                    .isCloseTo((float) Math.log(2), org.assertj.core.data.Offset.offset(1e-6f));
+                    .isCloseTo((float) Math.log(2), Offset.offset(1e-6f));
             double smooth = 0.7 * Math.log(2) + 0.3 * (Math.log(4) * 2 + Math.log(2)) / 3;
             assertThat(Losses.crossEntropy(logits, label, 0.3).getFloat())
-                    .isCloseTo((float) smooth, org.assertj.core.data.Offset.offset(1e-6f));
-            NDArray target = m.create(new float[] {0.5f, 0.5f, 0}, new ai.djl.ndarray.types.Shape(1, 3));
+                    .isCloseTo((float) smooth, Offset.offset(1e-6f));
+            NDArray target = m.create(new float[] {0.5f, 0.5f, 0}, new Shape(1, 3));
             assertThat(Losses.softCrossEntropy(logits, target).getFloat())
-                    .isCloseTo((float) Math.log(4), org.assertj.core.data.Offset.offset(1e-6f));
+                    .isCloseTo((float) Math.log(4), Offset.offset(1e-6f));
         }
     }
 
     static List<Integer> loggedEpochs(Path out) throws IOException {
         List<Integer> epochs = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve(Trainer.METRICS))) {
-            epochs.add(io.dialnet.Json.MAPPER.readTree(line).get("epoch").asInt());
+            epochs.add(Json.MAPPER.readTree(line).get("epoch").asInt());
         }
         return epochs;
     }
@@ -292,7 +298,7 @@ class TrainerTest {
                         Files.move(out.resolve(Trainer.CHECKPOINT), kept);
                         Files.createDirectories(out.resolve(Trainer.CHECKPOINT).resolve("x"));
                     } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                        throw new UncheckedIOException(e);
                     }
                 }
             });
