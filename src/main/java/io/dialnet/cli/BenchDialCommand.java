@@ -46,8 +46,9 @@ final class BenchDialCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelSpec modelSpec = ModelZoo.spec(model, imageSize, null, groupSize);
-        List<OrtSettings> setups =
-                Arrays.stream(settings.split(";")).map(OrtSettings::parse).toList();
+        List<OrtSettings> setups = Arrays.stream(settings.split(";"))
+                .map(s -> OrtSettings.parse(s, "--ort-settings"))
+                .toList();
         int threads = common.startEngine();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(

@@ -2,6 +2,7 @@ package io.dialnet.cli;
 
 import io.dialnet.nn.Devices;
 import io.dialnet.runtime.DynamicModel;
+import io.dialnet.runtime.OrtSettings;
 import io.dialnet.serve.Server;
 import io.dialnet.serve.Serving;
 import java.io.PrintWriter;
@@ -76,6 +77,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--default-subnet")
     String defaultSubnet;
 
+    @Option(names = "--ort-settings", paramLabel = "SETTINGS")
+    String ortSettings;
+
     @Override
     public Integer call() throws Exception {
         String modelName = name != null ? name : model.getFileName().toString().replaceFirst("\\.[^.]*$", "");
@@ -85,8 +89,9 @@ final class ServeCommand implements Callable<Integer> {
         // ONNX Runtime needs no PyTorch: not starting it saves its unpacking and keeps a second native thread
         // pool from competing with ONNX Runtime's for the cores.
         int threads = b == DynamicModel.Backend.ONNXRUNTIME ? common.threadCount() : common.startEngine();
+        OrtSettings ort = ortSettings == null ? OrtSettings.SERVING : OrtSettings.parse(ortSettings, "--ort-settings");
         Serving.untilShutdown(
-                model, b, threads, devices, settings, started -> announce(modelName, started), problem -> {
+                model, b, threads, devices, ort, settings, started -> announce(modelName, started), problem -> {
                     spec.commandLine().getErr().println("dialnet serve: " + problem);
                     spec.commandLine().getErr().flush();
                 });

@@ -65,7 +65,8 @@ public final class DynamicModel implements AutoCloseable {
                 artifact.onnx().isEmpty() ? Backend.DJL : Backend.ONNXRUNTIME,
                 0,
                 Devices.CPU,
-                "device");
+                "device",
+                OrtSettings.SERVING);
     }
 
     /**
@@ -73,7 +74,7 @@ public final class DynamicModel implements AutoCloseable {
      * {@code threads} intra-op threads for ONNX Runtime (0 = its default).
      */
     public static DynamicModel load(Path file, Backend backend, int threads) throws ArtifactException {
-        return load(file, DynamicModelFile.read(file), backend, threads, Devices.CPU, "device");
+        return load(file, DynamicModelFile.read(file), backend, threads, Devices.CPU, "device", OrtSettings.SERVING);
     }
 
     /**
@@ -84,14 +85,30 @@ public final class DynamicModel implements AutoCloseable {
      */
     public static DynamicModel load(Path file, Backend backend, int threads, Devices devices, String option)
             throws ArtifactException {
-        return load(file, DynamicModelFile.read(file), backend, threads, devices, option);
+        return load(file, backend, threads, devices, option, OrtSettings.SERVING);
+    }
+
+    /**
+     * As {@link #load(Path, Backend, int, Devices, String)}, with ONNX Runtime sessions set up by
+     * {@code settings} instead of {@link OrtSettings#SERVING} (the DJL back end ignores them).
+     */
+    public static DynamicModel load(
+            Path file, Backend backend, int threads, Devices devices, String option, OrtSettings settings)
+            throws ArtifactException {
+        return load(file, DynamicModelFile.read(file), backend, threads, devices, option, settings);
     }
 
     private static DynamicModel load(
-            Path file, DynamicModelFile artifact, Backend backend, int threads, Devices devices, String option)
+            Path file,
+            DynamicModelFile artifact,
+            Backend backend,
+            int threads,
+            Devices devices,
+            String option,
+            OrtSettings settings)
             throws ArtifactException {
         SubnetRunner runner = backend == Backend.ONNXRUNTIME
-                ? OrtRunner.open(file, artifact, threads, devices, option)
+                ? OrtRunner.open(file, artifact, threads, devices, option, settings)
                 : DjlRunner.open(file, artifact, devices, option);
         return new DynamicModel(artifact.manifest(), backend, devices, runner);
     }

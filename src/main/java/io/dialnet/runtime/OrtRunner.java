@@ -19,11 +19,12 @@ final class OrtRunner implements SubnetRunner {
 
     private OrtRunner() {}
 
-    static OrtRunner open(Path file, DynamicModelFile artifact, int threads, Devices devices, String option)
+    static OrtRunner open(
+            Path file, DynamicModelFile artifact, int threads, Devices devices, String option, OrtSettings settings)
             throws ArtifactException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtRunner runner = new OrtRunner();
-        try (OrtSession.SessionOptions options = OrtSessions.options(threads, devices, option)) {
+        try (OrtSession.SessionOptions options = OrtSessions.options(threads, devices, option, settings)) {
             for (Manifest.SubnetEntry s : artifact.manifest().subnets()) {
                 byte[] graph = artifact.onnx().get(s.name());
                 if (graph == null) {

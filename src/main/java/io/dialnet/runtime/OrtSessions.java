@@ -25,10 +25,15 @@ public final class OrtSessions {
      *     12 or cuDNN 9 libraries)
      */
     public static OrtSession.SessionOptions options(int threads, Devices devices, String option) {
+        return options(threads, devices, option, OrtSettings.SERVING);
+    }
+
+    /** As {@link #options(int, Devices, String)}, with {@code settings} instead of serving's. */
+    public static OrtSession.SessionOptions options(int threads, Devices devices, String option, OrtSettings settings) {
         requireCuda(devices, option);
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
-            OrtSettings.SERVING.apply(options, threads);
+            settings.apply(options, threads);
             if (devices.isGpu()) {
                 try {
                     options.addCUDA(devices.primary().getDeviceId());

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * How an ONNX Runtime session is set up; one place, so {@code serve}, the latency profile and
  * the settings benchmark ({@code dialnet bench dial --ort-settings}) agree. Each default is the
- * measured choice of docs/BENCHMARKS.md (section "ONNX Runtime settings").
+ * measured choice of docs/BENCHMARKS.md (section 9, "ONNX Runtime settings, each measured").
  *
  * @param level graph optimisation level: {@code basic}, {@code extended} or {@code all}
  * @param nchwc whether the NCHWc layout transformer runs (it blocks channels by the SIMD width)
@@ -49,6 +49,19 @@ public record OrtSettings(String level, boolean nchwc, boolean arena, boolean sp
      * their serving value.
      */
     public static OrtSettings parse(String text) {
+        return parse(text, "ONNX Runtime settings");
+    }
+
+    /** As {@link #parse(String)}; an error names {@code option}, where the text came from. */
+    public static OrtSettings parse(String text, String option) {
+        try {
+            return parsed(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + " '" + text + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSettings parsed(String text) {
         OrtSettings s = SERVING;
         for (String part : text.split(",")) {
             String[] kv = part.trim().split("=", 2);

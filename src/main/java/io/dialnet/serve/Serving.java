@@ -3,6 +3,7 @@ package io.dialnet.serve;
 import io.dialnet.artifact.ArtifactException;
 import io.dialnet.nn.Devices;
 import io.dialnet.runtime.DynamicModel;
+import io.dialnet.runtime.OrtSettings;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -21,20 +22,22 @@ public final class Serving {
     public record Started(int subnets, int port) {}
 
     /**
-     * Loads {@code model} with {@code backend} on {@code threads} threads and {@code devices},
-     * serves it as {@code settings} say, reports {@code started}, and returns once the JVM's
-     * shutdown has drained the server; a problem while stopping goes to {@code problems}.
+     * Loads {@code model} with {@code backend} on {@code threads} threads and {@code devices}
+     * (ONNX Runtime sessions set up by {@code ort}), serves it as {@code settings} say, reports
+     * {@code started}, and returns once the JVM's shutdown has drained the server; a problem while
+     * stopping goes to {@code problems}.
      */
     public static void untilShutdown(
             Path model,
             DynamicModel.Backend backend,
             int threads,
             Devices devices,
+            OrtSettings ort,
             Server.Settings settings,
             Consumer<Started> started,
             Consumer<String> problems)
             throws ArtifactException, IOException, InterruptedException {
-        DynamicModel loaded = DynamicModel.load(model, backend, threads, devices, "--device");
+        DynamicModel loaded = DynamicModel.load(model, backend, threads, devices, "--device", ort);
         Server server;
         try {
             server = new Server(loaded, settings);

@@ -43,4 +43,27 @@ class ServeCommandTest {
             assertThat(out.toString()).doesNotContain("serving");
         }
     }
+
+    /** Issue 12: serve takes ONNX Runtime's session set-up; a bad one is named with its option before loading. */
+    @Test
+    void issue12AnUnknownOrtSettingIsNamedWithItsOption() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "serve",
+                "--model",
+                FrozenFormats.artifact(DynamicModelFile.FORMAT).toString(),
+                "--ort-settings",
+                "spinning=maybe",
+                "--threads",
+                "1");
+        assertThat(code).as(err.toString()).isNotZero();
+        assertThat(err.toString())
+                .contains("--ort-settings 'spinning=maybe'")
+                .contains("expected on or off")
+                .doesNotContain("\tat ");
+        assertThat(out.toString()).doesNotContain("serving");
+    }
 }
