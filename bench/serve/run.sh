@@ -6,7 +6,9 @@
 # (dialnet export) whose batch-1 latency was measured (dialnet bench latency), so the deadline
 # controller starts from measured service times. Results go to OUT/*.json[l] and OUT/*.txt.
 # Environment: PORT (8091), THREADS (ORT intra-op threads, 2), FULL (w1.00), DEADLINE_MS (20),
-# SECONDS_PER_RUN (10), CAPACITY (req/s of the pinned full model; measured by `capacity` if unset).
+# SECONDS_PER_RUN (10), CAPACITY (req/s of the pinned full model; measured by `capacity` if unset),
+# SERVER_CPUS and CLIENT_CPUS (taskset CPU lists: the server and the load generators on separate
+# cores, so the generator's own time stays out of the server's latency; unset = no pinning).
 set -euo pipefail
 model=$(realpath "$1"); out=$(realpath -m "$2"); shift 2
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -18,8 +20,13 @@ body="$out/image.f32"
 # one CIFAR-sized image of raw little-endian float32
 python3 -c "import struct,sys; sys.stdout.buffer.write(struct.pack('<3072f', *[((i % 7) - 3) * 0.3 for i in range(3072)]))" > "$body"
 
-serve() { # serve EXTRA_OPTIONS...: starts the server, waits until ready
-  "$root/dialnet" serve --model "$model" --port "$port" --threads "$threads" "$@" > "$out/serve.log" 2>&1 &
+# the clients, on CLIENT_CPUS when given
+on_client_cpus() { if [ -n "${CLIENT_CPUS:-}" ]; then taskset -c "$CLIENT_CPUS" "$@"; else "$@"; fi; }
+hey() { on_client_cpus "$(type -P hey)" "$@"; }
+wrk() { on_client_cpus "$(type -P wrk)" "$@"; }
+
+serve() { # serve EXTRA_OPTIONS...: starts the server (on SERVER_CPUS when given), waits until ready
+  ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$root/dialnet" serve --model "$model" --port "$port" --threads "$threads" "$@" > "$out/serve.log" 2>&1 &
   server=$!
   for _ in $(seq 1 600); do
     curl -sf "$url/v2/health/ready" > /dev/null 2>&1 && return 0
@@ -50,10 +57,10 @@ keepalive() { # one kept-alive client, batch 1: the server's latency against bar
 
 ort() { # ONNX Runtime alone, batch 1, as the server's one worker calls it (and two single-threaded workers)
   for s in $full w0.25; do
-    java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+    ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
         "$model" "$s" 5 1 "$threads"
   done | tee "$out/ort.jsonl"
-  java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+  ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
       "$model" "$full" 5 2 1 | tee -a "$out/ort.jsonl"
 }
 
@@ -63,7 +70,7 @@ overhead() { # one kept-alive client (wrk -c1), batch 1, against ONNX Runtime al
   for s in $full w0.25; do
     BODY="$body" wrk -t1 -c1 -d2s -s "$here/post.lua" "$url/predict?subnet=$s" > /dev/null
     for round in 1 2 3; do
-      java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+      ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
           "$model" "$s" 4 1 "$threads" | tee -a "$out/overhead.txt"
       echo "server $s wrk -c1: $(BODY="$body" wrk -t1 -c1 -d6s --latency -s "$here/post.lua" \
           "$url/predict?subnet=$s" | grep -E 'Requests/sec|50%|90%|99%' | tr -s ' \n' ' ')" | tee -a "$out/overhead.txt"
@@ -78,7 +85,7 @@ ratio() { # batch-1 capacity against ONNX Runtime's own throughput, interleaved 
     serve $opts
     BODY="$body" wrk -t1 -c2 -d3s -s "$here/post.lua" "$url/predict?subnet=$full" > /dev/null
     for round in 1 2 3; do
-      java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
+      ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} java -Dai.djl.offline=true -cp "$root/target/dialnet.jar:$root/target/lib/*" "$here/OrtThroughput.java" \
           "$model" "$full" 5 1 "$threads" | tee -a "$out/ratio.txt"
       for c in 2 8; do
         echo "server ${opts:-batching} wrk -c$c: $(BODY="$body" wrk -t1 -c$c -d6s --latency -s "$here/post.lua" \
