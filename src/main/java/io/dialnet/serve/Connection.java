@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -151,8 +152,24 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // A reset by the peer or a decoder failure: nothing to answer on a broken connection.
+        if (state == State.READING && request != null && cause instanceof DecoderException) {
+            // The "inflate" handler met a body that is not what its Content-Encoding says: the client can still be
+            // told, then the connection closes (where the next request would start is unknown).
+            server.metrics.rejected("bad_request");
+            refuse(
+                    new Refusal(400, "the body does not decode as its Content-Encoding says: " + rootMessage(cause)),
+                    false);
+            return;
+        }
+        // A reset by the peer: nothing to answer on a broken connection.
         ctx.close();
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     private void startReading() {
@@ -264,6 +281,16 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         if (route.inference()) {
             server.metrics.received();
+            String encoding = r.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
+                // what the "inflate" handler could not decode is left as it came: refused, never parsed as sent
+                refuse(
+                        new Refusal(
+                                415, "Content-Encoding " + encoding + " is not supported; send gzip, deflate or none"),
+                        false);
+                server.metrics.rejected("bad_request");
+                return;
+            }
             long length = HttpUtil.getContentLength(r, -1L);
             if (length > server.settings.maxBodyBytes()) {
                 refuse(

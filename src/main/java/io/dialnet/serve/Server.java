@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContentDecompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -254,6 +255,9 @@ public final class Server implements AutoCloseable {
                         ch.pipeline()
                                 .addLast("bytes", c.firstBytes())
                                 .addLast("http", new HttpServerCodec(4096, 8192, 65536))
+                                // Bodies sent with Content-Encoding gzip or deflate (Triton's clients offer both) are
+                                // inflated here; the body bound applies to the inflated bytes (Connection.content).
+                                .addLast("inflate", new HttpContentDecompressor())
                                 .addLast("flow", new FlowControlHandler())
                                 .addLast("app", c);
                     }
