@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
+import io.dialnet.data.ImageDecoder;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,14 +60,23 @@ final class Requests {
     private final int perImage;
 
     Requests(Manifest manifest, int maxBatch) {
+        this(manifest, maxBatch, ImageDecoder.MAX_PIXELS);
+    }
+
+    /** Requests of at most {@code maxBatch} images, each image of at most {@code maxImagePixels} pixels. */
+    Requests(Manifest manifest, int maxBatch, long maxImagePixels) {
         this.manifest = manifest;
-        this.preprocess = new Preprocess(manifest);
+        this.preprocess = new Preprocess(manifest, maxImagePixels);
         this.maxBatch = maxBatch;
         this.perImage = preprocess.imageFloats();
     }
 
     int perImage() {
         return perImage;
+    }
+
+    Manifest manifest() {
+        return manifest;
     }
 
     // ---- /predict ----
