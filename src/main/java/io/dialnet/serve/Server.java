@@ -570,60 +570,77 @@ public final class Server implements AutoCloseable {
             group.clear();
             try {
                 long now = System.nanoTime();
-                queuedMicros.addAndGet(-first.costMicros);
-                int images = 0;
-                if (live(first, now, 0)) {
-                    group.add(first);
-                    images = first.batch;
-                }
-                // Same-subnet requests queued right behind it run in the same call: under load a batch costs
-                // far less per image, and when the queue is empty nobody waits. Stopping at another subnet
-                // keeps the queue's order.
-                for (Job next = queue.peek();
-                        next != null
-                                && next.subnet.equals(first.subnet)
-                                && images + next.batch <= settings.maxBatch()
-                                && queue.remove(next);
-                        next = queue.peek()) {
-                    queuedMicros.addAndGet(-next.costMicros);
-                    if (live(next, now, images)) {
-                        group.add(next);
-                        images += next.batch;
-                    }
-                }
-                if (group.isEmpty()) {
-                    continue;
-                }
-                double estimate = controller.estimateMs(first.subnet);
-                busyUntil.set(slot, now + (long) ((Double.isNaN(estimate) ? 1 : estimate) * images * 1e6));
-                long start = System.nanoTime();
-                float[] logits = inference.predict(concat(group, images), images, first.subnet);
-                busyUntil.set(slot, 0);
-                controller.observed(first.subnet, (System.nanoTime() - start) / 1e6 / images);
-                metrics.inferred(images);
-                int perImage = logits.length / images;
-                int offset = 0;
-                for (Job job : group) {
-                    int length = job.batch * perImage;
-                    job.succeed(Arrays.copyOfRange(logits, offset, offset + length));
-                    offset += length;
+                int images = gather(first, now, group);
+                if (!group.isEmpty()) {
+                    runGroup(slot, first.subnet, group, images, now);
                 }
             } catch (Throwable e) {
                 busyUntil.set(slot, 0);
-                String message = "inference failed: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null
-                                ? ""
-                                : ": " + e.getMessage().lines().findFirst().orElse(""));
-                for (Job job : group) {
-                    if (job.fail(500, message)) {
-                        metrics.rejected("error");
-                    }
-                }
+                failGroup(group, e);
                 if (e instanceof Error) {
                     // An Error (OutOfMemoryError, a broken native call) may leave this thread unusable: end it,
                     // and runWorker starts a fresh one in its slot.
                     return true;
                 }
+            }
+        }
+    }
+
+    /**
+     * Collects into {@code group} the live jobs of one call: {@code first} and the same-subnet jobs
+     * queued right behind it, up to {@code maxBatch} images; returns their images.
+     */
+    private int gather(Job first, long now, List<Job> group) {
+        queuedMicros.addAndGet(-first.costMicros);
+        int images = 0;
+        if (live(first, now, 0)) {
+            group.add(first);
+            images = first.batch;
+        }
+        // Same-subnet requests queued right behind it run in the same call: under load a batch costs far less per
+        // image, and when the queue is empty nobody waits. Stopping at another subnet keeps the queue's order.
+        for (Job next = queue.peek();
+                next != null
+                        && next.subnet.equals(first.subnet)
+                        && images + next.batch <= settings.maxBatch()
+                        && queue.remove(next);
+                next = queue.peek()) {
+            queuedMicros.addAndGet(-next.costMicros);
+            if (live(next, now, images)) {
+                group.add(next);
+                images += next.batch;
+            }
+        }
+        return images;
+    }
+
+    /** Runs {@code group} in one call of {@code subnet} and answers each job with its slice of the logits. */
+    private void runGroup(int slot, String subnet, List<Job> group, int images, long now) {
+        double estimate = controller.estimateMs(subnet);
+        busyUntil.set(slot, now + (long) ((Double.isNaN(estimate) ? 1 : estimate) * images * 1e6));
+        long start = System.nanoTime();
+        float[] logits = inference.predict(concat(group, images), images, subnet);
+        busyUntil.set(slot, 0);
+        controller.observed(subnet, (System.nanoTime() - start) / 1e6 / images);
+        metrics.inferred(images);
+        int perImage = logits.length / images;
+        int offset = 0;
+        for (Job job : group) {
+            int length = job.batch * perImage;
+            job.succeed(Arrays.copyOfRange(logits, offset, offset + length));
+            offset += length;
+        }
+    }
+
+    /** Answers every job of a failed call 500, naming the failure's first line. */
+    private void failGroup(List<Job> group, Throwable e) {
+        String message = "inference failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null
+                        ? ""
+                        : ": " + e.getMessage().lines().findFirst().orElse(""));
+        for (Job job : group) {
+            if (job.fail(500, message)) {
+                metrics.rejected("error");
             }
         }
     }
