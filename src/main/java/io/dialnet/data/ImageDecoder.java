@@ -209,27 +209,16 @@ public final class ImageDecoder {
                 && buffer.getOffset() == 0
                 && image.getRaster().getSampleModelTranslateX() == 0
                 && image.getRaster().getSampleModelTranslateY() == 0) {
-            byte[] data = buffer.getData();
-            int stride = model.getScanlineStride();
-            boolean grey = image.getType() == BufferedImage.TYPE_BYTE_GRAY;
-            for (int y = 0; y < h; y++) {
-                int src = y * stride;
-                int dst = 3 * y * w;
-                for (int x = 0; x < w; x++, dst += 3) {
-                    if (grey) {
-                        byte v = data[src + x];
-                        out[dst] = v;
-                        out[dst + 1] = v;
-                        out[dst + 2] = v;
-                    } else {
-                        out[dst] = data[src + 3 * x + 2];
-                        out[dst + 1] = data[src + 3 * x + 1];
-                        out[dst + 2] = data[src + 3 * x];
-                    }
-                }
-            }
+            copyBytes(
+                    buffer.getData(),
+                    model.getScanlineStride(),
+                    image.getType() == BufferedImage.TYPE_BYTE_GRAY,
+                    w,
+                    h,
+                    out);
             return out;
         }
+        // any other layout (palette, 16 bits, alpha): through Java's ARGB conversion, a row at a time
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, row, 0, w);
@@ -241,5 +230,25 @@ public final class ImageDecoder {
             }
         }
         return out;
+    }
+
+    /** The fast path of the common layouts, straight from the raster's bytes: BGR reordered, grey replicated. */
+    private static void copyBytes(byte[] data, int stride, boolean grey, int w, int h, byte[] out) {
+        for (int y = 0; y < h; y++) {
+            int src = y * stride;
+            int dst = 3 * y * w;
+            for (int x = 0; x < w; x++, dst += 3) {
+                if (grey) {
+                    byte v = data[src + x];
+                    out[dst] = v;
+                    out[dst + 1] = v;
+                    out[dst + 2] = v;
+                } else {
+                    out[dst] = data[src + 3 * x + 2];
+                    out[dst + 1] = data[src + 3 * x + 1];
+                    out[dst + 2] = data[src + 3 * x];
+                }
+            }
+        }
     }
 }
