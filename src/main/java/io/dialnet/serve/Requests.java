@@ -469,30 +469,7 @@ final class Requests {
                             + Arrays.toString(shape));
         }
         int batch = batchOf(shape[0]);
-        List<byte[]> images = new ArrayList<>();
-        if (binary != null) {
-            // The binary extension's BYTES layout: each element a 4-byte little-endian length, then its bytes.
-            while (binary.hasRemaining()) {
-                if (binary.remaining() < 4) {
-                    throw new Refusal(400, "inputs[0]: a BYTES element's 4-byte length is cut off");
-                }
-                int n = binary.getInt();
-                if (n < 0 || n > binary.remaining()) {
-                    throw new Refusal(400, "inputs[0]: a BYTES element of " + n + " bytes runs past the body");
-                }
-                byte[] image = new byte[n];
-                binary.get(image);
-                images.add(image);
-            }
-        } else {
-            if (data == null || !data.isArray()) {
-                throw new Refusal(400, "inputs[0].data: expected a list of base64 images");
-            }
-            JsonNode flat = data.size() == batch && batch > 0 && data.get(0).isArray() ? flattenOne(data) : data;
-            for (int i = 0; i < flat.size(); i++) {
-                images.add(base64(flat.get(i), "inputs[0].data[" + i + "]"));
-            }
-        }
+        List<byte[]> images = binary != null ? binaryElements(binary) : base64Elements(data, batch);
         if (images.size() != batch) {
             throw new Refusal(400, "inputs[0]: shape says " + batch + " image(s) but " + images.size() + " came");
         }
@@ -501,6 +478,37 @@ final class Requests {
             preprocess.image(images.get(i), "inputs[0] image " + i, out, i * perImage);
         }
         return new Tensor(out, batch);
+    }
+
+    /** The binary extension's BYTES layout: each element a 4-byte little-endian length, then its bytes. */
+    private static List<byte[]> binaryElements(ByteBuffer binary) throws Refusal {
+        List<byte[]> images = new ArrayList<>();
+        while (binary.hasRemaining()) {
+            if (binary.remaining() < 4) {
+                throw new Refusal(400, "inputs[0]: a BYTES element's 4-byte length is cut off");
+            }
+            int n = binary.getInt();
+            if (n < 0 || n > binary.remaining()) {
+                throw new Refusal(400, "inputs[0]: a BYTES element of " + n + " bytes runs past the body");
+            }
+            byte[] image = new byte[n];
+            binary.get(image);
+            images.add(image);
+        }
+        return images;
+    }
+
+    /** JSON BYTES data: base64 strings, flat or one per row ({@code [batch, 1]}). */
+    private static List<byte[]> base64Elements(JsonNode data, int batch) throws Refusal {
+        if (data == null || !data.isArray()) {
+            throw new Refusal(400, "inputs[0].data: expected a list of base64 images");
+        }
+        JsonNode flat = data.size() == batch && batch > 0 && data.get(0).isArray() ? flattenOne(data) : data;
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < flat.size(); i++) {
+            images.add(base64(flat.get(i), "inputs[0].data[" + i + "]"));
+        }
+        return images;
     }
 
     private static JsonNode flattenOne(JsonNode nested) {
