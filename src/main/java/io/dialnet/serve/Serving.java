@@ -58,7 +58,10 @@ public final class Serving {
         stopped.await();
     }
 
-    /** Drains {@code server}, then closes the model unless a worker may still be inside it; counts down {@code stopped}. */
+    /**
+     * Drains {@code server}, then closes the model unless a worker may still be inside it; counts
+     * down {@code stopped} whatever happens.
+     */
     private static void drainAndClose(
             Server server, DynamicModel loaded, Consumer<String> problems, CountDownLatch stopped) {
         try {
