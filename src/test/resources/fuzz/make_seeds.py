@@ -68,6 +68,15 @@ def png(width, height, grey=True):
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0 if grey else 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
+def bomb(width, height):
+    """A decompression bomb: a PNG of about a hundred bytes whose header claims width x height grey pixels
+    (one row of pixel data follows). Decoders must refuse it from the header (issue 14)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * (width + 1), 9))
+            + chunk(b"IEND", b""))
+
 # An 8x8 baseline JPEG written by Java's ImageIO.
 JPEG = base64.b64decode("/9j/4AAQSkZJRgABAgAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjL/wAARCAAIAAgDASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCjoXgb7v7r9KKKK4MVmOI9o9TbIs2xX1OPvH//2Q==")
 
@@ -97,6 +106,10 @@ put("data", "DataParsersFuzzTest", "imageFolder", "two-classes",
 put("data", "DataParsersFuzzTest", "imageFolder", "skip-bad",
     b"\x01" + entry("a/x.png", grey8) + entry("b/y.png", grey8[:40]) + entry("b/z.jpeg", JPEG[:100])
     + entry("b/.hidden.png", b"junk") + entry("b/notes.txt", b"hello"))
+put("data", "DataParsersFuzzTest", "imageFolder", "bomb",
+    b"\x00" + entry("a/x.png", grey8) + entry("b/huge.png", bomb(60000, 60000)))
+put("data", "DataParsersFuzzTest", "imageFolder", "bomb-skipped",
+    b"\x01" + entry("a/x.png", grey8) + entry("b/y.png", grey8) + entry("b/huge.png", bomb(60000, 60000)))
 put("data", "DataParsersFuzzTest", "imageFolder", "one-class", b"\x00" + entry("only/a.png", grey8))
 put("data", "DataParsersFuzzTest", "imageFolder", "empty-classes", b"\x00" + entry("a/", b"") + entry("b/", b""))
 
@@ -144,3 +157,4 @@ put("serve", "RequestsFuzzTest", "image", "png-grey", grey8)
 put("serve", "RequestsFuzzTest", "image", "png-colour", colour8)
 put("serve", "RequestsFuzzTest", "image", "jpeg", JPEG)
 put("serve", "RequestsFuzzTest", "image", "png-truncated", colour8[:-20])
+put("serve", "RequestsFuzzTest", "image", "png-bomb", bomb(60000, 60000))

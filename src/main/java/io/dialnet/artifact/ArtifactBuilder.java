@@ -34,23 +34,7 @@ public final class ArtifactBuilder {
             shapes.put(name, array.getShape().getShape());
         });
         for (Manifest.SubnetEntry subnet : subnets) {
-            ChannelPlan plan = ChannelPlan.of(subnet.channels());
-            if (!network.registeredPlans().containsKey(plan)) {
-                throw new ArtifactException("subnet " + subnet.name() + " (" + plan + ") has no BatchNorm statistics "
-                        + "in this network; register and calibrate it before exporting");
-            }
-            for (SlimBatchNorm norm : network.norms()) {
-                SlimBatchNorm.State state = norm.state(plan);
-                int c = norm.set().width(plan);
-                tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "mean"), tensor(state.mean()));
-                tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "var"), tensor(state.var()));
-                tensors.put(
-                        DynamicModelFile.normTensor(subnet.name(), norm.name(), "gamma"),
-                        state.gamma() != null ? tensor(state.gamma()) : prefix(norm.gamma(), c));
-                tensors.put(
-                        DynamicModelFile.normTensor(subnet.name(), norm.name(), "beta"),
-                        state.beta() != null ? tensor(state.beta()) : prefix(norm.beta(), c));
-            }
+            putNormTensors(network, subnet, tensors);
         }
         List<Manifest.CouplingSetInfo> sets = new ArrayList<>();
         for (CouplingSet set : network.couplingSets()) {
@@ -71,6 +55,32 @@ public final class ArtifactBuilder {
         DynamicModelFile file = new DynamicModelFile(manifest, tensors, Map.of());
         DynamicModelFile.check(file, "artifact of " + network.spec().architecture());
         return file;
+    }
+
+    /**
+     * The subnet's own BatchNorm tensors (running mean and variance, and its gamma and beta: its
+     * own when trained switchable, else the shared ones' prefix), so a reader treats all subnets alike.
+     */
+    private static void putNormTensors(
+            SlimmableNetwork network, Manifest.SubnetEntry subnet, Map<String, Tensor> tensors)
+            throws ArtifactException {
+        ChannelPlan plan = ChannelPlan.of(subnet.channels());
+        if (!network.registeredPlans().containsKey(plan)) {
+            throw new ArtifactException("subnet " + subnet.name() + " (" + plan + ") has no BatchNorm statistics "
+                    + "in this network; register and calibrate it before exporting");
+        }
+        for (SlimBatchNorm norm : network.norms()) {
+            SlimBatchNorm.State state = norm.state(plan);
+            int c = norm.set().width(plan);
+            tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "mean"), tensor(state.mean()));
+            tensors.put(DynamicModelFile.normTensor(subnet.name(), norm.name(), "var"), tensor(state.var()));
+            tensors.put(
+                    DynamicModelFile.normTensor(subnet.name(), norm.name(), "gamma"),
+                    state.gamma() != null ? tensor(state.gamma()) : prefix(norm.gamma(), c));
+            tensors.put(
+                    DynamicModelFile.normTensor(subnet.name(), norm.name(), "beta"),
+                    state.beta() != null ? tensor(state.beta()) : prefix(norm.beta(), c));
+        }
     }
 
     private static Tensor tensor(NDArray array) {

@@ -126,7 +126,6 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
     static void check(DynamicModelFile model, String where) throws ArtifactException {
         Manifest m = model.manifest();
         complete(m, where);
-        List<Manifest.CouplingSetInfo> sets = m.couplingSets();
         for (Map.Entry<String, long[]> e : m.tensors().entrySet()) {
             Tensor t = model.tensors().get(e.getKey());
             if (t == null) {
@@ -139,38 +138,54 @@ public record DynamicModelFile(Manifest manifest, Map<String, Tensor> tensors, M
         }
         Manifest.SubnetEntry previous = null;
         for (Manifest.SubnetEntry s : m.subnets()) {
-            if (s.channels().size() != sets.size()) {
-                throw new ArtifactException(where + ": subnet " + s.name() + " gives "
-                        + s.channels().size() + " channel counts for " + sets.size() + " coupling sets");
-            }
-            for (int i = 0; i < sets.size(); i++) {
-                int c = s.channels().get(i);
-                if (c < 1 || c > sets.get(i).channels()) {
-                    throw new ArtifactException(where + ": subnet " + s.name() + " uses " + c + " channels of "
-                            + sets.get(i).name() + ", which has " + sets.get(i).channels());
-                }
-                if (previous != null && c > previous.channels().get(i)) {
-                    throw new ArtifactException(where + ": subnet " + s.name() + " does not nest in " + previous.name()
-                            + " (coupling set " + sets.get(i).name() + ": " + c + " > "
-                            + previous.channels().get(i)
-                            + "); subnets must be listed largest first, each a prefix of the previous");
-                }
-            }
-            for (Manifest.NormInfo norm : m.norms()) {
-                int c = norm.set() < 0 ? -1 : s.channels().get(norm.set());
-                for (String kind : List.of("mean", "var", "gamma", "beta")) {
-                    Tensor t = model.tensors().get(normTensor(s.name(), norm.name(), kind));
-                    if (t == null || (c >= 0 && t.data().length != c)) {
-                        throw new ArtifactException(where + ": subnet " + s.name() + " lacks BatchNorm " + kind + " of "
-                                + norm.name() + (t == null ? "" : " of length " + c));
-                    }
-                }
-            }
+            checkChannels(s, previous, m.couplingSets(), where);
+            checkNorms(model, s, where);
             previous = s;
         }
         for (String name : model.onnx().keySet()) {
             if (m.subnets().stream().noneMatch(s -> s.name().equals(name))) {
                 throw new ArtifactException(where + ": ONNX graph " + name + " belongs to no subnet");
+            }
+        }
+    }
+
+    /**
+     * A subnet's channel count per coupling set: one per set, within the set, and nested in the
+     * previous (larger) subnet: subnets are listed largest first, each a prefix of the previous.
+     */
+    private static void checkChannels(
+            Manifest.SubnetEntry s, Manifest.SubnetEntry previous, List<Manifest.CouplingSetInfo> sets, String where)
+            throws ArtifactException {
+        if (s.channels().size() != sets.size()) {
+            throw new ArtifactException(where + ": subnet " + s.name() + " gives "
+                    + s.channels().size() + " channel counts for " + sets.size() + " coupling sets");
+        }
+        for (int i = 0; i < sets.size(); i++) {
+            int c = s.channels().get(i);
+            if (c < 1 || c > sets.get(i).channels()) {
+                throw new ArtifactException(where + ": subnet " + s.name() + " uses " + c + " channels of "
+                        + sets.get(i).name() + ", which has " + sets.get(i).channels());
+            }
+            if (previous != null && c > previous.channels().get(i)) {
+                throw new ArtifactException(where + ": subnet " + s.name() + " does not nest in " + previous.name()
+                        + " (coupling set " + sets.get(i).name() + ": " + c + " > "
+                        + previous.channels().get(i)
+                        + "); subnets must be listed largest first, each a prefix of the previous");
+            }
+        }
+    }
+
+    /** A subnet's own BatchNorm tensors: mean, var, gamma and beta of every norm, as long as its channels. */
+    private static void checkNorms(DynamicModelFile model, Manifest.SubnetEntry s, String where)
+            throws ArtifactException {
+        for (Manifest.NormInfo norm : model.manifest().norms()) {
+            int c = norm.set() < 0 ? -1 : s.channels().get(norm.set());
+            for (String kind : List.of("mean", "var", "gamma", "beta")) {
+                Tensor t = model.tensors().get(normTensor(s.name(), norm.name(), kind));
+                if (t == null || (c >= 0 && t.data().length != c)) {
+                    throw new ArtifactException(where + ": subnet " + s.name() + " lacks BatchNorm " + kind + " of "
+                            + norm.name() + (t == null ? "" : " of length " + c));
+                }
             }
         }
     }

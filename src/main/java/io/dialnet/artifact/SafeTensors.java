@@ -73,60 +73,77 @@ public final class SafeTensors {
 
     private static Map<String, Tensor> decode(byte[] bytes, String where, boolean widen, Predicate<String> skip)
             throws ArtifactException {
-        if (bytes.length < 8) {
-            throw new ArtifactException(where + ": shorter than a safetensors header");
-        }
-        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = buffer.getLong();
-        if (headerLength < 2 || headerLength > bytes.length - 8) {
-            throw new ArtifactException(where + ": header length " + headerLength + " does not fit in " + bytes.length
-                    + " bytes (truncated?)");
-        }
-        Map<String, Map<String, Object>> header;
-        try {
-            header = Json.MAPPER.readValue(
-                    new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8),
-                    new TypeReference<Map<String, Map<String, Object>>>() {});
-        } catch (IOException e) {
-            throw new ArtifactException(where + ": header is not valid JSON: " + e.getMessage());
-        }
-        int base = 8 + (int) headerLength;
+        int headerLength = headerLength(bytes, where);
+        Map<String, Map<String, Object>> header = header(bytes, headerLength, where);
+        int base = 8 + headerLength;
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, Object>> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__") || skip.test(e.getKey())) {
                 continue;
             }
-            Map<String, Object> info = e.getValue();
-            Object dtype = info.get("dtype");
-            int width = "F32".equals(dtype) ? 4 : widen && ("F16".equals(dtype) || "BF16".equals(dtype)) ? 2 : 0;
-            if (width == 0) {
-                throw new ArtifactException(where + ": tensor " + e.getKey() + " has dtype " + dtype
-                        + (widen ? "; only F32, F16 and BF16 are supported" : "; only F32 is supported"));
-            }
-            long[] shape = longs(info.get("shape"), where, e.getKey(), "shape");
-            long[] range = longs(info.get("data_offsets"), where, e.getKey(), "data_offsets");
-            if (range.length != 2 || range[0] < 0 || range[1] < range[0] || base + range[1] > bytes.length) {
-                throw new ArtifactException(where + ": tensor " + e.getKey() + " lies outside the file (truncated?)");
-            }
-            ByteBuffer raw = ByteBuffer.wrap(bytes, base + (int) range[0], (int) (range[1] - range[0]))
-                    .order(ByteOrder.LITTLE_ENDIAN);
-            float[] data = new float[(int) ((range[1] - range[0]) / width)];
-            if (width == 4) {
-                raw.asFloatBuffer().get(data);
-            } else {
-                boolean bf16 = "BF16".equals(dtype);
-                for (int i = 0; i < data.length; i++) {
-                    short half = raw.getShort();
-                    data[i] = bf16 ? Float.intBitsToFloat((half & 0xffff) << 16) : halfToFloat(half);
-                }
-            }
-            try {
-                tensors.put(e.getKey(), new Tensor(shape, data));
-            } catch (IllegalArgumentException bad) {
-                throw new ArtifactException(where + ": tensor " + e.getKey() + ": " + bad.getMessage());
-            }
+            tensors.put(e.getKey(), tensor(bytes, base, e.getKey(), e.getValue(), where, widen));
         }
         return tensors;
+    }
+
+    /** The length of the JSON header: the file's first 8 bytes, little-endian; it must fit in the file. */
+    private static int headerLength(byte[] bytes, String where) throws ArtifactException {
+        if (bytes.length < 8) {
+            throw new ArtifactException(where + ": shorter than a safetensors header");
+        }
+        long headerLength =
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLength < 2 || headerLength > bytes.length - 8) {
+            throw new ArtifactException(where + ": header length " + headerLength + " does not fit in " + bytes.length
+                    + " bytes (truncated?)");
+        }
+        return (int) headerLength;
+    }
+
+    /** The JSON header after the length: every tensor's dtype, shape and byte range. */
+    private static Map<String, Map<String, Object>> header(byte[] bytes, int headerLength, String where)
+            throws ArtifactException {
+        try {
+            return Json.MAPPER.readValue(
+                    new String(bytes, 8, headerLength, StandardCharsets.UTF_8),
+                    new TypeReference<Map<String, Map<String, Object>>>() {});
+        } catch (IOException e) {
+            throw new ArtifactException(where + ": header is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    /** The tensor {@code name} that {@code info} describes, its data {@code base} bytes into the file. */
+    private static Tensor tensor(
+            byte[] bytes, int base, String name, Map<String, Object> info, String where, boolean widen)
+            throws ArtifactException {
+        Object dtype = info.get("dtype");
+        int width = "F32".equals(dtype) ? 4 : widen && ("F16".equals(dtype) || "BF16".equals(dtype)) ? 2 : 0;
+        if (width == 0) {
+            throw new ArtifactException(where + ": tensor " + name + " has dtype " + dtype
+                    + (widen ? "; only F32, F16 and BF16 are supported" : "; only F32 is supported"));
+        }
+        long[] shape = longs(info.get("shape"), where, name, "shape");
+        long[] range = longs(info.get("data_offsets"), where, name, "data_offsets");
+        if (range.length != 2 || range[0] < 0 || range[1] < range[0] || base + range[1] > bytes.length) {
+            throw new ArtifactException(where + ": tensor " + name + " lies outside the file (truncated?)");
+        }
+        ByteBuffer raw = ByteBuffer.wrap(bytes, base + (int) range[0], (int) (range[1] - range[0]))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        float[] data = new float[(int) ((range[1] - range[0]) / width)];
+        if (width == 4) {
+            raw.asFloatBuffer().get(data);
+        } else {
+            boolean bf16 = "BF16".equals(dtype);
+            for (int i = 0; i < data.length; i++) {
+                short half = raw.getShort();
+                data[i] = bf16 ? Float.intBitsToFloat((half & 0xffff) << 16) : halfToFloat(half);
+            }
+        }
+        try {
+            return new Tensor(shape, data);
+        } catch (IllegalArgumentException bad) {
+            throw new ArtifactException(where + ": tensor " + name + ": " + bad.getMessage());
+        }
     }
 
     /** IEEE 754 half precision to float, exactly (subnormals, infinities and NaN included). */

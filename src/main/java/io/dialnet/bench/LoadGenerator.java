@@ -155,24 +155,38 @@ public record LoadGenerator(
         int total = rate * seconds;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
+            // open loop: each request leaves at its own time, whether or not the earlier ones were answered
             long due = start + (long) (i * 1e9 / rate);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            long sent = System.nanoTime();
-            pending.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .handle((response, error) -> {
-                        int status = error != null ? -1 : response.statusCode();
-                        done.add(new double[] {status, (System.nanoTime() - sent) / 1e6});
-                        if (status == 200) {
-                            subnets.add(subnetOf(response.body()));
-                        }
-                        return null;
-                    }));
+            pending.add(send(client, request, done, subnets));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        return row(rate, (System.nanoTime() - start) / 1e9, done, subnets);
+    }
+
+    /** Sends one request; its status and milliseconds go to {@code done}, an answer's subnet to {@code subnets}. */
+    private static CompletableFuture<?> send(
+            HttpClient client,
+            HttpRequest request,
+            ConcurrentLinkedQueue<double[]> done,
+            ConcurrentLinkedQueue<String> subnets) {
+        long sent = System.nanoTime();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
+            int status = error != null ? -1 : response.statusCode();
+            done.add(new double[] {status, (System.nanoTime() - sent) / 1e6});
+            if (status == 200) {
+                subnets.add(subnetOf(response.body()));
+            }
+            return null;
+        });
+    }
+
+    /** The row of one offered rate: answers by kind, latency percentiles of the answered, the subnet mix. */
+    private static Row row(
+            int rate, double elapsed, ConcurrentLinkedQueue<double[]> done, ConcurrentLinkedQueue<String> subnets) {
         double[] okLatency = done.stream()
                 .filter(d -> d[0] == 200)
                 .mapToDouble(d -> d[1])

@@ -1,7 +1,6 @@
 package io.dialnet.bench;
 
 import ai.djl.ndarray.NDManager;
-import io.dialnet.Provenance;
 import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;
 import io.dialnet.data.BatchLoader;
@@ -24,9 +23,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -99,62 +96,17 @@ public record TrainingThroughput(
 
         /** The report as text: the set-up, then throughput and CPU cost, a line each. */
         public String text() {
-            double loaderShare = 100 * loaderCpuMsPerImage / trainingCpuMsPerImage;
-            return String.format(
-                            Locale.ROOT,
-                            "%s, %s, batch %d, %s, %d threads, %d rounds of %d steps%n",
-                            settings.model(),
-                            settings.strategy(),
-                            settings.batchSize(),
-                            devices,
-                            threads,
-                            settings.rounds(),
-                            settings.steps())
-                    + String.format(Locale.ROOT, "training, preloaded batches   %8.1f images/s%n", preloadedMedian())
-                    + String.format(
-                            Locale.ROOT,
-                            "training, real loader         %8.1f images/s  (%.1f%% of preloaded)%n",
-                            loaderMedian(),
-                            100 * loaderMedian() / preloadedMedian())
-                    + String.format(
-                            Locale.ROOT,
-                            "loader alone (%d thread%s)     %8.1f images/s%n",
-                            loaderThreads,
-                            loaderThreads > 1 ? "s" : "",
-                            loaderAlone)
-                    + String.format(
-                            Locale.ROOT,
-                            "CPU per image: training step %.1f ms, loader %.2f ms (%.0f images per core-second; "
-                                    + "%.1f%% of the step)%n",
-                            trainingCpuMsPerImage,
-                            loaderCpuMsPerImage,
-                            1000 / loaderCpuMsPerImage,
-                            loaderShare);
+            return ThroughputReport.text(this);
         }
 
         /** The JSON report: settings, medians, CPU costs, every round and the provenance. */
         public Map<String, Object> report() {
-            Map<String, Object> report = new LinkedHashMap<>();
-            report.put("model", settings.model());
-            report.put("strategy", settings.strategy());
-            report.put("batch_size", settings.batchSize());
-            report.put("device", devices);
-            report.put("data", settings.data() == null ? "random" : settings.data());
-            report.put("preloaded_images_per_s", preloadedMedian());
-            report.put("loader_images_per_s", loaderMedian());
-            report.put("loader_vs_preloaded", loaderMedian() / preloadedMedian());
-            report.put("loader_alone_images_per_s", loaderAlone);
-            report.put("loader_threads", loaderThreads);
-            // CPU time per image (all threads of the process): what each costs a core, whatever else the machine runs
-            report.put("training_cpu_ms_per_image", trainingCpuMsPerImage);
-            report.put("loader_cpu_ms_per_image", loaderCpuMsPerImage);
-            report.put("loader_images_per_cpu_s", 1000 / loaderCpuMsPerImage);
-            report.put("rounds_preloaded", preloaded);
-            report.put("rounds_loader", loader);
-            report.put("provenance", Provenance.current(threads));
-            return report;
+            return ThroughputReport.json(this);
         }
     }
+
+    /** The rounds' measurements: images per second fed from memory and by the loader, CPU ms per image. */
+    private record Rounds(double[] fromMemory, double[] fromLoader, double[] trainingCpu) {}
 
     /** Runs the rounds on {@code devices} (several: data parallel) with {@code threads} engine threads. */
     public Result run(Devices devices, int threads) {
@@ -165,22 +117,40 @@ public record TrainingThroughput(
         ImageSet images = source == null
                 ? random(defaults, 10_000, seed)
                 : source.load(new FolderOptions(decoders, false, 0, null)).train();
-        ModelSpec modelSpec = new ModelSpec(model, images.channels(), images.height(), images.classes(), 0);
-        TrainConfig config = TrainConfig.recipe(
-                        strategy, 1, strategy.equals("uniform") ? TrainConfig.UNIFORM_WIDTHS : List.of())
-                .withBatchSize(batchSize);
         BatchLoader loader = new BatchLoader(images, Normalization.of(images));
         boolean folder = source != null && source.format() == DataSource.Format.FOLDER;
         Augmentation augmentation = folder ? Augmentation.RESIZED_CROP_AND_FLIP : new Augmentation(4, true);
-        List<Batch> preloaded = new ArrayList<>();
-        try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 1, 0)) {
-            for (int i = 0; i < 8 && epoch.hasNext(); i++) {
-                preloaded.add(epoch.next());
-            }
-        }
-        double[] fromMemory = new double[rounds];
-        double[] fromLoader = new double[rounds];
-        double[] trainingCpu = new double[rounds];
+        Rounds rounds = timeRounds(
+                new ModelSpec(model, images.channels(), images.height(), images.classes(), 0),
+                devices,
+                loader,
+                augmentation);
+        long loaderCpuStart = processCpuNanos();
+        int[] loaderImages = new int[1];
+        double loaderAlone = loaderThroughput(loader, augmentation, loaderImages);
+        double loaderCpu = (processCpuNanos() - loaderCpuStart) / 1e6 / loaderImages[0];
+        return new Result(
+                this,
+                devices.toString(),
+                threads,
+                rounds.fromMemory(),
+                rounds.fromLoader(),
+                median(rounds.trainingCpu()),
+                loaderAlone,
+                loaderCpu,
+                folder ? decoders : 1);
+    }
+
+    /**
+     * Times the training step round by round, fed first from 8 batches assembled beforehand, then
+     * through the loader, after a warm-up (JIT, oneDNN primitives, the allocator).
+     */
+    private Rounds timeRounds(ModelSpec modelSpec, Devices devices, BatchLoader loader, Augmentation augmentation) {
+        TrainConfig config = TrainConfig.recipe(
+                        strategy, 1, strategy.equals("uniform") ? TrainConfig.UNIFORM_WIDTHS : List.of())
+                .withBatchSize(batchSize);
+        List<Batch> preloaded = preload(loader, augmentation);
+        Rounds measured = new Rounds(new double[rounds], new double[rounds], new double[rounds]);
         try (NDManager manager = NDManager.newBaseManager(devices.primary());
                 SlimmableNetwork network = ModelZoo.create(modelSpec, manager, seed);
                 DataParallel replicas = new DataParallel(network, devices, m -> ModelZoo.create(modelSpec, m, seed));
@@ -191,27 +161,25 @@ public record TrainingThroughput(
             timeSteps(step, method, cycle(preloaded), 3, random); // warm-up: JIT, oneDNN primitives, allocator
             for (int r = 0; r < rounds; r++) {
                 long cpu = processCpuNanos();
-                fromMemory[r] = timeSteps(step, method, cycle(preloaded), steps, random);
-                trainingCpu[r] = (processCpuNanos() - cpu) / 1e6 / (steps * batchSize);
+                measured.fromMemory()[r] = timeSteps(step, method, cycle(preloaded), steps, random);
+                measured.trainingCpu()[r] = (processCpuNanos() - cpu) / 1e6 / (steps * batchSize);
                 try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, seed, r + 1)) {
-                    fromLoader[r] = timeSteps(step, method, epoch, Math.min(steps, epoch.batches()), random);
+                    measured.fromLoader()[r] = timeSteps(step, method, epoch, Math.min(steps, epoch.batches()), random);
                 }
             }
         }
-        long loaderCpuStart = processCpuNanos();
-        int[] loaderImages = new int[1];
-        double loaderAlone = loaderThroughput(loader, augmentation, loaderImages);
-        double loaderCpu = (processCpuNanos() - loaderCpuStart) / 1e6 / loaderImages[0];
-        return new Result(
-                this,
-                devices.toString(),
-                threads,
-                fromMemory,
-                fromLoader,
-                median(trainingCpu),
-                loaderAlone,
-                loaderCpu,
-                folder ? decoders : 1);
+        return measured;
+    }
+
+    /** Up to 8 batches of the first epoch, assembled before any timing. */
+    private List<Batch> preload(BatchLoader loader, Augmentation augmentation) {
+        List<Batch> preloaded = new ArrayList<>();
+        try (BatchLoader.Epoch epoch = loader.training(batchSize, augmentation, 1, 0)) {
+            for (int i = 0; i < 8 && epoch.hasNext(); i++) {
+                preloaded.add(epoch.next());
+            }
+        }
+        return preloaded;
     }
 
     private static double timeSteps(TrainStep step, Method method, Iterator<Batch> batches, int n, Random random) {
@@ -251,7 +219,7 @@ public record TrainingThroughput(
                 .iterator();
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] v = values.clone();
         Arrays.sort(v);
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;

@@ -17,6 +17,10 @@ import picocli.CommandLine.Spec;
 /** {@code dialnet serve}: a dynamic model behind HTTP, choosing the subnet per request. */
 @Command(name = "serve", mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
+    /** The server's defaults (its settings builder's) are this command's, on port 8080. */
+    private static final Server.Settings DEFAULTS =
+            Server.Settings.builder().setPort(8080).build();
+
     @Spec
     CommandSpec spec;
 
@@ -32,8 +36,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--name")
     String name;
 
-    @Option(names = "--port", defaultValue = "8080")
-    int port;
+    @Option(names = "--port")
+    int port = DEFAULTS.port();
 
     @Option(names = "--bind-all")
     boolean bindAll;
@@ -41,38 +45,41 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "onnxruntime")
     String backend;
 
-    @Option(names = "--workers", defaultValue = "1")
-    int workers;
+    @Option(names = "--workers")
+    int workers = DEFAULTS.workers();
 
-    @Option(names = "--io-threads", defaultValue = "1")
-    int ioThreads;
+    @Option(names = "--io-threads")
+    int ioThreads = DEFAULTS.ioThreads();
 
-    @Option(names = "--queue", defaultValue = "32")
-    int queue;
+    @Option(names = "--queue")
+    int queue = DEFAULTS.queueCapacity();
 
-    @Option(names = "--max-body", defaultValue = "16777216")
-    int maxBody;
+    @Option(names = "--max-body")
+    int maxBody = DEFAULTS.maxBodyBytes();
 
-    @Option(names = "--max-batch", defaultValue = "16")
-    int maxBatch;
+    @Option(names = "--max-batch")
+    int maxBatch = DEFAULTS.maxBatch();
 
-    @Option(names = "--max-request-images", defaultValue = "64")
-    int maxRequestImages;
+    @Option(names = "--max-request-images")
+    int maxRequestImages = DEFAULTS.maxRequestImages();
 
-    @Option(names = "--max-connections", defaultValue = "4096")
-    int maxConnections;
+    @Option(names = "--max-connections")
+    int maxConnections = DEFAULTS.maxConnections();
 
-    @Option(names = "--read-timeout-ms", defaultValue = "10000")
-    long readTimeoutMs;
+    @Option(names = "--read-timeout-ms")
+    long readTimeoutMs = DEFAULTS.readTimeoutMs();
 
-    @Option(names = "--idle-timeout-ms", defaultValue = "60000")
-    long idleTimeoutMs;
+    @Option(names = "--idle-timeout-ms")
+    long idleTimeoutMs = DEFAULTS.idleTimeoutMs();
 
-    @Option(names = "--request-timeout-ms", defaultValue = "30000")
-    long requestTimeoutMs;
+    @Option(names = "--request-timeout-ms")
+    long requestTimeoutMs = DEFAULTS.requestTimeoutMs();
 
-    @Option(names = "--drain-timeout-ms", defaultValue = "30000")
-    long drainTimeoutMs;
+    @Option(names = "--drain-timeout-ms")
+    long drainTimeoutMs = DEFAULTS.drainTimeoutMs();
+
+    @Option(names = "--max-image-pixels")
+    long maxImagePixels = DEFAULTS.maxImagePixels();
 
     @Option(names = "--default-subnet")
     String defaultSubnet;
@@ -107,21 +114,23 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private Server.Settings settings(String modelName) {
-        return new Server.Settings(
-                port,
-                bindAll,
-                workers,
-                queue,
-                maxBody,
-                defaultSubnet,
-                maxBatch,
-                maxRequestImages,
-                maxConnections,
-                ioThreads,
-                readTimeoutMs,
-                idleTimeoutMs,
-                requestTimeoutMs,
-                drainTimeoutMs,
-                modelName);
+        return Server.Settings.builder()
+                .setPort(port)
+                .optBindAll(bindAll)
+                .optWorkers(workers)
+                .optQueueCapacity(queue)
+                .optMaxBodyBytes(maxBody)
+                .optDefaultSubnet(defaultSubnet)
+                .optMaxBatch(maxBatch)
+                .optMaxRequestImages(maxRequestImages)
+                .optMaxConnections(maxConnections)
+                .optIoThreads(ioThreads)
+                .optReadTimeoutMs(readTimeoutMs)
+                .optIdleTimeoutMs(idleTimeoutMs)
+                .optRequestTimeoutMs(requestTimeoutMs)
+                .optDrainTimeoutMs(drainTimeoutMs)
+                .optModelName(modelName)
+                .optMaxImagePixels(maxImagePixels)
+                .build();
     }
 }

@@ -222,11 +222,17 @@ public final class BatchLoader {
 
     /** One folder batch being decoded: one task per image, each writing its own slice of the floats. */
     private final class FolderBatch {
+        private final ImageFolder folder;
+        private final Augmentation augmentation;
+        private final boolean training;
+        private final long epochSeed;
+        private final float[][] affine = affine();
         private final float[] out;
         private final int[] labels;
         private final boolean[] present;
         private final CompletableFuture<?>[] tasks;
 
+        /** Starts decoding the images at positions {@code from..to-1} of {@code order} on {@code pool}. */
         FolderBatch(
                 ImageFolder folder,
                 int[] order,
@@ -236,50 +242,49 @@ public final class BatchLoader {
                 boolean training,
                 long epochSeed,
                 ExecutorService pool) {
+            this.folder = folder;
+            this.augmentation = augmentation;
+            this.training = training;
+            this.epochSeed = epochSeed;
             int n = to - from;
             int size = folder.imageSize();
-            int imageFloats = 3 * size * size;
-            out = new float[n * imageFloats];
+            out = new float[n * 3 * size * size];
             labels = new int[n];
             present = new boolean[n];
             tasks = new CompletableFuture<?>[n];
-            float[][] affine = affine();
             for (int i = 0; i < n; i++) {
                 int slot = i;
                 int image = order[from + i];
                 labels[i] = folder.labels()[image];
-                tasks[i] = CompletableFuture.runAsync(
-                        () -> {
-                            ImageDecoder.Decoded d = folder.decoder().decode(folder.file(image));
-                            if (d == null) {
-                                return;
-                            }
-                            Crops.Box box;
-                            boolean flip = false;
-                            if (training) {
-                                Random random = imageRandom(epochSeed, from + slot);
-                                box = augmentation.resizedCrop()
-                                        ? Crops.randomResized(d.width(), d.height(), random)
-                                        : Crops.centre(d.width(), d.height());
-                                flip = augmentation.flip() && random.nextBoolean();
-                            } else {
-                                box = Crops.centre(d.width(), d.height());
-                            }
-                            Crops.resample(
-                                    d.rgb(),
-                                    d.width(),
-                                    d.height(),
-                                    box,
-                                    flip,
-                                    size,
-                                    affine[0],
-                                    affine[1],
-                                    out,
-                                    slot * imageFloats);
-                            present[slot] = true;
-                        },
-                        pool);
+                tasks[i] = CompletableFuture.runAsync(() -> decodeInto(slot, image, from + slot), pool);
             }
+        }
+
+        /**
+         * Decodes {@code image}, crops it (for training with the random draws of its {@code position}
+         * in the epoch) and writes its normalised floats at {@code slot}; a skipped bad image leaves
+         * the slot absent.
+         */
+        private void decodeInto(int slot, int image, int position) {
+            ImageDecoder.Decoded d = folder.decoder().decode(folder.file(image));
+            if (d == null) {
+                return;
+            }
+            Crops.Box box;
+            boolean flip = false;
+            if (training) {
+                Random random = imageRandom(epochSeed, position);
+                box = augmentation.resizedCrop()
+                        ? Crops.randomResized(d.width(), d.height(), random)
+                        : Crops.centre(d.width(), d.height());
+                flip = augmentation.flip() && random.nextBoolean();
+            } else {
+                box = Crops.centre(d.width(), d.height());
+            }
+            int size = folder.imageSize();
+            Crops.resample(
+                    d.rgb(), d.width(), d.height(), box, flip, size, affine[0], affine[1], out, slot * 3 * size * size);
+            present[slot] = true;
         }
 
         /** The finished batch, without the images that were skipped as bad. */

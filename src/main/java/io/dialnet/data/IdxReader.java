@@ -27,22 +27,8 @@ public final class IdxReader {
             byte[] imageBytes, Path images, byte[] labelBytes, Path labels, List<String> classNames) {
         ByteBuffer img = inflate(imageBytes, images);
         ByteBuffer lab = inflate(labelBytes, labels);
-        int imagesMagic = header(img, images);
-        if (imagesMagic != IMAGES_MAGIC) {
-            throw new DataFormatException(
-                    images,
-                    String.format(
-                            "magic number 0x%08x is not that of an IDX image file (0x%08x)",
-                            imagesMagic, IMAGES_MAGIC));
-        }
-        int labelsMagic = header(lab, labels);
-        if (labelsMagic != LABELS_MAGIC) {
-            throw new DataFormatException(
-                    labels,
-                    String.format(
-                            "magic number 0x%08x is not that of an IDX label file (0x%08x)",
-                            labelsMagic, LABELS_MAGIC));
-        }
+        magic(img, images, IMAGES_MAGIC, "image");
+        magic(lab, labels, LABELS_MAGIC, "label");
         int count = header(img, images);
         int rows = header(img, images);
         int cols = header(img, images);
@@ -51,6 +37,30 @@ public final class IdxReader {
             throw new DataFormatException(
                     images + " holds " + count + " images but " + labels + " holds " + labelCount + " labels");
         }
+        byte[] pixels = pixels(img, images, count, rows, cols);
+        if (lab.remaining() < count) {
+            throw new DataFormatException(
+                    labels, "truncated: " + count + " labels, found " + lab.remaining() + " bytes");
+        }
+        int[] ys = new int[count];
+        for (int i = 0; i < count; i++) {
+            ys[i] = lab.get() & 0xff;
+        }
+        return new ImageDataset(pixels, ys, 1, rows, cols, classNames(classNames, ys, labels));
+    }
+
+    /** Reads the magic number at the start of {@code file} and refuses anything but {@code expected}. */
+    private static void magic(ByteBuffer buffer, Path file, int expected, String kind) {
+        int magic = header(buffer, file);
+        if (magic != expected) {
+            throw new DataFormatException(
+                    file,
+                    String.format("magic number 0x%08x is not that of an IDX %s file (0x%08x)", magic, kind, expected));
+        }
+    }
+
+    /** The {@code count} images' pixels after the header, the sizes checked before any allocation. */
+    private static byte[] pixels(ByteBuffer img, Path images, int count, int rows, int cols) {
         if (count < 0 || rows < 1 || cols < 1) {
             throw new DataFormatException(
                     images,
@@ -70,27 +80,26 @@ public final class IdxReader {
                     "truncated: " + count + " images of " + rows + "x" + cols + " need " + pixelBytes + " bytes, found "
                             + img.remaining());
         }
-        if (lab.remaining() < count) {
-            throw new DataFormatException(
-                    labels, "truncated: " + count + " labels, found " + lab.remaining() + " bytes");
-        }
         byte[] pixels = new byte[(int) pixelBytes];
         img.get(pixels);
-        int[] ys = new int[count];
+        return pixels;
+    }
+
+    /** The given class names, checked against the largest label; without them, "0", "1", ... (at least two). */
+    private static List<String> classNames(List<String> given, int[] ys, Path labels) {
         int maxLabel = 0;
-        for (int i = 0; i < count; i++) {
-            ys[i] = lab.get() & 0xff;
-            maxLabel = Math.max(maxLabel, ys[i]);
+        for (int y : ys) {
+            maxLabel = Math.max(maxLabel, y);
         }
-        List<String> names = classNames;
-        if (names == null) {
-            names = IntStream.rangeClosed(0, Math.max(maxLabel, 1))
+        if (given == null) {
+            return IntStream.rangeClosed(0, Math.max(maxLabel, 1))
                     .mapToObj(Integer::toString)
                     .toList();
-        } else if (maxLabel >= names.size()) {
-            throw new DataFormatException(labels, "label " + maxLabel + " but only " + names.size() + " classes");
         }
-        return new ImageDataset(pixels, ys, 1, rows, cols, names);
+        if (maxLabel >= given.size()) {
+            throw new DataFormatException(labels, "label " + maxLabel + " but only " + given.size() + " classes");
+        }
+        return given;
     }
 
     private static int header(ByteBuffer buffer, Path file) {

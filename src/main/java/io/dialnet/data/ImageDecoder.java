@@ -31,6 +31,17 @@ public final class ImageDecoder {
     /** The largest decoded image, in RGB bytes (an array's limit). */
     static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
+    /**
+     * The most pixels an image may claim before it is decoded, by default: Pillow's
+     * {@code MAX_IMAGE_PIXELS} (a 1 GiB budget at 4 bytes a pixel, over 3), so a folder Pillow reads
+     * is read here too. {@link FolderOptions#maxImagePixels()} and {@code dialnet serve
+     * --max-image-pixels} override it, up to {@link #PIXELS_LIMIT}.
+     */
+    public static final long MAX_PIXELS = 89_478_485L;
+
+    /** The most pixels any setting may allow: an array's limit, at 3 bytes a pixel. */
+    public static final long PIXELS_LIMIT = MAX_BYTES / 3;
+
     /** A decoded image: {@code 3 * width * height} bytes, R G B per pixel, row by row. */
     public record Decoded(int width, int height, byte[] rgb) {}
 
@@ -78,7 +89,7 @@ public final class ImageDecoder {
         }
         Decoded decoded;
         try {
-            decoded = read(file);
+            decoded = read(file, options.maxImagePixels());
         } catch (DataFormatException e) {
             if (!options.skipBadImages()) {
                 throw new DataFormatException(e.getMessage() + " (--skip-bad-images skips such files and counts them)");
@@ -95,28 +106,30 @@ public final class ImageDecoder {
         return decoded;
     }
 
-    /** Decodes {@code file} without cache or skipping; every problem is a {@link DataFormatException} naming it. */
+    /** Decodes {@code file} without cache or skipping, refusing images over {@link #MAX_PIXELS}. */
     public static Decoded read(Path file) {
+        return read(file, MAX_PIXELS);
+    }
+
+    /**
+     * Decodes {@code file} without cache or skipping; every problem is a {@link DataFormatException}
+     * naming it. An image whose header claims more than {@code maxPixels} pixels is refused from
+     * its header alone, before any pixel memory is allocated (a decompression bomb: a PNG of a few
+     * hundred bytes may claim 25000x25000 pixels, and decoding would first allocate 1.9 GB).
+     */
+    public static Decoded read(Path file, long maxPixels) {
         List<String> warnings = new ArrayList<>();
         BufferedImage image;
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             if (in == null) {
                 throw new DataFormatException(file, "cannot be opened");
             }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new DataFormatException(file, "is not a readable JPEG or PNG image (unknown format)");
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = readerOf(in, file);
             try {
-                reader.setInput(in, true, true);
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (3 * pixels > MAX_BYTES) {
-                    throw new DataFormatException(
-                            file,
-                            "is " + reader.getWidth(0) + "x" + reader.getHeight(0)
-                                    + " pixels, more than Dialnet decodes (" + MAX_BYTES / 3 + " pixels)");
+                String tooLarge = oversize(reader.getWidth(0), reader.getHeight(0), maxPixels);
+                if (tooLarge != null) {
+                    throw new DataFormatException(file, tooLarge);
                 }
                 image = reader.read(0);
             } finally {
@@ -128,16 +141,52 @@ public final class ImageDecoder {
             }
             throw new DataFormatException(file, "cannot be decoded: " + e.getMessage());
         }
+        refuseLostPixels(file, warnings);
+        if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
+            throw new DataFormatException(file, "is not a readable JPEG or PNG image");
+        }
+        return new Decoded(image.getWidth(), image.getHeight(), rgb(image));
+    }
+
+    /** The reader of {@code in}'s format, its input set; only its header is read so far. */
+    private static ImageReader readerOf(ImageInputStream in, Path file) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new DataFormatException(file, "is not a readable JPEG or PNG image (unknown format)");
+        }
+        ImageReader reader = readers.next();
+        reader.setInput(in, true, true);
+        return reader;
+    }
+
+    /** Refuses an image whose decoder warned of anything but {@link #harmless} trouble. */
+    private static void refuseLostPixels(Path file, List<String> warnings) {
         for (String warning : warnings) {
             if (!harmless(warning)) {
                 throw new DataFormatException(
                         file, "is truncated or corrupt (decoder: " + String.join("; ", warnings) + ")");
             }
         }
-        if (image == null || image.getWidth() < 1 || image.getHeight() < 1) {
-            throw new DataFormatException(file, "is not a readable JPEG or PNG image");
+    }
+
+    /**
+     * Why an image of {@code width x height} pixels (as its header claims) is not decoded, or null
+     * when it has at most {@code maxPixels}; the reason starts with a verb, to follow the image's
+     * name ("photo.png is 60000x60000 pixels ...").
+     */
+    public static String oversize(int width, int height, long maxPixels) {
+        long pixels = (long) width * height;
+        if (pixels <= maxPixels) {
+            return null;
         }
-        return new Decoded(image.getWidth(), image.getHeight(), rgb(image));
+        return String.format(
+                Locale.ROOT,
+                "is %dx%d pixels (%,d), more than the %,d an image may have; refused before decoding"
+                        + " (a decompression bomb?)",
+                width,
+                height,
+                pixels,
+                maxPixels);
     }
 
     /**
@@ -160,27 +209,16 @@ public final class ImageDecoder {
                 && buffer.getOffset() == 0
                 && image.getRaster().getSampleModelTranslateX() == 0
                 && image.getRaster().getSampleModelTranslateY() == 0) {
-            byte[] data = buffer.getData();
-            int stride = model.getScanlineStride();
-            boolean grey = image.getType() == BufferedImage.TYPE_BYTE_GRAY;
-            for (int y = 0; y < h; y++) {
-                int src = y * stride;
-                int dst = 3 * y * w;
-                for (int x = 0; x < w; x++, dst += 3) {
-                    if (grey) {
-                        byte v = data[src + x];
-                        out[dst] = v;
-                        out[dst + 1] = v;
-                        out[dst + 2] = v;
-                    } else {
-                        out[dst] = data[src + 3 * x + 2];
-                        out[dst + 1] = data[src + 3 * x + 1];
-                        out[dst + 2] = data[src + 3 * x];
-                    }
-                }
-            }
+            copyBytes(
+                    buffer.getData(),
+                    model.getScanlineStride(),
+                    image.getType() == BufferedImage.TYPE_BYTE_GRAY,
+                    w,
+                    h,
+                    out);
             return out;
         }
+        // any other layout (palette, 16 bits, alpha): through Java's ARGB conversion, a row at a time
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, row, 0, w);
@@ -192,5 +230,25 @@ public final class ImageDecoder {
             }
         }
         return out;
+    }
+
+    /** The fast path of the common layouts, straight from the raster's bytes: BGR reordered, grey replicated. */
+    private static void copyBytes(byte[] data, int stride, boolean grey, int w, int h, byte[] out) {
+        for (int y = 0; y < h; y++) {
+            int src = y * stride;
+            int dst = 3 * y * w;
+            for (int x = 0; x < w; x++, dst += 3) {
+                if (grey) {
+                    byte v = data[src + x];
+                    out[dst] = v;
+                    out[dst + 1] = v;
+                    out[dst + 2] = v;
+                } else {
+                    out[dst] = data[src + 3 * x + 2];
+                    out[dst + 1] = data[src + 3 * x + 1];
+                    out[dst + 2] = data[src + 3 * x];
+                }
+            }
+        }
     }
 }

@@ -59,36 +59,7 @@ public final class PyTorchImport {
         ModelSpec spec = new ModelSpec(architecture, (int) stem.shape()[1], size, (int) fc.shape()[0], groupSize);
         SlimmableNetwork network = ModelZoo.create(spec, manager, seed);
         try {
-            ChannelPlan full = network.fullPlan();
-            network.register(full, false);
-            Set<String> used = new HashSet<>();
-            for (Layer layer : network.layers()) {
-                String module = module(file, architecture, layer.name());
-                if (layer instanceof SlimConv2d conv) {
-                    copy(file, architecture, module + ".weight", conv.weight(), used);
-                    if (conv.bias() != null) {
-                        copy(file, architecture, module + ".bias", conv.bias(), used);
-                    }
-                } else if (layer instanceof SlimLinear linear) {
-                    copy(file, architecture, module + ".weight", linear.weight(), used);
-                    copy(file, architecture, module + ".bias", linear.bias(), used);
-                } else if (layer instanceof SlimBatchNorm norm) {
-                    copy(file, architecture, module + ".weight", norm.gamma(), used);
-                    copy(file, architecture, module + ".bias", norm.beta(), used);
-                    copy(
-                            file,
-                            architecture,
-                            module + ".running_mean",
-                            norm.state(full).mean(),
-                            used);
-                    copy(
-                            file,
-                            architecture,
-                            module + ".running_var",
-                            norm.state(full).var(),
-                            used);
-                }
-            }
+            Set<String> used = copyWeights(file, architecture, network);
             Set<String> unknown = new TreeSet<>(tensors.keySet());
             unknown.removeAll(used);
             if (!unknown.isEmpty()) {
@@ -102,6 +73,44 @@ public final class PyTorchImport {
             network.close();
             throw e;
         }
+    }
+
+    /**
+     * Copies the file's tensors into every layer of {@code network} at full width (BatchNorm running
+     * statistics into the full plan's state); returns the names of the tensors used.
+     */
+    private static Set<String> copyWeights(TorchFile file, String architecture, SlimmableNetwork network) {
+        ChannelPlan full = network.fullPlan();
+        network.register(full, false);
+        Set<String> used = new HashSet<>();
+        for (Layer layer : network.layers()) {
+            String module = module(file, architecture, layer.name());
+            if (layer instanceof SlimConv2d conv) {
+                copy(file, architecture, module + ".weight", conv.weight(), used);
+                if (conv.bias() != null) {
+                    copy(file, architecture, module + ".bias", conv.bias(), used);
+                }
+            } else if (layer instanceof SlimLinear linear) {
+                copy(file, architecture, module + ".weight", linear.weight(), used);
+                copy(file, architecture, module + ".bias", linear.bias(), used);
+            } else if (layer instanceof SlimBatchNorm norm) {
+                copy(file, architecture, module + ".weight", norm.gamma(), used);
+                copy(file, architecture, module + ".bias", norm.beta(), used);
+                copy(
+                        file,
+                        architecture,
+                        module + ".running_mean",
+                        norm.state(full).mean(),
+                        used);
+                copy(
+                        file,
+                        architecture,
+                        module + ".running_var",
+                        norm.state(full).var(),
+                        used);
+            }
+        }
+        return used;
     }
 
     /** The first candidate module name of {@code layer} that the file holds. */
@@ -151,8 +160,7 @@ public final class PyTorchImport {
      */
     public static double maxAbsDifference(byte[] onnx, SlimmableNetwork network, int n, long seed) throws OrtException {
         ModelSpec spec = network.spec();
-        int perImage = spec.inputChannels() * spec.inputSize() * spec.inputSize();
-        float[] images = new float[n * perImage];
+        float[] images = new float[n * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
         Random random = new Random(seed);
         for (int i = 0; i < images.length; i++) {
             images[i] = (float) random.nextGaussian();
@@ -170,36 +178,47 @@ public final class PyTorchImport {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(Math.max(1, Engines.threads()));
             try (OrtSession session = env.createSession(onnx, options)) {
-                Map.Entry<String, NodeInfo> input =
-                        session.getInputInfo().entrySet().iterator().next();
-                long fixedBatch = ((TensorInfo) input.getValue().getInfo()).getShape()[0];
-                int batch = fixedBatch > 0 ? (int) fixedBatch : n;
-                if (n % batch != 0) {
-                    throw new IllegalArgumentException(
-                            "the ONNX input has a fixed batch of " + fixedBatch + "; check with a multiple of it");
-                }
-                int classes = spec.classes();
-                double max = 0;
-                for (int start = 0; start < n; start += batch) {
-                    FloatBuffer slice = FloatBuffer.wrap(images, start * perImage, batch * perImage)
-                            .slice();
-                    long[] shape = {batch, spec.inputChannels(), spec.inputSize(), spec.inputSize()};
-                    try (OnnxTensor in = OnnxTensor.createTensor(env, slice, shape);
-                            OrtSession.Result result = session.run(Map.of(input.getKey(), in))) {
-                        float[][] got = (float[][]) result.get(0).getValue();
-                        for (int i = 0; i < got.length; i++) {
-                            if (got[i].length != classes) {
-                                throw new IllegalArgumentException("the ONNX model gives " + got[i].length
-                                        + " outputs per image, the imported network " + classes);
-                            }
-                            for (int k = 0; k < classes; k++) {
-                                max = Math.max(max, Math.abs(got[i][k] - expected[(start + i) * classes + k]));
-                            }
-                        }
-                    }
-                }
-                return max;
+                return maxAbsDifference(env, session, spec, images, n, expected);
             }
         }
+    }
+
+    /**
+     * Runs {@code session} on the {@code n} images, in batches of the input's fixed batch size when
+     * it has one, and compares each image's logits with {@code expected}.
+     */
+    private static double maxAbsDifference(
+            OrtEnvironment env, OrtSession session, ModelSpec spec, float[] images, int n, float[] expected)
+            throws OrtException {
+        Map.Entry<String, NodeInfo> input =
+                session.getInputInfo().entrySet().iterator().next();
+        long fixedBatch = ((TensorInfo) input.getValue().getInfo()).getShape()[0];
+        int batch = fixedBatch > 0 ? (int) fixedBatch : n;
+        if (n % batch != 0) {
+            throw new IllegalArgumentException(
+                    "the ONNX input has a fixed batch of " + fixedBatch + "; check with a multiple of it");
+        }
+        int perImage = spec.inputChannels() * spec.inputSize() * spec.inputSize();
+        int classes = spec.classes();
+        double max = 0;
+        for (int start = 0; start < n; start += batch) {
+            FloatBuffer slice =
+                    FloatBuffer.wrap(images, start * perImage, batch * perImage).slice();
+            long[] shape = {batch, spec.inputChannels(), spec.inputSize(), spec.inputSize()};
+            try (OnnxTensor in = OnnxTensor.createTensor(env, slice, shape);
+                    OrtSession.Result result = session.run(Map.of(input.getKey(), in))) {
+                float[][] got = (float[][]) result.get(0).getValue();
+                for (int i = 0; i < got.length; i++) {
+                    if (got[i].length != classes) {
+                        throw new IllegalArgumentException("the ONNX model gives " + got[i].length
+                                + " outputs per image, the imported network " + classes);
+                    }
+                    for (int k = 0; k < classes; k++) {
+                        max = Math.max(max, Math.abs(got[i][k] - expected[(start + i) * classes + k]));
+                    }
+                }
+            }
+        }
+        return max;
     }
 }

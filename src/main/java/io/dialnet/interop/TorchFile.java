@@ -117,39 +117,48 @@ public record TorchFile(Path path, String format, Map<String, Tensor> tensors, i
             n *= d;
         }
         float[] data = new float[Math.toIntExact(n)];
-        int type = t.getDataType();
         if (!t.getRawData().isEmpty()) {
-            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            int width = type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber()
-                    ? 8
-                    : type == OnnxMl.TensorProto.DataType.FLOAT.getNumber() ? 4 : 2;
-            if (raw.remaining() != (long) width * n) {
-                throw new IllegalArgumentException(path + ": tensor " + t.getName() + " holds " + raw.remaining()
-                        + " bytes, its shape needs " + width * n);
-            }
-            for (int i = 0; i < data.length; i++) {
-                data[i] = switch (width) {
-                    case 8 -> (float) raw.getDouble();
-                    case 4 -> raw.getFloat();
-                    default -> widen(raw.getShort(), type);
-                };
-            }
+            fromRawData(path, t, data);
         } else {
-            List<? extends Number> values = type == OnnxMl.TensorProto.DataType.FLOAT.getNumber()
-                    ? t.getFloatDataList()
-                    : type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber()
-                            ? t.getDoubleDataList()
-                            : t.getInt32DataList();
-            if (values.size() != n) {
-                throw new IllegalArgumentException(
-                        path + ": tensor " + t.getName() + " holds " + values.size() + " values, its shape needs " + n);
-            }
-            for (int i = 0; i < data.length; i++) {
-                Number v = values.get(i);
-                data[i] = v instanceof Integer bits ? widen(bits.shortValue(), type) : v.floatValue();
-            }
+            fromTypedData(path, t, data);
         }
         return new Tensor(shape, data);
+    }
+
+    /** Fills {@code data} from the tensor's little-endian raw bytes (double, float, or 16-bit widened). */
+    private static void fromRawData(Path path, OnnxMl.TensorProto t, float[] data) {
+        int type = t.getDataType();
+        ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        int width = type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber()
+                ? 8
+                : type == OnnxMl.TensorProto.DataType.FLOAT.getNumber() ? 4 : 2;
+        if (raw.remaining() != (long) width * data.length) {
+            throw new IllegalArgumentException(path + ": tensor " + t.getName() + " holds " + raw.remaining()
+                    + " bytes, its shape needs " + (long) width * data.length);
+        }
+        for (int i = 0; i < data.length; i++) {
+            data[i] = switch (width) {
+                case 8 -> (float) raw.getDouble();
+                case 4 -> raw.getFloat();
+                default -> widen(raw.getShort(), type);
+            };
+        }
+    }
+
+    /** Fills {@code data} from the tensor's typed lists (16-bit types are stored as int32 bit patterns). */
+    private static void fromTypedData(Path path, OnnxMl.TensorProto t, float[] data) {
+        int type = t.getDataType();
+        List<? extends Number> values = type == OnnxMl.TensorProto.DataType.FLOAT.getNumber()
+                ? t.getFloatDataList()
+                : type == OnnxMl.TensorProto.DataType.DOUBLE.getNumber() ? t.getDoubleDataList() : t.getInt32DataList();
+        if (values.size() != data.length) {
+            throw new IllegalArgumentException(path + ": tensor " + t.getName() + " holds " + values.size()
+                    + " values, its shape needs " + data.length);
+        }
+        for (int i = 0; i < data.length; i++) {
+            Number v = values.get(i);
+            data[i] = v instanceof Integer bits ? widen(bits.shortValue(), type) : v.floatValue();
+        }
     }
 
     private static float widen(short bits, int type) {

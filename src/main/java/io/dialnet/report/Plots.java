@@ -89,41 +89,63 @@ public final class Plots {
     public static void accuracyVsLatency(List<LatencyPoint> points, String title, Path png) {
         List<Integer> batches =
                 points.stream().map(LatencyPoint::batchSize).distinct().sorted().toList();
-        List<String> backends =
-                points.stream().map(LatencyPoint::backend).distinct().toList();
         double low = points.stream().mapToDouble(p -> 100 * p.accuracy()).min().orElse(0);
         double high = points.stream().mapToDouble(p -> 100 * p.accuracy()).max().orElse(100);
         double pad = Math.max(1, (high - low) * 0.08);
         List<BufferedImage> panels = new ArrayList<>();
         for (int batch : batches) {
-            XYChart chart = new XYChartBuilder()
-                    .width(batches.size() == 1 ? 800 : 560)
-                    .height(520)
-                    .title(title + ", batch " + batch)
-                    .xAxisTitle("p50 latency per call (ms)")
-                    .yAxisTitle("validation accuracy (%)")
-                    .build();
-            chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-            chart.getStyler().setMarkerSize(9);
-            chart.getStyler().setSeriesColors(COLORS);
-            chart.getStyler().setSeriesMarkers(MARKERS);
+            // every panel on the same accuracy axis, so the panels compare at a glance
+            XYChart chart = latencyPanel(title + ", batch " + batch, batches.size() == 1 ? 800 : 560);
             chart.getStyler().setYAxisMin(Math.floor(low - pad));
             chart.getStyler().setYAxisMax(Math.ceil(high + pad));
-            chart.getStyler().setXAxisMin(0.0);
-            for (String backend : backends) {
-                // in the order given (subnets largest first): a smaller subnet that is not faster shows as a step back
-                List<LatencyPoint> series = points.stream()
-                        .filter(p -> p.batchSize() == batch && p.backend().equals(backend))
-                        .toList();
-                if (!series.isEmpty()) {
-                    chart.addSeries(
-                            backend,
-                            series.stream().mapToDouble(LatencyPoint::p50Ms).toArray(),
-                            series.stream().mapToDouble(p -> 100 * p.accuracy()).toArray());
-                }
-            }
+            addBackendSeries(chart, points, batch);
             panels.add(BitmapEncoder.getBufferedImage(chart));
         }
+        BufferedImage all = sideBySide(panels);
+        AtomicFiles.write(png, out -> {
+            if (!ImageIO.write(all, "png", out)) {
+                throw new IOException("no PNG writer");
+            }
+        });
+    }
+
+    /** An empty accuracy-against-latency chart {@code width} pixels wide, latency from 0. */
+    private static XYChart latencyPanel(String title, int width) {
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(520)
+                .title(title)
+                .xAxisTitle("p50 latency per call (ms)")
+                .yAxisTitle("validation accuracy (%)")
+                .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setMarkerSize(9);
+        chart.getStyler().setSeriesColors(COLORS);
+        chart.getStyler().setSeriesMarkers(MARKERS);
+        chart.getStyler().setXAxisMin(0.0);
+        return chart;
+    }
+
+    /** One series per back end (in the order the points name them) of the points measured at {@code batch}. */
+    private static void addBackendSeries(XYChart chart, List<LatencyPoint> points, int batch) {
+        List<String> backends =
+                points.stream().map(LatencyPoint::backend).distinct().toList();
+        for (String backend : backends) {
+            // in the order given (subnets largest first): a smaller subnet that is not faster shows as a step back
+            List<LatencyPoint> series = points.stream()
+                    .filter(p -> p.batchSize() == batch && p.backend().equals(backend))
+                    .toList();
+            if (!series.isEmpty()) {
+                chart.addSeries(
+                        backend,
+                        series.stream().mapToDouble(LatencyPoint::p50Ms).toArray(),
+                        series.stream().mapToDouble(p -> 100 * p.accuracy()).toArray());
+            }
+        }
+    }
+
+    /** The panels left to right on a white background. */
+    private static BufferedImage sideBySide(List<BufferedImage> panels) {
         int width = panels.stream().mapToInt(BufferedImage::getWidth).sum();
         int height = panels.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
         BufferedImage all = new BufferedImage(Math.max(1, width), height, BufferedImage.TYPE_INT_RGB);
@@ -136,11 +158,7 @@ public final class Plots {
             x += panel.getWidth();
         }
         g.dispose();
-        AtomicFiles.write(png, out -> {
-            if (!ImageIO.write(all, "png", out)) {
-                throw new IOException("no PNG writer");
-            }
-        });
+        return all;
     }
 
     static void write(XYChart chart, Path png) {

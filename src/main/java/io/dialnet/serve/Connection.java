@@ -254,6 +254,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A request's headers: refused at once when malformed, unroutable or (inference) not admitted. */
     private void head(HttpRequest r) {
         if (state == State.IDLE) {
             startReading(); // a pipelined request, decoded with the previous one's bytes
@@ -279,71 +280,96 @@ final class Connection extends ChannelInboundHandlerAdapter {
             refuse(refusal, true);
             return;
         }
-        if (route.inference()) {
-            server.metrics.received();
-            String encoding = r.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-            if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
-                // what the "inflate" handler could not decode is left as it came: refused, never parsed as sent
-                refuse(
-                        new Refusal(
-                                415, "Content-Encoding " + encoding + " is not supported; send gzip, deflate or none"),
-                        false);
-                server.metrics.rejected("bad_request");
-                return;
-            }
-            long length = HttpUtil.getContentLength(r, -1L);
-            if (length > server.settings.maxBodyBytes()) {
-                refuse(
-                        new Refusal(
-                                413, "body of " + length + " bytes is larger than " + server.settings.maxBodyBytes()),
-                        false);
-                server.metrics.rejected("bad_request");
-                return;
-            }
-            if (server.draining()) {
-                server.metrics.rejected("shutting_down");
-                refuse(new Refusal(503, "server is shutting down"), false);
-                return;
-            }
-            server.reviveWorkers();
-            if (!server.ready()) {
-                // Kept alive: until the port has closed, "Connection: close" would send the client into the accept
-                // backlog, which closing the port resets.
-                server.metrics.rejected(server.closing() ? "shutting_down" : "error");
-                refuse(
-                        new Refusal(
-                                503,
-                                server.closing() ? "server is shutting down" : "no inference worker is able to serve"),
-                        true);
-                return;
-            }
-            // Only requests whose body has arrived count against the bound: a client that sends its body slowly
-            // holds a connection (bounded, and timed by the read timeout), never another client's place.
-            if (server.inFlight.get() >= server.settings.queueCapacity() + server.settings.workers()) {
-                server.metrics.rejected("queue_full");
-                refuse(
-                        new Refusal(
-                                429, "server busy: " + server.settings.queueCapacity() + " requests already waiting"),
-                        true);
-                return;
-            }
-            Refusal early = hopeless(uri);
-            if (early != null) {
-                refuse(early, true);
-                return;
-            }
-            admitted = true;
-            bodyComplete = false;
-            server.reading.incrementAndGet();
-            if (HttpUtil.is100ContinueExpected(r)) {
-                ctx.writeAndFlush(new DefaultFullHttpResponse(
-                        HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
-            }
-            body = ctx.alloc().compositeBuffer(1024);
+        if (route.inference() && !admit(r, uri)) {
+            return;
         }
         if (!(r instanceof LastHttpContent)) {
             ctx.read();
         }
+    }
+
+    /**
+     * Admission of an inference request from its headers, before its body: refused (and answered)
+     * when its body is too large, the server cannot serve, is full, or no subnet can meet the
+     * deadline in its query; else it takes a place and its body is collected.
+     */
+    private boolean admit(HttpRequest r, QueryStringDecoder uri) {
+        server.metrics.received();
+        if (refusedForEncoding(r) || refusedForSize(r) || refusedWhileUnableToServe() || refusedWhenFull()) {
+            return false;
+        }
+        Refusal early = hopeless(uri);
+        if (early != null) {
+            refuse(early, true);
+            return false;
+        }
+        admitted = true;
+        bodyComplete = false;
+        server.reading.incrementAndGet();
+        if (HttpUtil.is100ContinueExpected(r)) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(
+                    HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+        }
+        body = ctx.alloc().compositeBuffer(1024);
+        return true;
+    }
+
+    /** 413 from the announced Content-Length. */
+    /** 415 for a Content-Encoding the "inflate" handler left as it came: never parsed as sent. */
+    private boolean refusedForEncoding(HttpRequest r) {
+        String encoding = r.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding == null || encoding.equalsIgnoreCase("identity")) {
+            return false;
+        }
+        refuse(
+                new Refusal(415, "Content-Encoding " + encoding + " is not supported; send gzip, deflate or none"),
+                false);
+        server.metrics.rejected("bad_request");
+        return true;
+    }
+
+    private boolean refusedForSize(HttpRequest r) {
+        long length = HttpUtil.getContentLength(r, -1L);
+        if (length <= server.settings.maxBodyBytes()) {
+            return false;
+        }
+        refuse(
+                new Refusal(413, "body of " + length + " bytes is larger than " + server.settings.maxBodyBytes()),
+                false);
+        server.metrics.rejected("bad_request");
+        return true;
+    }
+
+    /** 503 while draining, or when no worker can serve (an empty worker slot is tried again first). */
+    private boolean refusedWhileUnableToServe() {
+        if (server.draining()) {
+            server.metrics.rejected("shutting_down");
+            refuse(new Refusal(503, "server is shutting down"), false);
+            return true;
+        }
+        server.reviveWorkers();
+        if (server.ready()) {
+            return false;
+        }
+        // Kept alive: until the port has closed, "Connection: close" would send the client into the accept
+        // backlog, which closing the port resets.
+        server.metrics.rejected(server.closing() ? "shutting_down" : "error");
+        refuse(
+                new Refusal(503, server.closing() ? "server is shutting down" : "no inference worker is able to serve"),
+                true);
+        return true;
+    }
+
+    /** 429 when every place is taken. */
+    private boolean refusedWhenFull() {
+        // Only requests whose body has arrived count against the bound: a client that sends its body slowly
+        // holds a connection (bounded, and timed by the read timeout), never another client's place.
+        if (server.inFlight.get() < server.settings.queueCapacity() + server.settings.workers()) {
+            return false;
+        }
+        server.metrics.rejected("queue_full");
+        refuse(new Refusal(429, "server busy: " + server.settings.queueCapacity() + " requests already waiting"), true);
+        return true;
     }
 
     /**
@@ -470,58 +496,65 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     // ---- routing ----
 
+    /** The route of {@code path} for {@code method}: 404 for an unknown path, 405 for the wrong method. */
     private Route route(HttpMethod method, String path) throws Refusal {
-        String[] p = path.split("/", -1);
-        Kind kind = null;
-        String version = null;
-        boolean post = false;
-        String name = server.settings.modelName();
-        if (path.equals("/predict")) {
-            kind = Kind.PREDICT;
-            post = true;
-        } else if (path.equals("/subnets")) {
-            kind = Kind.SUBNETS;
-        } else if (path.equals("/metrics")) {
-            kind = Kind.METRICS;
-        } else if (path.equals("/v2")) {
-            kind = Kind.V2_SERVER;
-        } else if (path.equals("/v2/health/live")) {
-            kind = Kind.V2_LIVE;
-        } else if (path.equals("/v2/health/ready")) {
-            kind = Kind.V2_READY;
-        } else if (p.length >= 4 && p[1].equals("v2") && p[2].equals("models")) {
-            // /v2/models/{name}[/versions/{version}][/ready|/infer]
-            int i = 4;
-            if (p.length >= 6 && p[4].equals("versions")) {
-                version = p[5];
-                i = 6;
-            }
-            String tail = p.length == i ? "" : p.length == i + 1 ? p[i] : null;
-            kind = tail == null
-                    ? null
-                    : switch (tail) {
-                        case "" -> Kind.V2_MODEL;
-                        case "ready" -> Kind.V2_MODEL_READY;
-                        case "infer" -> Kind.V2_INFER;
-                        default -> null;
-                    };
-            post = kind == Kind.V2_INFER;
-            if (kind != null && !p[3].equals(name)) {
-                throw new Refusal(404, "unknown model '" + p[3] + "'; this server serves '" + name + "'");
-            }
-            if (kind != null && version != null && !server.hasSubnet(version)) {
-                throw new Refusal(
-                        404,
-                        "unknown version '" + version + "' of model '" + name
-                                + "'; the versions are its subnets, see GET /v2/models/" + name);
-            }
-        }
-        if (kind == null) {
+        Kind kind = switch (path) {
+            case "/predict" -> Kind.PREDICT;
+            case "/subnets" -> Kind.SUBNETS;
+            case "/metrics" -> Kind.METRICS;
+            case "/v2" -> Kind.V2_SERVER;
+            case "/v2/health/live" -> Kind.V2_LIVE;
+            case "/v2/health/ready" -> Kind.V2_READY;
+            default -> null;
+        };
+        Route found = kind != null ? new Route(kind, null) : modelRoute(path);
+        if (found == null) {
             throw new Refusal(404, "no such path: " + path);
         }
-        HttpMethod wanted = post ? HttpMethod.POST : HttpMethod.GET;
+        // exactly the inference routes are POSTed
+        HttpMethod wanted = found.inference() ? HttpMethod.POST : HttpMethod.GET;
         if (!method.equals(wanted)) {
             throw new Refusal(405, "use " + wanted + " " + path);
+        }
+        return found;
+    }
+
+    /**
+     * The route of {@code /v2/models/{name}[/versions/{version}][/ready|/infer]}, null for any other
+     * path; 404 when it names another model or a version that is not one of the subnets.
+     */
+    private Route modelRoute(String path) throws Refusal {
+        String[] p = path.split("/", -1);
+        if (!(p.length >= 4 && p[1].equals("v2") && p[2].equals("models"))) {
+            return null;
+        }
+        String version = null;
+        int i = 4;
+        if (p.length >= 6 && p[4].equals("versions")) {
+            version = p[5];
+            i = 6;
+        }
+        String tail = p.length == i ? "" : p.length == i + 1 ? p[i] : null;
+        Kind kind = tail == null
+                ? null
+                : switch (tail) {
+                    case "" -> Kind.V2_MODEL;
+                    case "ready" -> Kind.V2_MODEL_READY;
+                    case "infer" -> Kind.V2_INFER;
+                    default -> null;
+                };
+        if (kind == null) {
+            return null;
+        }
+        String name = server.settings.modelName();
+        if (!p[3].equals(name)) {
+            throw new Refusal(404, "unknown model '" + p[3] + "'; this server serves '" + name + "'");
+        }
+        if (version != null && !server.hasSubnet(version)) {
+            throw new Refusal(
+                    404,
+                    "unknown version '" + version + "' of model '" + name
+                            + "'; the versions are its subnets, see GET /v2/models/" + name);
         }
         return new Route(kind, version);
     }
@@ -532,31 +565,17 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     // ---- answering ----
 
+    /** Answers a request whose body has arrived, by its route; inference is handed to the workers. */
     private void dispatch() {
         try {
             switch (route.kind()) {
                 case PREDICT, V2_INFER -> infer();
-                case SUBNETS -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("subnets", server.manifest.subnets());
-                    out.put("default", server.defaultSubnet);
-                    out.put("service_ms_estimates", server.controller.estimates());
-                    ok(Json.MAPPER.writeValueAsBytes(out), "application/json");
-                }
+                case SUBNETS -> ok(Json.MAPPER.writeValueAsBytes(subnets()), "application/json");
                 case METRICS ->
                     ok(
                             server.prometheus().getBytes(StandardCharsets.UTF_8),
                             "text/plain; version=0.0.4; charset=utf-8");
-                case V2_SERVER ->
-                    ok(
-                            Json.MAPPER.writeValueAsBytes(Map.of(
-                                    "name",
-                                    "dialnet",
-                                    "version",
-                                    version(),
-                                    "extensions",
-                                    List.of("binary_tensor_data"))),
-                            "application/json");
+                case V2_SERVER -> ok(Json.MAPPER.writeValueAsBytes(serverMetadata()), "application/json");
                 case V2_LIVE -> ok(Json.MAPPER.writeValueAsBytes(Map.of("live", true)), "application/json");
                 case V2_READY, V2_MODEL_READY -> {
                     boolean ready = server.ready();
@@ -579,6 +598,24 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** {@code GET /subnets}: the subnets, the default one and the current service-time estimates. */
+    private Map<String, Object> subnets() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("subnets", server.manifest.subnets());
+        out.put("default", server.defaultSubnet);
+        out.put("service_ms_estimates", server.controller.estimates());
+        return out;
+    }
+
+    /** {@code GET /v2}: the Open Inference Protocol's server metadata. */
+    private static Map<String, Object> serverMetadata() {
+        return Map.of("name", "dialnet", "version", version(), "extensions", List.of("binary_tensor_data"));
+    }
+
+    /**
+     * Parses the body, picks the subnet and queues the job; its answer comes back through
+     * {@link #onAnswer}, or a timer answers 504 at its deadline or the request timeout.
+     */
     private void infer() throws Refusal {
         byte[] bytes = ByteBufUtil.getBytes(body);
         releaseBody();
@@ -589,17 +626,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             server.metrics.rejected("bad_request");
             throw r;
         }
-        double remaining = Double.NaN;
-        if (parsed.deadlineMs() != null) {
-            remaining = parsed.deadlineMs() - (System.nanoTime() - requestStart) / 1e6;
-            if (remaining <= 0) {
-                server.metrics.rejected("expired");
-                throw new Refusal(
-                        504,
-                        "deadline_ms " + Server.fmt(parsed.deadlineMs()) + " passed while the request "
-                                + "was read and parsed (" + Math.round(parsed.deadlineMs() - remaining) + " ms)");
-            }
-        }
+        double remaining = remainingMs(parsed);
         String subnet = server.subnetFor(parsed, remaining);
         boolean v2 = route.kind() == Kind.V2_INFER;
         Job j = new Job(
@@ -615,6 +642,27 @@ final class Connection extends ChannelInboundHandlerAdapter {
             server.metrics.rejected("queue_full");
             throw new Refusal(429, "server busy: " + server.settings.queueCapacity() + " requests already queued");
         }
+        armAnswerTimer(j);
+    }
+
+    /** Milliseconds left of the request's deadline (NaN: none); 504 when reading and parsing used it up. */
+    private double remainingMs(Requests.Parsed parsed) throws Refusal {
+        if (parsed.deadlineMs() == null) {
+            return Double.NaN;
+        }
+        double remaining = parsed.deadlineMs() - (System.nanoTime() - requestStart) / 1e6;
+        if (remaining <= 0) {
+            server.metrics.rejected("expired");
+            throw new Refusal(
+                    504,
+                    "deadline_ms " + Server.fmt(parsed.deadlineMs()) + " passed while the request "
+                            + "was read and parsed (" + Math.round(parsed.deadlineMs() - remaining) + " ms)");
+        }
+        return remaining;
+    }
+
+    /** Answers {@code j} 504 at its deadline or the request timeout, whichever comes first, unless answered. */
+    private void armAnswerTimer(Job j) {
         long timeoutNanos = Math.min(j.deadlineNanos, requestStart + server.settings.requestTimeoutMs() * 1_000_000)
                 - System.nanoTime();
         boolean byDeadline = j.deadlineNanos <= requestStart + server.settings.requestTimeoutMs() * 1_000_000;

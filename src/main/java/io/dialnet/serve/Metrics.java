@@ -115,9 +115,25 @@ public final class Metrics {
             IntSupplier workersAlive,
             IntSupplier ready) {}
 
-    /** The exposition text. */
+    /** The exposition text: the counters, the server's gauges, then the latency histograms. */
     public String prometheus(Gauges g) {
         StringBuilder out = new StringBuilder(4096);
+        requestCounters(out);
+        serverCounters(out);
+        gauges(out, g);
+        family(
+                out,
+                "dialnet_request_duration_seconds",
+                "histogram",
+                "Time from a request's first byte to its answer, by subnet.");
+        for (String s : subnets) {
+            histogram(out, s);
+        }
+        return out.toString();
+    }
+
+    /** What happened to requests: received, answered by code, run, refused by reason, answered by subnet. */
+    private void requestCounters(StringBuilder out) {
         counter(out, "dialnet_requests_total", "Inference requests received (predict and v2 infer).", requests.get());
         family(out, "dialnet_responses_total", "counter", "HTTP responses by status code.");
         responses.forEach((code, n) -> sample(out, "dialnet_responses_total", "code", String.valueOf(code), n.get()));
@@ -132,6 +148,10 @@ public final class Metrics {
         rejections.forEach((r, n) -> sample(out, "dialnet_rejections_total", "reason", r, n.get()));
         family(out, "dialnet_subnet_requests_total", "counter", "Requests answered, by the subnet that answered.");
         chosen.forEach((s, n) -> sample(out, "dialnet_subnet_requests_total", "subnet", s, n.get()));
+    }
+
+    /** What happened to the server itself: workers replaced, connections refused or timed out. */
+    private void serverCounters(StringBuilder out) {
         counter(
                 out,
                 "dialnet_worker_restarts_total",
@@ -147,6 +167,9 @@ public final class Metrics {
                 "dialnet_connections_timed_out_total",
                 "Connections closed because a request arrived too slowly or the connection sat idle.",
                 connectionsTimedOut.get());
+    }
+
+    private static void gauges(StringBuilder out, Gauges g) {
         gauge(
                 out,
                 "dialnet_queue_length",
@@ -172,37 +195,33 @@ public final class Metrics {
                 "dialnet_ready",
                 "1 when the server accepts inference requests, else 0.",
                 g.ready().getAsInt());
-        family(
-                out,
-                "dialnet_request_duration_seconds",
-                "histogram",
-                "Time from a request's first byte to its answer, by subnet.");
-        for (String s : subnets) {
-            AtomicLongArray h = histograms.get(s);
-            long cumulative = 0;
-            for (int i = 0; i <= BUCKETS_SECONDS.length; i++) {
-                cumulative += h.get(i);
-                String le = i < BUCKETS_SECONDS.length ? number(BUCKETS_SECONDS[i]) : "+Inf";
-                out.append("dialnet_request_duration_seconds_bucket{subnet=\"")
-                        .append(escape(s))
-                        .append("\",le=\"")
-                        .append(le)
-                        .append("\"} ")
-                        .append(cumulative)
-                        .append('\n');
-            }
-            out.append("dialnet_request_duration_seconds_sum{subnet=\"")
-                    .append(escape(s))
-                    .append("\"} ")
-                    .append(String.format(Locale.ROOT, "%.6f", sums.get(s).sum()))
-                    .append('\n');
-            out.append("dialnet_request_duration_seconds_count{subnet=\"")
-                    .append(escape(s))
+    }
+
+    /** One subnet's cumulative buckets, sum and count. */
+    private void histogram(StringBuilder out, String subnet) {
+        AtomicLongArray h = histograms.get(subnet);
+        long cumulative = 0;
+        for (int i = 0; i <= BUCKETS_SECONDS.length; i++) {
+            cumulative += h.get(i);
+            String le = i < BUCKETS_SECONDS.length ? number(BUCKETS_SECONDS[i]) : "+Inf";
+            out.append("dialnet_request_duration_seconds_bucket{subnet=\"")
+                    .append(escape(subnet))
+                    .append("\",le=\"")
+                    .append(le)
                     .append("\"} ")
                     .append(cumulative)
                     .append('\n');
         }
-        return out.toString();
+        out.append("dialnet_request_duration_seconds_sum{subnet=\"")
+                .append(escape(subnet))
+                .append("\"} ")
+                .append(String.format(Locale.ROOT, "%.6f", sums.get(subnet).sum()))
+                .append('\n');
+        out.append("dialnet_request_duration_seconds_count{subnet=\"")
+                .append(escape(subnet))
+                .append("\"} ")
+                .append(cumulative)
+                .append('\n');
     }
 
     /** Shortest plain decimal: 0.0005, 1, 2.5 (never 1.00000 or 5e-04). */

@@ -20,15 +20,15 @@ import javax.imageio.stream.ImageInputStream;
  * {@code folder:} training data is; raw 8-bit pixels skip the decoding.
  */
 final class Preprocess {
-    /** Decoded images larger than this many pixels are refused before decoding (a decompression bomb). */
-    static final long MAX_PIXELS = 40_000_000L;
-
     private final int channels;
     private final int size;
     private final float[] scale;
     private final float[] shift;
+    /** Images whose header claims more pixels are refused before decoding (a decompression bomb). */
+    private final long maxImagePixels;
 
-    Preprocess(Manifest manifest) {
+    Preprocess(Manifest manifest, long maxImagePixels) {
+        this.maxImagePixels = maxImagePixels;
         this.channels = manifest.model().inputChannels();
         this.size = manifest.model().inputSize();
         double[] mean = manifest.normalization() == null
@@ -93,7 +93,7 @@ final class Preprocess {
         }
     }
 
-    private static BufferedImage decode(byte[] encoded, String what) throws Refusal {
+    private BufferedImage decode(byte[] encoded, String what) throws Refusal {
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
@@ -104,12 +104,10 @@ final class Preprocess {
                 reader.setInput(in, true, true);
                 List<String> warnings = new ArrayList<>();
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > MAX_PIXELS) {
-                    throw new Refusal(
-                            413,
-                            what + " is " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels; at most "
-                                    + MAX_PIXELS + " pixels are decoded");
+                // the training data's rule too (ImageDecoder): the header's size is checked before any pixel memory
+                String tooLarge = ImageDecoder.oversize(reader.getWidth(0), reader.getHeight(0), maxImagePixels);
+                if (tooLarge != null) {
+                    throw new Refusal(400, what + " " + tooLarge);
                 }
                 BufferedImage image = reader.read(0);
                 // the training data's rule (ImageDecoder): a warning other than a harmless one means lost pixels

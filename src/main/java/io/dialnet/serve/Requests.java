@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dialnet.Json;
 import io.dialnet.artifact.Manifest;
+import io.dialnet.data.ImageDecoder;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,14 +60,23 @@ final class Requests {
     private final int perImage;
 
     Requests(Manifest manifest, int maxBatch) {
+        this(manifest, maxBatch, ImageDecoder.MAX_PIXELS);
+    }
+
+    /** Requests of at most {@code maxBatch} images, each image of at most {@code maxImagePixels} pixels. */
+    Requests(Manifest manifest, int maxBatch, long maxImagePixels) {
         this.manifest = manifest;
-        this.preprocess = new Preprocess(manifest);
+        this.preprocess = new Preprocess(manifest, maxImagePixels);
         this.maxBatch = maxBatch;
         this.perImage = preprocess.imageFloats();
     }
 
     int perImage() {
         return perImage;
+    }
+
+    Manifest manifest() {
+        return manifest;
     }
 
     // ---- /predict ----
@@ -149,38 +159,48 @@ final class Requests {
             if (node.has("input")) {
                 throw new Refusal(400, "send either input or image, not both");
             }
-            JsonNode images = node.get("image");
-            List<JsonNode> list = new ArrayList<>();
-            if (images.isArray()) {
-                images.forEach(list::add);
-            } else {
-                list.add(images);
-            }
-            if (list.isEmpty() || list.size() > maxBatch) {
-                throw new Refusal(400, "image: 1.." + maxBatch + " base64 images, got " + list.size());
-            }
-            if (batch != null && batch != list.size()) {
-                throw new Refusal(400, "batch is " + batch + " but image holds " + list.size() + " image(s)");
-            }
-            batch = list.size();
-            input = new float[batch * perImage];
-            for (int i = 0; i < list.size(); i++) {
-                String what = images.isArray() ? "image[" + i + "]" : "image";
-                preprocess.image(base64(list.get(i), what), what, input, i * perImage);
-            }
+            input = jsonImages(node.get("image"), batch);
+            batch = input.length / perImage;
         } else {
-            JsonNode values = node.get("input");
-            if (values == null || !values.isArray()) {
-                throw new Refusal(400, "input: expected a list of normalised floats (or send image: base64 PNG/JPEG)");
-            }
-            input = new float[values.size()];
-            for (int i = 0; i < input.length; i++) {
-                input[i] = number(values.get(i), "input[" + i + "]");
-            }
+            input = jsonFloats(node.get("input"));
         }
         int n = batch == null ? 1 : batch;
         checkSize(input.length, n, "input");
         return new Parsed(input, n, subnet, deadline, null, false);
+    }
+
+    /** The normalised floats of {@code image}: one base64 image or a list, as many as {@code batch} says if given. */
+    private float[] jsonImages(JsonNode images, Integer batch) throws Refusal {
+        List<JsonNode> list = new ArrayList<>();
+        if (images.isArray()) {
+            images.forEach(list::add);
+        } else {
+            list.add(images);
+        }
+        if (list.isEmpty() || list.size() > maxBatch) {
+            throw new Refusal(400, "image: 1.." + maxBatch + " base64 images, got " + list.size());
+        }
+        if (batch != null && batch != list.size()) {
+            throw new Refusal(400, "batch is " + batch + " but image holds " + list.size() + " image(s)");
+        }
+        float[] input = new float[list.size() * perImage];
+        for (int i = 0; i < list.size(); i++) {
+            String what = images.isArray() ? "image[" + i + "]" : "image";
+            preprocess.image(base64(list.get(i), what), what, input, i * perImage);
+        }
+        return input;
+    }
+
+    /** The floats of {@code input}, each a finite number. */
+    private static float[] jsonFloats(JsonNode values) throws Refusal {
+        if (values == null || !values.isArray()) {
+            throw new Refusal(400, "input: expected a list of normalised floats (or send image: base64 PNG/JPEG)");
+        }
+        float[] input = new float[values.size()];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = number(values.get(i), "input[" + i + "]");
+        }
+        return input;
     }
 
     /** {@code POST /predict} with a raw little-endian float32 body and the options in the query. */
@@ -249,6 +269,31 @@ final class Requests {
 
     /** As {@link #v2(byte[], String, String)} with the header's value ({@code null} when absent). */
     Parsed v2(byte[] body, Integer headerLength, String version) throws Refusal {
+        int jsonLength = jsonLength(body, headerLength);
+        JsonNode node = tree(Arrays.copyOf(body, jsonLength));
+        if (node == null || !node.isObject()) {
+            throw new Refusal(400, "expected a JSON object {\"inputs\": [...]} (Open Inference Protocol)");
+        }
+        unknownKeys(node, V2_KEYS, "");
+        String id = node.has("id") ? text(node.get("id"), "id") : null;
+        V2Options options = v2Options(node, version);
+        JsonNode in = v2Input(node);
+        long[] shape = shape(in.get("shape"));
+        String type = in.path("datatype").asText("");
+        ByteBuffer binary = binaryData(in, body, jsonLength, headerLength);
+        Tensor t = switch (type) {
+            case "FP32" -> fp32(shape, in.get("data"), binary);
+            case "UINT8" -> uint8(shape, in.get("data"), binary);
+            case "BYTES" -> bytes(shape, in.get("data"), binary);
+            default ->
+                throw new Refusal(
+                        400, "inputs[0].datatype: '" + type + "' is not FP32, UINT8 or BYTES (an " + "encoded image)");
+        };
+        return new Parsed(t.values(), t.batch(), options.subnet(), options.deadlineMs(), id, options.binaryOutput());
+    }
+
+    /** How long the JSON part of a v2 body is: the binary extension's header, else the whole body. */
+    private static int jsonLength(byte[] body, Integer headerLength) throws Refusal {
         int jsonLength = headerLength == null ? body.length : headerLength;
         if (jsonLength < 0 || jsonLength > body.length) {
             throw new Refusal(
@@ -256,12 +301,14 @@ final class Requests {
                     "Inference-Header-Content-Length " + jsonLength + " is outside the body of " + body.length
                             + " bytes");
         }
-        JsonNode node = tree(Arrays.copyOf(body, jsonLength));
-        if (node == null || !node.isObject()) {
-            throw new Refusal(400, "expected a JSON object {\"inputs\": [...]} (Open Inference Protocol)");
-        }
-        unknownKeys(node, V2_KEYS, "");
-        String id = node.has("id") ? text(node.get("id"), "id") : null;
+        return jsonLength;
+    }
+
+    /** A v2 request's options: the subnet (the path's version wins), the deadline, the output's form. */
+    private record V2Options(String subnet, Double deadlineMs, boolean binaryOutput) {}
+
+    /** The {@code parameters} and {@code outputs} of a v2 request; {@code version} is the path's, or null. */
+    private static V2Options v2Options(JsonNode node, String version) throws Refusal {
         JsonNode parameters = node.path("parameters");
         if (!parameters.isMissingNode() && !parameters.isObject()) {
             throw new Refusal(400, "parameters must be an object");
@@ -281,22 +328,28 @@ final class Requests {
                 : null;
         boolean binaryOut = parameters.has("binary_data_output")
                 && bool(parameters.get("binary_data_output"), "parameters.binary_data_output");
-        JsonNode outputs = node.path("outputs");
-        if (!outputs.isMissingNode()) {
-            if (!outputs.isArray() || outputs.size() != 1) {
-                throw new Refusal(400, "outputs: this model has one output, '" + OUTPUT + "'");
-            }
-            JsonNode out = outputs.get(0);
-            String name = out.path("name").asText(null);
-            if (!OUTPUT.equals(name)) {
-                throw new Refusal(
-                        400, "outputs[0].name: unknown output '" + name + "'; this model has '" + OUTPUT + "'");
-            }
-            JsonNode binary = out.path("parameters").path("binary_data");
-            if (!binary.isMissingNode()) {
-                binaryOut = bool(binary, "outputs[0].parameters.binary_data");
-            }
+        return new V2Options(subnet, deadline, binaryOutput(node.path("outputs"), binaryOut));
+    }
+
+    /** Whether the logits go back binary: {@code outputs} (optional, naming the one output) may say so. */
+    private static boolean binaryOutput(JsonNode outputs, boolean asked) throws Refusal {
+        if (outputs.isMissingNode()) {
+            return asked;
         }
+        if (!outputs.isArray() || outputs.size() != 1) {
+            throw new Refusal(400, "outputs: this model has one output, '" + OUTPUT + "'");
+        }
+        JsonNode out = outputs.get(0);
+        String name = out.path("name").asText(null);
+        if (!OUTPUT.equals(name)) {
+            throw new Refusal(400, "outputs[0].name: unknown output '" + name + "'; this model has '" + OUTPUT + "'");
+        }
+        JsonNode binary = out.path("parameters").path("binary_data");
+        return binary.isMissingNode() ? asked : bool(binary, "outputs[0].parameters.binary_data");
+    }
+
+    /** The one input tensor of a v2 request, its keys and name checked. */
+    private static JsonNode v2Input(JsonNode node) throws Refusal {
         JsonNode inputs = node.path("inputs");
         if (!inputs.isArray() || inputs.size() != 1) {
             throw new Refusal(400, "inputs: expected exactly one input tensor, '" + INPUT + "'");
@@ -308,45 +361,44 @@ final class Requests {
             throw new Refusal(
                     400, "inputs[0].name: unknown input '" + name + "'; this model's input is '" + INPUT + "'");
         }
-        long[] shape = shape(in.get("shape"));
-        String type = in.path("datatype").asText("");
-        ByteBuffer binary = null;
+        return in;
+    }
+
+    /**
+     * The binary tensor data after the JSON part (little-endian), or null when the input carries
+     * its {@code data} in the JSON; every disagreement between the two is a 400.
+     */
+    private static ByteBuffer binaryData(JsonNode in, byte[] body, int jsonLength, Integer headerLength)
+            throws Refusal {
         JsonNode size = in.path("parameters").path("binary_data_size");
-        if (!size.isMissingNode()) {
-            if (headerLength == null) {
+        if (size.isMissingNode()) {
+            if (body.length != jsonLength) {
                 throw new Refusal(
                         400,
-                        "inputs[0].parameters.binary_data_size needs the Inference-Header-Content-Length" + " header");
+                        (body.length - jsonLength) + " bytes follow the JSON header but no input declares "
+                                + "binary_data_size");
             }
-            if (!size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() != body.length - jsonLength) {
-                throw new Refusal(
-                        400,
-                        "inputs[0].parameters.binary_data_size is " + size + " but " + (body.length - jsonLength)
-                                + " bytes follow the JSON header");
+            if (!in.has("data")) {
+                throw new Refusal(400, "inputs[0].data is missing");
             }
-            if (in.has("data")) {
-                throw new Refusal(400, "inputs[0]: send data or binary_data_size, not both");
-            }
-            binary = ByteBuffer.wrap(body, jsonLength, body.length - jsonLength)
-                    .slice()
-                    .order(ByteOrder.LITTLE_ENDIAN);
-        } else if (body.length != jsonLength) {
+            return null;
+        }
+        if (headerLength == null) {
+            throw new Refusal(
+                    400, "inputs[0].parameters.binary_data_size needs the Inference-Header-Content-Length" + " header");
+        }
+        if (!size.canConvertToLong() || !size.isIntegralNumber() || size.asLong() != body.length - jsonLength) {
             throw new Refusal(
                     400,
-                    (body.length - jsonLength) + " bytes follow the JSON header but no input declares "
-                            + "binary_data_size");
-        } else if (!in.has("data")) {
-            throw new Refusal(400, "inputs[0].data is missing");
+                    "inputs[0].parameters.binary_data_size is " + size + " but " + (body.length - jsonLength)
+                            + " bytes follow the JSON header");
         }
-        Tensor t = switch (type) {
-            case "FP32" -> fp32(shape, in.get("data"), binary);
-            case "UINT8" -> uint8(shape, in.get("data"), binary);
-            case "BYTES" -> bytes(shape, in.get("data"), binary);
-            default ->
-                throw new Refusal(
-                        400, "inputs[0].datatype: '" + type + "' is not FP32, UINT8 or BYTES (an " + "encoded image)");
-        };
-        return new Parsed(t.values(), t.batch(), subnet, deadline, id, binaryOut);
+        if (in.has("data")) {
+            throw new Refusal(400, "inputs[0]: send data or binary_data_size, not both");
+        }
+        return ByteBuffer.wrap(body, jsonLength, body.length - jsonLength)
+                .slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private record Tensor(float[] values, int batch) {}
@@ -417,30 +469,7 @@ final class Requests {
                             + Arrays.toString(shape));
         }
         int batch = batchOf(shape[0]);
-        List<byte[]> images = new ArrayList<>();
-        if (binary != null) {
-            // The binary extension's BYTES layout: each element a 4-byte little-endian length, then its bytes.
-            while (binary.hasRemaining()) {
-                if (binary.remaining() < 4) {
-                    throw new Refusal(400, "inputs[0]: a BYTES element's 4-byte length is cut off");
-                }
-                int n = binary.getInt();
-                if (n < 0 || n > binary.remaining()) {
-                    throw new Refusal(400, "inputs[0]: a BYTES element of " + n + " bytes runs past the body");
-                }
-                byte[] image = new byte[n];
-                binary.get(image);
-                images.add(image);
-            }
-        } else {
-            if (data == null || !data.isArray()) {
-                throw new Refusal(400, "inputs[0].data: expected a list of base64 images");
-            }
-            JsonNode flat = data.size() == batch && batch > 0 && data.get(0).isArray() ? flattenOne(data) : data;
-            for (int i = 0; i < flat.size(); i++) {
-                images.add(base64(flat.get(i), "inputs[0].data[" + i + "]"));
-            }
-        }
+        List<byte[]> images = binary != null ? binaryElements(binary) : base64Elements(data, batch);
         if (images.size() != batch) {
             throw new Refusal(400, "inputs[0]: shape says " + batch + " image(s) but " + images.size() + " came");
         }
@@ -449,6 +478,37 @@ final class Requests {
             preprocess.image(images.get(i), "inputs[0] image " + i, out, i * perImage);
         }
         return new Tensor(out, batch);
+    }
+
+    /** The binary extension's BYTES layout: each element a 4-byte little-endian length, then its bytes. */
+    private static List<byte[]> binaryElements(ByteBuffer binary) throws Refusal {
+        List<byte[]> images = new ArrayList<>();
+        while (binary.hasRemaining()) {
+            if (binary.remaining() < 4) {
+                throw new Refusal(400, "inputs[0]: a BYTES element's 4-byte length is cut off");
+            }
+            int n = binary.getInt();
+            if (n < 0 || n > binary.remaining()) {
+                throw new Refusal(400, "inputs[0]: a BYTES element of " + n + " bytes runs past the body");
+            }
+            byte[] image = new byte[n];
+            binary.get(image);
+            images.add(image);
+        }
+        return images;
+    }
+
+    /** JSON BYTES data: base64 strings, flat or one per row ({@code [batch, 1]}). */
+    private static List<byte[]> base64Elements(JsonNode data, int batch) throws Refusal {
+        if (data == null || !data.isArray()) {
+            throw new Refusal(400, "inputs[0].data: expected a list of base64 images");
+        }
+        JsonNode flat = data.size() == batch && batch > 0 && data.get(0).isArray() ? flattenOne(data) : data;
+        List<byte[]> images = new ArrayList<>();
+        for (int i = 0; i < flat.size(); i++) {
+            images.add(base64(flat.get(i), "inputs[0].data[" + i + "]"));
+        }
+        return images;
     }
 
     private static JsonNode flattenOne(JsonNode nested) {

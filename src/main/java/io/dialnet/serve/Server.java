@@ -1,6 +1,7 @@
 package io.dialnet.serve;
 
 import io.dialnet.artifact.Manifest;
+import io.dialnet.data.ImageDecoder;
 import io.dialnet.runtime.DynamicModel;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class Server implements AutoCloseable {
     /**
-     * How the server runs.
+     * How the server runs; {@link #builder()} names every setting and holds the defaults.
      *
      * @param port TCP port on the loopback or all interfaces (0 = any free port)
      * @param bindAll listen on all interfaces instead of loopback only
@@ -71,6 +72,8 @@ public final class Server implements AutoCloseable {
      * @param requestTimeoutMs an admitted request without a deadline is answered 504 after this long
      * @param drainTimeoutMs how long {@link #close} waits for admitted requests to be answered
      * @param modelName the model's name in the Open Inference Protocol paths
+     * @param maxImagePixels an encoded image whose header claims more pixels is refused (400) before
+     *     it is decoded (a decompression bomb)
      */
     public record Settings(
             int port,
@@ -87,7 +90,9 @@ public final class Server implements AutoCloseable {
             long idleTimeoutMs,
             long requestTimeoutMs,
             long drainTimeoutMs,
-            String modelName) {
+            String modelName,
+            long maxImagePixels) {
+        /** Checks every setting once; each error names the command-line option, the range and the value. */
         public Settings {
             check(port >= 0 && port <= 65535, "--port", port, "0..65535");
             check(workers >= 1 && workers <= 256, "--workers", workers, "1..256");
@@ -113,38 +118,166 @@ public final class Server implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "--name must be letters, digits, '.', '_' or '-', got '" + modelName + "'");
             }
-        }
-
-        /** The defaults for everything not named. */
-        public Settings(
-                int port,
-                boolean bindAll,
-                int workers,
-                int queueCapacity,
-                int maxBodyBytes,
-                String defaultSubnet,
-                int maxBatch) {
-            this(
-                    port,
-                    bindAll,
-                    workers,
-                    queueCapacity,
-                    maxBodyBytes,
-                    defaultSubnet,
-                    maxBatch,
-                    64,
-                    4096,
-                    1,
-                    10_000,
-                    60_000,
-                    30_000,
-                    30_000,
-                    "model");
+            check(
+                    maxImagePixels >= 1 && maxImagePixels <= ImageDecoder.PIXELS_LIMIT,
+                    "--max-image-pixels",
+                    maxImagePixels,
+                    "1.." + ImageDecoder.PIXELS_LIMIT);
         }
 
         private static void check(boolean ok, String option, long value, String range) {
             if (!ok) {
                 throw new IllegalArgumentException(option + " must be " + range + ", got " + value);
+            }
+        }
+
+        /** A builder: the port must be set, everything else has the default its {@code opt} method names. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /**
+         * Builds {@link Settings} by name (DJL's style: {@code setX} required, {@code optX} optional);
+         * {@link #build} checks them all once.
+         */
+        public static final class Builder {
+            private Integer port;
+            private boolean bindAll;
+            private int workers = 1;
+            private int queueCapacity = 32;
+            private int maxBodyBytes = 16 << 20;
+            private String defaultSubnet;
+            private int maxBatch = 16;
+            private int maxRequestImages = 64;
+            private int maxConnections = 4096;
+            private int ioThreads = 1;
+            private long readTimeoutMs = 10_000;
+            private long idleTimeoutMs = 60_000;
+            private long requestTimeoutMs = 30_000;
+            private long drainTimeoutMs = 30_000;
+            private String modelName = "model";
+            private long maxImagePixels = ImageDecoder.MAX_PIXELS;
+
+            private Builder() {}
+
+            /** The TCP port (0 = any free port); required. */
+            public Builder setPort(int port) {
+                this.port = port;
+                return this;
+            }
+
+            /** Listen on all interfaces; default false (loopback only). */
+            public Builder optBindAll(boolean bindAll) {
+                this.bindAll = bindAll;
+                return this;
+            }
+
+            /** Inference threads; default 1. */
+            public Builder optWorkers(int workers) {
+                this.workers = workers;
+                return this;
+            }
+
+            /** Requests waiting at most (429 beyond); default 32. */
+            public Builder optQueueCapacity(int queueCapacity) {
+                this.queueCapacity = queueCapacity;
+                return this;
+            }
+
+            /** Largest request body in bytes (413 beyond); default 16 MiB. */
+            public Builder optMaxBodyBytes(int maxBodyBytes) {
+                this.maxBodyBytes = maxBodyBytes;
+                return this;
+            }
+
+            /** Subnet of requests with neither subnet nor deadline; default null, the most accurate. */
+            public Builder optDefaultSubnet(String defaultSubnet) {
+                this.defaultSubnet = defaultSubnet;
+                return this;
+            }
+
+            /** Images a worker runs in one call; default 16. */
+            public Builder optMaxBatch(int maxBatch) {
+                this.maxBatch = maxBatch;
+                return this;
+            }
+
+            /** Images one request may carry (400 beyond); default 64. */
+            public Builder optMaxRequestImages(int maxRequestImages) {
+                this.maxRequestImages = maxRequestImages;
+                return this;
+            }
+
+            /** Open connections at most; default 4096. */
+            public Builder optMaxConnections(int maxConnections) {
+                this.maxConnections = maxConnections;
+                return this;
+            }
+
+            /** Netty event-loop threads; default 1. */
+            public Builder optIoThreads(int ioThreads) {
+                this.ioThreads = ioThreads;
+                return this;
+            }
+
+            /** Time for a request to arrive completely (else 408); default 10 s. */
+            public Builder optReadTimeoutMs(long readTimeoutMs) {
+                this.readTimeoutMs = readTimeoutMs;
+                return this;
+            }
+
+            /** Time a kept-alive connection may wait for its next request; default 60 s. */
+            public Builder optIdleTimeoutMs(long idleTimeoutMs) {
+                this.idleTimeoutMs = idleTimeoutMs;
+                return this;
+            }
+
+            /** Time to answer a request without a deadline (else 504); default 30 s. */
+            public Builder optRequestTimeoutMs(long requestTimeoutMs) {
+                this.requestTimeoutMs = requestTimeoutMs;
+                return this;
+            }
+
+            /** Time {@link Server#close} waits for admitted requests; default 30 s. */
+            public Builder optDrainTimeoutMs(long drainTimeoutMs) {
+                this.drainTimeoutMs = drainTimeoutMs;
+                return this;
+            }
+
+            /** The model's name in the Open Inference Protocol paths; default {@code model}. */
+            public Builder optModelName(String modelName) {
+                this.modelName = modelName;
+                return this;
+            }
+
+            /** Most pixels an encoded image may claim; default {@link ImageDecoder#MAX_PIXELS} (Pillow's). */
+            public Builder optMaxImagePixels(long maxImagePixels) {
+                this.maxImagePixels = maxImagePixels;
+                return this;
+            }
+
+            /** The settings, every one checked; the port must have been set. */
+            public Settings build() {
+                if (port == null) {
+                    throw new IllegalArgumentException("--port must be set (0 = any free port)");
+                }
+                return new Settings(
+                        port,
+                        bindAll,
+                        workers,
+                        queueCapacity,
+                        maxBodyBytes,
+                        defaultSubnet,
+                        maxBatch,
+                        maxRequestImages,
+                        maxConnections,
+                        ioThreads,
+                        readTimeoutMs,
+                        idleTimeoutMs,
+                        requestTimeoutMs,
+                        drainTimeoutMs,
+                        modelName,
+                        maxImagePixels);
             }
         }
     }
@@ -214,7 +347,7 @@ public final class Server implements AutoCloseable {
         this.controller = new Controller(manifest.subnets(), backend);
         this.metrics = new Metrics(
                 manifest.subnets().stream().map(Manifest.SubnetEntry::name).toList());
-        this.requests = new Requests(manifest, settings.maxRequestImages());
+        this.requests = new Requests(manifest, settings.maxRequestImages(), settings.maxImagePixels());
         // Admission allows queue + workers requests in flight; until the workers have taken theirs, all of them may
         // be in the queue at once, so it holds that many (a request admitted must never meet a full queue).
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity() + settings.workers());
@@ -441,60 +574,77 @@ public final class Server implements AutoCloseable {
             group.clear();
             try {
                 long now = System.nanoTime();
-                queuedMicros.addAndGet(-first.costMicros);
-                int images = 0;
-                if (live(first, now, 0)) {
-                    group.add(first);
-                    images = first.batch;
-                }
-                // Same-subnet requests queued right behind it run in the same call: under load a batch costs
-                // far less per image, and when the queue is empty nobody waits. Stopping at another subnet
-                // keeps the queue's order.
-                for (Job next = queue.peek();
-                        next != null
-                                && next.subnet.equals(first.subnet)
-                                && images + next.batch <= settings.maxBatch()
-                                && queue.remove(next);
-                        next = queue.peek()) {
-                    queuedMicros.addAndGet(-next.costMicros);
-                    if (live(next, now, images)) {
-                        group.add(next);
-                        images += next.batch;
-                    }
-                }
-                if (group.isEmpty()) {
-                    continue;
-                }
-                double estimate = controller.estimateMs(first.subnet);
-                busyUntil.set(slot, now + (long) ((Double.isNaN(estimate) ? 1 : estimate) * images * 1e6));
-                long start = System.nanoTime();
-                float[] logits = inference.predict(concat(group, images), images, first.subnet);
-                busyUntil.set(slot, 0);
-                controller.observed(first.subnet, (System.nanoTime() - start) / 1e6 / images);
-                metrics.inferred(images);
-                int perImage = logits.length / images;
-                int offset = 0;
-                for (Job job : group) {
-                    int length = job.batch * perImage;
-                    job.succeed(Arrays.copyOfRange(logits, offset, offset + length));
-                    offset += length;
+                int images = gather(first, now, group);
+                if (!group.isEmpty()) {
+                    runGroup(slot, first.subnet, group, images, now);
                 }
             } catch (Throwable e) {
                 busyUntil.set(slot, 0);
-                String message = "inference failed: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null
-                                ? ""
-                                : ": " + e.getMessage().lines().findFirst().orElse(""));
-                for (Job job : group) {
-                    if (job.fail(500, message)) {
-                        metrics.rejected("error");
-                    }
-                }
+                failGroup(group, e);
                 if (e instanceof Error) {
                     // An Error (OutOfMemoryError, a broken native call) may leave this thread unusable: end it,
                     // and runWorker starts a fresh one in its slot.
                     return true;
                 }
+            }
+        }
+    }
+
+    /**
+     * Collects into {@code group} the live jobs of one call: {@code first} and the same-subnet jobs
+     * queued right behind it, up to {@code maxBatch} images; returns their images.
+     */
+    private int gather(Job first, long now, List<Job> group) {
+        queuedMicros.addAndGet(-first.costMicros);
+        int images = 0;
+        if (live(first, now, 0)) {
+            group.add(first);
+            images = first.batch;
+        }
+        // Same-subnet requests queued right behind it run in the same call: under load a batch costs far less per
+        // image, and when the queue is empty nobody waits. Stopping at another subnet keeps the queue's order.
+        for (Job next = queue.peek();
+                next != null
+                        && next.subnet.equals(first.subnet)
+                        && images + next.batch <= settings.maxBatch()
+                        && queue.remove(next);
+                next = queue.peek()) {
+            queuedMicros.addAndGet(-next.costMicros);
+            if (live(next, now, images)) {
+                group.add(next);
+                images += next.batch;
+            }
+        }
+        return images;
+    }
+
+    /** Runs {@code group} in one call of {@code subnet} and answers each job with its slice of the logits. */
+    private void runGroup(int slot, String subnet, List<Job> group, int images, long now) {
+        double estimate = controller.estimateMs(subnet);
+        busyUntil.set(slot, now + (long) ((Double.isNaN(estimate) ? 1 : estimate) * images * 1e6));
+        long start = System.nanoTime();
+        float[] logits = inference.predict(concat(group, images), images, subnet);
+        busyUntil.set(slot, 0);
+        controller.observed(subnet, (System.nanoTime() - start) / 1e6 / images);
+        metrics.inferred(images);
+        int perImage = logits.length / images;
+        int offset = 0;
+        for (Job job : group) {
+            int length = job.batch * perImage;
+            job.succeed(Arrays.copyOfRange(logits, offset, offset + length));
+            offset += length;
+        }
+    }
+
+    /** Answers every job of a failed call 500, naming the failure's first line. */
+    private void failGroup(List<Job> group, Throwable e) {
+        String message = "inference failed: " + e.getClass().getSimpleName()
+                + (e.getMessage() == null
+                        ? ""
+                        : ": " + e.getMessage().lines().findFirst().orElse(""));
+        for (Job job : group) {
+            if (job.fail(500, message)) {
+                metrics.rejected("error");
             }
         }
     }

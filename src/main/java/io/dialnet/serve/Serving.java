@@ -53,22 +53,27 @@ public final class Serving {
         // the calling thread only waits for it.
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
-                .addShutdownHook(new Thread(
-                        () -> {
-                            try {
-                                server.close();
-                                if (server.quiesced()) {
-                                    loaded.close();
-                                } else {
-                                    // A worker is still inside the model: freeing it under the call would crash the
-                                    // process.
-                                    problems.accept("a worker did not stop within the drain timeout; model left open");
-                                }
-                            } finally {
-                                stopped.countDown();
-                            }
-                        },
-                        "dialnet-shutdown"));
+                .addShutdownHook(
+                        new Thread(() -> drainAndClose(server, loaded, problems, stopped), "dialnet-shutdown"));
         stopped.await();
+    }
+
+    /**
+     * Drains {@code server}, then closes the model unless a worker may still be inside it; counts
+     * down {@code stopped} whatever happens.
+     */
+    private static void drainAndClose(
+            Server server, DynamicModel loaded, Consumer<String> problems, CountDownLatch stopped) {
+        try {
+            server.close();
+            if (server.quiesced()) {
+                loaded.close();
+            } else {
+                // A worker is still inside the model: freeing it under the call would crash the process.
+                problems.accept("a worker did not stop within the drain timeout; model left open");
+            }
+        } finally {
+            stopped.countDown();
+        }
     }
 }

@@ -114,6 +114,52 @@ class FolderLoadingTest {
                 .contains("2 bad images skipped");
     }
 
+    /**
+     * Issue 14, found by fuzzing: a PNG of a few hundred bytes whose header claims 25000x25000 RGB
+     * pixels made the decoder allocate 1.9 GB and spend 8 s before failing. An image claiming more
+     * than Pillow's 89,478,485 pixels is now refused from its header, naming the file and its size.
+     */
+    @Test
+    void issue14AnImageClaimingHugeDimensionsIsRefusedFromItsHeader() throws IOException {
+        Path bomb = dir.resolve("bomb.png");
+        Files.write(bomb, ImageBombs.png(25_000, 25_000));
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> ImageDecoder.read(bomb))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("bomb.png")
+                .hasMessageContaining("is 25000x25000 pixels (625,000,000), more than the 89,478,485");
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse").isLessThan(2);
+
+        folder(dir.resolve("f"), 2, 2, 40, 30);
+        Files.write(dir.resolve("f/class1/huge.png"), ImageBombs.png(60_000, 60_000));
+        ImageFolder folder = index(dir.resolve("f"), 16, new FolderOptions(1, false, 0, null));
+        assertThatThrownBy(() -> all(new BatchLoader(folder, Normalization.IMAGENET).ordered(5)))
+                .isInstanceOf(DataFormatException.class)
+                .hasMessageContaining("huge.png")
+                .hasMessageContaining("60000x60000")
+                .hasMessageContaining("--skip-bad-images");
+        // a lower limit is honoured: these 40x30 images are then too large
+        ImageFolder small = index(dir.resolve("f"), 16, new FolderOptions(1, false, 0, null).withMaxImagePixels(1000));
+        assertThatThrownBy(() -> all(new BatchLoader(small, Normalization.IMAGENET).ordered(5)))
+                .hasMessageContaining("is 40x30 pixels (1,200), more than the 1,000");
+    }
+
+    @Test
+    void issue14AnImageClaimingHugeDimensionsIsSkippedAndAnnouncedOnce() throws IOException {
+        folder(dir, 2, 2, 40, 30);
+        Files.write(dir.resolve("class1").resolve("huge.png"), ImageBombs.png(60_000, 60_000));
+        List<String> log = new ArrayList<>();
+        ImageFolder folder = index(dir, 16, new FolderOptions(1, true, 0, log::add));
+        BatchLoader loader = new BatchLoader(folder, Normalization.IMAGENET);
+        for (int pass = 0; pass < 2; pass++) {
+            List<Batch> batches = all(loader.ordered(5));
+            assertThat(batches.get(0).size()).isEqualTo(4);
+        }
+        assertThat(folder.decoder().skipped()).isEqualTo(1);
+        assertThat(log).hasSize(1);
+        assertThat(log.get(0)).contains("huge.png").contains("60000x60000");
+    }
+
     @Test
     void batchesArePureFunctionsOfSeedAndEpochWhateverTheThreadsOrCache() throws IOException {
         folder(dir, 3, 7, 50, 37);

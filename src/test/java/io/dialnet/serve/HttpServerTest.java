@@ -87,7 +87,13 @@ class HttpServerTest {
     @Test
     void loadGeneratorReportsEveryRequestAndTheSubnetMix() throws Exception {
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
-                Server server = new Server(model, new Server.Settings(0, false, 1, 8, 1 << 20, null, 16))) {
+                Server server = new Server(
+                        model,
+                        Server.Settings.builder()
+                                .setPort(0)
+                                .optQueueCapacity(8)
+                                .optMaxBodyBytes(1 << 20)
+                                .build())) {
             Path rows = dir.resolve("load.json");
             StringWriter out = new StringWriter();
             int code = Main.execute(
@@ -125,7 +131,14 @@ class HttpServerTest {
     void servesAndRefusesAsDocumented() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
-                Server server = new Server(model, new Server.Settings(0, false, 1, 2, 64 * 784 * 12, null, 1))) {
+                Server server = new Server(
+                        model,
+                        Server.Settings.builder()
+                                .setPort(0)
+                                .optQueueCapacity(2)
+                                .optMaxBodyBytes(64 * 784 * 12)
+                                .optMaxBatch(1)
+                                .build())) {
             String base = "http://127.0.0.1:" + server.port();
             HttpResponse<String> subnets = client.send(
                     HttpRequest.newBuilder(URI.create(base + "/subnets")).build(),
@@ -217,7 +230,13 @@ class HttpServerTest {
     void queuedRequestsForOneSubnetRunAsOneBatchAndEachGetsItsOwnAnswer() throws Exception {
         HttpClient client = HttpClient.newHttpClient();
         try (DynamicModel model = DynamicModel.load(model(), DynamicModel.Backend.ONNXRUNTIME, 1);
-                Server server = new Server(model, new Server.Settings(0, false, 1, 32, 1 << 22, null, 8))) {
+                Server server = new Server(
+                        model,
+                        Server.Settings.builder()
+                                .setPort(0)
+                                .optMaxBodyBytes(1 << 22)
+                                .optMaxBatch(8)
+                                .build())) {
             String base = "http://127.0.0.1:" + server.port();
             // A 64-image request first keeps the one worker busy while the others queue behind it.
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.dialnet.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dialnet.data.ImageBombs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -42,5 +43,24 @@ class PreprocessTest {
                 .isInstanceOf(Refusal.class)
                 .hasMessageContaining("the body is truncated or corrupt")
                 .satisfies(e -> assertThat(((Refusal) e).status).isEqualTo(400));
+    }
+
+    /**
+     * Issue 14, found by fuzzing: an image body whose header claims huge dimensions was decoded up to
+     * the server's own limit. It is now refused from its header with 400 naming the dimensions, at
+     * the limit image folders use (Pillow's 89,478,485 pixels) or the server's own setting.
+     */
+    @Test
+    void issue14AnImageClaimingHugeDimensionsIsA400NamingThem() throws Exception {
+        byte[] bomb = ImageBombs.png(60_000, 60_000);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> RequestsFuzzTest.COLOUR.predictImage(bomb, Map.of()))
+                .isInstanceOf(Refusal.class)
+                .hasMessageContaining("the body is 60000x60000 pixels (3,600,000,000), more than the 89,478,485")
+                .satisfies(e -> assertThat(((Refusal) e).status).isEqualTo(400));
+        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse").isLessThan(2);
+        Requests strict = new Requests(RequestsFuzzTest.COLOUR.manifest(), 4, 1000);
+        assertThatThrownBy(() -> strict.predictImage(jpeg(), Map.of()))
+                .hasMessageContaining("the body is 64x64 pixels (4,096), more than the 1,000");
     }
 }

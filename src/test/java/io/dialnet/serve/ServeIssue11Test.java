@@ -129,22 +129,15 @@ class ServeIssue11Test {
     }
 
     static Server.Settings settings(int workers, int queue, int maxConnections, long readTimeoutMs) {
-        return new Server.Settings(
-                0,
-                false,
-                workers,
-                queue,
-                1 << 20,
-                null,
-                16,
-                64,
-                maxConnections,
-                1,
-                readTimeoutMs,
-                60_000,
-                30_000,
-                30_000,
-                "cnn");
+        return Server.Settings.builder()
+                .setPort(0)
+                .optWorkers(workers)
+                .optQueueCapacity(queue)
+                .optMaxBodyBytes(1 << 20)
+                .optMaxConnections(maxConnections)
+                .optReadTimeoutMs(readTimeoutMs)
+                .optModelName("cnn")
+                .build();
     }
 
     static Server server(Fake fake, Server.Settings settings) throws IOException {
@@ -848,7 +841,10 @@ class ServeIssue11Test {
 
     @Test
     void issue11TheSettingsNameTheBadOption() {
-        Assertions.assertThatThrownBy(() -> new Server.Settings(0, false, 1, 8, 1, null, 16, 64, 0, 1, 1, 1, 1, 1, "m"))
+        Assertions.assertThatThrownBy(() -> Server.Settings.builder()
+                        .setPort(0)
+                        .optMaxConnections(0)
+                        .build())
                 .hasMessageContaining("--max-connections");
     }
 }
