@@ -18,6 +18,7 @@ import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.train.DataParallel;
 import io.dialnet.train.Method;
 import io.dialnet.train.Sgd;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainStep;
 import java.lang.management.ManagementFactory;
@@ -38,7 +39,7 @@ import java.util.stream.IntStream;
  * alone.
  *
  * @param model the architecture
- * @param strategy {@code individual} (full width) or {@code uniform} (the 4-width sandwich)
+ * @param strategy individual (full width) or uniform (the 4-width sandwich)
  * @param batchSize images per step
  * @param steps timed steps per round
  * @param rounds rounds of (preloaded, loader); medians are reported
@@ -50,7 +51,7 @@ import java.util.stream.IntStream;
  */
 public record TrainingThroughput(
         String model,
-        String strategy,
+        Strategy strategy,
         int batchSize,
         int steps,
         int rounds,
@@ -166,9 +167,11 @@ public record TrainingThroughput(
                 ? random(defaults, 10_000, seed)
                 : source.load(new FolderOptions(decoders, false, 0, null)).train();
         ModelSpec modelSpec = new ModelSpec(model, images.channels(), images.height(), images.classes(), 0);
-        TrainConfig config = TrainConfig.recipe(
-                        strategy, 1, strategy.equals("uniform") ? TrainConfig.UNIFORM_WIDTHS : List.of())
-                .withBatchSize(batchSize);
+        TrainConfig config = TrainConfig.builder()
+                .setStrategy(strategy)
+                .setEpochs(1)
+                .optBatchSize(batchSize)
+                .build();
         BatchLoader loader = new BatchLoader(images, Normalization.of(images));
         boolean folder = source != null && source.format() == DataSource.Format.FOLDER;
         Augmentation augmentation = folder ? Augmentation.RESIZED_CROP_AND_FLIP : new Augmentation(4, true);

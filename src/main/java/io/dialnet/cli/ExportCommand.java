@@ -4,22 +4,12 @@ import io.dialnet.deploy.Export;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet export}: a trained network and its subnets as one dynamic-model file. */
 @Command(name = "export", mixinStandardHelpOptions = true)
-final class ExportCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+final class ExportCommand extends DialnetCommand {
     @Option(names = "--checkpoint", required = true, paramLabel = "PATH")
     Path checkpoint;
 
@@ -41,8 +31,8 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int threads = common.startEngine();
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
+        PrintWriter stdout = out();
+        PrintWriter stderr = err();
         Export.Written written = new Export(checkpoint, out, !noOnnx, checkBatch, latencyBatches, keepSlower)
                 .run(
                         threads,

@@ -152,7 +152,7 @@ public record Export(
         provenance.put(
                 "data",
                 data == null ? "none (imported; not evaluated)" : data.recipe().source());
-        provenance.put("strategy", model.manifest().config().strategy());
+        provenance.put("strategy", model.manifest().config().strategy().id());
         return provenance;
     }
 

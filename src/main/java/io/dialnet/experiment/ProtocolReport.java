@@ -31,7 +31,8 @@ public final class ProtocolReport {
     private static final int RESAMPLES = 10_000;
 
     /** One arm in one seed: its subnets by target index and which test images each got right. */
-    record Arm(Comparison.MethodResult result, Map<Integer, SubnetResult> subnets, Map<Integer, boolean[]> correct) {}
+    record ArmRun(
+            Comparison.MethodResult result, Map<Integer, SubnetResult> subnets, Map<Integer, boolean[]> correct) {}
 
     private ProtocolReport() {}
 
@@ -40,8 +41,8 @@ public final class ProtocolReport {
      * compared with every arm of {@code references} ({@code alone}: a search's own plans trained alone).
      */
     public static String markdown(List<Path> runs, List<String> references) {
-        List<Map<String, Arm>> seeds = runs.stream().map(ProtocolReport::read).toList();
-        List<String> arms = Comparison.METHODS.stream()
+        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
+        List<Arm> arms = Comparison.ARMS.stream()
                 .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a)))
                 .toList();
         StringBuilder out = new StringBuilder();
@@ -53,7 +54,7 @@ public final class ProtocolReport {
                 runs.size(),
                 runs,
                 RESAMPLES));
-        int targets = seeds.get(0).get(Comparison.INDIVIDUAL).subnets().size();
+        int targets = seeds.get(0).get(Arm.INDIVIDUAL).subnets().size();
         accuracyTable(out, seeds, arms, targets);
         for (String reference : references) {
             out.append("\n");
@@ -64,13 +65,13 @@ public final class ProtocolReport {
         return out.toString();
     }
 
-    private static void accuracyTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms, int targets) {
+    private static void accuracyTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets) {
         out.append("| arm |");
         for (int k = 0; k < targets; k++) {
             out.append(" target ").append(k + 1).append(" (MACs) |");
         }
         out.append("\n|---|").append("---:|".repeat(targets)).append('\n');
-        for (String arm : arms) {
+        for (Arm arm : arms) {
             out.append("| ").append(arm).append(" |");
             for (int k = 0; k < targets; k++) {
                 SubnetResult first = subnet(seeds.get(0), arm, k);
@@ -90,7 +91,7 @@ public final class ProtocolReport {
     }
 
     private static void differenceTable(
-            StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms, int targets, String reference) {
+            StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets, String reference) {
         boolean alone = reference.equals("alone");
         out.append("Against ")
                 .append(alone ? "the same plans trained alone" : reference)
@@ -101,9 +102,14 @@ public final class ProtocolReport {
         out.append(" mean over targets |\n|---|")
                 .append("---:|".repeat(targets + 1))
                 .append('\n');
-        for (String arm : arms) {
-            String ref = alone ? Comparison.ALONE + arm : reference;
-            if (arm.equals(ref) || !arms.contains(ref) || arm.startsWith(Comparison.ALONE)) {
+        for (Arm arm : arms) {
+            Arm ref = alone
+                    ? arm.aloneArm()
+                    : arms.stream()
+                            .filter(a -> a.id().equals(reference))
+                            .findFirst()
+                            .orElse(null);
+            if (arm == ref || !arms.contains(ref) || arm.kind() == Arm.Kind.ALONE) {
                 continue;
             }
             out.append("| ").append(arm).append(" |");
@@ -140,14 +146,12 @@ public final class ProtocolReport {
         }
     }
 
-    private static void computeTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms) {
+    private static void computeTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms) {
         out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases)\n\n");
         out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        double uniform = arms.contains(Comparison.UNIFORM)
-                ? mean(seeds, Comparison.UNIFORM).total()
-                : Double.NaN;
-        for (String arm : arms) {
+        double uniform = arms.contains(Arm.UNIFORM) ? mean(seeds, Arm.UNIFORM).total() : Double.NaN;
+        for (Arm arm : arms) {
             Compute c = mean(seeds, arm);
             out.append(String.format(
                     Locale.ROOT,
@@ -163,9 +167,9 @@ public final class ProtocolReport {
         }
     }
 
-    private static Compute mean(List<Map<String, Arm>> seeds, String arm) {
+    private static Compute mean(List<Map<Arm, ArmRun>> seeds, Arm arm) {
         Compute sum = Compute.NONE;
-        for (Map<String, Arm> s : seeds) {
+        for (Map<Arm, ArmRun> s : seeds) {
             sum = sum.plus(s.get(arm).result().compute());
         }
         double n = seeds.size();
@@ -173,27 +177,27 @@ public final class ProtocolReport {
                 sum.training() / n, sum.ranking() / n, sum.calibration() / n, sum.evaluation() / n, sum.seconds() / n);
     }
 
-    private static SubnetResult subnet(Map<String, Arm> seed, String arm, int target) {
+    private static SubnetResult subnet(Map<Arm, ArmRun> seed, Arm arm, int target) {
         SubnetResult s = seed.get(arm).subnets().get(target);
-        return s == null && arm.startsWith(Comparison.ALONE) && target == 0
-                ? seed.get(Comparison.INDIVIDUAL).subnets().get(0)
+        return s == null && arm.kind() == Arm.Kind.ALONE && target == 0
+                ? seed.get(Arm.INDIVIDUAL).subnets().get(0)
                 : s;
     }
 
-    private static boolean[] correct(Map<String, Arm> seed, String arm, int target) {
+    private static boolean[] correct(Map<Arm, ArmRun> seed, Arm arm, int target) {
         boolean[] c = seed.get(arm).correct().get(target);
-        return c == null && arm.startsWith(Comparison.ALONE) && target == 0
-                ? seed.get(Comparison.INDIVIDUAL).correct().get(0)
+        return c == null && arm.kind() == Arm.Kind.ALONE && target == 0
+                ? seed.get(Arm.INDIVIDUAL).correct().get(0)
                 : c;
     }
 
     /** Every finished arm of one comparison directory. */
-    static Map<String, Arm> read(Path run) {
-        Map<String, Arm> arms = new LinkedHashMap<>();
+    static Map<Arm, ArmRun> read(Path run) {
+        Map<Arm, ArmRun> arms = new LinkedHashMap<>();
         Map<String, Integer> widthIndex = new LinkedHashMap<>();
-        for (String name : Comparison.METHODS) {
-            Path dir = run.resolve(name);
-            if (name.equals(Comparison.ABLATION) || !Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
+        for (Arm arm : Comparison.ARMS) {
+            Path dir = run.resolve(arm.id());
+            if (arm == Arm.ABLATION || !Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
                 continue;
             }
             try {
@@ -203,7 +207,7 @@ public final class ProtocolReport {
                         ? Json.LENIENT.readValue(
                                 dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
                         : Map.of();
-                if (name.equals(Comparison.INDIVIDUAL)) {
+                if (arm == Arm.INDIVIDUAL) {
                     result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));
                 }
                 Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
@@ -225,12 +229,12 @@ public final class ProtocolReport {
                         flags.put(k, b);
                     }
                 }
-                arms.put(name, new Arm(result, subnets, flags));
+                arms.put(arm, new ArmRun(result, subnets, flags));
             } catch (IOException e) {
                 throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
             }
         }
-        if (!arms.containsKey(Comparison.INDIVIDUAL)) {
+        if (!arms.containsKey(Arm.INDIVIDUAL)) {
             throw new IllegalArgumentException(run + " has no finished individual arm (individual/"
                     + Comparison.ARM_RESULT + "); the report matches every arm's subnets to its widths");
         }

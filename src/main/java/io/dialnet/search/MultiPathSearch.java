@@ -25,7 +25,6 @@ import java.util.Map;
  * layer's unneeded groups towards zero relative to that layer's others.
  */
 public final class MultiPathSearch {
-    public static final String METHOD = "multipath";
     private final SearchRun run;
     private final double lassoWeight;
     private final int epochsPerSubnet;
@@ -45,7 +44,7 @@ public final class MultiPathSearch {
         if (!(lassoWeight >= 0) || epochsPerSubnet < 1) {
             throw new IllegalArgumentException("--lasso must be >= 0 and --epochs-per-subnet >= 1");
         }
-        this.run = new SearchRun(METHOD, network, config, data, out, listener);
+        this.run = new SearchRun(SearchMethod.MULTIPATH, network, config, data, out, listener);
         this.lassoWeight = lassoWeight;
         this.epochsPerSubnet = epochsPerSubnet;
     }
@@ -56,17 +55,12 @@ public final class MultiPathSearch {
         List<AcceptedSubnet> accepted = run.startOrResume(resume, macs);
         List<Double> targets = run.config.targets();
         for (int k = run.targetsDone(); k < targets.size(); k++) {
-            TrainConfig sparse = run.recipe()
-                    .joint(
-                            SearchRun.plans(accepted),
-                            epochsPerSubnet,
-                            run.recipe().learningRate(),
-                            false);
+            TrainConfig sparse = run.joint(
+                    SearchRun.plans(accepted), epochsPerSubnet, run.recipe().learningRate(), false);
             Method method = Method.joint(SearchRun.subnets(accepted), false, false)
                     .withRegularizer(GroupNorms.lasso(lassoWeight));
             run.train("retrain-" + (k + 1), sparse, method);
-            ChannelPlan base =
-                    ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
+            ChannelPlan base = accepted.get(accepted.size() - 1).plan();
             Map<Integer, double[]> sorted =
                     GroupOrder.sortByImportance(network, base, GroupNorms.importance(network, base));
             List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
@@ -80,7 +74,7 @@ public final class MultiPathSearch {
             run.calibrate(cut);
             AcceptedSubnet next = new AcceptedSubnet(
                     "s" + (accepted.size() + 1),
-                    cut.toString(),
+                    cut,
                     Complexity.of(network, cut).macs(),
                     macs.cost(cut),
                     run.accuracy(cut),

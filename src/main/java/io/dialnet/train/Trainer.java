@@ -206,7 +206,7 @@ public final class Trainer {
         Checkpoint.Progress progress = Checkpoint.load(checkpoint, config, network, sgd);
         if (progress.subnets() != null) {
             subnets.clear();
-            progress.subnets().forEach((name, plan) -> subnets.add(new Subnet(name, ChannelPlan.parse(plan))));
+            progress.subnets().forEach((name, plan) -> subnets.add(new Subnet(name, plan)));
             if (epochHook != null) {
                 epochHook.restored(List.copyOf(subnets));
             }
@@ -270,9 +270,9 @@ public final class Trainer {
         };
     }
 
-    private Map<String, String> subnetsByName() {
-        Map<String, String> byName = new LinkedHashMap<>();
-        subnets.forEach(s -> byName.put(s.name(), s.plan().toString()));
+    private Map<String, ChannelPlan> subnetsByName() {
+        Map<String, ChannelPlan> byName = new LinkedHashMap<>();
+        subnets.forEach(s -> byName.put(s.name(), s.plan()));
         return byName;
     }
 

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dialnet.Json;
-import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
 import io.dialnet.nn.ChannelPlan;
@@ -47,7 +46,14 @@ class TrainerTest {
         Engines.start();
         Engines.setThreads(1);
         manager = NDManager.newBaseManager();
-        small = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 1500, 1, null, Augmentation.NONE);
+        small = DataRecipe.builder()
+                .setSource(DemoData.SOURCE)
+                .optImageSize(28)
+                .optValidationSize(500)
+                .optTrainLimit(1500)
+                .optSplitSeed(1)
+                .build()
+                .prepare(DemoData.load());
     }
 
     @AfterAll
@@ -57,7 +63,7 @@ class TrainerTest {
 
     static TrainConfig config(String strategy, int epochs) {
         return new TrainConfig(
-                strategy,
+                Strategy.named(strategy),
                 epochs,
                 50,
                 0.05,
@@ -199,7 +205,9 @@ class TrainerTest {
         Path file = dir.resolve(Trainer.CHECKPOINT);
         assertThat(Checkpoint.manifest(file).progress().epochsDone()).isEqualTo(1);
         try (SlimmableNetwork net = cnn()) {
-            assertThatThrownBy(() -> new Trainer(net, config.withBatchSize(25), small, dir, null, 0).train(true))
+            assertThatThrownBy(() -> new Trainer(
+                                    net, config.toBuilder().optBatchSize(25).build(), small, dir, null, 0)
+                            .train(true))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("batchSize=50")
                     .hasMessageContaining("batchSize=25");
@@ -232,30 +240,21 @@ class TrainerTest {
     @Test
     void configRejectsBadValuesByName() {
         assertThatThrownBy(() -> config("uniform", 0)).hasMessageContaining("--epochs: 0");
-        assertThatThrownBy(() -> new TrainConfig(
-                        "greedy", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(), List.of(), 0.25, 4, true, 5, 1))
-                .hasMessageContaining("--strategy: greedy");
-        assertThatThrownBy(() -> new TrainConfig(
-                        "individual",
-                        1,
-                        50,
-                        0.1,
-                        0.9,
-                        true,
-                        0,
-                        0,
-                        0,
-                        List.of(1.0, 0.5),
-                        List.of(),
-                        0.25,
-                        4,
-                        true,
-                        5,
-                        1))
+        assertThatThrownBy(() -> Strategy.named("greedy"))
+                .hasMessage("--strategy: greedy is not a strategy; known: individual, uniform, joint");
+        assertThatThrownBy(() -> TrainConfig.builder()
+                        .setStrategy(Strategy.INDIVIDUAL)
+                        .setEpochs(1)
+                        .optWidths(List.of(1.0, 0.5))
+                        .build())
                 .hasMessageContaining("at most one");
-        assertThatThrownBy(() -> new TrainConfig(
-                        "uniform", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(1.5), List.of(), 0.25, 4, true, 5, 1))
+        assertThatThrownBy(() -> TrainConfig.builder()
+                        .setStrategy(Strategy.UNIFORM)
+                        .setEpochs(1)
+                        .optWidths(List.of(1.5))
+                        .build())
                 .hasMessageContaining("--widths: 1.5");
+        assertThatThrownBy(() -> TrainConfig.builder().setEpochs(1).build()).hasMessageContaining("--strategy");
     }
 
     @Test
