@@ -4,10 +4,8 @@ import ai.djl.Device;
 import io.dialnet.experiment.Arm;
 import io.dialnet.experiment.ComparePlan;
 import io.dialnet.experiment.RunDirectory;
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,16 +14,7 @@ import picocli.CommandLine.Option;
  * A preset sets the schedule; options given on the command line still win.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true)
-final class CompareCommand extends DialnetCommand {
-    @Mixin
-    DataOptions data;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    DeviceOptions device;
-
+final class CompareCommand extends RunCommand {
     @Option(names = "--preset", defaultValue = "protocol")
     String preset;
 
@@ -38,21 +27,12 @@ final class CompareCommand extends DialnetCommand {
     @Option(names = "--epochs")
     Integer epochs;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--resume")
-    boolean resume;
-
-    @Option(names = "--overwrite")
-    boolean overwrite;
-
     @Override
     public Integer call() {
         model.requireKnown();
         ComparePlan plan =
                 ComparePlan.of(preset, epochs, methods, widths, model.model, model.groupSize, common.seed, out);
-        RunDirectory.prepare(out, resume, overwrite, RunDirectory.COMPARE);
+        prepare(RunDirectory.COMPARE);
         Device onDevice = device.single("compare").primary();
         common.startEngine();
         print(plan.run(data.request(), onDevice, progress()));

@@ -1,7 +1,6 @@
 package io.dialnet.cli;
 
 import io.dialnet.deploy.Export;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -31,20 +30,12 @@ final class ExportCommand extends DialnetCommand {
     @Override
     public Integer call() throws Exception {
         int threads = common.startEngine();
-        PrintWriter stdout = out();
-        PrintWriter stderr = err();
         Export.Written written = new Export(checkpoint, out, !noOnnx, checkBatch, latencyBatches, keepSlower)
                 .run(
                         threads,
-                        graph -> stdout.println(graph.line()),
-                        problem -> stderr.println("dialnet: dial: " + problem));
-        stdout.printf(
-                "wrote %s: %d subnets of %s%s%n",
-                written.out(),
-                written.subnets(),
-                written.architecture(),
-                noOnnx ? "" : ", each with a compact ONNX graph");
-        stdout.flush();
+                        graph -> out().println(graph.line()),
+                        problem -> err().println("dialnet: dial: " + problem));
+        print(written.summary());
         return 0;
     }
 }

@@ -20,15 +20,9 @@ import picocli.CommandLine.Option;
 
 /** {@code dialnet search}: finds and trains nested subnets for a list of cost targets. */
 @Command(name = "search", mixinStandardHelpOptions = true)
-final class SearchCommand extends DialnetCommand {
-    @Mixin
-    DataOptions data;
-
+final class SearchCommand extends RunCommand {
     @Mixin
     TrainingOptions training;
-
-    @Mixin
-    DeviceOptions device;
 
     @Option(names = "--method", defaultValue = "progressive")
     SearchMethod method;
@@ -38,9 +32,6 @@ final class SearchCommand extends DialnetCommand {
 
     @Option(names = "--epochs-per-subnet", defaultValue = "2")
     int epochsPerSubnet;
-
-    @Mixin
-    ModelOptions model;
 
     @Option(names = "--targets", required = true, split = ",", paramLabel = "T")
     List<Double> targets;
@@ -99,15 +90,6 @@ final class SearchCommand extends DialnetCommand {
     @Option(names = "--final-distill")
     boolean finalDistill;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--resume")
-    boolean resume;
-
-    @Option(names = "--overwrite")
-    boolean overwrite;
-
     @Override
     public Integer call() {
         model.requireKnown();
@@ -120,7 +102,7 @@ final class SearchCommand extends DialnetCommand {
                 model.groupSize,
                 out,
                 resume);
-        RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
+        prepare(RunDirectory.SEARCH);
         Device onDevice = device.single("search").primary();
         common.startEngine();
         SearchResult result = plan.run(data.request(), onDevice, common.threads, progress());

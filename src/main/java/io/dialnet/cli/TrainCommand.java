@@ -13,27 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code dialnet train}: trains a slimmable network with one strategy and reports every subnet. */
 @Command(name = "train", mixinStandardHelpOptions = true)
-final class TrainCommand extends DialnetCommand {
-    @Mixin
-    DataOptions data;
-
+final class TrainCommand extends RunCommand {
     @Mixin
     TrainingOptions training;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    DeviceOptions device;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--resume")
-    boolean resume;
-
-    @Option(names = "--overwrite")
-    boolean overwrite;
 
     @Option(names = "--init", paramLabel = "CHECKPOINT")
     Path init;
@@ -49,7 +31,7 @@ final class TrainCommand extends DialnetCommand {
         model.requireKnown();
         TrainConfig config = training.toConfig(training.strategy, common.seed);
         Devices devices = device.devices();
-        RunDirectory.prepare(out, resume, overwrite, RunDirectory.TRAIN);
+        prepare(RunDirectory.TRAIN);
         common.startEngine();
         TrainPlan.Trained trained = new TrainPlan(
                         model.model, model.groupSize, config, out, resume, init, evalEvery, devices)
