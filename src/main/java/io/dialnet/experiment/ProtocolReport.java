@@ -29,6 +29,8 @@ import java.util.Map;
  */
 public final class ProtocolReport {
     private static final int RESAMPLES = 10_000;
+    /** The reference that compares each search with its own plans trained alone. */
+    public static final String ALONE_REFERENCE = "alone";
 
     /** One arm in one seed: its subnets by target index and which test images each got right. */
     record ArmRun(
@@ -90,9 +92,10 @@ public final class ProtocolReport {
         }
     }
 
+    /** Each arm against {@code reference} (an arm, or {@code alone}: each search against its own plans alone). */
     private static void differenceTable(
             StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets, String reference) {
-        boolean alone = reference.equals("alone");
+        boolean alone = reference.equals(ALONE_REFERENCE);
         out.append("Against ")
                 .append(alone ? "the same plans trained alone" : reference)
                 .append(": difference [95 % interval] (McNemar p)\n\n| arm |");
@@ -102,48 +105,44 @@ public final class ProtocolReport {
         out.append(" mean over targets |\n|---|")
                 .append("---:|".repeat(targets + 1))
                 .append('\n');
+        Arm named =
+                arms.stream().filter(a -> a.id().equals(reference)).findFirst().orElse(null);
         for (Arm arm : arms) {
-            Arm ref = alone
-                    ? arm.aloneArm()
-                    : arms.stream()
-                            .filter(a -> a.id().equals(reference))
-                            .findFirst()
-                            .orElse(null);
-            if (arm == ref || !arms.contains(ref) || arm.kind() == Arm.Kind.ALONE) {
-                continue;
+            Arm ref = alone ? arm.aloneArm() : named;
+            if (arm != ref && arms.contains(ref) && arm.kind() != Arm.Kind.ALONE) {
+                differenceRow(out, seeds, arm, ref, targets);
             }
-            out.append("| ").append(arm).append(" |");
-            List<List<boolean[]>> a = new ArrayList<>();
-            List<List<boolean[]>> b = new ArrayList<>();
-            for (int k = 0; k < targets; k++) {
-                final int target = k;
-                List<boolean[]> ak =
-                        seeds.stream().map(s -> correct(s, arm, target)).toList();
-                List<boolean[]> bk =
-                        seeds.stream().map(s -> correct(s, ref, target)).toList();
-                if (ak.contains(null) || bk.contains(null)) {
-                    out.append(" - |");
-                    continue;
-                }
-                a.add(ak);
-                b.add(bk);
-                PairedStatistics.Difference d = PairedStatistics.compare(ak, bk, RESAMPLES, 17 + k);
-                out.append(String.format(
-                        Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(), d.mcnemarP()));
-            }
-            if (a.isEmpty()) {
-                out.append(" - |\n");
-                continue;
-            }
-            PairedStatistics.Difference mean = PairedStatistics.compareMean(a, b, RESAMPLES, 99);
-            out.append(String.format(
-                    Locale.ROOT,
-                    " %+.2f [%+.2f, %+.2f] (%d targets) |%n",
-                    mean.mean(),
-                    mean.low(),
-                    mean.high(),
-                    a.size()));
         }
+    }
+
+    /** One row: {@code arm} minus {@code ref} per target with its interval, then the mean over targets. */
+    private static void differenceRow(StringBuilder out, List<Map<Arm, ArmRun>> seeds, Arm arm, Arm ref, int targets) {
+        out.append("| ").append(arm).append(" |");
+        List<List<boolean[]>> a = new ArrayList<>();
+        List<List<boolean[]>> b = new ArrayList<>();
+        for (int k = 0; k < targets; k++) {
+            final int target = k;
+            List<boolean[]> ak =
+                    seeds.stream().map(s -> correct(s, arm, target)).toList();
+            List<boolean[]> bk =
+                    seeds.stream().map(s -> correct(s, ref, target)).toList();
+            if (ak.contains(null) || bk.contains(null)) {
+                out.append(" - |");
+                continue;
+            }
+            a.add(ak);
+            b.add(bk);
+            PairedStatistics.Difference d = PairedStatistics.compare(ak, bk, RESAMPLES, 17 + k);
+            out.append(String.format(
+                    Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(), d.mcnemarP()));
+        }
+        if (a.isEmpty()) {
+            out.append(" - |\n");
+            return;
+        }
+        PairedStatistics.Difference mean = PairedStatistics.compareMean(a, b, RESAMPLES, 99);
+        out.append(String.format(
+                Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%d targets) |%n", mean.mean(), mean.low(), mean.high(), a.size()));
     }
 
     private static void computeTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms) {
@@ -197,41 +196,8 @@ public final class ProtocolReport {
         Map<String, Integer> widthIndex = new LinkedHashMap<>();
         for (Arm arm : Comparison.ARMS) {
             Path dir = run.resolve(arm.id());
-            if (arm == Arm.ABLATION || !Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
-                continue;
-            }
-            try {
-                Comparison.MethodResult result = Json.LENIENT.readValue(
-                        dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
-                Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
-                        ? Json.LENIENT.readValue(
-                                dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
-                        : Map.of();
-                if (arm == Arm.INDIVIDUAL) {
-                    result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));
-                }
-                Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
-                Map<Integer, boolean[]> flags = new LinkedHashMap<>();
-                for (SubnetResult s : result.subnets()) {
-                    Integer k = s.name().startsWith("s")
-                            ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
-                            : widthIndex.get(s.name());
-                    if (k == null) {
-                        throw new IllegalArgumentException(dir + ": subnet " + s.name() + " matches no target");
-                    }
-                    subnets.put(k, s);
-                    String bits = correct.get(s.name());
-                    if (bits != null) {
-                        boolean[] b = new boolean[bits.length()];
-                        for (int i = 0; i < b.length; i++) {
-                            b[i] = bits.charAt(i) == '1';
-                        }
-                        flags.put(k, b);
-                    }
-                }
-                arms.put(arm, new ArmRun(result, subnets, flags));
-            } catch (IOException e) {
-                throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+            if (arm != Arm.ABLATION && Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
+                arms.put(arm, readArm(dir, arm == Arm.INDIVIDUAL, widthIndex));
             }
         }
         if (!arms.containsKey(Arm.INDIVIDUAL)) {
@@ -239,5 +205,49 @@ public final class ProtocolReport {
                     + Comparison.ARM_RESULT + "); the report matches every arm's subnets to its widths");
         }
         return arms;
+    }
+
+    /**
+     * One finished arm's subnets and test predictions by target index: the searches' {@code s1, s2,
+     * ...} are targets 0, 1, ...; widths are matched by the order of the individual arm, which is
+     * read first and records that order in {@code widthIndex}.
+     */
+    private static ArmRun readArm(Path dir, boolean individual, Map<String, Integer> widthIndex) {
+        try {
+            Comparison.MethodResult result =
+                    Json.LENIENT.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
+            Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
+                    ? Json.LENIENT.readValue(dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
+                    : Map.of();
+            if (individual) {
+                result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));
+            }
+            Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
+            Map<Integer, boolean[]> flags = new LinkedHashMap<>();
+            for (SubnetResult s : result.subnets()) {
+                Integer k = s.name().startsWith("s")
+                        ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
+                        : widthIndex.get(s.name());
+                if (k == null) {
+                    throw new IllegalArgumentException(dir + ": subnet " + s.name() + " matches no target");
+                }
+                subnets.put(k, s);
+                if (correct.containsKey(s.name())) {
+                    flags.put(k, flags(correct.get(s.name())));
+                }
+            }
+            return new ArmRun(result, subnets, flags);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code test-correct.json}'s string of '1' (right) and '0' (wrong) as flags. */
+    private static boolean[] flags(String bits) {
+        boolean[] b = new boolean[bits.length()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = bits.charAt(i) == '1';
+        }
+        return b;
     }
 }
