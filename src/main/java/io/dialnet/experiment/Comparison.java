@@ -209,14 +209,14 @@ public final class Comparison {
 
         private void runArm(Arm arm, Path dir) {
             if (arm == Arm.ABLATION) {
-                ablation.addAll(ablation(settings, background, freshNetwork, data, dir, listener));
+                ablation.addAll(ablation(dir));
                 return;
             }
             MethodResult result = switch (arm.kind()) {
-                case INDIVIDUAL -> individual(recipe(), settings.widths(), freshNetwork, data, dir, listener);
+                case INDIVIDUAL -> individual(dir);
                 case WIDTHS -> widths(arm, dir);
                 case SEARCH -> search(arm, dir);
-                case ALONE -> alone(arm, results.get(arm.searchArm()), recipe(), freshNetwork, data, dir, listener);
+                case ALONE -> alone(arm, dir);
                 case ABLATION -> throw new IllegalStateException("the ablation has no method result");
             };
             results.put(arm, result);
@@ -268,6 +268,95 @@ public final class Comparison {
                         shared ? out.relativize(background.checkpoint()).toString() : null);
             }
         }
+
+        /** One training run per width, each from the same initial weights. */
+        private MethodResult individual(Path dir) {
+            List<SubnetResult> subnets = new ArrayList<>();
+            Compute compute = Compute.NONE;
+            Map<String, boolean[]> predictions = new LinkedHashMap<>();
+            for (double w : settings.widths()) {
+                TrainConfig config = withWidths(recipe(), Strategy.INDIVIDUAL, List.of(w), false);
+                try (SlimmableNetwork network = freshNetwork.get()) {
+                    TrainResult r = new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0)
+                            .train(true);
+
+                    subnets.addAll(r.subnets());
+                    compute = compute.plus(r.compute());
+                    predictions.putAll(
+                            predictions(network, Method.of(config, network).subnets(), data));
+                }
+            }
+            writePredictions(predictions, dir);
+            return new MethodResult(Arm.INDIVIDUAL.id(), subnets, compute, null);
+        }
+
+        /** Every plan the arm's search delivered, trained alone from the same initial weights. */
+        private MethodResult alone(Arm arm, Path dir) {
+            MethodResult search = results.get(arm.searchArm());
+            List<SubnetResult> subnets = new ArrayList<>();
+            Compute compute = Compute.NONE;
+            Map<String, boolean[]> predictions = new LinkedHashMap<>();
+            for (SubnetResult s : search.subnets()) {
+                ChannelPlan plan = ChannelPlan.of(s.channels());
+                // the recipe for this plan alone, without distillation
+                TrainConfig config = recipe().toBuilder()
+                        .setStrategy(arm.strategy())
+                        .optWidths(List.of())
+                        .optPlans(List.of(plan))
+                        .optDistill(false)
+                        .build();
+                try (SlimmableNetwork network = freshNetwork.get()) {
+                    if (plan.equals(network.fullPlan())) {
+                        continue; // the full plan alone is the individual full-width run: same recipe, same seed
+                    }
+                    TrainResult r = new Trainer(network, config, data, dir.resolve(s.name()), listener, 0).train(true);
+                    SubnetResult trained = r.subnets().get(0);
+                    subnets.add(new SubnetResult(
+                            s.name(),
+                            trained.channels(),
+                            trained.macs(),
+                            trained.params(),
+                            trained.validationAccuracy(),
+                            trained.testAccuracy()));
+                    compute = compute.plus(r.compute());
+                    predictions.putAll(predictions(network, List.of(new Subnet(s.name(), plan)), data));
+                }
+            }
+            writePredictions(predictions, dir);
+            return new MethodResult(arm.id(), subnets, compute, null);
+        }
+
+        /** The progressive search's cuts from the background with each ranking, without fine-tuning. */
+        private List<AblationResult> ablation(Path dir) {
+            if (background == null) {
+                throw new IllegalArgumentException("--methods: the ablation cuts the individual full-width model; "
+                        + "run individual in the same comparison");
+            }
+            SearchConfig base = settings.progressive().toBuilder()
+                    .optBackground(background.checkpoint())
+                    .optFineTuning(
+                            new SearchConfig.FineTuning(0, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 0))
+                    .optFinalTraining(new SearchConfig.FinalTraining(0, 0.01, false))
+                    .build();
+            List<AblationResult> results = new ArrayList<>();
+            for (SearchConfig.Ranking.Kind kind : settings.ablation()) {
+                try (SlimmableNetwork network = freshNetwork.get()) {
+                    // one candidate, cut by the global rule; filter norms differ in scale between layers, so
+                    // the L1 ranking is compared within each set (per-layer normalisation, as in Li et al. 2017)
+                    CutRule rule = kind == SearchConfig.Ranking.Kind.L1 ? CutRule.PER_SET : CutRule.GLOBAL;
+                    SearchConfig config = base.toBuilder()
+                            .optRanking(base.ranking().withKind(kind))
+                            .optSampling(new SearchConfig.Sampling(1, List.of(rule)))
+                            .build();
+                    Path rankingDir = dir.resolve(kind.name().toLowerCase(Locale.ROOT));
+                    SearchResult r = Arm.ABLATION
+                            .search()
+                            .run(new SearchMethod.Job(network, config, data, rankingDir, listener, 0, 0, null), true);
+                    results.add(new AblationResult(kind, r.accepted()));
+                }
+            }
+            return results;
+        }
     }
 
     /**
@@ -298,75 +387,6 @@ public final class Comparison {
         }
     }
 
-    /** One training run per width, each from the same initial weights. */
-    private static MethodResult individual(
-            TrainConfig recipe,
-            List<Double> widths,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path dir,
-            TrainingListener listener) {
-        List<SubnetResult> subnets = new ArrayList<>();
-        Compute compute = Compute.NONE;
-        Map<String, boolean[]> predictions = new LinkedHashMap<>();
-        for (double w : widths) {
-            TrainConfig config = withWidths(recipe, Strategy.INDIVIDUAL, List.of(w), false);
-            try (SlimmableNetwork network = freshNetwork.get()) {
-                TrainResult r =
-                        new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0).train(true);
-
-                subnets.addAll(r.subnets());
-                compute = compute.plus(r.compute());
-                predictions.putAll(
-                        predictions(network, Method.of(config, network).subnets(), data));
-            }
-        }
-        writePredictions(predictions, dir);
-        return new MethodResult(Arm.INDIVIDUAL.id(), subnets, compute, null);
-    }
-
-    /** Every plan {@code search} delivered, trained alone from the same initial weights. */
-    private static MethodResult alone(
-            Arm arm,
-            MethodResult search,
-            TrainConfig recipe,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path dir,
-            TrainingListener listener) {
-        List<SubnetResult> subnets = new ArrayList<>();
-        Compute compute = Compute.NONE;
-        Map<String, boolean[]> predictions = new LinkedHashMap<>();
-        for (SubnetResult s : search.subnets()) {
-            ChannelPlan plan = ChannelPlan.of(s.channels());
-            // the recipe for this plan alone, without distillation
-            TrainConfig config = recipe.toBuilder()
-                    .setStrategy(arm.strategy())
-                    .optWidths(List.of())
-                    .optPlans(List.of(plan))
-                    .optDistill(false)
-                    .build();
-            try (SlimmableNetwork network = freshNetwork.get()) {
-                if (plan.equals(network.fullPlan())) {
-                    continue; // the full plan alone is the individual full-width run: same recipe, same seed
-                }
-                TrainResult r = new Trainer(network, config, data, dir.resolve(s.name()), listener, 0).train(true);
-                SubnetResult trained = r.subnets().get(0);
-                subnets.add(new SubnetResult(
-                        s.name(),
-                        trained.channels(),
-                        trained.macs(),
-                        trained.params(),
-                        trained.validationAccuracy(),
-                        trained.testAccuracy()));
-                compute = compute.plus(r.compute());
-                predictions.putAll(predictions(network, List.of(new Subnet(s.name(), plan)), data));
-            }
-        }
-        writePredictions(predictions, dir);
-        return new MethodResult(arm.id(), subnets, compute, null);
-    }
-
     /** A trained full-width model the searches may start from, and what training it cost. */
     private record Background(Path checkpoint, Compute compute) {}
 
@@ -391,43 +411,6 @@ public final class Comparison {
             throw new UncheckedIOException(
                     file + " cannot be read back (" + e.getMessage() + "); delete it to run the arm again", e);
         }
-    }
-
-    /** The progressive search's cuts from the background with each ranking, without fine-tuning. */
-    private static List<AblationResult> ablation(
-            Settings settings,
-            Background background,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path dir,
-            TrainingListener listener) {
-        if (background == null) {
-            throw new IllegalArgumentException("--methods: the ablation cuts the individual full-width model; "
-                    + "run individual in the same comparison");
-        }
-        SearchConfig base = settings.progressive().toBuilder()
-                .optBackground(background.checkpoint())
-                .optFineTuning(new SearchConfig.FineTuning(0, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 0))
-                .optFinalTraining(new SearchConfig.FinalTraining(0, 0.01, false))
-                .build();
-        List<AblationResult> results = new ArrayList<>();
-        for (SearchConfig.Ranking.Kind kind : settings.ablation()) {
-            try (SlimmableNetwork network = freshNetwork.get()) {
-                // one candidate, cut by the global rule; filter norms differ in scale between layers, so
-                // the L1 ranking is compared within each set (per-layer normalisation, as in Li et al. 2017)
-                CutRule rule = kind == SearchConfig.Ranking.Kind.L1 ? CutRule.PER_SET : CutRule.GLOBAL;
-                SearchConfig config = base.toBuilder()
-                        .optRanking(base.ranking().withKind(kind))
-                        .optSampling(new SearchConfig.Sampling(1, List.of(rule)))
-                        .build();
-                Path rankingDir = dir.resolve(kind.name().toLowerCase(Locale.ROOT));
-                SearchResult r = Arm.ABLATION
-                        .search()
-                        .run(new SearchMethod.Job(network, config, data, rankingDir, listener, 0, 0, null), true);
-                results.add(new AblationResult(kind, r.accepted()));
-            }
-        }
-        return results;
     }
 
     private static Map<String, boolean[]> predictions(

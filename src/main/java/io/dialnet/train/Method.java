@@ -8,9 +8,11 @@ import java.util.Locale;
 
 /**
  * A training method: its {@link Sampler} and how it treats BatchNorm. Methods differ only here;
- * the trainer, optimiser, schedule and data order are shared, so comparisons are fair.
+ * the trainer, optimiser, schedule and data order are shared, so comparisons are fair. A
+ * {@link Strategy} makes one from a {@link TrainConfig} ({@link #of}); a search builds its phases'
+ * methods itself.
  *
- * @param name the strategy name
+ * @param name what it is called in results: the strategy's name, or the search's
  * @param sampler which subnets each step trains
  * @param subnets the subnets the method delivers (registered for BatchNorm state, evaluated, shipped)
  * @param privateAffine whether each subnet owns its BatchNorm scale and shift (switchable BN)
