@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 /** {@code dialnet info}: the coupling sets, MACs and params of a model at any width or plan. */
 @Command(name = "info", mixinStandardHelpOptions = true)
 final class InfoCommand extends DialnetCommand {
-    @Option(names = "--model", required = true, completionCandidates = ModelNames.class)
+    @Option(names = "--model", required = true, completionCandidates = ModelOptions.Names.class)
     String model;
 
     @ArgGroup(exclusive = true)
