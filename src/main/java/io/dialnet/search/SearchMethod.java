@@ -18,7 +18,7 @@ public enum SearchMethod {
     /** The progressive subnetwork search (Yang, He, Cao, Fan, TNNLS 2022). */
     PROGRESSIVE("progressive", true) {
         @Override
-        SearchResult start(Job job, boolean resume) {
+        public SearchResult run(Job job, boolean resume) {
             return new ProgressiveSearch(
                             job.network(), job.config(), job.data(), job.out(), job.listener(), job.latency())
                     .run(resume);
@@ -27,7 +27,7 @@ public enum SearchMethod {
     /** Multi-path non-uniform subnet generation (Yang et al., DAC 2020). */
     MULTIPATH("multipath", true) {
         @Override
-        SearchResult start(Job job, boolean resume) {
+        public SearchResult run(Job job, boolean resume) {
             return new MultiPathSearch(
                             job.network(),
                             job.config(),
@@ -42,7 +42,7 @@ public enum SearchMethod {
     /** Single-path: plans frozen at chosen epochs of one training run (Yang et al., ASP-DAC 2021). */
     SINGLEPATH("singlepath", false) {
         @Override
-        SearchResult start(Job job, boolean resume) {
+        public SearchResult run(Job job, boolean resume) {
             return new SinglePathSearch(job.network(), job.config(), job.data(), job.out(), job.listener(), job.lasso())
                     .run(resume);
         }
@@ -78,12 +78,8 @@ public enum SearchMethod {
         this.startsFromBackground = startsFromBackground;
     }
 
-    abstract SearchResult start(Job job, boolean resume);
-
     /** Runs the search, continuing a previous run in {@code job.out()} when {@code resume}. */
-    public SearchResult run(Job job, boolean resume) {
-        return start(job, resume);
-    }
+    public abstract SearchResult run(Job job, boolean resume);
 
     /** The name on the command line and in files. */
     @JsonValue

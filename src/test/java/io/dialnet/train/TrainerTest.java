@@ -16,6 +16,7 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,6 +175,56 @@ class TrainerTest {
             assertThat(resumed.keySet()).isEqualTo(straight.keySet());
             straight.forEach(
                     (name, values) -> assertThat(resumed.get(name)).as(name).containsExactly(values));
+        }
+    }
+
+    /**
+     * Issue 14: plans travel as {@link ChannelPlan} values and are written as their text; an older
+     * version stored them as typed ({@code "16, 32, 64"}), and such a checkpoint still resumes.
+     */
+    @Test
+    void issue14_aCheckpointWithPlansStoredAsTypedStillResumes() throws IOException {
+        Path out = dir.resolve("typed");
+        TrainConfig config;
+        try (SlimmableNetwork net = cnn()) {
+            config = TrainConfig.builder()
+                    .setStrategy(Strategy.JOINT)
+                    .setEpochs(1)
+                    .optBatchSize(50)
+                    .optPlans(List.of(net.fullPlan(), net.uniformPlan(0.5)))
+                    .optSeed(11)
+                    .build();
+            new Trainer(net, config, small, out, null, 0).train(false);
+        }
+        Path checkpoint = out.resolve(Trainer.CHECKPOINT);
+        String canonical = "\"" + config.plans().get(1) + "\"";
+        String typed = canonical.replace(",", ", ");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(checkpoint))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        String manifest = new String(entries.get("checkpoint.json"), StandardCharsets.UTF_8);
+        assertThat(manifest).contains(canonical);
+        entries.put("checkpoint.json", manifest.replace(canonical, typed).getBytes(StandardCharsets.UTF_8));
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(checkpoint))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        try (SlimmableNetwork net = cnn()) {
+            List<Integer> resumedAt = new ArrayList<>();
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void resumed(Path file, int epochsDone) {
+                    resumedAt.add(epochsDone);
+                }
+            };
+            new Trainer(net, config, small, out, listener, 0).train(true);
+            assertThat(resumedAt).containsExactly(1);
         }
     }
 
