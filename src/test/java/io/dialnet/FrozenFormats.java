@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dialnet.artifact.ArtifactException;
 import io.dialnet.artifact.DynamicModelFile;
 import io.dialnet.cli.Main;
-import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;
 import io.dialnet.data.BatchLoader;
 import io.dialnet.data.DataRecipe;
@@ -24,6 +23,7 @@ import io.dialnet.train.Checkpoint;
 import io.dialnet.train.EpochMetrics;
 import io.dialnet.train.Evaluation;
 import io.dialnet.train.Method;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.Subnet;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
@@ -85,7 +85,13 @@ public final class FrozenFormats {
 
     /** The frozen run's data: 800 training and 200 validation images (a seeded split), 500 test images. */
     static DataRecipe.Prepared data() {
-        return new DataRecipe(DATA, 8, 200, 0, SEED, null, Augmentation.NONE, 0).reload();
+        return DataRecipe.builder()
+                .setSource(DATA)
+                .optImageSize(8)
+                .optValidationSize(200)
+                .optSplitSeed(SEED)
+                .build()
+                .reload();
     }
 
     /** The format version a zip's JSON entry {@code entry} declares (-1 when none). */
@@ -227,7 +233,7 @@ public final class FrozenFormats {
         Engines.start();
         Engines.setThreads(1);
         TrainConfig config = new TrainConfig(
-                "uniform",
+                Strategy.UNIFORM,
                 2,
                 50,
                 0.1,

@@ -17,6 +17,7 @@ import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.train.DataParallel;
 import io.dialnet.train.Method;
 import io.dialnet.train.Sgd;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainStep;
 import java.lang.management.ManagementFactory;
@@ -35,7 +36,7 @@ import java.util.stream.IntStream;
  * alone.
  *
  * @param model the architecture
- * @param strategy {@code individual} (full width) or {@code uniform} (the 4-width sandwich)
+ * @param strategy individual (full width) or uniform (the 4-width sandwich)
  * @param batchSize images per step
  * @param steps timed steps per round
  * @param rounds rounds of (preloaded, loader); medians are reported
@@ -47,7 +48,7 @@ import java.util.stream.IntStream;
  */
 public record TrainingThroughput(
         String model,
-        String strategy,
+        Strategy strategy,
         int batchSize,
         int steps,
         int rounds,
@@ -146,9 +147,11 @@ public record TrainingThroughput(
      * through the loader, after a warm-up (JIT, oneDNN primitives, the allocator).
      */
     private Rounds timeRounds(ModelSpec modelSpec, Devices devices, BatchLoader loader, Augmentation augmentation) {
-        TrainConfig config = TrainConfig.recipe(
-                        strategy, 1, strategy.equals("uniform") ? TrainConfig.UNIFORM_WIDTHS : List.of())
-                .withBatchSize(batchSize);
+        TrainConfig config = TrainConfig.builder()
+                .setStrategy(strategy)
+                .setEpochs(1)
+                .optBatchSize(batchSize)
+                .build();
         List<Batch> preloaded = preload(loader, augmentation);
         Rounds measured = new Rounds(new double[rounds], new double[rounds], new double[rounds]);
         try (NDManager manager = NDManager.newBaseManager(devices.primary());

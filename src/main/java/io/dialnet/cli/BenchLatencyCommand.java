@@ -2,28 +2,18 @@ package io.dialnet.cli;
 
 import io.dialnet.bench.SubnetLatency;
 import io.dialnet.nn.Devices;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dialnet bench latency}: every subnet's latency per back end and batch size, with achieved
  * GMAC/s ({@link SubnetLatency}).
  */
 @Command(name = "latency", mixinStandardHelpOptions = true)
-final class BenchLatencyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+final class BenchLatencyCommand extends DialnetCommand {
     @Mixin
     DeviceOptions device;
 
@@ -53,18 +43,13 @@ final class BenchLatencyCommand implements Callable<Integer> {
         SubnetLatency bench = new SubnetLatency(model, batchSizes, backends, runs, warmup, !noStore, plot);
         Devices devices = device.parsed("bench latency");
         int threads = common.startEngine();
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(SubnetLatency.HEADER);
-        SubnetLatency.Stored stored = bench.run(devices, threads, row -> {
-            out.println(row.line());
-            out.flush();
-        });
+        println(SubnetLatency.HEADER);
+        SubnetLatency.Stored stored = bench.run(devices, threads, row -> println(row.line()));
         if (!noStore) {
-            out.printf(
-                    "stored %d measurements per subnet in %s (device: %s, %d threads)%n",
-                    stored.perSubnet(), model, stored.device(), threads);
+            println(String.format(
+                    "stored %d measurements per subnet in %s (device: %s, %d threads)",
+                    stored.perSubnet(), model, stored.device(), threads));
         }
-        out.flush();
         return 0;
     }
 }

@@ -4,28 +4,17 @@ import io.dialnet.AtomicFiles;
 import io.dialnet.Json;
 import io.dialnet.bench.SwitchCost;
 import io.dialnet.runtime.LatencyProfiler;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dialnet bench switch}: what switching between the largest and the smallest subnet costs
  * per call ({@link SwitchCost}), per model and back end.
  */
 @Command(name = "switch", mixinStandardHelpOptions = true)
-final class BenchSwitchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+final class BenchSwitchCommand extends DialnetCommand {
     @Option(names = "--model", required = true, split = ",", paramLabel = "FILE")
     List<Path> models;
 
@@ -50,23 +39,18 @@ final class BenchSwitchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SwitchCost cost = SwitchCost.checked(models, backends, iterations, warmupIterations, forks, pairs);
-        int threads = common.threads > 0 ? common.threads : Runtime.getRuntime().availableProcessors();
+        int threads = common.threadCount();
         if (cost.needsEngine()) {
             common.startEngine(); // for the paired timing, which runs in this process
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(SwitchCost.HEADER);
-        List<SwitchCost.Measurement> results = cost.measureAll(threads, r -> {
-            out.println(r.row());
-            out.flush();
-        });
-        out.printf(
-                "device: %s, %d engine threads; +- is the 99.9%% confidence half-width%n",
-                LatencyProfiler.device(), threads);
+        println(SwitchCost.HEADER);
+        List<SwitchCost.Measurement> results = cost.measureAll(threads, r -> println(r.row()));
+        println(String.format(
+                "device: %s, %d engine threads; +- is the 99.9%% confidence half-width",
+                LatencyProfiler.device(), threads));
         if (json != null) {
             AtomicFiles.write(json, Json.pretty(SwitchCost.report(results)));
         }
-        out.flush();
         return 0;
     }
 }

@@ -3,26 +3,17 @@ package io.dialnet.cli;
 import io.dialnet.Json;
 import io.dialnet.bench.TrainingThroughput;
 import io.dialnet.nn.Devices;
-import java.io.PrintWriter;
-import java.util.concurrent.Callable;
+import io.dialnet.train.Strategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dialnet bench training}: images per second of the training step and of the loader
  * ({@link TrainingThroughput}).
  */
 @Command(name = "training", mixinStandardHelpOptions = true)
-final class BenchTrainingCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+final class BenchTrainingCommand extends DialnetCommand {
     @Mixin
     DeviceOptions device;
 
@@ -30,7 +21,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--strategy", defaultValue = "individual")
-    String strategy;
+    Strategy strategy;
 
     @Option(names = "--batch-size", defaultValue = "128")
     int batchSize;
@@ -63,9 +54,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
         Devices devices = device.devices();
         int threads = common.startEngine();
         TrainingThroughput.Result result = bench.run(devices, threads);
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? Json.prettyText(result.report()) + System.lineSeparator() : result.text());
-        out.flush();
+        print(json ? Json.prettyText(result.report()) + System.lineSeparator() : result.text());
         return 0;
     }
 }

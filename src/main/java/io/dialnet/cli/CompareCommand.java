@@ -1,16 +1,12 @@
 package io.dialnet.cli;
 
 import ai.djl.Device;
+import io.dialnet.experiment.Arm;
 import io.dialnet.experiment.ComparePlan;
 import io.dialnet.experiment.RunDirectory;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dialnet compare}: every method on one model and data set with the same seed, recipe and
@@ -18,27 +14,12 @@ import picocli.CommandLine.Spec;
  * A preset sets the schedule; options given on the command line still win.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true)
-final class CompareCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    DataOptions data;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    DeviceOptions device;
-
+final class CompareCommand extends RunCommand {
     @Option(names = "--preset", defaultValue = "protocol")
     String preset;
 
     @Option(names = "--methods", split = ",")
-    List<String> methods;
+    List<Arm> methods;
 
     @Option(names = "--widths", split = ",")
     List<Double> widths;
@@ -46,29 +27,15 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--epochs")
     Integer epochs;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--resume")
-    boolean resume;
-
-    @Option(names = "--overwrite")
-    boolean overwrite;
-
     @Override
     public Integer call() {
         model.requireKnown();
         ComparePlan plan =
                 ComparePlan.of(preset, epochs, methods, widths, model.model, model.groupSize, common.seed, out);
-        RunDirectory.prepare(out, resume, overwrite, RunDirectory.COMPARE);
+        prepare(RunDirectory.COMPARE);
         Device onDevice = device.single("compare").primary();
         common.startEngine();
-        String table = plan.run(
-                data.request(),
-                onDevice,
-                new ProgressListener(spec.commandLine().getErr(), !common.quiet));
-        spec.commandLine().getOut().print(table);
-        spec.commandLine().getOut().flush();
+        print(plan.run(data.request(), onDevice, progress()));
         return 0;
     }
 }

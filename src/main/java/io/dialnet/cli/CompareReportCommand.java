@@ -5,18 +5,12 @@ import io.dialnet.experiment.ProtocolReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet compare-report}: the protocol's tables, with intervals, from one comparison per seed. */
 @Command(name = "compare-report", mixinStandardHelpOptions = true)
-final class CompareReportCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class CompareReportCommand extends DialnetCommand {
     @Option(names = "--runs", required = true, split = ",", paramLabel = "DIR")
     List<Path> runs;
 
@@ -32,8 +26,7 @@ final class CompareReportCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.write(out, report.getBytes(StandardCharsets.UTF_8));
         }
-        spec.commandLine().getOut().print(report);
-        spec.commandLine().getOut().flush();
+        print(report);
         return 0;
     }
 }

@@ -22,18 +22,14 @@ public final class DeviceOptions {
     Devices parsed(String command) {
         Devices d = Devices.parse(device, OPTION);
         if (d.size() > 1) {
-            throw new IllegalArgumentException(OPTION + " " + device + ": " + command + " runs on one device");
+            throw new IllegalArgumentException(OPTION + " " + device + ": " + command
+                    + " runs on one device; several GPUs are for train and bench training");
         }
         return d;
     }
 
     /** As {@link #devices()}, for a command that runs on one device only. */
     Devices single(String command) {
-        Devices d = Devices.parse(device, OPTION);
-        if (d.size() > 1) {
-            throw new IllegalArgumentException(OPTION + " " + device + ": " + command
-                    + " runs on one device; several GPUs are for train and bench training");
-        }
-        return d.requireAvailable(OPTION);
+        return parsed(command).requireAvailable(OPTION);
     }
 }

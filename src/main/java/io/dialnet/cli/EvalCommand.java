@@ -5,25 +5,14 @@ import io.dialnet.data.FolderOptions;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainedModel;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet eval}: the subnets of a trained network with their size and accuracy. */
 @Command(name = "eval", mixinStandardHelpOptions = true)
-final class EvalCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+final class EvalCommand extends DialnetCommand {
     @Option(names = "--checkpoint", required = true, paramLabel = "PATH")
     Path checkpoint;
 
@@ -40,16 +29,10 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         common.startEngine();
         // an imported network's --data is read with the default folder settings, its notices on stderr
-        FolderOptions folders = new FolderOptions(
-                FolderOptions.defaultThreads(),
-                false,
-                0,
-                DataOptions.logTo(spec.commandLine().getErr()));
+        FolderOptions folders = new FolderOptions(FolderOptions.defaultThreads(), false, 0, DataOptions.logTo(err()));
         List<SubnetResult> results =
                 TrainedModel.evaluate(checkpoint, data, widths == null ? List.of() : widths, folders);
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? Json.prettyText(results) + "\n" : SubnetTable.text(results));
-        out.flush();
+        print(json ? Json.prettyText(results) + "\n" : SubnetTable.text(results));
         return 0;
     }
 }

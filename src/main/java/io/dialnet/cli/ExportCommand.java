@@ -1,25 +1,14 @@
 package io.dialnet.cli;
 
 import io.dialnet.deploy.Export;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet export}: a trained network and its subnets as one dynamic-model file. */
 @Command(name = "export", mixinStandardHelpOptions = true)
-final class ExportCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+final class ExportCommand extends DialnetCommand {
     @Option(names = "--checkpoint", required = true, paramLabel = "PATH")
     Path checkpoint;
 
@@ -41,20 +30,12 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         int threads = common.startEngine();
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
         Export.Written written = new Export(checkpoint, out, !noOnnx, checkBatch, latencyBatches, keepSlower)
                 .run(
                         threads,
-                        graph -> stdout.println(graph.line()),
-                        problem -> stderr.println("dialnet: dial: " + problem));
-        stdout.printf(
-                "wrote %s: %d subnets of %s%s%n",
-                written.out(),
-                written.subnets(),
-                written.architecture(),
-                noOnnx ? "" : ", each with a compact ONNX graph");
-        stdout.flush();
+                        graph -> out().println(graph.line()),
+                        problem -> err().println("dialnet: dial: " + problem));
+        print(written.summary());
         return 0;
     }
 }

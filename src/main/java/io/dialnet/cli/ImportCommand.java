@@ -6,22 +6,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet import}: a CNN trained in PyTorch as a Dialnet checkpoint. */
 @Command(name = "import", mixinStandardHelpOptions = true)
-final class ImportCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
+final class ImportCommand extends DialnetCommand {
     @Option(names = "--model", required = true, paramLabel = "ARCH")
     String model;
 
@@ -55,7 +45,7 @@ final class ImportCommand implements Callable<Integer> {
         RunDirectory.prepareFresh(out, overwrite, RunDirectory.TRAIN);
         int threads = common.startEngine();
         ImportPlan.Imported imported = plan.run(out, threads);
-        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stdout = out();
         stdout.print(imported.text());
         if (imported.checkpoint() == null) {
             throw new IllegalArgumentException(imported.disagreement(out));

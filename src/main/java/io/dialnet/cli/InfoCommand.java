@@ -5,27 +5,16 @@ import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.zoo.ModelSummary;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet info}: the coupling sets, MACs and params of a model at any width or plan. */
 @Command(name = "info", mixinStandardHelpOptions = true)
-final class InfoCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Option(names = "--model", required = true, completionCandidates = ModelNames.class)
+final class InfoCommand extends DialnetCommand {
+    @Option(names = "--model", required = true, completionCandidates = ModelOptions.Names.class)
     String model;
 
     @ArgGroup(exclusive = true)
@@ -57,9 +46,7 @@ final class InfoCommand implements Callable<Integer> {
         common.startEngine();
         ChannelPlan plan = subnet.plan != null ? readPlan(subnet.plan) : null;
         ModelSummary summary = ModelSummary.of(modelSpec, plan, subnet.width, common.seed);
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? summary.json() + System.lineSeparator() : summary.text());
-        out.flush();
+        print(json ? summary.json() + System.lineSeparator() : summary.text());
         return 0;
     }
 

@@ -3,12 +3,18 @@ package io.dialnet.cli;
 import io.dialnet.Provenance;
 import io.dialnet.artifact.ArtifactException;
 import io.dialnet.data.DataFormatException;
+import io.dialnet.experiment.Arm;
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.search.SearchMethod;
 import io.dialnet.train.CheckpointException;
+import io.dialnet.train.Strategy;
 import java.io.PrintWriter;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /** The {@code dialnet} command line. */
 @Command(
@@ -69,15 +75,36 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // names and plans are parsed here, at the boundary: a bad one fails before any data is read
+        cli.registerConverter(Strategy.class, text -> converted(Strategy::named, text, ""));
+        cli.registerConverter(SearchMethod.class, text -> converted(SearchMethod::named, text, ""));
+        cli.registerConverter(Arm.class, text -> converted(Arm::named, text, ""));
+        cli.registerConverter(ChannelPlan.class, text -> converted(ChannelPlan::parse, text, "--plans: "));
         cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("dialnet: " + ex.getMessage());
+            c.getErr().println("dialnet: " + (ex.getCause() instanceof Refused r ? r.getMessage() : ex.getMessage()));
             c.getErr().println("see '" + c.getCommandSpec().qualifiedName() + " --help'");
             c.getErr().flush();
             return BAD_INPUT;
         });
         return cli;
+    }
+
+    /** {@code parse} of {@code text}; its complaint, after {@code option}, becomes the one line printed. */
+    private static <T> T converted(Function<String, T> parse, String text, String option) {
+        try {
+            return parse.apply(text);
+        } catch (IllegalArgumentException e) {
+            throw new Refused(option + e.getMessage());
+        }
+    }
+
+    /** An option value the library refused, with a message that names the option and what it accepts. */
+    private static final class Refused extends TypeConversionException {
+        Refused(String message) {
+            super(message);
+        }
     }
 
     /** Known failures become one line; a stack trace only with --verbose. */

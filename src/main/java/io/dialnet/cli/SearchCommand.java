@@ -7,48 +7,31 @@ import io.dialnet.report.SubnetTable;
 import io.dialnet.search.CutRule;
 import io.dialnet.search.NoiseRanking;
 import io.dialnet.search.SearchConfig;
+import io.dialnet.search.SearchMethod;
 import io.dialnet.search.SearchResult;
 import io.dialnet.train.Checkpoint;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet search}: finds and trains nested subnets for a list of cost targets. */
 @Command(name = "search", mixinStandardHelpOptions = true)
-final class SearchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    DataOptions data;
-
+final class SearchCommand extends RunCommand {
     @Mixin
     TrainingOptions training;
 
-    @Mixin
-    DeviceOptions device;
-
     @Option(names = "--method", defaultValue = "progressive")
-    String method;
+    SearchMethod method;
 
     @Option(names = "--lasso", defaultValue = "1e-4")
     double lasso;
 
     @Option(names = "--epochs-per-subnet", defaultValue = "2")
     int epochsPerSubnet;
-
-    @Mixin
-    ModelOptions model;
 
     @Option(names = "--targets", required = true, split = ",", paramLabel = "T")
     List<Double> targets;
@@ -107,53 +90,42 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--final-distill")
     boolean finalDistill;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--resume")
-    boolean resume;
-
-    @Option(names = "--overwrite")
-    boolean overwrite;
-
     @Override
     public Integer call() {
         model.requireKnown();
-        SearchPlan.requireMethod(method);
-        training.strategy = "individual";
         SearchPlan plan = new SearchPlan(
                 method,
-                searchConfig(training.toConfig(common.seed)),
+                searchConfig(training.toConfig(Strategy.INDIVIDUAL, common.seed)),
                 lasso,
                 epochsPerSubnet,
                 model.model,
                 model.groupSize,
                 out,
                 resume);
-        RunDirectory.prepare(out, resume, overwrite, RunDirectory.SEARCH);
+        prepare(RunDirectory.SEARCH);
         Device onDevice = device.single("search").primary();
         common.startEngine();
-        PrintWriter err = spec.commandLine().getErr();
-        SearchResult result =
-                plan.run(data.request(), onDevice, common.threads, new ProgressListener(err, !common.quiet));
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.print(SubnetTable.text(result.subnets()));
-        stdout.flush();
+        SearchResult result = plan.run(data.request(), onDevice, common.threads, progress());
+        print(SubnetTable.text(result.subnets()));
         return 0;
     }
 
     /** The search's settings from the options, every arm's recipe {@code recipe}. */
     private SearchConfig searchConfig(TrainConfig recipe) {
-        return SearchConfig.of(targets, recipe)
-                .withLatency(latency, latencyBatch)
-                .with(new SearchConfig.Sampling(
+        return SearchConfig.builder()
+                .setTargets(targets)
+                .setRecipe(recipe)
+                .optLatency(latency, latencyBatch)
+                .optSampling(new SearchConfig.Sampling(
                         candidates, cutRules != null ? cutRules : SearchConfig.Sampling.DEFAULT.rules()))
-                .with(new SearchConfig.Ranking(
+                .optRanking(new SearchConfig.Ranking(
                         ranking,
                         NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(noise)))
-                .with(new SearchConfig.Filtering(choiceMargin, lastMargin))
-                .with(new SearchConfig.FineTuning(fineTuneEpochs, fineTuneLr, tau, reference, pointsPerHalving))
-                .with(new SearchConfig.FinalTraining(finalEpochs, finalLr, finalDistill))
-                .withBackground(background == null ? null : Checkpoint.resolve(background));
+                .optFiltering(new SearchConfig.Filtering(choiceMargin, lastMargin))
+                .optFineTuning(
+                        new SearchConfig.FineTuning(fineTuneEpochs, fineTuneLr, tau, reference, pointsPerHalving))
+                .optFinalTraining(new SearchConfig.FinalTraining(finalEpochs, finalLr, finalDistill))
+                .optBackground(background == null ? null : Checkpoint.resolve(background))
+                .build();
     }
 }

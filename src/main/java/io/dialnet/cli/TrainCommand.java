@@ -6,44 +6,16 @@ import io.dialnet.experiment.TrainPlan;
 import io.dialnet.nn.Devices;
 import io.dialnet.report.SubnetTable;
 import io.dialnet.train.TrainConfig;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet train}: trains a slimmable network with one strategy and reports every subnet. */
 @Command(name = "train", mixinStandardHelpOptions = true)
-final class TrainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    DataOptions data;
-
+final class TrainCommand extends RunCommand {
     @Mixin
     TrainingOptions training;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    DeviceOptions device;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR")
-    Path out;
-
-    @Option(names = "--resume")
-    boolean resume;
-
-    @Option(names = "--overwrite")
-    boolean overwrite;
 
     @Option(names = "--init", paramLabel = "CHECKPOINT")
     Path init;
@@ -57,24 +29,21 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         model.requireKnown();
-        TrainConfig config = training.toConfig(common.seed);
+        TrainConfig config = training.toConfig(training.strategy, common.seed);
         Devices devices = device.devices();
-        RunDirectory.prepare(out, resume, overwrite, RunDirectory.TRAIN);
+        prepare(RunDirectory.TRAIN);
         common.startEngine();
-        PrintWriter err = spec.commandLine().getErr();
         TrainPlan.Trained trained = new TrainPlan(
                         model.model, model.groupSize, config, out, resume, init, evalEvery, devices)
-                .run(data.request(), new ProgressListener(err, !common.quiet));
+                .run(data.request(), progress());
         if (trained.skippedImages() > 0) {
-            err.printf("dialnet: skipped %d unreadable images (--skip-bad-images)%n", trained.skippedImages());
-            err.flush();
+            err().printf("dialnet: skipped %d unreadable images (--skip-bad-images)%n", trained.skippedImages());
+            err().flush();
         }
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(
+        print(
                 json
                         ? Json.prettyText(trained.result().subnets()) + System.lineSeparator()
                         : SubnetTable.text(trained.result()));
-        out.flush();
         return 0;
     }
 }

@@ -1,16 +1,18 @@
 package io.dialnet.cli;
 
+import io.dialnet.nn.ChannelPlan;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * The options that become a {@link TrainConfig}; defaults are the recipe of docs/ARCHITECTURE.md,
- * "Reference recipe and measurements".
+ * "Reference recipe and measurements" (those of {@link TrainConfig#builder()}).
  */
 public final class TrainingOptions {
     @Option(names = "--strategy", defaultValue = "uniform")
-    String strategy;
+    Strategy strategy;
 
     @Option(names = "--epochs", defaultValue = "15")
     int epochs;
@@ -40,10 +42,10 @@ public final class TrainingOptions {
     List<Double> widths;
 
     @Option(names = "--plans", split = ";", paramLabel = "PLAN")
-    List<String> plans;
+    List<ChannelPlan> plans;
 
-    @Option(names = "--min-width", defaultValue = "0")
-    double minWidth;
+    @Option(names = "--min-width")
+    Double minWidth;
 
     @Option(names = "--sandwich", defaultValue = "4")
     int sandwich;
@@ -54,30 +56,25 @@ public final class TrainingOptions {
     @Option(names = "--calibration-batches", defaultValue = "20")
     int calibrationBatches;
 
-    TrainConfig toConfig(long seed) {
-        List<Double> w = widths != null
-                ? widths
-                : strategy.equalsIgnoreCase("uniform") && plans == null ? TrainConfig.UNIFORM_WIDTHS : List.of();
-        double min = minWidth > 0
-                ? minWidth
-                : w.stream().mapToDouble(Double::doubleValue).min().orElse(0.25);
-        boolean distill = !noDistill && !strategy.equalsIgnoreCase("individual");
-        return new TrainConfig(
-                strategy,
-                epochs,
-                batchSize,
-                lr,
-                momentum,
-                !noNesterov,
-                weightDecay,
-                warmupEpochs,
-                labelSmoothing,
-                w,
-                plans,
-                min,
-                sandwich,
-                distill,
-                calibrationBatches,
-                seed);
+    /** The configuration these options ask for, with {@code strategy} (search: individual) and {@code seed}. */
+    TrainConfig toConfig(Strategy strategy, long seed) {
+        return TrainConfig.builder()
+                .setStrategy(strategy)
+                .setEpochs(epochs)
+                .optBatchSize(batchSize)
+                .optLearningRate(lr)
+                .optMomentum(momentum)
+                .optNesterov(!noNesterov)
+                .optWeightDecay(weightDecay)
+                .optWarmupEpochs(warmupEpochs)
+                .optLabelSmoothing(labelSmoothing)
+                .optWidths(widths)
+                .optPlans(plans)
+                .optMinWidth(minWidth)
+                .optSandwich(sandwich)
+                .optDistill(!noDistill)
+                .optCalibrationBatches(calibrationBatches)
+                .optSeed(seed)
+                .build();
     }
 }

@@ -5,7 +5,8 @@ import java.util.Random;
 
 /**
  * How a run's data was prepared, recorded with its results so evaluation later sees exactly the
- * same validation split and normalisation.
+ * same validation split and normalisation. Build one with {@link #builder()}; a recorded one is
+ * read back from JSON with the same field names.
  *
  * @param source where the data lives ({@code cifar10:DIR}, {@code idx:DIR}, {@code folder:DIR})
  * @param imageSize pixels per side for folder images
@@ -35,19 +36,6 @@ public record DataRecipe(
     /** A folder's training limit draws its own seeded sample. */
     private static final long LIMIT_SEED_OFFSET = 0x11A1L;
 
-    /** A recipe that treats bad images as errors. */
-    public DataRecipe(
-            String source,
-            int imageSize,
-            int validationSize,
-            int trainLimit,
-            long splitSeed,
-            Normalization normalization,
-            Augmentation augmentation,
-            int testHoldout) {
-        this(source, imageSize, validationSize, trainLimit, splitSeed, normalization, augmentation, testHoldout, false);
-    }
-
     /** The data a run works on: training and validation splits, test set (or null), and the loaders' settings. */
     public record Prepared(Split split, ImageSet test, DataRecipe recipe) {
         public BatchLoader trainLoader() {
@@ -70,21 +58,112 @@ public record DataRecipe(
         }
     }
 
+    /** A recipe of {@code source}; every other choice at its default (see {@link Builder}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this recipe's values, to derive another. */
+    public Builder toBuilder() {
+        return new Builder()
+                .setSource(source)
+                .optImageSize(imageSize)
+                .optValidationSize(validationSize)
+                .optTrainLimit(trainLimit)
+                .optSplitSeed(splitSeed)
+                .optNormalization(normalization)
+                .optAugmentation(augmentation)
+                .optTestHoldout(testHoldout)
+                .optSkipBadImages(skipBadImages);
+    }
+
     /**
-     * Carves the validation split out of {@code loaded}'s training images and, when
-     * {@code normalization} is {@code null}, computes it from the training split.
+     * Builds a {@link DataRecipe}: {@link #setSource} is required; the rest default to no
+     * validation split, no limit, no test hold-out, split seed 0, normalisation computed from the
+     * training split, no augmentation, 224-pixel folder images, bad images as errors.
      */
-    public static Prepared prepare(
-            DataSource.Loaded loaded,
-            String source,
-            int imageSize,
-            int validationSize,
-            int trainLimit,
-            long splitSeed,
-            Normalization normalization,
-            Augmentation augmentation) {
-        return new DataRecipe(source, imageSize, validationSize, trainLimit, splitSeed, normalization, augmentation, 0)
-                .prepare(loaded);
+    public static final class Builder {
+        private String source;
+        private int imageSize = 224;
+        private int validationSize;
+        private int trainLimit;
+        private long splitSeed;
+        private Normalization normalization;
+        private Augmentation augmentation = Augmentation.NONE;
+        private int testHoldout;
+        private boolean skipBadImages;
+
+        private Builder() {}
+
+        /** Required: {@code cifar10:DIR}, {@code idx:DIR} or {@code folder:DIR}. */
+        public Builder setSource(String value) {
+            source = value;
+            return this;
+        }
+
+        /** Pixels per side of folder images (default 224). */
+        public Builder optImageSize(int value) {
+            imageSize = value;
+            return this;
+        }
+
+        /** Training images held out for validation (default 0). */
+        public Builder optValidationSize(int value) {
+            validationSize = value;
+            return this;
+        }
+
+        /** Train on only this many images of the training split (default 0: all). */
+        public Builder optTrainLimit(int value) {
+            trainLimit = value;
+            return this;
+        }
+
+        /** Seed of the validation split (default 0). */
+        public Builder optSplitSeed(long value) {
+            splitSeed = value;
+            return this;
+        }
+
+        /** Per-channel statistics (default {@code null}: computed from the training split when prepared). */
+        public Builder optNormalization(Normalization value) {
+            normalization = value;
+            return this;
+        }
+
+        /** Training augmentation (default none). */
+        public Builder optAugmentation(Augmentation value) {
+            augmentation = value;
+            return this;
+        }
+
+        /** Training images held out as the test set of a source without one (default 0). */
+        public Builder optTestHoldout(int value) {
+            testHoldout = value;
+            return this;
+        }
+
+        /** Skip unreadable folder images instead of failing (default false). */
+        public Builder optSkipBadImages(boolean value) {
+            skipBadImages = value;
+            return this;
+        }
+
+        public DataRecipe build() {
+            if (source == null) {
+                throw new IllegalArgumentException("--data: a data source is required");
+            }
+            return new DataRecipe(
+                    source,
+                    imageSize,
+                    validationSize,
+                    trainLimit,
+                    splitSeed,
+                    normalization,
+                    augmentation,
+                    testHoldout,
+                    skipBadImages);
+        }
     }
 
     /**
@@ -115,19 +194,7 @@ public record DataRecipe(
             split = new Split(limit(split.train(), trainLimit, splitSeed), split.validation());
         }
         Normalization norm = normalization != null ? normalization : Normalization.of(split.train());
-        return new Prepared(
-                split,
-                test,
-                new DataRecipe(
-                        source,
-                        imageSize,
-                        validationSize,
-                        trainLimit,
-                        splitSeed,
-                        norm,
-                        augmentation,
-                        testHoldout,
-                        skipBadImages));
+        return new Prepared(split, test, toBuilder().optNormalization(norm).build());
     }
 
     /**
@@ -145,16 +212,9 @@ public record DataRecipe(
 
     /** The same recipe reading its images from {@code otherSource} (same format, another directory). */
     public DataRecipe withSource(String otherSource) {
-        return new DataRecipe(
-                DataSource.parse(otherSource, imageSize).toString(),
-                imageSize,
-                validationSize,
-                trainLimit,
-                splitSeed,
-                normalization,
-                augmentation,
-                testHoldout,
-                skipBadImages);
+        return toBuilder()
+                .setSource(DataSource.parse(otherSource, imageSize).toString())
+                .build();
     }
 
     /** Prepares the data again exactly as recorded (folders: default threads, no cache, skipping as recorded). */

@@ -63,16 +63,17 @@ public record DataRequest(
         int n = loaded.train().size() - heldForTest;
         int held = validation >= 0 ? validation : Math.min(5000, n / 10);
         Augmentation augmentation = augment ? Augmentation.standardFor(parsed.format()) : Augmentation.NONE;
-        return new DataRecipe(
-                        parsed.toString(),
-                        imageSize,
-                        held,
-                        trainLimit,
-                        splitSeed != null ? splitSeed : seed,
-                        normalization,
-                        augmentation,
-                        heldForTest,
-                        folders.skipBadImages())
+        return DataRecipe.builder()
+                .setSource(parsed.toString())
+                .optImageSize(imageSize)
+                .optValidationSize(held)
+                .optTrainLimit(trainLimit)
+                .optSplitSeed(splitSeed != null ? splitSeed : seed)
+                .optNormalization(normalization)
+                .optAugmentation(augmentation)
+                .optTestHoldout(heldForTest)
+                .optSkipBadImages(folders.skipBadImages())
+                .build()
                 .prepare(loaded);
     }
 }

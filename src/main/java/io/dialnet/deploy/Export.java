@@ -77,8 +77,15 @@ public record Export(
         }
     }
 
-    /** What was written: how many subnets of which architecture. */
-    public record Written(Path out, int subnets, String architecture) {}
+    /** What was written: how many subnets of which architecture, and whether each has its ONNX graph. */
+    public record Written(Path out, int subnets, String architecture, boolean graphs) {
+        /** One line saying so. */
+        public String summary() {
+            return String.format(
+                    "wrote %s: %d subnets of %s%s%n",
+                    out, subnets, architecture, graphs ? ", each with a compact ONNX graph" : "");
+        }
+    }
 
     /**
      * Writes the artifact with {@code threads} engine threads (recorded, and used to time the
@@ -108,7 +115,7 @@ public record Export(
             normalization.put("std", input.std());
             DynamicModelFile artifact = ArtifactBuilder.build(model.network(), entries, normalization, provenance);
             new DynamicModelFile(artifact.manifest(), artifact.tensors(), onnxGraphs).write(out);
-            return new Written(out, entries.size(), model.manifest().spec().architecture());
+            return new Written(out, entries.size(), model.manifest().spec().architecture(), onnx);
         }
     }
 
@@ -152,7 +159,7 @@ public record Export(
         provenance.put(
                 "data",
                 data == null ? "none (imported; not evaluated)" : data.recipe().source());
-        provenance.put("strategy", model.manifest().config().strategy());
+        provenance.put("strategy", model.manifest().config().strategy().id());
         return provenance;
     }
 

@@ -33,7 +33,7 @@ import java.util.Map;
 public record ComparePlan(
         String presetName,
         Preset preset,
-        List<String> methods,
+        List<Arm> methods,
         List<Double> widths,
         String architecture,
         int groupSize,
@@ -52,7 +52,7 @@ public record ComparePlan(
     public static ComparePlan of(
             String presetName,
             Integer epochs,
-            List<String> methods,
+            List<Arm> methods,
             List<Double> widths,
             String architecture,
             int groupSize,
@@ -100,7 +100,7 @@ public record ComparePlan(
         report.put("settings", settings);
         AtomicFiles.write(out.resolve(JSON), Json.pretty(report));
         String table = ComparisonTable.markdown(outcome.methods()) + "\n"
-                + ComparisonTable.matchedMacs(outcome.methods(), List.of(Comparison.UNIFORM, Comparison.INDIVIDUAL));
+                + ComparisonTable.matchedMacs(outcome.methods(), List.of(Arm.UNIFORM.id(), Arm.INDIVIDUAL.id()));
         AtomicFiles.write(out.resolve(TABLE), table.getBytes(StandardCharsets.UTF_8));
         // the final numbers are on the test split, where there is one; choices were made on validation
         Plots.accuracyVsMacs(

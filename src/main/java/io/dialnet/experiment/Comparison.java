@@ -9,15 +9,15 @@ import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.search.AcceptedSubnet;
 import io.dialnet.search.CutRule;
-import io.dialnet.search.MultiPathSearch;
-import io.dialnet.search.ProgressiveSearch;
 import io.dialnet.search.SearchConfig;
+import io.dialnet.search.SearchMethod;
 import io.dialnet.search.SearchResult;
 import io.dialnet.search.SinglePathSearch;
 import io.dialnet.train.Checkpoint;
 import io.dialnet.train.Compute;
 import io.dialnet.train.Evaluation;
 import io.dialnet.train.Method;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.Subnet;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
@@ -54,32 +54,15 @@ import java.util.function.Supplier;
  * right, for paired statistics across methods and seeds.
  */
 public final class Comparison {
-    public static final String INDIVIDUAL = "individual";
-    public static final String UNIFORM = "uniform";
-    public static final String JOINT = "joint";
-    public static final String ABLATION = "ablation";
-    /** The prefix of the arms that train a search's plans alone. */
-    public static final String ALONE = "alone-";
-
     public static final String PREDICTIONS = "test-correct.json";
 
     /** Every arm, in the order a comparison runs them (a search before the arm that trains its plans alone). */
-    public static final List<String> METHODS = List.of(
-            INDIVIDUAL,
-            UNIFORM,
-            ProgressiveSearch.METHOD,
-            ALONE + ProgressiveSearch.METHOD,
-            ABLATION,
-            JOINT,
-            MultiPathSearch.METHOD,
-            SinglePathSearch.METHOD,
-            ALONE + MultiPathSearch.METHOD,
-            ALONE + SinglePathSearch.METHOD);
+    public static final List<Arm> ARMS = List.of(Arm.values());
 
     /**
      * What the comparison runs.
      *
-     * @param methods which arms, a subset of {@link #METHODS} (run in that list's order)
+     * @param methods which arms (run in {@link #ARMS}'s order)
      * @param widths the uniform widths of the width-based arms, full width first; their exact MACs
      *     fractions are the searches' targets
      * @param progressive the progressive search's settings; its recipe (epochs, optimiser, seed) is every arm's
@@ -88,19 +71,14 @@ public final class Comparison {
      * @param ablation the rankings the ablation compares
      */
     public record Settings(
-            List<String> methods,
+            List<Arm> methods,
             List<Double> widths,
             SearchConfig progressive,
             MultiPath multiPath,
             double lasso,
             List<SearchConfig.Ranking.Kind> ablation) {
         public Settings {
-            for (String m : methods) {
-                if (!METHODS.contains(m)) {
-                    throw new IllegalArgumentException("--methods: unknown method '" + m + "'; choose from " + METHODS);
-                }
-            }
-            methods = METHODS.stream().filter(methods::contains).toList();
+            methods = ARMS.stream().filter(methods::contains).toList();
             widths = List.copyOf(widths);
             ablation = List.copyOf(ablation);
             if (widths.isEmpty() || widths.get(0) != 1.0) {
@@ -110,20 +88,22 @@ public final class Comparison {
                 throw new IllegalArgumentException("one target per width below full width is needed: widths " + widths
                         + ", targets " + progressive.targets());
             }
-            for (String m : methods) {
-                if (m.startsWith(ALONE) && !methods.contains(m.substring(ALONE.length()))) {
-                    throw new IllegalArgumentException("--methods: " + m + " trains the plans of "
-                            + m.substring(ALONE.length()) + ", which must run in the same comparison");
+            for (Arm m : methods) {
+                if (m.kind() == Arm.Kind.ALONE && !methods.contains(m.searchArm())) {
+                    throw new IllegalArgumentException("--methods: " + m + " trains the plans of " + m.searchArm()
+                            + ", which must run in the same comparison");
                 }
             }
-            if (methods.contains(SinglePathSearch.METHOD)) {
+            if (methods.contains(Arm.SINGLEPATH)) {
                 SinglePathSearch.checkRoomToFreeze(progressive);
             }
         }
 
         /** The multi-path search's configuration: the shared targets and recipe, its own final training. */
         SearchConfig multiPathConfig() {
-            return progressive.with(multiPath.finalTraining());
+            return progressive.toBuilder()
+                    .optFinalTraining(multiPath.finalTraining())
+                    .build();
         }
     }
 
@@ -169,63 +149,230 @@ public final class Comparison {
             DataRecipe.Prepared data,
             Path out,
             TrainingListener listener) {
-        return runArms(settings, freshNetwork, data, out, listener);
+        return new Run(settings, freshNetwork, data, out, listener).all();
     }
 
-    private static Outcome runArms(
-            Settings settings,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path out,
-            TrainingListener listener) {
-        TrainConfig recipe = settings.progressive().recipe();
-        Map<String, MethodResult> results = new LinkedHashMap<>();
-        List<AblationResult> ablation = new ArrayList<>();
-        Background background = null;
-        for (String method : settings.methods()) {
-            Path dir = out.resolve(method);
-            if (Files.exists(dir.resolve(ARM_RESULT))) {
-                // a finished arm is read back, so it needs only its results, not every checkpoint it wrote
-                if (method.equals(ABLATION)) {
-                    ablation.addAll(readBack(dir, new TypeReference<List<AblationResult>>() {}));
+    /** One comparison under way: what every arm needs, and the results of the arms run so far. */
+    private static final class Run {
+        final Settings settings;
+        final Supplier<SlimmableNetwork> freshNetwork;
+        final DataRecipe.Prepared data;
+        final Path out;
+        final TrainingListener listener;
+        final Map<Arm, MethodResult> results = new LinkedHashMap<>();
+        final List<AblationResult> ablation = new ArrayList<>();
+        /** The individual arm's full-width model, once it exists: where the searches start. */
+        Background background;
+
+        Run(
+                Settings settings,
+                Supplier<SlimmableNetwork> freshNetwork,
+                DataRecipe.Prepared data,
+                Path out,
+                TrainingListener listener) {
+            this.settings = settings;
+            this.freshNetwork = freshNetwork;
+            this.data = data;
+            this.out = out;
+            this.listener = listener;
+        }
+
+        TrainConfig recipe() {
+            return settings.progressive().recipe();
+        }
+
+        /** Every arm in order: a finished one is read back, the others run and record their result. */
+        Outcome all() {
+            for (Arm arm : settings.methods()) {
+                Path dir = out.resolve(arm.id());
+                if (Files.exists(dir.resolve(ARM_RESULT))) {
+                    readBack(arm, dir);
                 } else {
-                    results.put(method, readBack(dir, new TypeReference<MethodResult>() {}));
+                    runArm(arm, dir);
+                    record(dir, arm == Arm.ABLATION ? ablation : results.get(arm));
                 }
-                if (method.equals(INDIVIDUAL)) {
+                if (arm == Arm.INDIVIDUAL) {
                     background = backgroundOf(dir);
                 }
-                continue;
             }
-            if (method.equals(INDIVIDUAL)) {
-                results.put(method, individual(recipe, settings.widths(), freshNetwork, data, dir, listener));
-                background = backgroundOf(dir);
-            } else if (method.equals(UNIFORM) || method.equals(JOINT)) {
-                // joint trains the uniform widths together with switchable BatchNorm and summed cross-entropy
-                TrainConfig config = recipe.withStrategy(method, settings.widths(), method.equals(UNIFORM));
-                try (SlimmableNetwork network = freshNetwork.get()) {
-                    TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
-                    writePredictions(network, Method.of(config, network).subnets(), data, dir);
-                    results.put(method, new MethodResult(method, r.subnets(), r.compute(), null));
-                }
-            } else if (method.startsWith(ALONE)) {
-                results.put(
-                        method,
-                        alone(
-                                method,
-                                results.get(method.substring(ALONE.length())),
-                                recipe,
-                                freshNetwork,
-                                data,
-                                dir,
-                                listener));
-            } else if (method.equals(ABLATION)) {
-                ablation.addAll(ablation(settings, background, freshNetwork, data, dir, listener));
-            } else {
-                results.put(method, search(method, settings, background, freshNetwork, data, out, listener));
-            }
-            record(dir, method.equals(ABLATION) ? ablation : results.get(method));
+            return new Outcome(List.copyOf(results.values()), ablation);
         }
-        return new Outcome(List.copyOf(results.values()), ablation);
+
+        /** A finished arm needs only its results, not every checkpoint it wrote. */
+        private void readBack(Arm arm, Path dir) {
+            if (arm == Arm.ABLATION) {
+                ablation.addAll(Comparison.readBack(dir, new TypeReference<List<AblationResult>>() {}));
+            } else {
+                results.put(arm, Comparison.readBack(dir, new TypeReference<MethodResult>() {}));
+            }
+        }
+
+        private void runArm(Arm arm, Path dir) {
+            if (arm == Arm.ABLATION) {
+                ablation.addAll(ablation(dir));
+                return;
+            }
+            MethodResult result = switch (arm.kind()) {
+                case INDIVIDUAL -> individual(dir);
+                case WIDTHS -> widths(arm, dir);
+                case SEARCH -> search(arm, dir);
+                case ALONE -> alone(arm, dir);
+                case ABLATION -> throw new IllegalStateException("the ablation has no method result");
+            };
+            results.put(arm, result);
+        }
+
+        /**
+         * The uniform widths trained together with the arm's strategy: uniform with in-place
+         * distillation; joint with switchable BatchNorm and summed cross-entropy.
+         */
+        private MethodResult widths(Arm arm, Path dir) {
+            TrainConfig config = withWidths(recipe(), arm.strategy(), settings.widths(), arm == Arm.UNIFORM);
+            try (SlimmableNetwork network = freshNetwork.get()) {
+                TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
+                writePredictions(network, Method.of(config, network).subnets(), data, dir);
+                return new MethodResult(arm.id(), r.subnets(), r.compute(), null);
+            }
+        }
+
+        /** The arm's search from the individual full-width model (single-path: from scratch). */
+        private MethodResult search(Arm arm, Path dir) {
+            SearchMethod method = arm.search();
+            SearchConfig search =
+                    method == SearchMethod.MULTIPATH ? settings.multiPathConfig() : settings.progressive();
+            boolean shared = background != null && search.background() == null && method.startsFromBackground();
+            if (shared) {
+                search = search.toBuilder()
+                        .optBackground(background.checkpoint())
+                        .build();
+            }
+            try (SlimmableNetwork network = freshNetwork.get()) {
+                SearchMethod.Job job = new SearchMethod.Job(
+                        network,
+                        search,
+                        data,
+                        dir,
+                        listener,
+                        settings.lasso(),
+                        settings.multiPath().epochsPerSubnet(),
+                        null);
+                SearchResult r = method.run(job, true);
+                List<Subnet> delivered = r.subnets().stream()
+                        .map(s -> new Subnet(s.name(), ChannelPlan.of(s.channels())))
+                        .toList();
+                writePredictions(network, delivered, data, dir);
+                return new MethodResult(
+                        arm.id(),
+                        r.subnets(),
+                        shared ? r.compute().plus(background.compute()) : r.compute(),
+                        shared ? out.relativize(background.checkpoint()).toString() : null);
+            }
+        }
+
+        /** One training run per width, each from the same initial weights. */
+        private MethodResult individual(Path dir) {
+            List<SubnetResult> subnets = new ArrayList<>();
+            Compute compute = Compute.NONE;
+            Map<String, boolean[]> predictions = new LinkedHashMap<>();
+            for (double w : settings.widths()) {
+                TrainConfig config = withWidths(recipe(), Strategy.INDIVIDUAL, List.of(w), false);
+                try (SlimmableNetwork network = freshNetwork.get()) {
+                    TrainResult r = new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0)
+                            .train(true);
+
+                    subnets.addAll(r.subnets());
+                    compute = compute.plus(r.compute());
+                    predictions.putAll(
+                            predictions(network, Method.of(config, network).subnets(), data));
+                }
+            }
+            writePredictions(predictions, dir);
+            return new MethodResult(Arm.INDIVIDUAL.id(), subnets, compute, null);
+        }
+
+        /** Every plan the arm's search delivered, trained alone from the same initial weights. */
+        private MethodResult alone(Arm arm, Path dir) {
+            MethodResult search = results.get(arm.searchArm());
+            List<SubnetResult> subnets = new ArrayList<>();
+            Compute compute = Compute.NONE;
+            Map<String, boolean[]> predictions = new LinkedHashMap<>();
+            for (SubnetResult s : search.subnets()) {
+                ChannelPlan plan = ChannelPlan.of(s.channels());
+                // the recipe for this plan alone, without distillation
+                TrainConfig config = recipe().toBuilder()
+                        .setStrategy(arm.strategy())
+                        .optWidths(List.of())
+                        .optPlans(List.of(plan))
+                        .optDistill(false)
+                        .build();
+                try (SlimmableNetwork network = freshNetwork.get()) {
+                    if (plan.equals(network.fullPlan())) {
+                        continue; // the full plan alone is the individual full-width run: same recipe, same seed
+                    }
+                    TrainResult r = new Trainer(network, config, data, dir.resolve(s.name()), listener, 0).train(true);
+                    SubnetResult trained = r.subnets().get(0);
+                    subnets.add(new SubnetResult(
+                            s.name(),
+                            trained.channels(),
+                            trained.macs(),
+                            trained.params(),
+                            trained.validationAccuracy(),
+                            trained.testAccuracy()));
+                    compute = compute.plus(r.compute());
+                    predictions.putAll(predictions(network, List.of(new Subnet(s.name(), plan)), data));
+                }
+            }
+            writePredictions(predictions, dir);
+            return new MethodResult(arm.id(), subnets, compute, null);
+        }
+
+        /** The progressive search's cuts from the background with each ranking, without fine-tuning. */
+        private List<AblationResult> ablation(Path dir) {
+            if (background == null) {
+                throw new IllegalArgumentException("--methods: the ablation cuts the individual full-width model; "
+                        + "run individual in the same comparison");
+            }
+            SearchConfig base = settings.progressive().toBuilder()
+                    .optBackground(background.checkpoint())
+                    .optFineTuning(
+                            new SearchConfig.FineTuning(0, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 0))
+                    .optFinalTraining(new SearchConfig.FinalTraining(0, 0.01, false))
+                    .build();
+            List<AblationResult> results = new ArrayList<>();
+            for (SearchConfig.Ranking.Kind kind : settings.ablation()) {
+                try (SlimmableNetwork network = freshNetwork.get()) {
+                    // one candidate, cut by the global rule; filter norms differ in scale between layers, so
+                    // the L1 ranking is compared within each set (per-layer normalisation, as in Li et al. 2017)
+                    CutRule rule = kind == SearchConfig.Ranking.Kind.L1 ? CutRule.PER_SET : CutRule.GLOBAL;
+                    SearchConfig config = base.toBuilder()
+                            .optRanking(base.ranking().withKind(kind))
+                            .optSampling(new SearchConfig.Sampling(1, List.of(rule)))
+                            .build();
+                    Path rankingDir = dir.resolve(kind.name().toLowerCase(Locale.ROOT));
+                    SearchResult r = Arm.ABLATION
+                            .search()
+                            .run(new SearchMethod.Job(network, config, data, rankingDir, listener, 0, 0, null), true);
+                    results.add(new AblationResult(kind, r.accepted()));
+                }
+            }
+            return results;
+        }
+    }
+
+    /**
+     * {@code recipe}'s schedule and optimiser for {@code strategy} on {@code widths} (the uniform
+     * sandwich's smallest width becomes the smallest of them): a comparison arm's configuration,
+     * which its checkpoints resume with.
+     */
+    static TrainConfig withWidths(TrainConfig recipe, Strategy strategy, List<Double> widths, boolean distill) {
+        return recipe.toBuilder()
+                .setStrategy(strategy)
+                .optWidths(widths)
+                .optPlans(List.of())
+                .optMinWidth(
+                        widths.stream().mapToDouble(Double::doubleValue).min().orElse(recipe.minWidth()))
+                .optDistill(distill)
+                .build();
     }
 
     /** {@code <arm>/arm.json}: one arm's result as soon as it is done, so partial comparisons can be read. */
@@ -238,70 +385,6 @@ public final class Comparison {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** One training run per width, each from the same initial weights. */
-    private static MethodResult individual(
-            TrainConfig recipe,
-            List<Double> widths,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path dir,
-            TrainingListener listener) {
-        List<SubnetResult> subnets = new ArrayList<>();
-        Compute compute = Compute.NONE;
-        Map<String, boolean[]> predictions = new LinkedHashMap<>();
-        for (double w : widths) {
-            TrainConfig config = recipe.withStrategy(INDIVIDUAL, List.of(w), false);
-            try (SlimmableNetwork network = freshNetwork.get()) {
-                TrainResult r =
-                        new Trainer(network, config, data, dir.resolve(Method.widthName(w)), listener, 0).train(true);
-
-                subnets.addAll(r.subnets());
-                compute = compute.plus(r.compute());
-                predictions.putAll(
-                        predictions(network, Method.of(config, network).subnets(), data));
-            }
-        }
-        writePredictions(predictions, dir);
-        return new MethodResult(INDIVIDUAL, subnets, compute, null);
-    }
-
-    /** Every plan {@code search} delivered, trained alone from the same initial weights. */
-    private static MethodResult alone(
-            String method,
-            MethodResult search,
-            TrainConfig recipe,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path dir,
-            TrainingListener listener) {
-        List<SubnetResult> subnets = new ArrayList<>();
-        Compute compute = Compute.NONE;
-        Map<String, boolean[]> predictions = new LinkedHashMap<>();
-        for (SubnetResult s : search.subnets()) {
-            ChannelPlan plan = ChannelPlan.of(
-                    s.channels().stream().mapToInt(Integer::intValue).toArray());
-            TrainConfig config = recipe.withPlans(INDIVIDUAL, List.of(plan.toString()));
-            try (SlimmableNetwork network = freshNetwork.get()) {
-                if (plan.equals(network.fullPlan())) {
-                    continue; // the full plan alone is the individual full-width run: same recipe, same seed
-                }
-                TrainResult r = new Trainer(network, config, data, dir.resolve(s.name()), listener, 0).train(true);
-                SubnetResult trained = r.subnets().get(0);
-                subnets.add(new SubnetResult(
-                        s.name(),
-                        trained.channels(),
-                        trained.macs(),
-                        trained.params(),
-                        trained.validationAccuracy(),
-                        trained.testAccuracy()));
-                compute = compute.plus(r.compute());
-                predictions.putAll(predictions(network, List.of(new Subnet(s.name(), plan)), data));
-            }
-        }
-        writePredictions(predictions, dir);
-        return new MethodResult(method, subnets, compute, null);
     }
 
     /** A trained full-width model the searches may start from, and what training it cost. */
@@ -328,87 +411,6 @@ public final class Comparison {
             throw new UncheckedIOException(
                     file + " cannot be read back (" + e.getMessage() + "); delete it to run the arm again", e);
         }
-    }
-
-    private static MethodResult search(
-            String method,
-            Settings settings,
-            Background background,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path out,
-            TrainingListener listener) {
-        Path dir = out.resolve(method);
-        SearchConfig search =
-                method.equals(MultiPathSearch.METHOD) ? settings.multiPathConfig() : settings.progressive();
-        // single-path trains from scratch in one run; the other two start from a background model
-        boolean shared = background != null && search.background() == null && !method.equals(SinglePathSearch.METHOD);
-        if (shared) {
-            search = search.withBackground(background.checkpoint());
-        }
-        try (SlimmableNetwork network = freshNetwork.get()) {
-            SearchResult r = switch (method) {
-                case MultiPathSearch.METHOD ->
-                    new MultiPathSearch(
-                                    network,
-                                    search,
-                                    data,
-                                    dir,
-                                    listener,
-                                    settings.lasso(),
-                                    settings.multiPath().epochsPerSubnet())
-                            .run(true);
-                case SinglePathSearch.METHOD ->
-                    new SinglePathSearch(network, search, data, dir, listener, settings.lasso()).run(true);
-                default -> new ProgressiveSearch(network, search, data, dir, listener).run(true);
-            };
-            List<Subnet> delivered = r.subnets().stream()
-                    .map(s -> new Subnet(
-                            s.name(),
-                            ChannelPlan.of(s.channels().stream()
-                                    .mapToInt(Integer::intValue)
-                                    .toArray())))
-                    .toList();
-            writePredictions(network, delivered, data, dir);
-            return new MethodResult(
-                    method,
-                    r.subnets(),
-                    shared ? r.compute().plus(background.compute()) : r.compute(),
-                    shared ? out.relativize(background.checkpoint()).toString() : null);
-        }
-    }
-
-    /** The progressive search's cuts from the background with each ranking, without fine-tuning. */
-    private static List<AblationResult> ablation(
-            Settings settings,
-            Background background,
-            Supplier<SlimmableNetwork> freshNetwork,
-            DataRecipe.Prepared data,
-            Path dir,
-            TrainingListener listener) {
-        if (background == null) {
-            throw new IllegalArgumentException("--methods: the ablation cuts the individual full-width model; "
-                    + "run individual in the same comparison");
-        }
-        SearchConfig base = settings.progressive()
-                .withBackground(background.checkpoint())
-                .with(new SearchConfig.FineTuning(0, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 0))
-                .with(new SearchConfig.FinalTraining(0, 0.01, false));
-        List<AblationResult> results = new ArrayList<>();
-        for (SearchConfig.Ranking.Kind kind : settings.ablation()) {
-            try (SlimmableNetwork network = freshNetwork.get()) {
-                // one candidate, cut by the global rule; filter norms differ in scale between layers, so
-                // the L1 ranking is compared within each set (per-layer normalisation, as in Li et al. 2017)
-                CutRule rule = kind == SearchConfig.Ranking.Kind.L1 ? CutRule.PER_SET : CutRule.GLOBAL;
-                SearchConfig config =
-                        base.with(base.ranking().withKind(kind)).with(new SearchConfig.Sampling(1, List.of(rule)));
-                SearchResult r = new ProgressiveSearch(
-                                network, config, data, dir.resolve(kind.name().toLowerCase(Locale.ROOT)), listener)
-                        .run(true);
-                results.add(new AblationResult(kind, r.accepted()));
-            }
-        }
-        return results;
     }
 
     private static Map<String, boolean[]> predictions(

@@ -2,10 +2,10 @@ package io.dialnet.experiment;
 
 import io.dialnet.AtomicFiles;
 import io.dialnet.Json;
-import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
 import io.dialnet.nn.Devices;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,33 +26,45 @@ public final class Demo {
     private Demo() {}
 
     /** The finished demo and how long it took. */
-    public record Result(TrainResult training, double seconds) {}
+    public record Result(TrainResult training, double seconds) {
+        /** The closing line: the time taken and the files written into {@code out}. */
+        public String summary(Path out) {
+            return String.format(
+                    Locale.ROOT,
+                    "done in %.0f s; wrote %s and %s%n",
+                    seconds,
+                    out.resolve(TrainPlan.RESULTS),
+                    out.resolve(TrainPlan.PLOT));
+        }
+    }
+
+    /** The opening line: what the demo trains. */
+    public static String introduction(TrainConfig config) {
+        return String.format(
+                "Training cnn on the shipped Fashion-MNIST subset (10,000 images; 1,000 held out), widths %s%n",
+                config.widths());
+    }
 
     /** The demo's recipe for {@code epochs} epochs and {@code seed}: batches of 64 at a peak rate of 0.05. */
     public static TrainConfig config(int epochs, long seed) {
-        return new TrainConfig(
-                "uniform",
-                epochs,
-                64,
-                0.05,
-                0.9,
-                true,
-                5e-4,
-                0,
-                0,
-                TrainConfig.UNIFORM_WIDTHS,
-                List.of(),
-                0.25,
-                4,
-                true,
-                20,
-                seed);
+        return TrainConfig.builder()
+                .setStrategy(Strategy.UNIFORM)
+                .setEpochs(epochs)
+                .optBatchSize(64)
+                .optLearningRate(0.05)
+                .optSeed(seed)
+                .build();
     }
 
     /** Trains with {@code config} and writes {@code out}/results.json and the plot. */
     public static Result run(TrainConfig config, Path out, TrainingListener listener) {
-        DataRecipe.Prepared prepared = DataRecipe.prepare(
-                DemoData.load(), DemoData.SOURCE, 28, 1000, 0, config.seed(), null, Augmentation.NONE);
+        DataRecipe.Prepared prepared = DataRecipe.builder()
+                .setSource(DemoData.SOURCE)
+                .optImageSize(28)
+                .optValidationSize(1000)
+                .optSplitSeed(config.seed())
+                .build()
+                .prepare(DemoData.load());
         long start = System.nanoTime();
         TrainResult result = new TrainPlan("cnn", 0, config, out, false, null, 0, Devices.CPU)
                 .train(TrainPlan.specFor("cnn", 0, prepared.split().train()), prepared, listener);

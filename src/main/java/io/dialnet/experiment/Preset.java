@@ -5,6 +5,7 @@ import io.dialnet.data.ImageSet;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.search.NoiseRanking;
 import io.dialnet.search.SearchConfig;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public record Preset(
         SearchConfig.FineTuning fineTuning,
         SearchConfig.FinalTraining progressiveFinal,
         Comparison.MultiPath multiPath,
-        List<String> methods,
+        List<Arm> methods,
         int groupSize) {
 
     /** {@code protocol} or {@code quick}, with {@code epochsOverride} epochs when it is positive. */
@@ -47,7 +48,7 @@ public record Preset(
                         SearchConfig.FineTuning.DEFAULT,
                         new SearchConfig.FinalTraining(e, 0.05, false),
                         new Comparison.MultiPath(e, new SearchConfig.FinalTraining(e, 0.1, false)),
-                        Comparison.METHODS,
+                        Comparison.ARMS,
                         4); // groups of 4, registered: 12/24/48 is the 0.75 plan
             }
             // A smoke test: 10,000 images, 6 epochs; the background is far from converged, so searches fine-tune
@@ -64,14 +65,14 @@ public record Preset(
                         new SearchConfig.FinalTraining(2, 0.1, false),
                         new Comparison.MultiPath(2, new SearchConfig.FinalTraining(2, 0.1, false)),
                         List.of(
-                                Comparison.INDIVIDUAL,
-                                Comparison.UNIFORM,
-                                "progressive",
-                                "alone-progressive",
-                                Comparison.ABLATION,
-                                Comparison.JOINT,
-                                "multipath",
-                                "singlepath"),
+                                Arm.INDIVIDUAL,
+                                Arm.UNIFORM,
+                                Arm.PROGRESSIVE,
+                                Arm.ALONE_PROGRESSIVE,
+                                Arm.ABLATION,
+                                Arm.JOINT,
+                                Arm.MULTIPATH,
+                                Arm.SINGLEPATH),
                         0);
             }
             default -> throw new IllegalArgumentException("--preset " + name + ": choose protocol or quick");
@@ -84,12 +85,15 @@ public record Preset(
     }
 
     /**
-     * Every arm's recipe: this preset's epochs; SGD with Nesterov momentum, a peak rate of 0.1 and
-     * batches of 128; no distillation.
+     * Every arm's recipe: this preset's epochs and the reference recipe's SGD with Nesterov momentum,
+     * a peak rate of 0.1 and batches of 128; the arms choose their strategy and subnets.
      */
     public TrainConfig recipe(long seed) {
-        return new TrainConfig(
-                "individual", epochs, 128, 0.1, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 20, seed);
+        return TrainConfig.builder()
+                .setStrategy(Strategy.INDIVIDUAL)
+                .setEpochs(epochs)
+                .optSeed(seed)
+                .build();
     }
 
     /** The model, with this preset's channel group unless {@code groupSizeOption} names one. */
@@ -102,11 +106,15 @@ public record Preset(
      * exact MACs fractions are the searches' {@code targets}, every arm with {@code recipe}.
      */
     public Comparison.Settings settings(
-            List<Double> targets, List<String> methods, List<Double> widths, TrainConfig recipe) {
-        SearchConfig progressive = SearchConfig.of(targets, recipe)
-                .with(SearchConfig.Ranking.DEFAULT.withNoise(NoiseRanking.Settings.DEFAULT.withBatches(rankBatches)))
-                .with(fineTuning)
-                .with(progressiveFinal);
+            List<Double> targets, List<Arm> methods, List<Double> widths, TrainConfig recipe) {
+        SearchConfig progressive = SearchConfig.builder()
+                .setTargets(targets)
+                .setRecipe(recipe)
+                .optRanking(
+                        SearchConfig.Ranking.DEFAULT.withNoise(NoiseRanking.Settings.DEFAULT.withBatches(rankBatches)))
+                .optFineTuning(fineTuning)
+                .optFinalTraining(progressiveFinal)
+                .build();
         return new Comparison.Settings(
                 methods != null ? methods : this.methods,
                 widths,

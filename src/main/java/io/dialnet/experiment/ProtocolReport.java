@@ -29,9 +29,12 @@ import java.util.Map;
  */
 public final class ProtocolReport {
     private static final int RESAMPLES = 10_000;
+    /** The reference that compares each search with its own plans trained alone. */
+    public static final String ALONE_REFERENCE = "alone";
 
     /** One arm in one seed: its subnets by target index and which test images each got right. */
-    record Arm(Comparison.MethodResult result, Map<Integer, SubnetResult> subnets, Map<Integer, boolean[]> correct) {}
+    record ArmRun(
+            Comparison.MethodResult result, Map<Integer, SubnetResult> subnets, Map<Integer, boolean[]> correct) {}
 
     private ProtocolReport() {}
 
@@ -40,8 +43,8 @@ public final class ProtocolReport {
      * compared with every arm of {@code references} ({@code alone}: a search's own plans trained alone).
      */
     public static String markdown(List<Path> runs, List<String> references) {
-        List<Map<String, Arm>> seeds = runs.stream().map(ProtocolReport::read).toList();
-        List<String> arms = Comparison.METHODS.stream()
+        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
+        List<Arm> arms = Comparison.ARMS.stream()
                 .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a)))
                 .toList();
         StringBuilder out = new StringBuilder();
@@ -53,7 +56,7 @@ public final class ProtocolReport {
                 runs.size(),
                 runs,
                 RESAMPLES));
-        int targets = seeds.get(0).get(Comparison.INDIVIDUAL).subnets().size();
+        int targets = seeds.get(0).get(Arm.INDIVIDUAL).subnets().size();
         accuracyTable(out, seeds, arms, targets);
         for (String reference : references) {
             out.append("\n");
@@ -64,13 +67,13 @@ public final class ProtocolReport {
         return out.toString();
     }
 
-    private static void accuracyTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms, int targets) {
+    private static void accuracyTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets) {
         out.append("| arm |");
         for (int k = 0; k < targets; k++) {
             out.append(" target ").append(k + 1).append(" (MACs) |");
         }
         out.append("\n|---|").append("---:|".repeat(targets)).append('\n');
-        for (String arm : arms) {
+        for (Arm arm : arms) {
             out.append("| ").append(arm).append(" |");
             for (int k = 0; k < targets; k++) {
                 SubnetResult first = subnet(seeds.get(0), arm, k);
@@ -89,9 +92,10 @@ public final class ProtocolReport {
         }
     }
 
+    /** Each arm against {@code reference} (an arm, or {@code alone}: each search against its own plans alone). */
     private static void differenceTable(
-            StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms, int targets, String reference) {
-        boolean alone = reference.equals("alone");
+            StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets, String reference) {
+        boolean alone = reference.equals(ALONE_REFERENCE);
         out.append("Against ")
                 .append(alone ? "the same plans trained alone" : reference)
                 .append(": difference [95 % interval] (McNemar p)\n\n| arm |");
@@ -101,53 +105,52 @@ public final class ProtocolReport {
         out.append(" mean over targets |\n|---|")
                 .append("---:|".repeat(targets + 1))
                 .append('\n');
-        for (String arm : arms) {
-            String ref = alone ? Comparison.ALONE + arm : reference;
-            if (arm.equals(ref) || !arms.contains(ref) || arm.startsWith(Comparison.ALONE)) {
-                continue;
+        Arm named =
+                arms.stream().filter(a -> a.id().equals(reference)).findFirst().orElse(null);
+        for (Arm arm : arms) {
+            Arm ref = alone ? arm.aloneArm() : named;
+            if (arm != ref && arms.contains(ref) && arm.kind() != Arm.Kind.ALONE) {
+                differenceRow(out, seeds, arm, ref, targets);
             }
-            out.append("| ").append(arm).append(" |");
-            List<List<boolean[]>> a = new ArrayList<>();
-            List<List<boolean[]>> b = new ArrayList<>();
-            for (int k = 0; k < targets; k++) {
-                final int target = k;
-                List<boolean[]> ak =
-                        seeds.stream().map(s -> correct(s, arm, target)).toList();
-                List<boolean[]> bk =
-                        seeds.stream().map(s -> correct(s, ref, target)).toList();
-                if (ak.contains(null) || bk.contains(null)) {
-                    out.append(" - |");
-                    continue;
-                }
-                a.add(ak);
-                b.add(bk);
-                PairedStatistics.Difference d = PairedStatistics.compare(ak, bk, RESAMPLES, 17 + k);
-                out.append(String.format(
-                        Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(), d.mcnemarP()));
-            }
-            if (a.isEmpty()) {
-                out.append(" - |\n");
-                continue;
-            }
-            PairedStatistics.Difference mean = PairedStatistics.compareMean(a, b, RESAMPLES, 99);
-            out.append(String.format(
-                    Locale.ROOT,
-                    " %+.2f [%+.2f, %+.2f] (%d targets) |%n",
-                    mean.mean(),
-                    mean.low(),
-                    mean.high(),
-                    a.size()));
         }
     }
 
-    private static void computeTable(StringBuilder out, List<Map<String, Arm>> seeds, List<String> arms) {
+    /** One row: {@code arm} minus {@code ref} per target with its interval, then the mean over targets. */
+    private static void differenceRow(StringBuilder out, List<Map<Arm, ArmRun>> seeds, Arm arm, Arm ref, int targets) {
+        out.append("| ").append(arm).append(" |");
+        List<List<boolean[]>> a = new ArrayList<>();
+        List<List<boolean[]>> b = new ArrayList<>();
+        for (int k = 0; k < targets; k++) {
+            final int target = k;
+            List<boolean[]> ak =
+                    seeds.stream().map(s -> correct(s, arm, target)).toList();
+            List<boolean[]> bk =
+                    seeds.stream().map(s -> correct(s, ref, target)).toList();
+            if (ak.contains(null) || bk.contains(null)) {
+                out.append(" - |");
+                continue;
+            }
+            a.add(ak);
+            b.add(bk);
+            PairedStatistics.Difference d = PairedStatistics.compare(ak, bk, RESAMPLES, 17 + k);
+            out.append(String.format(
+                    Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(), d.mcnemarP()));
+        }
+        if (a.isEmpty()) {
+            out.append(" - |\n");
+            return;
+        }
+        PairedStatistics.Difference mean = PairedStatistics.compareMean(a, b, RESAMPLES, 99);
+        out.append(String.format(
+                Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%d targets) |%n", mean.mean(), mean.low(), mean.high(), a.size()));
+    }
+
+    private static void computeTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms) {
         out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases)\n\n");
         out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        double uniform = arms.contains(Comparison.UNIFORM)
-                ? mean(seeds, Comparison.UNIFORM).total()
-                : Double.NaN;
-        for (String arm : arms) {
+        double uniform = arms.contains(Arm.UNIFORM) ? mean(seeds, Arm.UNIFORM).total() : Double.NaN;
+        for (Arm arm : arms) {
             Compute c = mean(seeds, arm);
             out.append(String.format(
                     Locale.ROOT,
@@ -163,9 +166,9 @@ public final class ProtocolReport {
         }
     }
 
-    private static Compute mean(List<Map<String, Arm>> seeds, String arm) {
+    private static Compute mean(List<Map<Arm, ArmRun>> seeds, Arm arm) {
         Compute sum = Compute.NONE;
-        for (Map<String, Arm> s : seeds) {
+        for (Map<Arm, ArmRun> s : seeds) {
             sum = sum.plus(s.get(arm).result().compute());
         }
         double n = seeds.size();
@@ -173,67 +176,78 @@ public final class ProtocolReport {
                 sum.training() / n, sum.ranking() / n, sum.calibration() / n, sum.evaluation() / n, sum.seconds() / n);
     }
 
-    private static SubnetResult subnet(Map<String, Arm> seed, String arm, int target) {
+    private static SubnetResult subnet(Map<Arm, ArmRun> seed, Arm arm, int target) {
         SubnetResult s = seed.get(arm).subnets().get(target);
-        return s == null && arm.startsWith(Comparison.ALONE) && target == 0
-                ? seed.get(Comparison.INDIVIDUAL).subnets().get(0)
+        return s == null && arm.kind() == Arm.Kind.ALONE && target == 0
+                ? seed.get(Arm.INDIVIDUAL).subnets().get(0)
                 : s;
     }
 
-    private static boolean[] correct(Map<String, Arm> seed, String arm, int target) {
+    private static boolean[] correct(Map<Arm, ArmRun> seed, Arm arm, int target) {
         boolean[] c = seed.get(arm).correct().get(target);
-        return c == null && arm.startsWith(Comparison.ALONE) && target == 0
-                ? seed.get(Comparison.INDIVIDUAL).correct().get(0)
+        return c == null && arm.kind() == Arm.Kind.ALONE && target == 0
+                ? seed.get(Arm.INDIVIDUAL).correct().get(0)
                 : c;
     }
 
     /** Every finished arm of one comparison directory. */
-    static Map<String, Arm> read(Path run) {
-        Map<String, Arm> arms = new LinkedHashMap<>();
+    static Map<Arm, ArmRun> read(Path run) {
+        Map<Arm, ArmRun> arms = new LinkedHashMap<>();
         Map<String, Integer> widthIndex = new LinkedHashMap<>();
-        for (String name : Comparison.METHODS) {
-            Path dir = run.resolve(name);
-            if (name.equals(Comparison.ABLATION) || !Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
-                continue;
-            }
-            try {
-                Comparison.MethodResult result = Json.LENIENT.readValue(
-                        dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
-                Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
-                        ? Json.LENIENT.readValue(
-                                dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
-                        : Map.of();
-                if (name.equals(Comparison.INDIVIDUAL)) {
-                    result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));
-                }
-                Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
-                Map<Integer, boolean[]> flags = new LinkedHashMap<>();
-                for (SubnetResult s : result.subnets()) {
-                    Integer k = s.name().startsWith("s")
-                            ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
-                            : widthIndex.get(s.name());
-                    if (k == null) {
-                        throw new IllegalArgumentException(dir + ": subnet " + s.name() + " matches no target");
-                    }
-                    subnets.put(k, s);
-                    String bits = correct.get(s.name());
-                    if (bits != null) {
-                        boolean[] b = new boolean[bits.length()];
-                        for (int i = 0; i < b.length; i++) {
-                            b[i] = bits.charAt(i) == '1';
-                        }
-                        flags.put(k, b);
-                    }
-                }
-                arms.put(name, new Arm(result, subnets, flags));
-            } catch (IOException e) {
-                throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        for (Arm arm : Comparison.ARMS) {
+            Path dir = run.resolve(arm.id());
+            if (arm != Arm.ABLATION && Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
+                arms.put(arm, readArm(dir, arm == Arm.INDIVIDUAL, widthIndex));
             }
         }
-        if (!arms.containsKey(Comparison.INDIVIDUAL)) {
+        if (!arms.containsKey(Arm.INDIVIDUAL)) {
             throw new IllegalArgumentException(run + " has no finished individual arm (individual/"
                     + Comparison.ARM_RESULT + "); the report matches every arm's subnets to its widths");
         }
         return arms;
+    }
+
+    /**
+     * One finished arm's subnets and test predictions by target index: the searches' {@code s1, s2,
+     * ...} are targets 0, 1, ...; widths are matched by the order of the individual arm, which is
+     * read first and records that order in {@code widthIndex}.
+     */
+    private static ArmRun readArm(Path dir, boolean individual, Map<String, Integer> widthIndex) {
+        try {
+            Comparison.MethodResult result =
+                    Json.LENIENT.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
+            Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
+                    ? Json.LENIENT.readValue(dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
+                    : Map.of();
+            if (individual) {
+                result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));
+            }
+            Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
+            Map<Integer, boolean[]> flags = new LinkedHashMap<>();
+            for (SubnetResult s : result.subnets()) {
+                Integer k = s.name().startsWith("s")
+                        ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
+                        : widthIndex.get(s.name());
+                if (k == null) {
+                    throw new IllegalArgumentException(dir + ": subnet " + s.name() + " matches no target");
+                }
+                subnets.put(k, s);
+                if (correct.containsKey(s.name())) {
+                    flags.put(k, flags(correct.get(s.name())));
+                }
+            }
+            return new ArmRun(result, subnets, flags);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code test-correct.json}'s string of '1' (right) and '0' (wrong) as flags. */
+    private static boolean[] flags(String bits) {
+        boolean[] b = new boolean[bits.length()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = bits.charAt(i) == '1';
+        }
+        return b;
     }
 }

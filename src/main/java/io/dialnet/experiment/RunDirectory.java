@@ -31,7 +31,7 @@ public final class RunDirectory {
             "accuracy_vs_macs.png");
     /** What {@code compare} writes into its directory: its reports and one directory per method. */
     public static final List<String> COMPARE = Stream.concat(
-                    Stream.of("compare.json", "compare.md", "compare.png"), Comparison.METHODS.stream())
+                    Stream.of("compare.json", "compare.md", "compare.png"), Arm.ids().stream())
             .toList();
 
     private RunDirectory() {}

@@ -14,16 +14,13 @@ import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.Plots;
 import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.search.CostModel;
-import io.dialnet.search.MultiPathSearch;
-import io.dialnet.search.ProgressiveSearch;
 import io.dialnet.search.SearchConfig;
+import io.dialnet.search.SearchMethod;
 import io.dialnet.search.SearchResult;
-import io.dialnet.search.SinglePathSearch;
 import io.dialnet.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,8 +29,7 @@ import java.util.Map;
  * adds {@value TrainPlan#RESULTS} (subnets, accepted plans, model, data, settings, final training)
  * and {@value TrainPlan#PLOT}.
  *
- * @param method {@code progressive} (TNNLS 2022), {@code multipath} (DAC 2020) or
- *     {@code singlepath} (ASP-DAC 2021)
+ * @param method the search
  * @param config targets, recipe and the search's settings; the background, if any, is where the
  *     searches start, and its input normalisation is used for the data
  * @param lasso multipath, singlepath: weight of the group-lasso penalty
@@ -42,7 +38,7 @@ import java.util.Map;
  * @param resume continue from where a previous run in {@code out} stopped
  */
 public record SearchPlan(
-        String method,
+        SearchMethod method,
         SearchConfig config,
         double lasso,
         int epochsPerSubnet,
@@ -50,20 +46,6 @@ public record SearchPlan(
         int groupSize,
         Path out,
         boolean resume) {
-    public static final List<String> METHODS =
-            List.of(ProgressiveSearch.METHOD, MultiPathSearch.METHOD, SinglePathSearch.METHOD);
-
-    public SearchPlan {
-        requireMethod(method);
-    }
-
-    /** Throws {@link IllegalArgumentException} naming the choices when {@code method} is not a search. */
-    public static void requireMethod(String method) {
-        if (!METHODS.contains(method)) {
-            throw new IllegalArgumentException("--method " + method + ": choose progressive, multipath or singlepath");
-        }
-    }
-
     /**
      * Reads {@code data} and searches on {@code device}; with latency targets, each plan is timed
      * on ONNX Runtime with {@code latencyThreads} intra-op threads (0 = ONNX Runtime's default).
@@ -78,21 +60,10 @@ public record SearchPlan(
                         ModelZoo.create(modelSpec, manager, config.recipe().seed());
                 OnnxLatencyProfiler profiler =
                         new OnnxLatencyProfiler(latencyThreads, OnnxLatencyProfiler.defaultCacheDir())) {
-            SearchResult result = switch (method) {
-                case MultiPathSearch.METHOD ->
-                    new MultiPathSearch(network, config, prepared, out, listener, lasso, epochsPerSubnet).run(resume);
-                case SinglePathSearch.METHOD ->
-                    new SinglePathSearch(network, config, prepared, out, listener, lasso).run(resume);
-                default ->
-                    new ProgressiveSearch(
-                                    network,
-                                    config,
-                                    prepared,
-                                    out,
-                                    listener,
-                                    config.latency() ? onnxLatency(network, config.latencyBatch(), profiler) : null)
-                            .run(resume);
-            };
+            CostModel latency = config.latency() ? onnxLatency(network, config.latencyBatch(), profiler) : null;
+            SearchResult result = method.run(
+                    new SearchMethod.Job(network, config, prepared, out, listener, lasso, epochsPerSubnet, latency),
+                    resume);
             report(result, modelSpec, prepared);
             return result;
         }
@@ -109,7 +80,7 @@ public record SearchPlan(
         report.put("final_training", result.finalTraining());
         AtomicFiles.write(out.resolve(TrainPlan.RESULTS), Json.pretty(report));
         Plots.accuracyVsMacs(
-                Map.of(method, result.subnets()),
+                Map.of(method.id(), result.subnets()),
                 modelSpec.architecture() + " on " + data.recipe().source(),
                 false,
                 out.resolve(TrainPlan.PLOT));

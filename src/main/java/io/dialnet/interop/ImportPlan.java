@@ -8,6 +8,7 @@ import io.dialnet.nn.Complexity;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.train.Checkpoint;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.Trainer;
 import java.io.IOException;
@@ -174,7 +175,11 @@ public record ImportPlan(
             origin.put("provenance", Provenance.current(threads));
             // Recorded as a finished one-epoch run at full width: eval, export, train --init and search --background
             // read it.
-            TrainConfig config = TrainConfig.recipe("individual", 1, List.of()).withSeed(seed);
+            TrainConfig config = TrainConfig.builder()
+                    .setStrategy(Strategy.INDIVIDUAL)
+                    .setEpochs(1)
+                    .optSeed(seed)
+                    .build();
             Path checkpoint = out.resolve(Trainer.CHECKPOINT);
             Checkpoint.saveImported(checkpoint, config, normalization, origin, network);
             return new Imported(this, file.format(), file.tensors().size(), network.spec(), size, diff, checkpoint);

@@ -1,5 +1,7 @@
 package io.dialnet.nn;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -9,6 +11,7 @@ import java.util.stream.Collectors;
  *
  * <p>Immutable. Channels are kept in rank order, so a plan always takes a prefix of each set: a
  * smaller plan that is {@linkplain #nestsIn nested} in a larger one uses a subset of its weights.
+ * In JSON (checkpoints, search states, results) a plan is its {@link #toString()} text.
  */
 public final class ChannelPlan {
     private final int[] channels;
@@ -30,7 +33,8 @@ public final class ChannelPlan {
         return of(channels.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** Parses the {@link #toString()} form, e.g. {@code "16,12,16"}. */
+    /** Parses the {@link #toString()} form, e.g. {@code "16,12,16"}: for input boundaries (options, JSON). */
+    @JsonCreator
     public static ChannelPlan parse(String text) {
         try {
             return of(Arrays.stream(text.trim().split("\\s*,\\s*"))
@@ -81,6 +85,7 @@ public final class ChannelPlan {
         return Arrays.hashCode(channels);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return Arrays.stream(channels).mapToObj(Integer::toString).collect(Collectors.joining(","));

@@ -1,5 +1,7 @@
 package io.dialnet.search;
 
+import io.dialnet.nn.ChannelPlan;
+
 /**
  * A subnet a search accepted.
  *
@@ -10,5 +12,5 @@ package io.dialnet.search;
  * @param accuracy validation accuracy when accepted (after fine-tuning, if any)
  * @param fineTuned whether the shared weights were fine-tuned for it
  */
-public record AcceptedSubnet(String name, String plan, long macs, double cost, double accuracy, boolean fineTuned)
+public record AcceptedSubnet(String name, ChannelPlan plan, long macs, double cost, double accuracy, boolean fineTuned)
         implements Pareto.Point {}

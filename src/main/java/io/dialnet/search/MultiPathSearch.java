@@ -25,7 +25,6 @@ import java.util.Map;
  * layer's unneeded groups towards zero relative to that layer's others.
  */
 public final class MultiPathSearch {
-    public static final String METHOD = "multipath";
     private final SearchRun run;
     private final double lassoWeight;
     private final int epochsPerSubnet;
@@ -45,62 +44,68 @@ public final class MultiPathSearch {
         if (!(lassoWeight >= 0) || epochsPerSubnet < 1) {
             throw new IllegalArgumentException("--lasso must be >= 0 and --epochs-per-subnet >= 1");
         }
-        this.run = new SearchRun(METHOD, network, config, data, out, listener);
+        this.run = new SearchRun(SearchMethod.MULTIPATH, network, config, data, out, listener);
         this.lassoWeight = lassoWeight;
         this.epochsPerSubnet = epochsPerSubnet;
     }
 
     public SearchResult run(boolean resume) {
-        SlimmableNetwork network = run.network;
-        CostModel macs = CostModel.macs(network);
+        CostModel macs = CostModel.macs(run.network);
         List<AcceptedSubnet> accepted = run.startOrResume(resume, macs);
         List<Double> targets = run.config.targets();
         for (int k = run.targetsDone(); k < targets.size(); k++) {
-            TrainConfig sparse = run.recipe()
-                    .joint(
-                            SearchRun.plans(accepted),
-                            epochsPerSubnet,
-                            run.recipe().learningRate(),
-                            false);
-            Method method = Method.joint(SearchRun.subnets(accepted), false, false)
-                    .withRegularizer(GroupNorms.lasso(lassoWeight));
-            run.train("retrain-" + (k + 1), sparse, method);
-            ChannelPlan base =
-                    ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
-            Map<Integer, double[]> sorted =
-                    GroupOrder.sortByImportance(network, base, GroupNorms.importance(network, base));
-            List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
-            ChannelPlan cut = CandidateSampler.firstWithin(
-                    path.subList(1, path.size()), macs, run.config.budget(k, run.fullMacs()));
+            retrainWithLasso(k, accepted);
+            ChannelPlan last = accepted.get(accepted.size() - 1).plan();
+            ChannelPlan cut = cut(last, macs, run.config.budget(k, run.fullMacs()));
             if (cut == null) {
                 run.log("event", "unreachable", "target", targets.get(k));
-                run.save(accepted, k + 1, null);
-                continue;
+            } else {
+                accepted.add(accept(cut, macs, "s" + (accepted.size() + 1), targets.get(k)));
             }
-            run.calibrate(cut);
-            AcceptedSubnet next = new AcceptedSubnet(
-                    "s" + (accepted.size() + 1),
-                    cut.toString(),
-                    Complexity.of(network, cut).macs(),
-                    macs.cost(cut),
-                    run.accuracy(cut),
-                    false);
-            accepted.add(next);
-            run.log(
-                    "event",
-                    "accept",
-                    "name",
-                    next.name(),
-                    "plan",
-                    next.plan(),
-                    "macs",
-                    next.macs(),
-                    "target",
-                    targets.get(k),
-                    "accuracy",
-                    next.accuracy());
             run.save(accepted, k + 1, null);
         }
         return run.finish(accepted);
+    }
+
+    /** Retrains every subnet so far with the group lasso ({@code retrain-K/}, resumable), before cut K. */
+    private void retrainWithLasso(int k, List<AcceptedSubnet> accepted) {
+        TrainConfig sparse = run.joint(
+                SearchRun.plans(accepted), epochsPerSubnet, run.recipe().learningRate(), false);
+        Method method =
+                Method.joint(SearchRun.subnets(accepted), false, false).withRegularizer(GroupNorms.lasso(lassoWeight));
+        run.train("retrain-" + (k + 1), sparse, method);
+    }
+
+    /**
+     * The groups of {@code base} ranked by weight norm, permuted into that order and cut within
+     * their coupling set until the cost fits {@code budget}; {@code null} when no cut does.
+     */
+    private ChannelPlan cut(ChannelPlan base, CostModel macs, double budget) {
+        SlimmableNetwork network = run.network;
+        Map<Integer, double[]> sorted =
+                GroupOrder.sortByImportance(network, base, GroupNorms.importance(network, base));
+        List<ChannelPlan> path = new CandidateSampler(network).path(base, sorted, CutRule.PER_SET, null);
+        return CandidateSampler.firstWithin(path.subList(1, path.size()), macs, budget);
+    }
+
+    /** {@code cut} calibrated, validated and logged as the subnet {@code name} for {@code target}. */
+    private AcceptedSubnet accept(ChannelPlan cut, CostModel macs, String name, double target) {
+        run.calibrate(cut);
+        AcceptedSubnet next = new AcceptedSubnet(
+                name, cut, Complexity.of(run.network, cut).macs(), macs.cost(cut), run.accuracy(cut), false);
+        run.log(
+                "event",
+                "accept",
+                "name",
+                next.name(),
+                "plan",
+                next.plan(),
+                "macs",
+                next.macs(),
+                "target",
+                target,
+                "accuracy",
+                next.accuracy());
+        return next;
     }
 }

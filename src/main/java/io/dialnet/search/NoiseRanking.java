@@ -106,14 +106,7 @@ public final class NoiseRanking {
         try (NDManager manager = network.manager().getParentManager().newSubManager()) {
             Map<Integer, NDArray> logScale = new LinkedHashMap<>();
             Map<Integer, NDArray[]> adam = new LinkedHashMap<>();
-            for (CouplingSet set : network.couplingSets()) {
-                int groups = plan.channels(set.index()) / set.groupSize();
-                NDArray a = manager.full(new Shape(groups), (float) Math.log(settings.initialScale()));
-                a.setRequiresGradient(true);
-                logScale.put(set.index(), a);
-                adam.put(set.index(), new NDArray[] {manager.zeros(new Shape(groups)), manager.zeros(new Shape(groups))
-                });
-            }
+            startScales(network, plan, settings.initialScale(), manager, logScale, adam);
             NoiseHook hook = new NoiseHook(network, logScale, settings.injection());
             int step = 0;
             long images = 0;
@@ -129,19 +122,44 @@ public final class NoiseRanking {
                     }
                 }
             }
-            Map<Integer, double[]> importance = new LinkedHashMap<>();
-            logScale.forEach((index, a) -> {
-                float[] values = a.toFloatArray();
-                double[] imp = new double[values.length];
-                for (int j = 0; j < values.length; j++) {
-                    imp[j] = Math.exp(-values[j]);
-                }
-                importance.put(index, imp);
-            });
-            return new Result(importance, step, images);
+            return new Result(importance(logScale), step, images);
         } finally {
             weights.values().forEach(w -> w.setRequiresGradient(true));
         }
+    }
+
+    /**
+     * Puts into {@code logScale} a trainable {@code log a_j} per active group of each coupling set,
+     * every scale {@code initialScale}, and into {@code adam} its zeroed Adam moments.
+     */
+    private static void startScales(
+            SlimmableNetwork network,
+            ChannelPlan plan,
+            double initialScale,
+            NDManager manager,
+            Map<Integer, NDArray> logScale,
+            Map<Integer, NDArray[]> adam) {
+        for (CouplingSet set : network.couplingSets()) {
+            int groups = plan.channels(set.index()) / set.groupSize();
+            NDArray a = manager.full(new Shape(groups), (float) Math.log(initialScale));
+            a.setRequiresGradient(true);
+            logScale.put(set.index(), a);
+            adam.put(set.index(), new NDArray[] {manager.zeros(new Shape(groups)), manager.zeros(new Shape(groups))});
+        }
+    }
+
+    /** A group's importance is the inverse of its trained noise scale: {@code 1 / a_j}. */
+    private static Map<Integer, double[]> importance(Map<Integer, NDArray> logScale) {
+        Map<Integer, double[]> importance = new LinkedHashMap<>();
+        logScale.forEach((index, a) -> {
+            float[] values = a.toFloatArray();
+            double[] imp = new double[values.length];
+            for (int j = 0; j < values.length; j++) {
+                imp[j] = Math.exp(-values[j]);
+            }
+            importance.put(index, imp);
+        });
+        return importance;
     }
 
     /** One step of the scales on {@code batch}; returns the images it saw. */

@@ -29,7 +29,6 @@ import java.util.Random;
  * whether it was filtered, chosen and fine-tuned (see {@link SearchRun} for the output directory).
  */
 public final class ProgressiveSearch {
-    public static final String METHOD = "progressive";
     private final SearchRun run;
     private final CostModel cost;
 
@@ -47,7 +46,7 @@ public final class ProgressiveSearch {
         if (config.latency() && latency == null) {
             throw new IllegalArgumentException("latency targets need a latency cost model");
         }
-        this.run = new SearchRun(METHOD, network, config, data, out, listener);
+        this.run = new SearchRun(SearchMethod.PROGRESSIVE, network, config, data, out, listener);
         this.cost = config.latency() ? latency : CostModel.macs(network);
     }
 
@@ -116,7 +115,7 @@ public final class ProgressiveSearch {
         TrainConfig recipe = run.recipe();
         double target = run.config.targets().get(k);
         double budget = run.config.budget(k, run.fullMacs());
-        ChannelPlan base = ChannelPlan.parse(accepted.get(accepted.size() - 1).plan());
+        ChannelPlan base = accepted.get(accepted.size() - 1).plan();
         Map<Integer, double[]> importance = rank(base, recipe.seed() + k);
         Map<Integer, double[]> sorted = GroupOrder.sortByImportance(network, base, importance);
         List<CandidateSampler.Sampled> sampled = new CandidateSampler(network)
@@ -141,8 +140,8 @@ public final class ProgressiveSearch {
             return Optional.empty();
         }
         Candidate c = chosen.get();
-        return Optional.of(new AcceptedSubnet(
-                "s" + (accepted.size() + 1), c.plan().toString(), c.macs(), c.cost(), c.accuracy(), false));
+        return Optional.of(
+                new AcceptedSubnet("s" + (accepted.size() + 1), c.plan(), c.macs(), c.cost(), c.accuracy(), false));
     }
 
     /** Each sampled plan BatchNorm-calibrated and validated, with its MACs and cost. */
@@ -239,17 +238,12 @@ public final class ProgressiveSearch {
         List<AcceptedSubnet> all = new ArrayList<>(accepted);
         all.add(next);
         SearchConfig.FineTuning ft = run.config.fineTuning();
-        TrainConfig config = run.recipe().joint(SearchRun.plans(all), ft.epochs(), ft.learningRate(), false);
+        TrainConfig config = run.joint(SearchRun.plans(all), ft.epochs(), ft.learningRate(), false);
         run.train("finetune-" + (k + 1), config, Method.joint(SearchRun.subnets(all), false, false));
         List<AcceptedSubnet> updated = new ArrayList<>();
         for (AcceptedSubnet a : all) {
             updated.add(new AcceptedSubnet(
-                    a.name(),
-                    a.plan(),
-                    a.macs(),
-                    a.cost(),
-                    run.accuracy(ChannelPlan.parse(a.plan())),
-                    a.fineTuned() || a == next));
+                    a.name(), a.plan(), a.macs(), a.cost(), run.accuracy(a.plan()), a.fineTuned() || a == next));
         }
         AcceptedSubnet done = updated.get(updated.size() - 1);
         logAccept(done, next.accuracy(), run.config.targets().get(k));

@@ -54,64 +54,115 @@ public record SearchConfig(
         }
     }
 
-    /** The defaults of every part, for {@code targets} and {@code recipe}. */
-    public static SearchConfig of(List<Double> targets, TrainConfig recipe) {
-        return new SearchConfig(
-                targets,
-                false,
-                1,
-                Sampling.DEFAULT,
-                Ranking.DEFAULT,
-                Filtering.DEFAULT,
-                FineTuning.DEFAULT,
-                FinalTraining.DEFAULT,
-                recipe,
-                null);
+    /** Settings for {@code targets}; {@link Builder#setRecipe} is required too. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** These settings starting from the trained full-width model in {@code checkpoint}. */
-    public SearchConfig withBackground(Path checkpoint) {
-        return new SearchConfig(
-                targets,
-                latency,
-                latencyBatch,
-                sampling,
-                ranking,
-                filtering,
-                fineTuning,
-                finalTraining,
-                recipe,
-                checkpoint);
+    /** A builder holding these settings, to derive others (an arm of a comparison, an ablation). */
+    public Builder toBuilder() {
+        return new Builder()
+                .setTargets(targets)
+                .setRecipe(recipe)
+                .optLatency(latency, latencyBatch)
+                .optSampling(sampling)
+                .optRanking(ranking)
+                .optFiltering(filtering)
+                .optFineTuning(fineTuning)
+                .optFinalTraining(finalTraining)
+                .optBackground(background);
     }
 
-    public SearchConfig withLatency(boolean measured, int batch) {
-        return new SearchConfig(
-                targets, measured, batch, sampling, ranking, filtering, fineTuning, finalTraining, recipe, background);
-    }
+    /**
+     * Builds {@link SearchConfig}: {@link #setTargets} and {@link #setRecipe} are required; each part
+     * defaults to its {@code DEFAULT} (the paper's choices, docs/ARCHITECTURE.md, "Methods").
+     */
+    public static final class Builder {
+        private List<Double> targets;
+        private TrainConfig recipe;
+        private boolean latency;
+        private int latencyBatch = 1;
+        private Sampling sampling = Sampling.DEFAULT;
+        private Ranking ranking = Ranking.DEFAULT;
+        private Filtering filtering = Filtering.DEFAULT;
+        private FineTuning fineTuning = FineTuning.DEFAULT;
+        private FinalTraining finalTraining = FinalTraining.DEFAULT;
+        private Path background;
 
-    public SearchConfig with(Sampling s) {
-        return new SearchConfig(
-                targets, latency, latencyBatch, s, ranking, filtering, fineTuning, finalTraining, recipe, background);
-    }
+        private Builder() {}
 
-    public SearchConfig with(Ranking r) {
-        return new SearchConfig(
-                targets, latency, latencyBatch, sampling, r, filtering, fineTuning, finalTraining, recipe, background);
-    }
+        /** Required: cost targets, largest first (MACs fractions in (0, 1), or latency budgets in ms). */
+        public Builder setTargets(List<Double> value) {
+            targets = value;
+            return this;
+        }
 
-    public SearchConfig with(Filtering f) {
-        return new SearchConfig(
-                targets, latency, latencyBatch, sampling, ranking, f, fineTuning, finalTraining, recipe, background);
-    }
+        /** Required: the shared training recipe; its epochs train the background when none is given. */
+        public Builder setRecipe(TrainConfig value) {
+            recipe = value;
+            return this;
+        }
 
-    public SearchConfig with(FineTuning f) {
-        return new SearchConfig(
-                targets, latency, latencyBatch, sampling, ranking, filtering, f, finalTraining, recipe, background);
-    }
+        /** Whether targets are latency budgets, measured at batch {@code batch} (default: MACs, batch 1). */
+        public Builder optLatency(boolean measured, int batch) {
+            latency = measured;
+            latencyBatch = batch;
+            return this;
+        }
 
-    public SearchConfig with(FinalTraining f) {
-        return new SearchConfig(
-                targets, latency, latencyBatch, sampling, ranking, filtering, fineTuning, f, recipe, background);
+        /** Channel-group sampling (default {@link Sampling#DEFAULT}). */
+        public Builder optSampling(Sampling value) {
+            sampling = value;
+            return this;
+        }
+
+        /** The ranking of channel groups (default {@link Ranking#DEFAULT}: trainable noise). */
+        public Builder optRanking(Ranking value) {
+            ranking = value;
+            return this;
+        }
+
+        /** Subnet filtering (default {@link Filtering#DEFAULT}). */
+        public Builder optFiltering(Filtering value) {
+            filtering = value;
+            return this;
+        }
+
+        /** Selective fine-tuning (default {@link FineTuning#DEFAULT}). */
+        public Builder optFineTuning(FineTuning value) {
+            fineTuning = value;
+            return this;
+        }
+
+        /** The final joint training (default {@link FinalTraining#DEFAULT}). */
+        public Builder optFinalTraining(FinalTraining value) {
+            finalTraining = value;
+            return this;
+        }
+
+        /** A checkpoint of a trained full-width model to start from (default none: one is trained). */
+        public Builder optBackground(Path checkpoint) {
+            background = checkpoint;
+            return this;
+        }
+
+        /** The settings; an {@link IllegalArgumentException} names the first option out of range. */
+        public SearchConfig build() {
+            if (targets == null || recipe == null) {
+                throw new IllegalArgumentException("--targets and a training recipe are required");
+            }
+            return new SearchConfig(
+                    targets,
+                    latency,
+                    latencyBatch,
+                    sampling,
+                    ranking,
+                    filtering,
+                    fineTuning,
+                    finalTraining,
+                    recipe,
+                    background);
+        }
     }
 
     /**

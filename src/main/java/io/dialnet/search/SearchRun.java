@@ -12,6 +12,7 @@ import io.dialnet.train.Compute;
 import io.dialnet.train.Evaluation;
 import io.dialnet.train.Method;
 import io.dialnet.train.Sgd;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.Subnet;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
@@ -48,7 +49,7 @@ final class SearchRun {
      * @param pending a subnet chosen for the next target whose fine-tuning had started, or {@code null}
      */
     record State(
-            String method,
+            SearchMethod method,
             List<AcceptedSubnet> accepted,
             String weights,
             Compute compute,
@@ -60,7 +61,7 @@ final class SearchRun {
     final DataRecipe.Prepared data;
     final Path out;
     final TrainingListener listener;
-    private final String method;
+    private final SearchMethod method;
     /** What the phases so far spent (kept in the state, so a resumed search counts all). */
     private Compute compute = Compute.NONE;
 
@@ -68,7 +69,7 @@ final class SearchRun {
     private AcceptedSubnet pending;
 
     SearchRun(
-            String method,
+            SearchMethod method,
             SlimmableNetwork network,
             SearchConfig config,
             DataRecipe.Prepared data,
@@ -135,7 +136,7 @@ final class SearchRun {
         ChannelPlan full = network.fullPlan();
         long macs = Complexity.of(network, full).macs();
         double accuracy = accuracy(full);
-        accepted.add(new AcceptedSubnet("s1", full.toString(), macs, cost.cost(full), accuracy, false));
+        accepted.add(new AcceptedSubnet("s1", full, macs, cost.cost(full), accuracy, false));
         log("event", "background", "plan", full.toString(), "macs", macs, "accuracy", accuracy);
         save(accepted);
         return accepted;
@@ -171,13 +172,29 @@ final class SearchRun {
     }
 
     static List<Subnet> subnets(List<AcceptedSubnet> accepted) {
-        return accepted.stream()
-                .map(a -> new Subnet(a.name(), ChannelPlan.parse(a.plan())))
-                .toList();
+        return accepted.stream().map(a -> new Subnet(a.name(), a.plan())).toList();
     }
 
-    static List<String> plans(List<AcceptedSubnet> accepted) {
+    static List<ChannelPlan> plans(List<AcceptedSubnet> accepted) {
         return accepted.stream().map(AcceptedSubnet::plan).toList();
+    }
+
+    /**
+     * The recipe as joint training of {@code plans} (switchable BatchNorm, summed losses) for
+     * {@code epochs} at peak rate {@code learningRate}: the searches' fine-tuning, retraining and
+     * final phases. Checkpoints of these phases resume only with this exact configuration.
+     */
+    TrainConfig joint(List<ChannelPlan> plans, int epochs, double learningRate, boolean distill) {
+        TrainConfig recipe = recipe();
+        return recipe.toBuilder()
+                .setStrategy(Strategy.JOINT)
+                .setEpochs(epochs)
+                .optLearningRate(learningRate)
+                .optWarmupEpochs(Math.min(recipe.warmupEpochs(), epochs - 1))
+                .optWidths(List.of())
+                .optPlans(plans)
+                .optDistill(distill)
+                .build();
     }
 
     /** Joint training of all accepted subnets with switchable BatchNorm, then the last filter. */
@@ -190,7 +207,7 @@ final class SearchRun {
             for (Subnet s : subnets) {
                 network.unregister(s.plan());
             }
-            TrainConfig joint = recipe().joint(plans(accepted), last.epochs(), last.learningRate(), last.distill());
+            TrainConfig joint = joint(plans(accepted), last.epochs(), last.learningRate(), last.distill());
             finalRun = train("final", joint, Method.of(joint, network));
             results = finalRun.subnets();
         } else {
@@ -237,7 +254,13 @@ final class SearchRun {
             }
             return;
         }
-        TrainConfig individual = recipe().withStrategy("individual", List.of(), false);
+        // the recipe's schedule for the full width alone
+        TrainConfig individual = recipe().toBuilder()
+                .setStrategy(Strategy.INDIVIDUAL)
+                .optWidths(List.of())
+                .optPlans(List.of())
+                .optDistill(false)
+                .build();
         train("background", individual, Method.of(individual, network));
     }
 
@@ -260,7 +283,7 @@ final class SearchRun {
             all.add(fineTuning);
         }
         String weights = "state-" + all.size() + ".zip";
-        TrainConfig recorded = recipe().joint(plans(all), 1, recipe().learningRate(), false);
+        TrainConfig recorded = joint(plans(all), 1, recipe().learningRate(), false);
         try (Sgd none = new Sgd(0, false, 0, network.manager().getParentManager())) {
             Checkpoint.save(
                     out.resolve(weights),

@@ -28,7 +28,6 @@ import java.util.Map;
  * statistics are its own without calibration. Cost: about one training run.
  */
 public final class SinglePathSearch {
-    public static final String METHOD = "singlepath";
     private final SearchRun run;
     private final double lassoWeight;
 
@@ -43,7 +42,7 @@ public final class SinglePathSearch {
             throw new IllegalArgumentException("--lasso must be >= 0");
         }
         checkRoomToFreeze(config);
-        this.run = new SearchRun(METHOD, network, config, data, out, listener);
+        this.run = new SearchRun(SearchMethod.SINGLEPATH, network, config, data, out, listener);
         this.lassoWeight = lassoWeight;
     }
 
@@ -66,19 +65,15 @@ public final class SinglePathSearch {
         List<ChannelPlan> current = new ArrayList<>(List.of(network.fullPlan()));
         Subnet full = new Subnet("s1", network.fullPlan());
         Method method = new Method(
-                METHOD,
+                SearchMethod.SINGLEPATH.id(),
                 random -> List.copyOf(current),
                 List.of(full),
                 true,
                 false,
                 false,
                 GroupNorms.lasso(lassoWeight));
-        TrainConfig config = run.recipe()
-                .joint(
-                        List.of(full.plan().toString()),
-                        run.recipe().epochs(),
-                        run.recipe().learningRate(),
-                        false);
+        TrainConfig config = run.joint(
+                List.of(full.plan()), run.recipe().epochs(), run.recipe().learningRate(), false);
         EpochHook freeze = new Freezer(current, config.epochs());
         TrainResult result = new Trainer(network, config, method, run.data, run.out.resolve("train"), run.listener, 0)
                 .onEpochEnd(freeze)
@@ -86,12 +81,7 @@ public final class SinglePathSearch {
         List<AcceptedSubnet> accepted = new ArrayList<>();
         for (SubnetResult r : result.subnets()) {
             accepted.add(new AcceptedSubnet(
-                    r.name(),
-                    ChannelPlan.of(r.channels()).toString(),
-                    r.macs(),
-                    r.macs(),
-                    r.validationAccuracy(),
-                    false));
+                    r.name(), ChannelPlan.of(r.channels()), r.macs(), r.macs(), r.validationAccuracy(), false));
         }
         List<SubnetResult> delivered =
                 SearchRun.dropDominated(result.subnets(), run.config.filtering().lastMargin());

@@ -59,7 +59,7 @@ public final class Checkpoint {
      * @param trainingCompute images x MACs spent so far
      * @param trainingSeconds training time so far
      * @param history metrics of the completed epochs
-     * @param subnets the delivered subnets by name (plan as text), in order; {@code null} when fixed by the config
+     * @param subnets the delivered subnets by name, in order; {@code null} when fixed by the config
      */
     public record Progress(
             int epochsDone,
@@ -67,7 +67,7 @@ public final class Checkpoint {
             double trainingCompute,
             double trainingSeconds,
             List<EpochMetrics> history,
-            Map<String, String> subnets) {}
+            Map<String, ChannelPlan> subnets) {}
 
     private Checkpoint() {}
 
@@ -96,7 +96,7 @@ public final class Checkpoint {
                 return method.subnets();
             }
             return progress.subnets().entrySet().stream()
-                    .map(e -> new Subnet(e.getKey(), ChannelPlan.parse(e.getValue())))
+                    .map(e -> new Subnet(e.getKey(), e.getValue()))
                     .toList();
         }
     }
@@ -264,17 +264,31 @@ public final class Checkpoint {
             throw new CheckpointException(file, "was written for model " + savedSpec + ", not " + network.spec());
         }
         JsonNode savedConfig = manifest.path("config");
+        JsonNode canonical = canonical(savedConfig);
         JsonNode current = config == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(config);
         for (var it = current.fieldNames(); it.hasNext(); ) {
             String field = it.next();
+            JsonNode saved = savedConfig.has(field) ? canonical.get(field) : null;
             // Compare as JSON text: a long read back from a file comes back as an int node.
-            if (!current.get(field).toString().equals(String.valueOf(savedConfig.get(field)))) {
+            if (!current.get(field).toString().equals(String.valueOf(saved))) {
                 throw new CheckpointException(
                         file,
-                        "was written with " + field + "=" + savedConfig.get(field)
+                        "was written with " + field + "=" + saved
                                 + " but this run has " + field + "=" + current.get(field)
                                 + "; resume with the same settings or start a new output directory");
             }
+        }
+    }
+
+    /**
+     * A saved config as this version writes it: older versions stored plans as typed ({@code "16, 8"}),
+     * this one as {@link ChannelPlan#toString()}. A config this version cannot read is left as saved.
+     */
+    private static JsonNode canonical(JsonNode savedConfig) {
+        try {
+            return Json.MAPPER.valueToTree(Json.MAPPER.treeToValue(savedConfig, TrainConfig.class));
+        } catch (IOException | IllegalArgumentException e) {
+            return savedConfig;
         }
     }
 

@@ -8,9 +8,11 @@ import java.util.Locale;
 
 /**
  * A training method: its {@link Sampler} and how it treats BatchNorm. Methods differ only here;
- * the trainer, optimiser, schedule and data order are shared, so comparisons are fair.
+ * the trainer, optimiser, schedule and data order are shared, so comparisons are fair. A
+ * {@link Strategy} makes one from a {@link TrainConfig} ({@link #of}); a search builds its phases'
+ * methods itself.
  *
- * @param name the strategy name
+ * @param name what it is called in results: the strategy's name, or the search's
  * @param sampler which subnets each step trains
  * @param subnets the subnets the method delivers (registered for BatchNorm state, evaluated, shipped)
  * @param privateAffine whether each subnet owns its BatchNorm scale and shift (switchable BN)
@@ -33,16 +35,19 @@ public record Method(
         return new Method(name, sampler, subnets, privateAffine, calibrate, distill, penalty);
     }
 
+    /** The method {@code config}'s strategy makes of its widths or plans on {@code network}. */
     public static Method of(TrainConfig config, SlimmableNetwork network) {
+        Strategy strategy = config.strategy();
         List<Subnet> subnets = subnets(config, network);
         List<ChannelPlan> plans = subnets.stream().map(Subnet::plan).toList();
-        return switch (config.strategy()) {
-            case "individual" -> new Method("individual", random -> plans, subnets, false, false, false, null);
-            case "joint" -> new Method("joint", random -> plans, subnets, true, false, config.distill(), null);
-            case "uniform" ->
-                new Method("uniform", sandwich(config, network), subnets, false, true, config.distill(), null);
-            default -> throw new IllegalArgumentException("unknown strategy " + config.strategy());
-        };
+        return new Method(
+                strategy.id(),
+                strategy.sampler(config, network, plans),
+                subnets,
+                strategy.privateAffine(),
+                strategy.calibrate(),
+                strategy.canDistill() && config.distill(),
+                null);
     }
 
     /**
@@ -51,7 +56,8 @@ public record Method(
      */
     public static Method joint(List<Subnet> subnets, boolean privateAffine, boolean distill) {
         List<ChannelPlan> plans = subnets.stream().map(Subnet::plan).toList();
-        return new Method("joint", random -> plans, List.copyOf(subnets), privateAffine, false, distill, null);
+        return new Method(
+                Strategy.JOINT.id(), random -> plans, List.copyOf(subnets), privateAffine, false, distill, null);
     }
 
     /**
@@ -76,7 +82,7 @@ public record Method(
         List<Subnet> subnets = new ArrayList<>();
         if (!config.plans().isEmpty()) {
             for (int i = 0; i < config.plans().size(); i++) {
-                ChannelPlan plan = ChannelPlan.parse(config.plans().get(i));
+                ChannelPlan plan = config.plans().get(i);
                 network.validate(plan);
                 subnets.add(new Subnet("s" + (i + 1), plan));
             }

@@ -109,11 +109,7 @@ public final class Trainer {
     /** Trains for the configured epochs (resuming from the output directory's checkpoint if asked). */
     public TrainResult train(boolean resume) {
         Engines.noGrad();
-        int stepsPerEpoch = trainLoader.data().size() / config.batchSize();
-        if (stepsPerEpoch < 1) {
-            throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
-                    + trainLoader.data().size() + " training images");
-        }
+        int stepsPerEpoch = stepsPerEpoch();
         LearningRate schedule = new LearningRate(
                 config.learningRate(),
                 Math.round(config.warmupEpochs() * stepsPerEpoch),
@@ -124,14 +120,8 @@ public final class Trainer {
                 config.weightDecay(),
                 network.manager().getParentManager())) {
             Path checkpoint = outputDir == null ? null : outputDir.resolve(CHECKPOINT);
-            Checkpoint.Progress progress = resume && checkpoint != null && Files.exists(checkpoint)
-                    ? restore(checkpoint, sgd)
-                    : new Checkpoint.Progress(0, 0, 0, 0, List.of(), null);
+            Checkpoint.Progress progress = startOrResume(resume, checkpoint, sgd);
             List<EpochMetrics> history = new ArrayList<>(progress.history());
-            if (outputDir != null) {
-                // The log restarts with the run: empty for a fresh one, the checkpoint's epochs for a resumed one.
-                JsonLines.rewrite(outputDir.resolve(METRICS), history);
-            }
             Totals totals = new Totals(progress.step(), progress.trainingCompute(), progress.trainingSeconds());
             TrainStep trainStep = new TrainStep(network, method, config, sgd, parallel);
             listener.started(progress.epochsDone() + 1, config.epochs(), stepsPerEpoch);
@@ -148,21 +138,57 @@ public final class Trainer {
                 }
                 Map<String, Double> validation =
                         finalResults != null ? validationOf(finalResults) : validationDue(epoch);
-                EpochMetrics metrics = new EpochMetrics(
-                        epoch,
-                        totals.step,
-                        schedule.at(totals.step - 1),
-                        tally.lossSum / stepsPerEpoch,
-                        (double) tally.correct / tally.seen,
-                        tally.seen / tally.seconds,
-                        tally.seconds,
-                        validation);
+                EpochMetrics metrics = metrics(epoch, tally, stepsPerEpoch, totals.step, schedule, validation);
                 history.add(metrics);
                 record(checkpoint, metrics, history, totals, sgd);
                 listener.epochEnded(metrics);
             }
             return result(history, totals.compute, totals.seconds, finalResults != null ? finalResults : evaluateAll());
         }
+    }
+
+    /** Optimiser steps per epoch: the whole batches of the training split. */
+    private int stepsPerEpoch() {
+        int steps = trainLoader.data().size() / config.batchSize();
+        if (steps < 1) {
+            throw new IllegalArgumentException("--batch-size " + config.batchSize() + " is larger than the "
+                    + trainLoader.data().size() + " training images");
+        }
+        return steps;
+    }
+
+    /**
+     * Where the run starts: the checkpoint's progress when resuming from one (weights and optimiser
+     * restored), else nothing done. The metrics log restarts with it: empty for a fresh run, the
+     * checkpoint's epochs for a resumed one.
+     */
+    private Checkpoint.Progress startOrResume(boolean resume, Path checkpoint, Sgd sgd) {
+        Checkpoint.Progress progress = resume && checkpoint != null && Files.exists(checkpoint)
+                ? restore(checkpoint, sgd)
+                : new Checkpoint.Progress(0, 0, 0, 0, List.of(), null);
+        if (outputDir != null) {
+            JsonLines.rewrite(outputDir.resolve(METRICS), progress.history());
+        }
+        return progress;
+    }
+
+    /** One epoch's metrics line: its sums averaged, the rate at its last step {@code step}, its validation. */
+    private static EpochMetrics metrics(
+            int epoch,
+            EpochTally tally,
+            int stepsPerEpoch,
+            long step,
+            LearningRate schedule,
+            Map<String, Double> validation) {
+        return new EpochMetrics(
+                epoch,
+                step,
+                schedule.at(step - 1),
+                tally.lossSum / stepsPerEpoch,
+                (double) tally.correct / tally.seen,
+                tally.seen / tally.seconds,
+                tally.seconds,
+                validation);
     }
 
     /** Validation accuracies when this epoch is one to validate after (--eval-every), else null. */
@@ -206,7 +232,7 @@ public final class Trainer {
         Checkpoint.Progress progress = Checkpoint.load(checkpoint, config, network, sgd);
         if (progress.subnets() != null) {
             subnets.clear();
-            progress.subnets().forEach((name, plan) -> subnets.add(new Subnet(name, ChannelPlan.parse(plan))));
+            progress.subnets().forEach((name, plan) -> subnets.add(new Subnet(name, plan)));
             if (epochHook != null) {
                 epochHook.restored(List.copyOf(subnets));
             }
@@ -270,9 +296,9 @@ public final class Trainer {
         };
     }
 
-    private Map<String, String> subnetsByName() {
-        Map<String, String> byName = new LinkedHashMap<>();
-        subnets.forEach(s -> byName.put(s.name(), s.plan().toString()));
+    private Map<String, ChannelPlan> subnetsByName() {
+        Map<String, ChannelPlan> byName = new LinkedHashMap<>();
+        subnets.forEach(s -> byName.put(s.name(), s.plan()));
         return byName;
     }
 

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dialnet.Json;
-import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
 import io.dialnet.export.OnnxExport;
@@ -24,6 +23,7 @@ import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.runtime.DynamicModel;
 import io.dialnet.train.Evaluation;
 import io.dialnet.train.Method;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.Trainer;
@@ -62,11 +62,32 @@ class ArtifactTest {
         Engines.start();
         Engines.setThreads(1);
         manager = NDManager.newBaseManager();
-        DataRecipe.Prepared data =
-                DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 300, 600, 1, null, Augmentation.NONE);
+        DataRecipe.Prepared data = DataRecipe.builder()
+                .setSource(DemoData.SOURCE)
+                .optImageSize(28)
+                .optValidationSize(300)
+                .optTrainLimit(600)
+                .optSplitSeed(1)
+                .build()
+                .prepare(DemoData.load());
         network = ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 3);
         TrainConfig config = new TrainConfig(
-                "uniform", 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5, 0.25), List.of(), 0.25, 4, true, 3, 3);
+                Strategy.UNIFORM,
+                1,
+                50,
+                0.05,
+                0.9,
+                true,
+                5e-4,
+                0,
+                0,
+                List.of(1.0, 0.5, 0.25),
+                List.of(),
+                0.25,
+                4,
+                true,
+                3,
+                3);
         new Trainer(network, config, data, null, null, 0).train(false);
         List<SubnetResult> results =
                 Evaluation.evaluate(network, Method.of(config, network).subnets(), true, data, 50, 3);

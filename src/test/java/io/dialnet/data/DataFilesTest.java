@@ -86,7 +86,13 @@ class DataFilesTest {
             Files.write(dir.resolve("data_batch_" + b + ".bin"), records);
         }
         DataSource.Loaded loaded = DataSource.parse("cifar10:" + dir, 32).load();
-        DataRecipe recipe = new DataRecipe("cifar10:" + dir, 32, 10, 0, 7, null, Augmentation.NONE, 30);
+        DataRecipe recipe = DataRecipe.builder()
+                .setSource("cifar10:" + dir)
+                .optImageSize(32)
+                .optValidationSize(10)
+                .optSplitSeed(7)
+                .optTestHoldout(30)
+                .build();
         DataRecipe.Prepared prepared = recipe.prepare(loaded);
         assertThat(prepared.test().size()).isEqualTo(30);
         assertThat(prepared.split().validation().size()).isEqualTo(10);
@@ -104,8 +110,14 @@ class DataFilesTest {
         // the recorded recipe prepares the same split again
         assertThat(prepared.recipe().prepare(loaded).test().labels())
                 .containsExactly(prepared.test().labels());
-        assertThatThrownBy(() ->
-                        new DataRecipe("cifar10:" + dir, 32, 10, 0, 7, null, Augmentation.NONE, 100).prepare(loaded))
+        assertThatThrownBy(() -> DataRecipe.builder()
+                        .setSource("cifar10:" + dir)
+                        .optImageSize(32)
+                        .optValidationSize(10)
+                        .optSplitSeed(7)
+                        .optTestHoldout(100)
+                        .build()
+                        .prepare(loaded))
                 .hasMessageContaining("--test-holdout 100");
     }
 

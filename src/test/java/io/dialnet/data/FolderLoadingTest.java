@@ -218,7 +218,14 @@ class FolderLoadingTest {
     void aTrainingLimitOnAFolderKeepsEveryClass() throws IOException {
         folder(dir, 4, 10, 8, 8);
         DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 8).load();
-        DataRecipe recipe = new DataRecipe("folder:" + dir, 8, 4, 12, 3, null, Augmentation.RESIZED_CROP_AND_FLIP, 0);
+        DataRecipe recipe = DataRecipe.builder()
+                .setSource("folder:" + dir)
+                .optImageSize(8)
+                .optValidationSize(4)
+                .optTrainLimit(12)
+                .optSplitSeed(3)
+                .optAugmentation(Augmentation.RESIZED_CROP_AND_FLIP)
+                .build();
         ImageSet train = recipe.prepare(loaded).split().train();
         assertThat(train.size()).isEqualTo(12);
         assertThat(Arrays.stream(train.labels()).distinct().count()).isEqualTo(4);

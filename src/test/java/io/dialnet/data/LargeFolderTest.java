@@ -72,8 +72,13 @@ class LargeFolderTest {
         long before = liveHeap();
         List<String> log = new ArrayList<>();
         DataSource.Loaded loaded = DataSource.parse("folder:" + dir, 64).load(new FolderOptions(2, false, 0, log::add));
-        DataRecipe.Prepared prepared = new DataRecipe(
-                        "folder:" + dir, 64, 100, 0, 1, null, Augmentation.standardFor(DataSource.Format.FOLDER), 0)
+        DataRecipe.Prepared prepared = DataRecipe.builder()
+                .setSource("folder:" + dir)
+                .optImageSize(64)
+                .optValidationSize(100)
+                .optSplitSeed(1)
+                .optAugmentation(Augmentation.standardFor(DataSource.Format.FOLDER))
+                .build()
                 .prepare(loaded);
         BatchLoader loader = prepared.trainLoader();
         assertThat(loader.data().size()).isEqualTo(20_000);

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
-import io.dialnet.search.ProgressiveSearch;
 import io.dialnet.search.SearchConfig;
+import io.dialnet.search.SearchMethod;
 import io.dialnet.search.SearchTest;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.Trainer;
@@ -55,25 +55,27 @@ class ComparisonTest {
                             Complexity.of(net, net.uniformPlan(0.5)).macs() / full,
                             Complexity.of(net, net.uniformPlan(0.25)).macs() / full);
             // the budget admits the uniform plan whose MACs define the target
-            SearchConfig config = SearchConfig.of(targets, recipe(2));
+            SearchConfig config = SearchConfig.builder()
+                    .setTargets(targets)
+                    .setRecipe(recipe(2))
+                    .build();
             assertThat((double) Complexity.of(net, net.uniformPlan(0.25)).macs())
                     .isLessThanOrEqualTo(config.budget(1, (long) full));
         }
         Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
+        Assertions.assertThatThrownBy(() -> Arm.named("greedy"))
+                .hasMessage("--methods: unknown method 'greedy'; known: " + String.join(", ", Arm.ids()));
         Assertions.assertThatThrownBy(() -> new Comparison.Settings(
-                        List.of("greedy"), List.of(1.0, 0.5), search(List.of(0.5), 0), multiPath, 1e-4, List.of()))
-                .hasMessageContaining("unknown method 'greedy'");
-        Assertions.assertThatThrownBy(() -> new Comparison.Settings(
-                                Comparison.METHODS,
+                                Comparison.ARMS,
                                 List.of(1.0, 0.5, 0.25),
-                                search(List.of(0.5, 0.25), 0).with(SearchConfig.Ranking.DEFAULT),
+                                search(List.of(0.5, 0.25), 0),
                                 multiPath,
                                 1e-4,
                                 List.of())
                         .hashCode())
                 .hasMessageContaining("--epochs 1 leaves no room");
         Assertions.assertThatThrownBy(() -> new Comparison.Settings(
-                        List.of("alone-progressive"),
+                        List.of(Arm.ALONE_PROGRESSIVE),
                         List.of(1.0, 0.5),
                         search(List.of(0.5), 0),
                         multiPath,
@@ -88,7 +90,7 @@ class ComparisonTest {
     @Test
     void comparisonSearchesStartFromTheIndividualFullWidthModelAndItsPlansAreTrainedAlone() throws IOException {
         Comparison.Settings settings = new Comparison.Settings(
-                List.of("individual", ProgressiveSearch.METHOD, "alone-progressive", Comparison.ABLATION),
+                List.of(Arm.INDIVIDUAL, Arm.PROGRESSIVE, Arm.ALONE_PROGRESSIVE, Arm.ABLATION),
                 List.of(1.0, 0.5),
                 search(List.of(0.5), 0),
                 new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT),
@@ -96,13 +98,14 @@ class ComparisonTest {
                 List.of(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM));
         Comparison.Outcome outcome = Comparison.run(settings, SearchTest::cnn, SearchTest.small, dir, null);
         List<Comparison.MethodResult> results = outcome.methods();
-        assertThat(dir.resolve(ProgressiveSearch.METHOD).resolve("background")).doesNotExist();
+        assertThat(dir.resolve(SearchMethod.PROGRESSIVE.id()).resolve("background"))
+                .doesNotExist();
         Comparison.MethodResult individual = results.get(0);
         Comparison.MethodResult progressive = results.get(1);
         Comparison.MethodResult alone = results.get(2);
         // the background is the individual full-width run itself: same weights, so the same accuracy
         String background = Files.readAllLines(
-                        dir.resolve(ProgressiveSearch.METHOD).resolve("search.jsonl"))
+                        dir.resolve(SearchMethod.PROGRESSIVE.id()).resolve("search.jsonl"))
                 .get(0);
         assertThat(background)
                 .contains(
@@ -134,7 +137,7 @@ class ComparisonTest {
                         .matches("[01]+"));
         assertThat(dir.resolve("alone-progressive").resolve(Comparison.ARM_RESULT))
                 .exists();
-        assertThat(dir.resolve(Comparison.ABLATION).resolve(Comparison.ARM_RESULT))
+        assertThat(dir.resolve(Arm.ABLATION.id()).resolve(Comparison.ARM_RESULT))
                 .exists();
         // the protocol's report reads the arms back and compares each search with its plans trained alone
         String report = ProtocolReport.markdown(List.of(dir), List.of("individual", "alone"));

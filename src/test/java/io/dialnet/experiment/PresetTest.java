@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dialnet.data.DataRequest;
 import io.dialnet.data.FolderOptions;
 import io.dialnet.search.SearchConfig;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,11 +26,11 @@ class PresetTest {
                         new SearchConfig.FineTuning(2, 0.01, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5),
                         new SearchConfig.FinalTraining(15, 0.05, false),
                         new Comparison.MultiPath(15, new SearchConfig.FinalTraining(15, 0.1, false)),
-                        Comparison.METHODS,
+                        Comparison.ARMS,
                         4));
         assertThat(protocol.recipe(3))
                 .isEqualTo(new TrainConfig(
-                        "individual",
+                        Strategy.INDIVIDUAL,
                         15,
                         128,
                         0.1,

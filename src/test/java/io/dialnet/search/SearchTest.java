@@ -22,6 +22,7 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.train.Compute;
 import io.dialnet.train.EpochMetrics;
+import io.dialnet.train.Strategy;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.TrainConfig;
 import io.dialnet.train.TrainResult;
@@ -56,7 +57,14 @@ public class SearchTest {
         Engines.start();
         Engines.setThreads(1);
         manager = NDManager.newBaseManager();
-        small = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 2000, 1, null, Augmentation.NONE);
+        small = DataRecipe.builder()
+                .setSource(DemoData.SOURCE)
+                .optImageSize(28)
+                .optValidationSize(500)
+                .optTrainLimit(2000)
+                .optSplitSeed(1)
+                .build()
+                .prepare(DemoData.load());
     }
 
     @AfterAll
@@ -70,7 +78,22 @@ public class SearchTest {
 
     public static TrainConfig recipe(int epochs) {
         return new TrainConfig(
-                "individual", epochs, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 5, 5);
+                Strategy.INDIVIDUAL,
+                epochs,
+                50,
+                0.05,
+                0.9,
+                true,
+                5e-4,
+                0,
+                0,
+                List.of(),
+                List.of(),
+                0.25,
+                4,
+                false,
+                5,
+                5);
     }
 
     @Test
@@ -349,11 +372,14 @@ public class SearchTest {
     }
 
     public static SearchConfig search(List<Double> targets, int finalEpochs) {
-        return SearchConfig.of(targets, recipe(1))
-                .with(new SearchConfig.Sampling(3, SearchConfig.Sampling.DEFAULT.rules()))
-                .with(SearchConfig.Ranking.DEFAULT.withNoise(NoiseRanking.Settings.DEFAULT.withBatches(15)))
-                .with(new SearchConfig.FineTuning(1, 0.01, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5))
-                .with(new SearchConfig.FinalTraining(finalEpochs, 0.01, false));
+        return SearchConfig.builder()
+                .setTargets(targets)
+                .setRecipe(recipe(1))
+                .optSampling(new SearchConfig.Sampling(3, SearchConfig.Sampling.DEFAULT.rules()))
+                .optRanking(SearchConfig.Ranking.DEFAULT.withNoise(NoiseRanking.Settings.DEFAULT.withBatches(15)))
+                .optFineTuning(new SearchConfig.FineTuning(1, 0.01, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5))
+                .optFinalTraining(new SearchConfig.FinalTraining(finalEpochs, 0.01, false))
+                .build();
     }
 
     @Test
@@ -374,8 +400,7 @@ public class SearchTest {
             assertThat(accepted.get(1).macs()).isLessThanOrEqualTo((long) (0.5 * full));
             assertThat(accepted.get(2).macs()).isLessThanOrEqualTo((long) (0.2 * full));
             for (int i = 1; i < accepted.size(); i++) {
-                assertThat(ChannelPlan.parse(accepted.get(i).plan())
-                                .nestsIn(ChannelPlan.parse(accepted.get(i - 1).plan())))
+                assertThat(accepted.get(i).plan().nestsIn(accepted.get(i - 1).plan()))
                         .isTrue();
             }
             assertThat(result.subnets()).isNotEmpty();
@@ -391,8 +416,11 @@ public class SearchTest {
 
     @Test
     void singlePathFreezesNestedSubnetsWithTheirOwnBatchNormAndResumes() {
-        SearchConfig config =
-                SearchConfig.of(List.of(0.5, 0.25), recipe(3)).with(new SearchConfig.FinalTraining(0, 0.01, false));
+        SearchConfig config = SearchConfig.builder()
+                .setTargets(List.of(0.5, 0.25))
+                .setRecipe(recipe(3))
+                .optFinalTraining(new SearchConfig.FinalTraining(0, 0.01, false))
+                .build();
         assertThat(SinglePathSearch.freezeEpoch(0, 2, 3)).isEqualTo(1);
         assertThat(SinglePathSearch.freezeEpoch(1, 2, 3)).isEqualTo(2);
         try (SlimmableNetwork net = cnn()) {
@@ -415,9 +443,7 @@ public class SearchTest {
             long full = accepted.get(0).macs();
             assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
             assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
-            assertThat(ChannelPlan.parse(accepted.get(2).plan())
-                            .nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
-                    .isTrue();
+            assertThat(accepted.get(2).plan().nestsIn(accepted.get(1).plan())).isTrue();
             assertThat(accepted).allSatisfy(a -> assertThat(a.accuracy()).isGreaterThan(0.5));
             // issue 10, defect 7: every subnet has switchable BatchNorm (its own scale and shift)
             assertThat(net.registeredPlans())
@@ -456,7 +482,7 @@ public class SearchTest {
         try (SlimmableNetwork net = cnn()) {
             SearchResult result = new ProgressiveSearch(net, search(List.of(0.5), 1), small, dir, null).run(false);
             assertThat(result.finalTraining().config().distill()).isFalse();
-            assertThat(result.finalTraining().config().strategy()).isEqualTo("joint");
+            assertThat(result.finalTraining().config().strategy()).isEqualTo(Strategy.JOINT);
         }
     }
 
@@ -464,8 +490,9 @@ public class SearchTest {
     @Test
     void fineTuningCheckpointsAndAnInterruptedSearchResumesInsideIt() throws IOException {
         // tau 0 against the previous subnet: a cut to 15 % of the MACs that loses anything is fine-tuned, 2 epochs
-        SearchConfig config = search(List.of(0.15), 0)
-                .with(new SearchConfig.FineTuning(2, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5));
+        SearchConfig config = search(List.of(0.15), 0).toBuilder()
+                .optFineTuning(new SearchConfig.FineTuning(2, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 2.5))
+                .build();
         TrainingListener killInFineTuning = new TrainingListener() {
             @Override
             public void epochEnded(EpochMetrics metrics) {
@@ -512,9 +539,7 @@ public class SearchTest {
             long full = accepted.get(0).macs();
             assertThat(accepted.get(1).macs()).isLessThanOrEqualTo(full / 2);
             assertThat(accepted.get(2).macs()).isLessThanOrEqualTo(full / 4);
-            assertThat(ChannelPlan.parse(accepted.get(2).plan())
-                            .nestsIn(ChannelPlan.parse(accepted.get(1).plan())))
-                    .isTrue();
+            assertThat(accepted.get(2).plan().nestsIn(accepted.get(1).plan())).isTrue();
             assertThat(accepted.get(2).accuracy()).isGreaterThan(0.3);
         }
         assertThat(dir.resolve("retrain-1").resolve(Trainer.CHECKPOINT)).exists();

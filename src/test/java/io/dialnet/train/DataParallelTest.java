@@ -7,7 +7,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
-import io.dialnet.data.Augmentation;
 import io.dialnet.data.Batch;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
@@ -101,7 +100,7 @@ class DataParallelTest {
     /** Joint training of the full and half subnet, with distillation, momentum and weight decay. */
     static TrainConfig joint(int batch) {
         return new TrainConfig(
-                "joint", 1, batch, 0.1, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5), List.of(), 0.5, 4, true, 5, 7);
+                Strategy.JOINT, 1, batch, 0.1, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5), List.of(), 0.5, 4, true, 5, 7);
     }
 
     static Map<String, float[]> snapshot(SlimmableNetwork net) {
@@ -202,10 +201,16 @@ class DataParallelTest {
      */
     @Test
     void withBatchNormTheTrainerLearnsOnReplicasAlmostAsOnOneDevice() {
-        DataRecipe.Prepared small =
-                DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 1500, 1, null, Augmentation.NONE);
+        DataRecipe.Prepared small = DataRecipe.builder()
+                .setSource(DemoData.SOURCE)
+                .optImageSize(28)
+                .optValidationSize(500)
+                .optTrainLimit(1500)
+                .optSplitSeed(1)
+                .build()
+                .prepare(DemoData.load());
         TrainConfig config = new TrainConfig(
-                "individual", 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 5, 11);
+                Strategy.INDIVIDUAL, 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 5, 11);
         ModelSpec spec = new ModelSpec("cnn", 1, 28, small.split().train().classes(), 0);
         double single;
         try (SlimmableNetwork net = ModelZoo.create(spec, manager, 11)) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.dialnet.Json;
-import io.dialnet.data.Augmentation;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DemoData;
 import io.dialnet.nn.ChannelPlan;
@@ -17,6 +16,7 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +25,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +50,14 @@ class TrainerTest {
         Engines.start();
         Engines.setThreads(1);
         manager = NDManager.newBaseManager();
-        small = DataRecipe.prepare(DemoData.load(), DemoData.SOURCE, 28, 500, 1500, 1, null, Augmentation.NONE);
+        small = DataRecipe.builder()
+                .setSource(DemoData.SOURCE)
+                .optImageSize(28)
+                .optValidationSize(500)
+                .optTrainLimit(1500)
+                .optSplitSeed(1)
+                .build()
+                .prepare(DemoData.load());
     }
 
     @AfterAll
@@ -57,7 +67,7 @@ class TrainerTest {
 
     static TrainConfig config(String strategy, int epochs) {
         return new TrainConfig(
-                strategy,
+                Strategy.named(strategy),
                 epochs,
                 50,
                 0.05,
@@ -168,6 +178,56 @@ class TrainerTest {
         }
     }
 
+    /**
+     * Issue 14: plans travel as {@link ChannelPlan} values and are written as their text; an older
+     * version stored them as typed ({@code "16, 32, 64"}), and such a checkpoint still resumes.
+     */
+    @Test
+    void issue14_aCheckpointWithPlansStoredAsTypedStillResumes() throws IOException {
+        Path out = dir.resolve("typed");
+        TrainConfig config;
+        try (SlimmableNetwork net = cnn()) {
+            config = TrainConfig.builder()
+                    .setStrategy(Strategy.JOINT)
+                    .setEpochs(1)
+                    .optBatchSize(50)
+                    .optPlans(List.of(net.fullPlan(), net.uniformPlan(0.5)))
+                    .optSeed(11)
+                    .build();
+            new Trainer(net, config, small, out, null, 0).train(false);
+        }
+        Path checkpoint = out.resolve(Trainer.CHECKPOINT);
+        String canonical = "\"" + config.plans().get(1) + "\"";
+        String typed = canonical.replace(",", ", ");
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(checkpoint))) {
+            for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                entries.put(e.getName(), in.readAllBytes());
+            }
+        }
+        String manifest = new String(entries.get("checkpoint.json"), StandardCharsets.UTF_8);
+        assertThat(manifest).contains(canonical);
+        entries.put("checkpoint.json", manifest.replace(canonical, typed).getBytes(StandardCharsets.UTF_8));
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(checkpoint))) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        try (SlimmableNetwork net = cnn()) {
+            List<Integer> resumedAt = new ArrayList<>();
+            TrainingListener listener = new TrainingListener() {
+                @Override
+                public void resumed(Path file, int epochsDone) {
+                    resumedAt.add(epochsDone);
+                }
+            };
+            new Trainer(net, config, small, out, listener, 0).train(true);
+            assertThat(resumedAt).containsExactly(1);
+        }
+    }
+
     static Map<String, float[]> snapshot(SlimmableNetwork net) {
         Map<String, float[]> out = new LinkedHashMap<>();
         net.stateArrays().forEach((name, array) -> out.put(name, array.toFloatArray()));
@@ -199,7 +259,9 @@ class TrainerTest {
         Path file = dir.resolve(Trainer.CHECKPOINT);
         assertThat(Checkpoint.manifest(file).progress().epochsDone()).isEqualTo(1);
         try (SlimmableNetwork net = cnn()) {
-            assertThatThrownBy(() -> new Trainer(net, config.withBatchSize(25), small, dir, null, 0).train(true))
+            assertThatThrownBy(() -> new Trainer(
+                                    net, config.toBuilder().optBatchSize(25).build(), small, dir, null, 0)
+                            .train(true))
                     .isInstanceOf(CheckpointException.class)
                     .hasMessageContaining("batchSize=50")
                     .hasMessageContaining("batchSize=25");
@@ -232,30 +294,21 @@ class TrainerTest {
     @Test
     void configRejectsBadValuesByName() {
         assertThatThrownBy(() -> config("uniform", 0)).hasMessageContaining("--epochs: 0");
-        assertThatThrownBy(() -> new TrainConfig(
-                        "greedy", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(), List.of(), 0.25, 4, true, 5, 1))
-                .hasMessageContaining("--strategy: greedy");
-        assertThatThrownBy(() -> new TrainConfig(
-                        "individual",
-                        1,
-                        50,
-                        0.1,
-                        0.9,
-                        true,
-                        0,
-                        0,
-                        0,
-                        List.of(1.0, 0.5),
-                        List.of(),
-                        0.25,
-                        4,
-                        true,
-                        5,
-                        1))
+        assertThatThrownBy(() -> Strategy.named("greedy"))
+                .hasMessage("--strategy: greedy is not a strategy; known: individual, uniform, joint");
+        assertThatThrownBy(() -> TrainConfig.builder()
+                        .setStrategy(Strategy.INDIVIDUAL)
+                        .setEpochs(1)
+                        .optWidths(List.of(1.0, 0.5))
+                        .build())
                 .hasMessageContaining("at most one");
-        assertThatThrownBy(() -> new TrainConfig(
-                        "uniform", 1, 50, 0.1, 0.9, true, 0, 0, 0, List.of(1.5), List.of(), 0.25, 4, true, 5, 1))
+        assertThatThrownBy(() -> TrainConfig.builder()
+                        .setStrategy(Strategy.UNIFORM)
+                        .setEpochs(1)
+                        .optWidths(List.of(1.5))
+                        .build())
                 .hasMessageContaining("--widths: 1.5");
+        assertThatThrownBy(() -> TrainConfig.builder().setEpochs(1).build()).hasMessageContaining("--strategy");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.dialnet.cli;
+package io.dialnet.experiment;
 
 import io.dialnet.report.SubnetTable;
 import io.dialnet.train.EpochMetrics;
@@ -11,8 +11,11 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A progress bar per epoch (step, loss, images/s, ETA) and one summary line per epoch. */
-final class ProgressListener implements TrainingListener {
+/**
+ * Training progress on a console: a bar per epoch (step, loss, images/s, ETA) on a terminal, and
+ * one summary line per epoch, the only output when the stream is a log.
+ */
+public final class ConsoleProgress implements TrainingListener {
     private final PrintWriter out;
     private final boolean bar;
     private int epochs;
@@ -20,7 +23,7 @@ final class ProgressListener implements TrainingListener {
     private ProgressBar current;
 
     /** Draws the bar only when asked and when a terminal is attached; logs get the epoch lines only. */
-    ProgressListener(PrintWriter out, boolean bar) {
+    public ConsoleProgress(PrintWriter out, boolean bar) {
         this.out = out;
         this.bar = bar && System.console() != null;
     }
