@@ -4,8 +4,6 @@ import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.zoo.ModelSummary;
 import io.dialnet.nn.zoo.ModelZoo;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -41,25 +39,12 @@ final class InfoCommand extends DialnetCommand {
     boolean json;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         ModelSpec modelSpec = ModelZoo.spec(model, inputSize, classes, groupSize);
         common.startEngine();
-        ChannelPlan plan = subnet.plan != null ? readPlan(subnet.plan) : null;
+        ChannelPlan plan = subnet.plan != null ? ChannelPlan.read(subnet.plan) : null;
         ModelSummary summary = ModelSummary.of(modelSpec, plan, subnet.width, common.seed);
         print(json ? summary.json() + System.lineSeparator() : summary.text());
         return 0;
-    }
-
-    private static ChannelPlan readPlan(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--plan " + file + ": no such file");
-        }
-        String text =
-                Files.readString(file).trim().replaceAll("[\\s,\\[\\]]+", ",").replaceAll("^,|,$", "");
-        try {
-            return ChannelPlan.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--plan " + file + ": " + e.getMessage());
-        }
     }
 }

@@ -3,15 +3,11 @@ package io.dialnet.cli;
 import io.dialnet.AtomicFiles;
 import io.dialnet.Json;
 import io.dialnet.bench.LoadGenerator;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code dialnet loadtest}: an open-loop load generator for a running {@code dialnet serve} on
@@ -20,10 +16,7 @@ import picocli.CommandLine.Spec;
  * accepted.
  */
 @Command(name = "loadtest", mixinStandardHelpOptions = true)
-final class LoadTestCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
+final class LoadTestCommand extends DialnetCommand {
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080")
     URI url;
 
@@ -51,12 +44,8 @@ final class LoadTestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadGenerator generator = LoadGenerator.checked(url, rates, seconds, deadline, inputSize, raw, warmupSeconds);
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(LoadGenerator.HEADER);
-        List<LoadGenerator.Row> rows = generator.run(row -> {
-            out.println(row.line());
-            out.flush();
-        });
+        println(LoadGenerator.HEADER);
+        List<LoadGenerator.Row> rows = generator.run(row -> println(row.line()));
         if (json != null) {
             AtomicFiles.write(json, Json.pretty(generator.report(rows)));
         }

@@ -5,27 +5,18 @@ import io.dialnet.runtime.DynamicModel;
 import io.dialnet.runtime.OrtSettings;
 import io.dialnet.serve.Server;
 import io.dialnet.serve.Serving;
-import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dialnet serve}: a dynamic model behind HTTP, choosing the subnet per request. */
 @Command(name = "serve", mixinStandardHelpOptions = true)
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand extends DialnetCommand {
     /** The server's defaults (its settings builder's) are this command's, on port 8080. */
     private static final Server.Settings DEFAULTS =
             Server.Settings.builder().setPort(8080).build();
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
 
     @Mixin
     DeviceOptions device;
@@ -99,18 +90,21 @@ final class ServeCommand implements Callable<Integer> {
         OrtSettings ort = ortSettings == null ? OrtSettings.SERVING : OrtSettings.parse(ortSettings, "--ort-settings");
         Serving.untilShutdown(
                 model, b, threads, devices, ort, settings, started -> announce(modelName, started), problem -> {
-                    spec.commandLine().getErr().println("dialnet serve: " + problem);
-                    spec.commandLine().getErr().flush();
+                    err().println("dialnet serve: " + problem);
+                    err().flush();
                 });
         return 0;
     }
 
     private void announce(String modelName, Serving.Started started) {
-        PrintWriter out = spec.commandLine().getOut();
-        out.printf(
-                "serving %s as /v2/models/%s (%d subnets, %s) on port %d; Ctrl-C or SIGTERM stops%n",
-                model, modelName, started.subnets(), backend, started.port());
-        out.flush();
+        println(String.format(
+                Locale.ROOT,
+                "serving %s as /v2/models/%s (%d subnets, %s) on port %d; Ctrl-C or SIGTERM stops",
+                model,
+                modelName,
+                started.subnets(),
+                backend,
+                started.port()));
     }
 
     private Server.Settings settings(String modelName) {

@@ -2,6 +2,10 @@ package io.dialnet.nn;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -42,6 +46,24 @@ public final class ChannelPlan {
                     .toArray());
         } catch (NumberFormatException e) {
             throw new InvalidPlanException("a plan is a comma-separated list of channel counts, got '" + text + "'");
+        }
+    }
+
+    /**
+     * Reads a plan from a file: its {@link #toString()} text or a JSON list ({@code [16, 12, 16]}), spread over
+     * lines or not; a missing file or a malformed plan is refused with the file's name.
+     */
+    public static ChannelPlan read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidPlanException(file + ": no such file");
+        }
+        try {
+            String text = Files.readString(file).trim().replaceAll("[\\s,\\[\\]]+", ",");
+            return parse(text.replaceAll("^,|,$", ""));
+        } catch (InvalidPlanException e) {
+            throw new InvalidPlanException(file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
     }
 

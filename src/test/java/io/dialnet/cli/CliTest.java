@@ -82,6 +82,13 @@ class CliTest {
         Run bad = run("info", "--model", "resnet20", "--group-size", "4", "--plan", plan.toString());
         assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(bad.err()).contains("12 coupling sets").doesNotContain("\tat ");
+        Files.writeString(plan, "16, eight");
+        Run malformed = run("info", "--model", "resnet20", "--plan", plan.toString());
+        assertThat(malformed.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(malformed.err()).contains(plan.toString()).contains("comma-separated");
+        Run missing = run(
+                "info", "--model", "resnet20", "--plan", dir.resolve("none.txt").toString());
+        assertThat(missing.err()).contains("none.txt: no such file");
     }
 
     @Test
