@@ -407,7 +407,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
         double remaining = ms - (System.nanoTime() - requestStart) / 1e6;
         if (server.controller
-                .choose(remaining * Server.BUDGET_SHARE, server.aheadMs(), batch)
+                .choose(remaining * server.controller.share(), server.aheadMs(), batch)
                 .isPresent()) {
             return null;
         }
@@ -675,6 +675,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
                                             + " ms";
                             if (j.fail(504, why)) {
                                 server.metrics.rejected(byDeadline ? "expired" : "timeout");
+                                if (byDeadline) {
+                                    server.controller.missed(System.nanoTime(), j.deadlineMs);
+                                }
                             }
                         },
                         Math.max(0, timeoutNanos),

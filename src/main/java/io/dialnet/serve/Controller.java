@@ -20,6 +20,16 @@ public final class Controller {
     private final Map<String, Double> serviceMs = new LinkedHashMap<>();
     private final Map<String, Double> profiled = new LinkedHashMap<>();
     private final String fallback;
+    /** See {@link #share()}. */
+    private double share = MAX_SHARE;
+    /** When the share was last cut (System.nanoTime); misses of one burst cut it once. */
+    private long lastCutNanos = Long.MIN_VALUE / 2;
+
+    /** The most of a request's remaining time the controller plans to fill: the rest is for writing the answer. */
+    static final double MAX_SHARE = 0.9;
+
+    /** The least: however often requests expire, a deadline still admits some work. */
+    static final double MIN_SHARE = 0.3;
 
     public Controller(List<Manifest.SubnetEntry> subnets, String backend) {
         this.byAccuracy = new ArrayList<>(subnets);
@@ -67,6 +77,33 @@ public final class Controller {
             return Optional.of(fallback);
         }
         return Optional.empty();
+    }
+
+    /**
+     * The share of a request's remaining time the controller plans to fill now. Its predictions
+     * (work ahead plus the median service time) miss what they cannot see, such as the network
+     * thread taking the worker's core or a burst arriving together, and a miss costs an admitted
+     * request that then expires (504). So the share adapts as a congestion window does: an
+     * admitted request that expires cuts it by a fifth (down to {@link #MIN_SHARE}), at most once
+     * per deadline (the requests of one burst expire together: that is one mistake, not ten), and
+     * every one answered in time raises it by 0.002 (up to {@link #MAX_SHARE}); a refusal at
+     * admission (503) takes the place of a later expiry.
+     */
+    public synchronized double share() {
+        return share;
+    }
+
+    /** An admitted request with a deadline of {@code deadlineMs} expired before its answer, at {@code nowNanos}. */
+    public synchronized void missed(long nowNanos, double deadlineMs) {
+        if (nowNanos - lastCutNanos >= deadlineMs * 1e6) {
+            share = Math.max(MIN_SHARE, share * 0.8);
+            lastCutNanos = nowNanos;
+        }
+    }
+
+    /** An admitted request with a deadline was answered within it. */
+    public synchronized void met() {
+        share = Math.min(MAX_SHARE, share + 0.002);
     }
 
     /** Estimated milliseconds {@code subnet} needs for one image (NaN when never measured). */

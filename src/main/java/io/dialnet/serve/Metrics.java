@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -113,7 +114,8 @@ public final class Metrics {
             IntSupplier inFlight,
             IntSupplier connections,
             IntSupplier workersAlive,
-            IntSupplier ready) {}
+            IntSupplier ready,
+            DoubleSupplier deadlineShare) {}
 
     /** The exposition text: the counters, the server's gauges, then the latency histograms. */
     public String prometheus(Gauges g) {
@@ -195,6 +197,14 @@ public final class Metrics {
                 "dialnet_ready",
                 "1 when the server accepts inference requests, else 0.",
                 g.ready().getAsInt());
+        family(
+                out,
+                "dialnet_deadline_share",
+                "gauge",
+                "Share of a request's remaining time the deadline controller plans to fill (0.3-0.9; cut by expiries).");
+        out.append("dialnet_deadline_share ")
+                .append(number(g.deadlineShare().getAsDouble()))
+                .append('\n');
     }
 
     /** One subnet's cumulative buckets, sum and count. */

@@ -288,12 +288,6 @@ public final class Server implements AutoCloseable {
         float[] predict(float[] input, int batch, String subnet);
     }
 
-    /**
-     * The share of a request's remaining time the controller plans to fill: the rest is left for
-     * writing the answer and for the estimates' error (service times are medians).
-     */
-    static final double BUDGET_SHARE = 0.9;
-
     final Settings settings;
     final Manifest manifest;
     final Controller controller;
@@ -443,7 +437,12 @@ public final class Server implements AutoCloseable {
 
     String prometheus() {
         return metrics.prometheus(new Metrics.Gauges(
-                queue::size, inFlight::get, connections::get, workersAlive::get, () -> ready() ? 1 : 0));
+                queue::size,
+                inFlight::get,
+                connections::get,
+                workersAlive::get,
+                () -> ready() ? 1 : 0,
+                controller::share));
     }
 
     /** Estimated milliseconds of work ahead of a new request, per worker: queued and running. */
@@ -470,7 +469,7 @@ public final class Server implements AutoCloseable {
             }
             if (!Double.isNaN(remainingMs)) {
                 double own = controller.estimateMs(p.subnet());
-                if (!Double.isNaN(own) && aheadMs() + own * p.batch() > remainingMs * BUDGET_SHARE) {
+                if (!Double.isNaN(own) && aheadMs() + own * p.batch() > remainingMs * controller.share()) {
                     metrics.rejected("deadline");
                     throw new Refusal(
                             503,
@@ -481,7 +480,7 @@ public final class Server implements AutoCloseable {
             return p.subnet();
         }
         if (!Double.isNaN(remainingMs)) {
-            Optional<String> choice = controller.choose(remainingMs * BUDGET_SHARE, aheadMs(), p.batch());
+            Optional<String> choice = controller.choose(remainingMs * controller.share(), aheadMs(), p.batch());
             if (choice.isEmpty()) {
                 metrics.rejected("deadline");
                 throw new Refusal(
@@ -631,7 +630,10 @@ public final class Server implements AutoCloseable {
         int offset = 0;
         for (Job job : group) {
             int length = job.batch * perImage;
-            job.succeed(Arrays.copyOfRange(logits, offset, offset + length));
+            if (job.succeed(Arrays.copyOfRange(logits, offset, offset + length))
+                    && job.deadlineNanos != Long.MAX_VALUE) {
+                controller.met();
+            }
             offset += length;
         }
     }
@@ -663,6 +665,7 @@ public final class Server implements AutoCloseable {
             if (now + need > job.deadlineNanos) {
                 if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed while queued")) {
                     metrics.rejected("expired");
+                    controller.missed(now, job.deadlineMs);
                 }
                 return false;
             }

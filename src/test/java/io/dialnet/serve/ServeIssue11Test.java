@@ -651,7 +651,8 @@ class ServeIssue11Test {
                             "dialnet_request_duration_seconds_bucket{subnet=\"big\",le=\"0.0005\"} 0",
                             "dialnet_request_duration_seconds_bucket{subnet=\"small\",le=\"1\"} 0",
                             "dialnet_rejections_total{reason=\"deadline\"} 0",
-                            "dialnet_ready 1")
+                            "dialnet_ready 1",
+                            "dialnet_deadline_share 0.9\n")
                     .doesNotContain("=\"\"", "_ms");
             send(post(server, "/predict", image(Map.of("deadline_ms", 5000))));
             send(post(server, "/predict", image(Map.of("deadline_ms", -1))));
