@@ -45,16 +45,4 @@ public record ImageDataset(byte[] pixels, int[] labels, int channels, int height
         }
         return new ImageDataset(p, l, channels, height, width, classNames);
     }
-
-    @Override
-    public ImageDataset head(int n) {
-        if (n >= size()) {
-            return this;
-        }
-        int[] indices = new int[n];
-        for (int i = 0; i < n; i++) {
-            indices[i] = i;
-        }
-        return subset(indices);
-    }
 }

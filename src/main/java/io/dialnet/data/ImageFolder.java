@@ -72,18 +72,6 @@ public record ImageFolder(
     }
 
     @Override
-    public ImageFolder head(int n) {
-        if (n >= size()) {
-            return this;
-        }
-        int[] indices = new int[n];
-        for (int i = 0; i < n; i++) {
-            indices[i] = i;
-        }
-        return subset(indices);
-    }
-
-    @Override
     public boolean equals(Object o) {
         return o == this;
     }

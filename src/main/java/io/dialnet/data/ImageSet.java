@@ -1,6 +1,7 @@
 package io.dialnet.data;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Labelled images of one size, wherever the pixels live: in memory ({@link ImageDataset}: CIFAR-10,
@@ -32,5 +33,7 @@ public sealed interface ImageSet permits ImageDataset, ImageFolder {
     ImageSet subset(int[] indices);
 
     /** The first {@code n} images (all of them if {@code n >= size()}). */
-    ImageSet head(int n);
+    default ImageSet head(int n) {
+        return n >= size() ? this : subset(IntStream.range(0, n).toArray());
+    }
 }
