@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run from two worktrees of one commit: /tmp/wt-base (the fixed 0.9 share) and /tmp/wt-aimd (the
 # adaptive share, Controller.share()), each built with mvn -o -DskipTests package; nothing else running.
-# paired: baseline controller vs AIMD share, deadline mode, one-core server, alternated
+# paired: fixed vs adaptive share, deadline mode, one-core server (SERVER_CPUS=1), alternated; the u-*.jsonl
+# rows are the same without SERVER_CPUS/CLIENT_CPUS/THREADS and with CAPACITY=1300
 set -e
 for round in 1 2; do
   for b in base aimd; do
