@@ -40,6 +40,7 @@ public final class Serving {
         DynamicModel loaded = DynamicModel.load(model, backend, threads, devices, "--device", ort);
         Server server;
         try {
+            loaded.warmUp(settings.maxBatch()); // before the port opens: a ready server answers at its measured speed
             server = new Server(loaded, settings);
         } catch (BindException e) {
             loaded.close();
