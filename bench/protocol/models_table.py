@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Writes models/README.md from the shipped models' manifests (issue 10): one row per subnet, with the
+accuracies the protocol measured on its held-out split and the latency export measured.
+
+    python3 bench/protocol/models_table.py      (from the repository root)
+"""
+import glob
+import json
+import os
+import zipfile
+
+HEAD = """# Shipped models
+
+Seed 0 of the protocol run (docs/RESULTS.md, "The protocol"): ResNet-20 trained on CIFAR-10's training
+batches with 5,000 images held out as the test set and 4,500 as validation, 15 epochs, channel groups of 4.
+Each file is a dynamic model (`dialnet export`): the shared weights, one ONNX graph per subnet and the
+manifest (accuracies, MACs, measured latency, normalisation, provenance). Methods are named as `compare`
+names them: `uniform` is US-Nets, `progressive` the progressive search, `joint`, `multipath` and
+`singlepath` the other arms (docs/RESULTS.md); a method's file appears when its arm of the run has finished.
+Serve one without training:
+
+```
+./dialnet serve --model models/resnet20-cifar10-uniform.dialnet
+curl -s -X POST 'localhost:8080/predict?deadline_ms=5' -H 'Content-Type: image/png' --data-binary @cat.png
+```
+
+Latency is ONNX Runtime's p50 as export measured it on the machine named below, 2 threads; measure
+your own with `dialnet bench latency --model FILE`. Export ships only subnets that are faster than every
+larger one at batch 1 and 64 (docs/BENCHMARKS.md section 9): the protocol's groups of 4 are not this CPU's
+SIMD block, so a subnet may be missing here that the arm's results list.
+
+| file | method | subnet | channels per stage | MACs | test acc. | validation | p50 b1 | p50 b64 | size |
+|---|---|---|---|---:|---:|---:|---:|---:|---:|
+"""
+
+
+def stage_channels(channels):
+    # ResNet-20 with groups of 4 channels: 12 coupling sets, 4 per stage; the first of each stage is its width
+    return "/".join(str(channels[i]) for i in range(0, len(channels), max(1, len(channels) // 3)))
+
+
+def main():
+    rows = []
+    machines = set()
+    for path in sorted(glob.glob("models/*.dialnet")):
+        with zipfile.ZipFile(path) as z:
+            m = json.loads(z.read("manifest.json"))
+        method = m["provenance"].get("strategy") or m["provenance"].get("method", "?")
+        size = f"{os.path.getsize(path) / 1e6:.2f} MB"
+        for s in m["subnets"]:
+            p50 = {l["batchSize"]: l["p50"] for l in s["latency"] if l["backend"] == "onnxruntime"}
+            machines.update(l["device"] for l in s["latency"])
+            rows.append(
+                f"| {os.path.basename(path)} | {method} | {s['name']} | {stage_channels(s['channels'])} "
+                f"| {s['macs'] / 1e6:.2f}M | {100 * s['testAccuracy']:.2f}% | {100 * s['validationAccuracy']:.2f}% "
+                f"| {p50.get(1, float('nan')):.3f} ms | {p50.get(64, float('nan')):.2f} ms | {size} |")
+    text = HEAD + "\n".join(rows) + "\n\nLatency measured on: " + ", ".join(sorted(machines)) + ".\n"
+    with open("models/README.md.tmp", "w") as f:
+        f.write(text)
+    os.replace("models/README.md.tmp", "models/README.md")
+
+
+if __name__ == "__main__":
+    main()
