@@ -59,7 +59,6 @@ public final class ProtocolReport {
         int targets = seeds.get(0).get(Arm.INDIVIDUAL).subnets().size();
         accuracyTable(out, seeds, arms, targets);
         for (String reference : references) {
-            out.append("\n");
             differenceTable(out, seeds, arms, targets, reference);
         }
         out.append("\n");
@@ -92,11 +91,23 @@ public final class ProtocolReport {
         }
     }
 
-    /** Each arm against {@code reference} (an arm, or {@code alone}: each search against its own plans alone). */
+    /**
+     * Each arm against {@code reference} (an arm, or {@code alone}: each search against its own plans
+     * alone); nothing when no arm of the runs has that reference (yet: runs are read as they land).
+     */
     private static void differenceTable(
             StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets, String reference) {
         boolean alone = reference.equals(ALONE_REFERENCE);
-        out.append("Against ")
+        Arm named =
+                arms.stream().filter(a -> a.id().equals(reference)).findFirst().orElse(null);
+        List<Arm[]> pairs = arms.stream()
+                .map(arm -> new Arm[] {arm, alone ? arm.aloneArm() : named})
+                .filter(p -> p[0] != p[1] && arms.contains(p[1]) && p[0].kind() != Arm.Kind.ALONE)
+                .toList();
+        if (pairs.isEmpty()) {
+            return;
+        }
+        out.append("\nAgainst ")
                 .append(alone ? "the same plans trained alone" : reference)
                 .append(": difference [95 % interval] (McNemar p)\n\n| arm |");
         for (int k = 0; k < targets; k++) {
@@ -105,13 +116,8 @@ public final class ProtocolReport {
         out.append(" mean over targets |\n|---|")
                 .append("---:|".repeat(targets + 1))
                 .append('\n');
-        Arm named =
-                arms.stream().filter(a -> a.id().equals(reference)).findFirst().orElse(null);
-        for (Arm arm : arms) {
-            Arm ref = alone ? arm.aloneArm() : named;
-            if (arm != ref && arms.contains(ref) && arm.kind() != Arm.Kind.ALONE) {
-                differenceRow(out, seeds, arm, ref, targets);
-            }
+        for (Arm[] pair : pairs) {
+            differenceRow(out, seeds, pair[0], pair[1], targets);
         }
     }
 

@@ -144,6 +144,10 @@ class ComparisonTest {
         assertThat(report)
                 .contains("| alone-progressive |", "Against the same plans trained alone")
                 .containsPattern("\\| progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[");
+        // a reference no arm of the runs has (yet: reports are read as the arms land) gets no empty table
+        assertThat(ProtocolReport.markdown(List.of(dir), List.of("uniform", "individual")))
+                .doesNotContain("Against uniform")
+                .contains("Against individual");
         assertThat(outcome.ablation())
                 .extracting(Comparison.AblationResult::ranking)
                 .containsExactly(SearchConfig.Ranking.Kind.NOISE, SearchConfig.Ranking.Kind.RANDOM);
