@@ -148,9 +148,17 @@ import json, re, subprocess, sys
 row = json.loads(sys.stdin.read())
 def counts(text):
     return {m.group(1): int(m.group(2)) for m in re.finditer(r'dialnet_subnet_requests_total\{subnet=\"([^\"]+)\"\} (\d+)', text)}
-b = counts(open('$out/before.prom').read())
-a = counts(subprocess.run(['curl', '-s', '$url/metrics'], capture_output=True, text=True).stdout)
-row.update(mode='$mode', multiple=$m, offered_per_s=$rate, subnet_mix={k: a[k] - b.get(k, 0) for k in a if a[k] - b.get(k, 0)})
+def shed(text):
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r'dialnet_shed_duration_seconds_bucket\{le=\"([^\"]+)\"\} (\d+)', text)}
+def bound(before, after, q):  # the histogram bucket holding quantile q of the refusals between the two scrapes
+    n = {le: after[le] - before.get(le, 0) for le in after}
+    total = n.get('+Inf', 0)
+    return next((le for le in n if total and n[le] >= q * total), None)
+before = open('$out/before.prom').read()
+after = subprocess.run(['curl', '-s', '$url/metrics'], capture_output=True, text=True).stdout
+b, a = counts(before), counts(after)
+row.update(mode='$mode', multiple=$m, offered_per_s=$rate, subnet_mix={k: a[k] - b.get(k, 0) for k in a if a[k] - b.get(k, 0)},
+           server_shed_p50_le_s=bound(shed(before), shed(after), 0.5), server_shed_p99_le_s=bound(shed(before), shed(after), 0.99))
 print(json.dumps(row))" | tee -a "$out/overload.jsonl"
     done
     stop

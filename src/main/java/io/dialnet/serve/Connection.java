@@ -368,7 +368,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return false;
         }
         server.metrics.rejected("queue_full");
-        refuse(new Refusal(429, "server busy: " + server.settings.queueCapacity() + " requests already waiting"), true);
+        refuse(
+                Refusal.forLoad(429, "server busy: " + server.settings.queueCapacity() + " requests already waiting"),
+                true);
         return true;
     }
 
@@ -412,7 +414,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return null;
         }
         server.metrics.rejected("deadline");
-        return new Refusal(503, "no subnet can answer within " + Server.fmt(ms) + " ms at the current load");
+        return Refusal.forLoad(503, "no subnet can answer within " + Server.fmt(ms) + " ms at the current load");
     }
 
     private void content(HttpContent c) {
@@ -480,6 +482,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 && (noBody || length > 0 && length <= DISCARD_LIMIT && !HttpUtil.is100ContinueExpected(request));
         FullHttpResponse response = response(r.status, error(r.getMessage()), "application/json", keep);
         server.metrics.responded(r.status);
+        timeShedding(r);
         if (!keep) {
             state = State.PROCESSING;
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -588,6 +591,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 default -> throw new IllegalStateException("no handler for " + route.kind());
             }
         } catch (Refusal r) {
+            timeShedding(r);
             answer(r.status, error(r.getMessage()), "application/json");
         } catch (Throwable e) {
             server.metrics.rejected("error");
@@ -640,7 +644,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (!server.enqueue(j)) {
             job = null;
             server.metrics.rejected("queue_full");
-            throw new Refusal(429, "server busy: " + server.settings.queueCapacity() + " requests already queued");
+            throw Refusal.forLoad(429, "server busy: " + server.settings.queueCapacity() + " requests already queued");
         }
         armAnswerTimer(j);
     }
@@ -800,6 +804,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private void ok(byte[] bytes, String type) {
         answer(200, bytes, type);
+    }
+
+    private void timeShedding(Refusal r) {
+        if (r.forLoad) {
+            server.metrics.shed((System.nanoTime() - requestStart) / 1e9);
+        }
     }
 
     private void answer(int status, byte[] bytes, String type) {

@@ -27,8 +27,10 @@ public final class Metrics {
     static final List<Integer> CODES = List.of(200, 400, 404, 405, 413, 415, 429, 431, 500, 503, 504);
 
     private final List<String> subnets;
-    private final Map<String, AtomicLongArray> histograms = new LinkedHashMap<>();
-    private final Map<String, DoubleAdder> sums = new LinkedHashMap<>();
+    private final Map<String, Histogram> latency = new LinkedHashMap<>();
+    /** Time to a refusal for load (429, and 503 for a deadline no subnet can meet). */
+    private final Histogram shedding = new Histogram();
+
     private final Map<String, AtomicLong> chosen = new LinkedHashMap<>();
     private final Map<String, AtomicLong> rejections = new LinkedHashMap<>();
     private final Map<Integer, AtomicLong> responses = new LinkedHashMap<>();
@@ -47,8 +49,7 @@ public final class Metrics {
             if (s.isEmpty()) {
                 throw new IllegalArgumentException("a subnet needs a non-empty name");
             }
-            histograms.put(s, new AtomicLongArray(BUCKETS_SECONDS.length + 1));
-            sums.put(s, new DoubleAdder());
+            latency.put(s, new Histogram());
             chosen.put(s, new AtomicLong());
         }
         REASONS.forEach(r -> rejections.put(r, new AtomicLong()));
@@ -62,17 +63,17 @@ public final class Metrics {
 
     /** A request was answered by {@code subnet} after {@code seconds} (from its first byte). */
     public void served(String subnet, double seconds) {
-        AtomicLongArray h = histograms.get(subnet);
+        Histogram h = latency.get(subnet);
         if (h == null) {
             return;
         }
-        int i = 0;
-        while (i < BUCKETS_SECONDS.length && seconds > BUCKETS_SECONDS[i]) {
-            i++;
-        }
-        h.incrementAndGet(i);
-        sums.get(subnet).add(seconds);
+        h.observe(seconds);
         chosen.get(subnet).incrementAndGet();
+    }
+
+    /** A request was refused for load (429 or 503) after {@code seconds} from its first byte. */
+    public void shed(double seconds) {
+        shedding.observe(seconds);
     }
 
     /** One call into the model for {@code images} images (several requests when batched). */
@@ -129,8 +130,14 @@ public final class Metrics {
                 "histogram",
                 "Time from a request's first byte to its answer, by subnet.");
         for (String s : subnets) {
-            histogram(out, s);
+            latency.get(s).write(out, "dialnet_request_duration_seconds", "subnet=\"" + escape(s) + "\",");
         }
+        family(
+                out,
+                "dialnet_shed_duration_seconds",
+                "histogram",
+                "Time from a request's first byte to its refusal for load (429, or 503 for a deadline no subnet meets).");
+        shedding.write(out, "dialnet_shed_duration_seconds", "");
         return out.toString();
     }
 
@@ -207,31 +214,44 @@ public final class Metrics {
                 .append('\n');
     }
 
-    /** One subnet's cumulative buckets, sum and count. */
-    private void histogram(StringBuilder out, String subnet) {
-        AtomicLongArray h = histograms.get(subnet);
-        long cumulative = 0;
-        for (int i = 0; i <= BUCKETS_SECONDS.length; i++) {
-            cumulative += h.get(i);
-            String le = i < BUCKETS_SECONDS.length ? number(BUCKETS_SECONDS[i]) : "+Inf";
-            out.append("dialnet_request_duration_seconds_bucket{subnet=\"")
-                    .append(escape(subnet))
-                    .append("\",le=\"")
-                    .append(le)
-                    .append("\"} ")
+    /** Counts per latency bucket and their sum, safe to update from any thread. */
+    private static final class Histogram {
+        private final AtomicLongArray counts = new AtomicLongArray(BUCKETS_SECONDS.length + 1);
+        private final DoubleAdder sum = new DoubleAdder();
+
+        void observe(double seconds) {
+            int i = 0;
+            while (i < BUCKETS_SECONDS.length && seconds > BUCKETS_SECONDS[i]) {
+                i++;
+            }
+            counts.incrementAndGet(i);
+            sum.add(seconds);
+        }
+
+        /** The cumulative buckets, sum and count of series {@code name}, labels {@code labels} ("" or "k=\"v\","). */
+        void write(StringBuilder out, String name, String labels) {
+            long cumulative = 0;
+            for (int i = 0; i <= BUCKETS_SECONDS.length; i++) {
+                cumulative += counts.get(i);
+                String le = i < BUCKETS_SECONDS.length ? number(BUCKETS_SECONDS[i]) : "+Inf";
+                out.append(name)
+                        .append("_bucket{")
+                        .append(labels)
+                        .append("le=\"")
+                        .append(le)
+                        .append("\"} ");
+                out.append(cumulative).append('\n');
+            }
+            String plain = labels.isEmpty() ? "" : "{" + labels.substring(0, labels.length() - 1) + "}";
+            out.append(name).append("_sum").append(plain).append(' ');
+            out.append(String.format(Locale.ROOT, "%.6f", sum.sum())).append('\n');
+            out.append(name)
+                    .append("_count")
+                    .append(plain)
+                    .append(' ')
                     .append(cumulative)
                     .append('\n');
         }
-        out.append("dialnet_request_duration_seconds_sum{subnet=\"")
-                .append(escape(subnet))
-                .append("\"} ")
-                .append(String.format(Locale.ROOT, "%.6f", sums.get(subnet).sum()))
-                .append('\n');
-        out.append("dialnet_request_duration_seconds_count{subnet=\"")
-                .append(escape(subnet))
-                .append("\"} ")
-                .append(cumulative)
-                .append('\n');
     }
 
     /** Shortest plain decimal: 0.0005, 1, 2.5 (never 1.00000 or 5e-04). */

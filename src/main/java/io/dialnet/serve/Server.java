@@ -471,7 +471,7 @@ public final class Server implements AutoCloseable {
                 double own = controller.estimateMs(p.subnet());
                 if (!Double.isNaN(own) && aheadMs() + own * p.batch() > remainingMs * controller.share()) {
                     metrics.rejected("deadline");
-                    throw new Refusal(
+                    throw Refusal.forLoad(
                             503,
                             "subnet " + p.subnet() + " cannot answer within " + fmt(p.deadlineMs())
                                     + " ms at the current load");
@@ -483,7 +483,7 @@ public final class Server implements AutoCloseable {
             Optional<String> choice = controller.choose(remainingMs * controller.share(), aheadMs(), p.batch());
             if (choice.isEmpty()) {
                 metrics.rejected("deadline");
-                throw new Refusal(
+                throw Refusal.forLoad(
                         503, "no subnet can answer within " + fmt(p.deadlineMs()) + " ms at the current load");
             }
             return choice.get();

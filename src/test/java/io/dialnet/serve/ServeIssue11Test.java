@@ -652,13 +652,24 @@ class ServeIssue11Test {
                             "dialnet_request_duration_seconds_bucket{subnet=\"small\",le=\"1\"} 0",
                             "dialnet_rejections_total{reason=\"deadline\"} 0",
                             "dialnet_ready 1",
-                            "dialnet_deadline_share 0.9\n")
+                            "dialnet_deadline_share 0.9\n",
+                            "dialnet_shed_duration_seconds_count 0\n")
                     .doesNotContain("=\"\"", "_ms");
             send(post(server, "/predict", image(Map.of("deadline_ms", 5000))));
             send(post(server, "/predict", image(Map.of("deadline_ms", -1))));
+            // the fastest subnet needs 0.5 ms: a 0.4 ms deadline is refused from the headers
+            HttpResponse<String> shed = send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/predict?deadline_ms=0.4"))
+                            .header("Content-Type", "application/octet-stream")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[4 * PER_IMAGE])));
+            assertThat(shed.statusCode()).as(shed.body()).isEqualTo(503);
             String after = send(get(server, "/metrics")).body();
             PromRules.check(after);
-            assertThat(after).contains("dialnet_rejections_total{reason=\"bad_request\"} 1");
+            assertThat(after)
+                    .contains("dialnet_rejections_total{reason=\"bad_request\"} 1")
+                    // only the refusal for load is shedding, timed from the request's first byte
+                    .contains("dialnet_shed_duration_seconds_count 1\n")
+                    .containsPattern("dialnet_shed_duration_seconds_bucket\\{le=\"5\"} 1\n");
         }
     }
 
