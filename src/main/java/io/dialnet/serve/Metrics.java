@@ -136,7 +136,8 @@ public final class Metrics {
                 out,
                 "dialnet_shed_duration_seconds",
                 "histogram",
-                "Time from a request's first byte to its refusal for load (429, or 503 for a deadline no subnet meets).");
+                "Time from a request's first byte to its refusal for load "
+                        + "(429, or 503 for a deadline no subnet meets).");
         shedding.write(out, "dialnet_shed_duration_seconds", "");
         return out.toString();
     }
@@ -208,7 +209,8 @@ public final class Metrics {
                 out,
                 "dialnet_deadline_share",
                 "gauge",
-                "Share of a request's remaining time the deadline controller plans to fill (0.3-0.9; cut by expiries).");
+                "Share of a request's remaining time the deadline controller plans to fill "
+                        + "(0.3-0.9; cut by expiries).");
         out.append("dialnet_deadline_share ")
                 .append(number(g.deadlineShare().getAsDouble()))
                 .append('\n');
