@@ -155,6 +155,9 @@ def served(text):  # request-duration buckets summed over the subnets
     for m in re.finditer(r'dialnet_request_duration_seconds_bucket\{subnet=\"[^\"]+\",le=\"([^\"]+)\"\} (\d+)', text):
         out[m.group(1)] = out.get(m.group(1), 0) + int(m.group(2))
     return out
+def within(before, after, le):  # share of the answers counted at or below bucket le
+    total = after.get('+Inf', 0) - before.get('+Inf', 0)
+    return round((after.get(le, 0) - before.get(le, 0)) / total, 4) if total else None
 def bound(before, after, q):  # the histogram bucket holding quantile q of the refusals between the two scrapes
     n = {le: after[le] - before.get(le, 0) for le in after}
     total = n.get('+Inf', 0)
@@ -164,7 +167,8 @@ after = subprocess.run(['curl', '-s', '$url/metrics'], capture_output=True, text
 b, a = counts(before), counts(after)
 row.update(mode='$mode', multiple=$m, offered_per_s=$rate, subnet_mix={k: a[k] - b.get(k, 0) for k in a if a[k] - b.get(k, 0)},
            server_shed_p50_le_s=bound(shed(before), shed(after), 0.5), server_shed_p99_le_s=bound(shed(before), shed(after), 0.99),
-           server_200_p99_le_s=bound(served(before), served(after), 0.99))
+           server_200_p99_le_s=bound(served(before), served(after), 0.99),
+           server_200_within_20ms=within(served(before), served(after), '0.02'))
 print(json.dumps(row))" | tee -a "$out/overload.jsonl"
     done
     stop
