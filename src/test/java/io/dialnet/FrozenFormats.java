@@ -232,23 +232,15 @@ public final class FrozenFormats {
         writeData(DIR.resolve("fashion-8px"));
         Engines.start();
         Engines.setThreads(1);
-        TrainConfig config = new TrainConfig(
-                Strategy.UNIFORM,
-                2,
-                50,
-                0.1,
-                0.9,
-                true,
-                5e-4,
-                0,
-                0,
-                List.of(1.0, 0.5, 0.25),
-                List.of(),
-                0.25,
-                4,
-                true,
-                5,
-                SEED);
+        TrainConfig config = TrainConfig.builder()
+                .setStrategy(Strategy.UNIFORM)
+                .setEpochs(2)
+                .optBatchSize(50)
+                .optWidths(List.of(1.0, 0.5, 0.25))
+                .optMinWidth(0.25)
+                .optCalibrationBatches(5)
+                .optSeed(SEED)
+                .build();
         DataRecipe.Prepared data = data();
         ModelSpec spec = new ModelSpec("cnn", 1, 8, 10, 4);
         Path run = Files.createTempDirectory("frozen-run");

@@ -71,23 +71,16 @@ class ArtifactTest {
                 .build()
                 .prepare(DemoData.load());
         network = ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 3);
-        TrainConfig config = new TrainConfig(
-                Strategy.UNIFORM,
-                1,
-                50,
-                0.05,
-                0.9,
-                true,
-                5e-4,
-                0,
-                0,
-                List.of(1.0, 0.5, 0.25),
-                List.of(),
-                0.25,
-                4,
-                true,
-                3,
-                3);
+        TrainConfig config = TrainConfig.builder()
+                .setStrategy(Strategy.UNIFORM)
+                .setEpochs(1)
+                .optBatchSize(50)
+                .optLearningRate(0.05)
+                .optWidths(List.of(1.0, 0.5, 0.25))
+                .optMinWidth(0.25)
+                .optCalibrationBatches(3)
+                .optSeed(3)
+                .build();
         new Trainer(network, config, data, null, null, 0).train(false);
         List<SubnetResult> results =
                 Evaluation.evaluate(network, Method.of(config, network).subnets(), true, data, 50, 3);

@@ -28,6 +28,7 @@ class PresetTest {
                         new Comparison.MultiPath(15, new SearchConfig.FinalTraining(15, 0.1, false)),
                         Comparison.ARMS,
                         4));
+        // every value written out, not the builder's defaults: the protocol's recipe is pre-registered
         assertThat(protocol.recipe(3))
                 .isEqualTo(new TrainConfig(
                         Strategy.INDIVIDUAL,

@@ -77,23 +77,17 @@ public class SearchTest {
     }
 
     public static TrainConfig recipe(int epochs) {
-        return new TrainConfig(
-                Strategy.INDIVIDUAL,
-                epochs,
-                50,
-                0.05,
-                0.9,
-                true,
-                5e-4,
-                0,
-                0,
-                List.of(),
-                List.of(),
-                0.25,
-                4,
-                false,
-                5,
-                5);
+        return TrainConfig.builder()
+                .setStrategy(Strategy.INDIVIDUAL)
+                .setEpochs(epochs)
+                .optBatchSize(50)
+                .optLearningRate(0.05)
+                .optWidths(List.of())
+                .optMinWidth(0.25)
+                .optDistill(false)
+                .optCalibrationBatches(5)
+                .optSeed(5)
+                .build();
     }
 
     @Test

@@ -99,8 +99,15 @@ class DataParallelTest {
 
     /** Joint training of the full and half subnet, with distillation, momentum and weight decay. */
     static TrainConfig joint(int batch) {
-        return new TrainConfig(
-                Strategy.JOINT, 1, batch, 0.1, 0.9, true, 5e-4, 0, 0, List.of(1.0, 0.5), List.of(), 0.5, 4, true, 5, 7);
+        return TrainConfig.builder()
+                .setStrategy(Strategy.JOINT)
+                .setEpochs(1)
+                .optBatchSize(batch)
+                .optWidths(List.of(1.0, 0.5))
+                .optMinWidth(0.5)
+                .optCalibrationBatches(5)
+                .optSeed(7)
+                .build();
     }
 
     static Map<String, float[]> snapshot(SlimmableNetwork net) {
@@ -209,8 +216,17 @@ class DataParallelTest {
                 .optSplitSeed(1)
                 .build()
                 .prepare(DemoData.load());
-        TrainConfig config = new TrainConfig(
-                Strategy.INDIVIDUAL, 1, 50, 0.05, 0.9, true, 5e-4, 0, 0, List.of(), List.of(), 0.25, 4, false, 5, 11);
+        TrainConfig config = TrainConfig.builder()
+                .setStrategy(Strategy.INDIVIDUAL)
+                .setEpochs(1)
+                .optBatchSize(50)
+                .optLearningRate(0.05)
+                .optWidths(List.of())
+                .optMinWidth(0.25)
+                .optDistill(false)
+                .optCalibrationBatches(5)
+                .optSeed(11)
+                .build();
         ModelSpec spec = new ModelSpec("cnn", 1, 28, small.split().train().classes(), 0);
         double single;
         try (SlimmableNetwork net = ModelZoo.create(spec, manager, 11)) {

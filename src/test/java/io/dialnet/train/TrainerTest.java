@@ -66,23 +66,16 @@ class TrainerTest {
     }
 
     static TrainConfig config(String strategy, int epochs) {
-        return new TrainConfig(
-                Strategy.named(strategy),
-                epochs,
-                50,
-                0.05,
-                0.9,
-                true,
-                5e-4,
-                0,
-                0,
-                strategy.equals("individual") ? List.of() : WIDTHS,
-                List.of(),
-                0.25,
-                4,
-                true,
-                5,
-                11);
+        return TrainConfig.builder()
+                .setStrategy(Strategy.named(strategy))
+                .setEpochs(epochs)
+                .optBatchSize(50)
+                .optLearningRate(0.05)
+                .optWidths(strategy.equals("individual") ? List.of() : WIDTHS)
+                .optMinWidth(0.25)
+                .optCalibrationBatches(5)
+                .optSeed(11)
+                .build();
     }
 
     static SlimmableNetwork cnn() {
