@@ -591,14 +591,18 @@ public final class Server implements AutoCloseable {
 
     /**
      * Collects into {@code group} the live jobs of one call: {@code first} and the same-subnet jobs
-     * queued right behind it, up to {@code maxBatch} images; returns their images.
+     * queued right behind it, up to {@code maxBatch} images and only while the call, by the
+     * estimate, still ends before the earliest deadline in it (every job of a call is answered
+     * when the call ends); returns their images.
      */
     private int gather(Job first, long now, List<Job> group) {
         queuedMicros.addAndGet(-first.costMicros);
         int images = 0;
+        long earliest = Long.MAX_VALUE;
         if (live(first, now, 0)) {
             group.add(first);
             images = first.batch;
+            earliest = first.deadlineNanos;
         }
         // Same-subnet requests queued right behind it run in the same call: under load a batch costs far less per
         // image, and when the queue is empty nobody waits. Stopping at another subnet keeps the queue's order.
@@ -606,15 +610,26 @@ public final class Server implements AutoCloseable {
                 next != null
                         && next.subnet.equals(first.subnet)
                         && images + next.batch <= settings.maxBatch()
+                        && endsBy(earliest, first.subnet, images + next.batch, now)
                         && queue.remove(next);
                 next = queue.peek()) {
             queuedMicros.addAndGet(-next.costMicros);
             if (live(next, now, images)) {
                 group.add(next);
                 images += next.batch;
+                earliest = Math.min(earliest, next.deadlineNanos);
             }
         }
         return images;
+    }
+
+    /** Whether a call of {@code images} images of {@code subnet} begun {@code now} ends by {@code deadline}, by the estimate. */
+    private boolean endsBy(long deadlineNanos, String subnet, int images, long now) {
+        if (deadlineNanos == Long.MAX_VALUE) {
+            return true;
+        }
+        double own = controller.estimateMs(subnet);
+        return Double.isNaN(own) || now + (long) (own * images * 1e6) <= deadlineNanos;
     }
 
     /** Runs {@code group} in one call of {@code subnet} and answers each job with its slice of the logits. */
@@ -659,16 +674,12 @@ public final class Server implements AutoCloseable {
         if (job.answered()) {
             return false; // its timer answered it already
         }
-        if (job.deadlineNanos != Long.MAX_VALUE) {
-            double own = controller.estimateMs(job.subnet);
-            long need = Double.isNaN(own) ? 0 : (long) (own * (before + job.batch) * 1e6);
-            if (now + need > job.deadlineNanos) {
-                if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed while queued")) {
-                    metrics.rejected("expired");
-                    controller.missed(now, job.deadlineMs);
-                }
-                return false;
+        if (!endsBy(job.deadlineNanos, job.subnet, before + job.batch, now)) {
+            if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed while queued")) {
+                metrics.rejected("expired");
+                controller.missed(now, job.deadlineMs);
             }
+            return false;
         }
         return true;
     }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,6 +89,9 @@ class ServeIssue11Test {
     static final class Fake implements Server.Inference {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicInteger images = new AtomicInteger();
+        /** The batch of every call, in order. */
+        final List<Integer> batches = Collections.synchronizedList(new ArrayList<>());
+
         final AtomicBoolean closed = new AtomicBoolean();
         final AtomicBoolean usedAfterClose = new AtomicBoolean();
         volatile float[] lastInput;
@@ -101,6 +105,7 @@ class ServeIssue11Test {
             }
             calls.incrementAndGet();
             images.addAndGet(batch);
+            batches.add(batch);
             lastInput = input;
             if (batch == failOnBatch) {
                 throw new OutOfMemoryError("Java heap space (stand-in)");
@@ -526,6 +531,43 @@ class ServeIssue11Test {
             assertThat(send(post(server, "/predict", image(null))).statusCode()).isEqualTo(200);
             assertThat(fake.calls).hasValue(2); // the expired one never ran
         }
+    }
+
+    @Test
+    void issue11ABatchEndsByTheEarliestDeadlineOfItsRequests() throws Exception {
+        Fake fake = new Fake();
+        fake.gate = new CountDownLatch(1);
+        // profiled: big 100 ms per image. Every request of a call is answered when the call ends, so a request
+        // with a 1,000 ms deadline must not ride in a call of 16 images (1.6 s by the estimate).
+        try (Server server = new Server(manifest(100, 50), "onnxruntime", fake, settings(1, 64, 100, 10_000))) {
+            CompletableFuture<HttpResponse<String>> first = sendAsync(server, Map.of("subnet", "big"));
+            await(() -> fake.calls.get() == 1, "the first call running");
+            CompletableFuture<HttpResponse<String>> urgent =
+                    sendAsync(server, Map.of("subnet", "big", "deadline_ms", 1000));
+            await(() -> server.queued() == 1, "the urgent request queued");
+            List<CompletableFuture<HttpResponse<String>>> patient = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                patient.add(sendAsync(server, Map.of("subnet", "big")));
+            }
+            await(() -> server.queued() == 16, "all queued behind it");
+            fake.gate.countDown();
+            assertThat(urgent.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            assertThat(first.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            for (CompletableFuture<HttpResponse<String>> p : patient) {
+                assertThat(p.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+            }
+            // the urgent request's call was cut to what its deadline allows (the estimate is at least 80 ms per
+            // image after the first call: 0.8 x 100 ms + 0.2 x what it observed), the rest ran after it
+            assertThat(fake.batches.get(1)).isBetween(1, 12);
+            assertThat(fake.images).hasValue(17);
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> sendAsync(Server server, Map<String, Object> extra)
+            throws Exception {
+        return CLIENT.sendAsync(
+                post(server, "/predict", image(extra)).timeout(CLIENT_TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
