@@ -623,7 +623,7 @@ public final class Server implements AutoCloseable {
         return images;
     }
 
-    /** Whether a call of {@code images} images of {@code subnet} begun {@code now} ends by {@code deadline}, by the estimate. */
+    /** Whether a call of {@code images} images of {@code subnet} begun {@code now} ends by the deadline (estimated). */
     private boolean endsBy(long deadlineNanos, String subnet, int images, long now) {
         if (deadlineNanos == Long.MAX_VALUE) {
             return true;
