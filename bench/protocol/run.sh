@@ -2,7 +2,7 @@
 # The pre-registered protocol of docs/RESULTS.md, resumable: the same command continues where a killed
 # run stopped (finished arms are read back from their arm.json, the interrupted one resumes from its
 # last checkpoint). Runs from a pinned build (a copy of target/dialnet.jar and target/lib outside the
-# repository) so later commits cannot change a run in flight.
+# repository, made by bench/protocol/pin.sh) so later commits cannot change a run in flight.
 #
 #   bench/protocol/run.sh PINNED_DIR [RUNS_DIR]      (RUNS_DIR default: runs/protocol)
 #
