@@ -20,11 +20,17 @@ final class CompareReportCommand extends DialnetCommand {
     @Option(names = "--out", paramLabel = "FILE")
     Path out;
 
+    @Option(names = "--plot", paramLabel = "PNG")
+    Path plot;
+
     @Override
     public Integer call() {
         String report = ProtocolReport.markdown(runs, references);
         if (out != null) {
             AtomicFiles.write(out, report.getBytes(StandardCharsets.UTF_8));
+        }
+        if (plot != null) {
+            ProtocolReport.plot(runs, plot);
         }
         print(report);
         return 0;

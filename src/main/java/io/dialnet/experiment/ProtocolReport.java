@@ -3,7 +3,10 @@ package io.dialnet.experiment;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.dialnet.Json;
 import io.dialnet.report.PairedStatistics;
+import io.dialnet.report.Plots;
 import io.dialnet.report.SubnetTable;
+import io.dialnet.search.AcceptedSubnet;
+import io.dialnet.search.SearchConfig;
 import io.dialnet.train.Compute;
 import io.dialnet.train.SubnetResult;
 import java.io.IOException;
@@ -63,7 +66,150 @@ public final class ProtocolReport {
         }
         out.append("\n");
         computeTable(out, seeds, arms);
+        searchesTable(out, runs);
+        ablationTable(out, runs);
         return out.toString();
+    }
+
+    /**
+     * Test accuracy against MACs of every arm in all of {@code runs}, mean over the seeds (each
+     * target's MACs from the first seed), drawn to {@code png}.
+     */
+    public static void plot(List<Path> runs, Path png) {
+        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
+        Map<String, List<SubnetResult>> series = new LinkedHashMap<>();
+        for (Arm arm : Comparison.ARMS) {
+            if (seeds.stream().allMatch(s -> s.containsKey(arm))) {
+                List<SubnetResult> means = new ArrayList<>();
+                for (int k : seeds.get(0).get(arm).subnets().keySet()) {
+                    SubnetResult first = subnet(seeds.get(0), arm, k);
+                    double val = seeds.stream()
+                            .mapToDouble(s -> subnet(s, arm, k).validationAccuracy())
+                            .average()
+                            .orElse(Double.NaN);
+                    double test = seeds.stream()
+                            .mapToDouble(s -> subnet(s, arm, k).testAccuracy())
+                            .average()
+                            .orElse(Double.NaN);
+                    means.add(
+                            new SubnetResult(first.name(), first.channels(), first.macs(), first.params(), val, test));
+                }
+                series.put(arm.id(), means);
+            }
+        }
+        Plots.accuracyVsMacs(series, "Test accuracy against MACs, mean over " + runs.size() + " seed(s)", true, png);
+    }
+
+    /** What a search left on disk: the subnets it accepted ({@code search.json}). */
+    private record SearchState(List<AcceptedSubnet> accepted) {}
+
+    /**
+     * Each search's accepted plans per seed, with the validation accuracy at the end of its search
+     * and whether selective fine-tuning ran or was skipped; nothing when no search has finished.
+     */
+    private static void searchesTable(StringBuilder out, List<Path> runs) {
+        StringBuilder rows = new StringBuilder();
+        int fineTuned = 0;
+        int decided = 0;
+        for (Path run : runs) {
+            for (Arm arm : Comparison.ARMS) {
+                Path state = run.resolve(arm.id()).resolve("search.json");
+                if (arm.kind() != Arm.Kind.SEARCH || !Files.exists(state)) {
+                    continue;
+                }
+                for (AcceptedSubnet s : readJson(state, SearchState.class).accepted()) {
+                    rows.append(String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %s | %s | %s | %.2f | %s |%n",
+                            run.getFileName(),
+                            arm,
+                            s.name(),
+                            s.plan(),
+                            SubnetTable.millions(s.macs()),
+                            100 * s.accuracy(),
+                            s.name().equals("s1") ? "-" : s.fineTuned() ? "yes" : "skipped"));
+                    if (!s.name().equals("s1")) {
+                        decided++;
+                        fineTuned += s.fineTuned() ? 1 : 0;
+                    }
+                }
+            }
+        }
+        if (decided == 0) {
+            return;
+        }
+        out.append(String.format(
+                Locale.ROOT,
+                "%nThe searches' plans (validation accuracy at the end of the search, or so far for one still running; "
+                        + "fine-tuning ran for %d of %d cuts, skipped for %d)%n%n"
+                        + "| seed | arm | subnet | plan | MACs | validation | fine-tuning |%n"
+                        + "|---|---|---|---|---:|---:|---|%n",
+                fineTuned,
+                decided,
+                decided - fineTuned));
+        out.append(rows);
+    }
+
+    /**
+     * The ranking ablation: validation accuracy right after each ranking's cut and BatchNorm
+     * calibration, before any fine-tuning, mean over the seeds that ran it; nothing before it has run.
+     */
+    private static void ablationTable(StringBuilder out, List<Path> runs) {
+        Map<SearchConfig.Ranking.Kind, List<List<AcceptedSubnet>>> byRanking = new LinkedHashMap<>();
+        for (Path run : runs) {
+            Path file = run.resolve(Arm.ABLATION.id()).resolve(Comparison.ARM_RESULT);
+            if (Files.exists(file)) {
+                for (Comparison.AblationResult r :
+                        readJson(file, new TypeReference<List<Comparison.AblationResult>>() {})) {
+                    byRanking
+                            .computeIfAbsent(r.ranking(), k -> new ArrayList<>())
+                            .add(r.subnets());
+                }
+            }
+        }
+        if (byRanking.isEmpty()) {
+            return;
+        }
+        out.append("\nThe ranking ablation: validation accuracy after the cut and calibration, before fine-tuning, ")
+                .append("mean over seeds\n\n| ranking | seeds | subnets (MACs: accuracy) |\n|---|---:|---|\n");
+        byRanking.forEach((ranking, seeds) -> {
+            out.append("| ")
+                    .append(ranking.name().toLowerCase(Locale.ROOT))
+                    .append(" | ")
+                    .append(seeds.size())
+                    .append(" |");
+            for (int k = 0; k < seeds.get(0).size(); k++) {
+                int target = k;
+                double mean = seeds.stream()
+                        .filter(s -> s.size() > target)
+                        .mapToDouble(s -> s.get(target).accuracy())
+                        .average()
+                        .orElse(Double.NaN);
+                out.append(String.format(
+                        Locale.ROOT,
+                        " %s %s: %.2f;",
+                        seeds.get(0).get(k).name(),
+                        SubnetTable.millions(seeds.get(0).get(k).macs()),
+                        100 * mean));
+            }
+            out.append(" |\n");
+        });
+    }
+
+    private static <T> T readJson(Path file, Class<T> type) {
+        try {
+            return Json.LENIENT.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T readJson(Path file, TypeReference<T> type) {
+        try {
+            return Json.LENIENT.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void accuracyTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets) {

@@ -144,6 +144,15 @@ class ComparisonTest {
         assertThat(report)
                 .contains("| alone-progressive |", "Against the same plans trained alone")
                 .containsPattern("\\| progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[");
+        // the searches' plans with their fine-tuning decisions, and the ranking ablation's accuracies
+        assertThat(report)
+                .containsPattern("fine-tuning ran for \\d+ of \\d+ cuts")
+                .containsPattern("\\| [^|]+ \\| progressive \\| s2 \\| [0-9,]+ \\|")
+                .containsPattern("\\| noise \\| 1 \\| s1 [0-9.]+[MK]?: \\d+\\.\\d\\d;")
+                .contains("| random | 1 |");
+        Path png = dir.resolve("report.png");
+        ProtocolReport.plot(List.of(dir), png);
+        assertThat(png).isNotEmptyFile();
         // a reference no arm of the runs has (yet: reports are read as the arms land) gets no empty table
         assertThat(ProtocolReport.markdown(List.of(dir), List.of("uniform", "individual")))
                 .doesNotContain("Against uniform")
