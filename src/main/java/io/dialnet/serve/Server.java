@@ -599,7 +599,8 @@ public final class Server implements AutoCloseable {
         queuedMicros.addAndGet(-first.costMicros);
         int images = 0;
         long earliest = Long.MAX_VALUE;
-        if (live(first, now, 0)) {
+        double perImageMs = controller.estimateMs(first.subnet); // one estimate for the whole call
+        if (live(first, now, 0, perImageMs)) {
             group.add(first);
             images = first.batch;
             earliest = first.deadlineNanos;
@@ -610,11 +611,11 @@ public final class Server implements AutoCloseable {
                 next != null
                         && next.subnet.equals(first.subnet)
                         && images + next.batch <= settings.maxBatch()
-                        && endsBy(earliest, first.subnet, images + next.batch, now)
+                        && endsBy(earliest, perImageMs, images + next.batch, now)
                         && queue.remove(next);
                 next = queue.peek()) {
             queuedMicros.addAndGet(-next.costMicros);
-            if (live(next, now, images)) {
+            if (live(next, now, images, perImageMs)) {
                 group.add(next);
                 images += next.batch;
                 earliest = Math.min(earliest, next.deadlineNanos);
@@ -623,13 +624,11 @@ public final class Server implements AutoCloseable {
         return images;
     }
 
-    /** Whether a call of {@code images} images of {@code subnet} begun {@code now} ends by the deadline (estimated). */
-    private boolean endsBy(long deadlineNanos, String subnet, int images, long now) {
-        if (deadlineNanos == Long.MAX_VALUE) {
-            return true;
-        }
-        double own = controller.estimateMs(subnet);
-        return Double.isNaN(own) || now + (long) (own * images * 1e6) <= deadlineNanos;
+    /** Whether a call of {@code images} images at {@code perImageMs} each, begun {@code now}, ends by the deadline. */
+    private static boolean endsBy(long deadlineNanos, double perImageMs, int images, long now) {
+        return deadlineNanos == Long.MAX_VALUE
+                || Double.isNaN(perImageMs)
+                || now + (long) (perImageMs * images * 1e6) <= deadlineNanos;
     }
 
     /** Runs {@code group} in one call of {@code subnet} and answers each job with its slice of the logits. */
@@ -670,11 +669,11 @@ public final class Server implements AutoCloseable {
      * Whether a dequeued job should run in a call that already holds {@code before} images; answers
      * it 504 at once when that call would end after its deadline (rather than at the deadline).
      */
-    private boolean live(Job job, long now, int before) {
+    private boolean live(Job job, long now, int before, double perImageMs) {
         if (job.answered()) {
             return false; // its timer answered it already
         }
-        if (!endsBy(job.deadlineNanos, job.subnet, before + job.batch, now)) {
+        if (!endsBy(job.deadlineNanos, perImageMs, before + job.batch, now)) {
             if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed while queued")) {
                 metrics.rejected("expired");
                 controller.missed(now, job.deadlineMs);
