@@ -2,6 +2,7 @@ package io.dialnet.experiment;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.dialnet.Ids;
 import io.dialnet.search.SearchMethod;
 import io.dialnet.train.Strategy;
 import java.util.Arrays;
@@ -93,13 +94,7 @@ public enum Arm {
     /** The arm named {@code name}, or an error naming {@code --methods} and the known ones. */
     @JsonCreator
     public static Arm named(String name) {
-        for (Arm a : values()) {
-            if (a.id().equals(name)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException(
-                "--methods: unknown method '" + name + "'; known: " + String.join(", ", ids()));
+        return Ids.lookup(values(), Arm::id, name, () -> "--methods: unknown method '" + name + "'");
     }
 
     /** Every arm's name, in run order. */

@@ -2,11 +2,11 @@ package io.dialnet.search;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.dialnet.Ids;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.train.TrainingListener;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -98,17 +98,16 @@ public enum SearchMethod {
     /** The search named {@code name} (any case), or an error naming {@code --method} and the known ones. */
     @JsonCreator
     public static SearchMethod named(String name) {
-        for (SearchMethod m : values()) {
-            if (m.id.equals(name == null ? null : name.toLowerCase(Locale.ROOT))) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("--method " + name + ": not a search method; known: " + known());
+        return Ids.lookup(
+                values(),
+                SearchMethod::id,
+                name == null ? null : name.toLowerCase(Locale.ROOT),
+                () -> "--method " + name + ": not a search method");
     }
 
     /** The known names, comma-separated. */
     public static String known() {
-        return String.join(", ", Arrays.stream(values()).map(SearchMethod::id).toList());
+        return Ids.known(values(), SearchMethod::id);
     }
 
     @Override

@@ -2,9 +2,9 @@ package io.dialnet.train;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.dialnet.Ids;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.SlimmableNetwork;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -84,17 +84,16 @@ public enum Strategy {
     /** The strategy named {@code name} (any case), or an error naming {@code --strategy} and the known ones. */
     @JsonCreator
     public static Strategy named(String name) {
-        for (Strategy s : values()) {
-            if (s.id.equals(name == null ? null : name.toLowerCase(Locale.ROOT))) {
-                return s;
-            }
-        }
-        throw new IllegalArgumentException("--strategy: " + name + " is not a strategy; known: " + known());
+        return Ids.lookup(
+                values(),
+                Strategy::id,
+                name == null ? null : name.toLowerCase(Locale.ROOT),
+                () -> "--strategy: " + name + " is not a strategy");
     }
 
     /** The known names, comma-separated, for help texts and errors. */
     public static String known() {
-        return String.join(", ", Arrays.stream(values()).map(Strategy::id).toList());
+        return Ids.known(values(), Strategy::id);
     }
 
     @Override
