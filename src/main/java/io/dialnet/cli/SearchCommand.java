@@ -69,6 +69,9 @@ final class SearchCommand extends RunCommand {
     @Option(names = "--rank-batches", defaultValue = "200")
     int rankBatches;
 
+    @Option(names = "--rank-lambda", defaultValue = "10")
+    double rankLambda;
+
     @Option(names = "--noise", defaultValue = "activations")
     NoiseRanking.Injection noise;
 
@@ -120,7 +123,10 @@ final class SearchCommand extends RunCommand {
                         candidates, cutRules != null ? cutRules : SearchConfig.Sampling.DEFAULT.rules()))
                 .optRanking(new SearchConfig.Ranking(
                         ranking,
-                        NoiseRanking.Settings.DEFAULT.withBatches(rankBatches).withInjection(noise)))
+                        NoiseRanking.Settings.DEFAULT
+                                .withBatches(rankBatches)
+                                .withInjection(noise)
+                                .withLambda(rankLambda)))
                 .optFiltering(new SearchConfig.Filtering(choiceMargin, lastMargin))
                 .optFineTuning(
                         new SearchConfig.FineTuning(fineTuneEpochs, fineTuneLr, tau, reference, pointsPerHalving))

@@ -209,12 +209,28 @@ public final class ProgressiveSearch {
                         seed);
                 run.spent(Compute.ranking(
                         r.images(), Complexity.of(network, base).macs(), (System.nanoTime() - start) / 1e9));
-                run.log("event", "ranked", "ranking", "noise", "batches", r.batches(), "images", r.images());
+                run.log(
+                        "event",
+                        "ranked",
+                        "ranking",
+                        "noise",
+                        "batches",
+                        r.batches(),
+                        "images",
+                        r.images(),
+                        "importance",
+                        r.importance());
                 yield r.importance();
             }
-            case L1 -> GroupNorms.l1(network, base);
-            case RANDOM -> randomImportance(network, base, seed);
+            case L1 -> logged(ranking.kind(), GroupNorms.l1(network, base));
+            case RANDOM -> logged(ranking.kind(), randomImportance(network, base, seed));
         };
+    }
+
+    /** Logs a ranking's importances (per coupling set index, in channel order), for its users and ours. */
+    private Map<Integer, double[]> logged(SearchConfig.Ranking.Kind kind, Map<Integer, double[]> importance) {
+        run.log("event", "ranked", "ranking", kind.name().toLowerCase(Locale.ROOT), "importance", importance);
+        return importance;
     }
 
     /** A seeded random importance per group: the ranking ablation's floor. */

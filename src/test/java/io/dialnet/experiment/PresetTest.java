@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dialnet.data.DataRequest;
 import io.dialnet.data.FolderOptions;
+import io.dialnet.search.NoiseRanking;
 import io.dialnet.search.SearchConfig;
 import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
@@ -22,7 +23,7 @@ class PresetTest {
                         0,
                         0L,
                         4500,
-                        200,
+                        new NoiseRanking.Settings(NoiseRanking.Injection.ACTIVATIONS, 200, 0.25, 0.1, 0.05),
                         new SearchConfig.FineTuning(2, 0.01, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5),
                         new SearchConfig.FinalTraining(15, 0.05, false),
                         new Comparison.MultiPath(15, new SearchConfig.FinalTraining(15, 0.1, false)),

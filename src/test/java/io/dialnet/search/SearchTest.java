@@ -143,6 +143,8 @@ public class SearchTest {
                 }
             }
             Engines.fill(fc2, w);
+            // 100 batches: the reward lifts every tolerant group's scale by Adam's full step until the loss
+            // pushes back, so the dead groups stand apart only after the others have stopped rising
             for (NoiseRanking.Injection injection : NoiseRanking.Injection.values()) {
                 Map<Integer, double[]> importance = NoiseRanking.rank(
                                 net,
@@ -150,7 +152,7 @@ public class SearchTest {
                                 small.trainLoader(),
                                 Augmentation.NONE,
                                 50,
-                                NoiseRanking.Settings.DEFAULT.withBatches(40).withInjection(injection),
+                                NoiseRanking.Settings.DEFAULT.withBatches(100).withInjection(injection),
                                 3)
                         .importance();
                 double[] hidden = importance.get(2);
@@ -160,6 +162,47 @@ public class SearchTest {
                 assertThat(hidden[5]).as(injection.name()).isLessThanOrEqualTo(sorted[1]);
             }
             assertThat(net.parameters().get("fc2.weight").toFloatArray()).containsExactly(w);
+        }
+    }
+
+    /**
+     * Issue 10, ranking ablation: the default reward for noise (lambda 10 over the mean log-scale)
+     * keeps the noise ranking's global cut near random rankings'. At lambda 0.1 the reward per
+     * group (lambda / groups) was too weak to hold the scales against the loss: they all shrank
+     * and ranked by chance, and the cut kept 28.6 % here against 75.1 % for random rankings
+     * (ResNet-20's first protocol cut: 20.6 % against 47.9 %). At lambda 10 it keeps 72.6 % here:
+     * on this network the ranking does not beat random ones; on ResNet-20 it does (51.8 %).
+     */
+    @Test
+    void theNoiseRankingsCutKeepsNearlyTheAccuracyOfRandomRankings() {
+        Path background = dir.resolve("background").resolve(Trainer.CHECKPOINT);
+        try (SlimmableNetwork net = cnn()) {
+            new Trainer(net, recipe(2), small, background.getParent(), null, 0).train(false);
+        }
+        double noise = accuracyAfterOneGlobalCut(background, SearchConfig.Ranking.Kind.NOISE, 5);
+        double random = 0;
+        int draws = 3;
+        for (int seed = 0; seed < draws; seed++) {
+            random += accuracyAfterOneGlobalCut(background, SearchConfig.Ranking.Kind.RANDOM, seed) / draws;
+        }
+        assertThat(noise).isGreaterThan(0.9 * random);
+    }
+
+    /** Ranks the trained {@code background} with {@code kind}, cuts globally to 30 % of the MACs, calibrates. */
+    private double accuracyAfterOneGlobalCut(Path background, SearchConfig.Ranking.Kind kind, int seed) {
+        SearchConfig config = search(List.of(0.3), 0).toBuilder()
+                .setRecipe(recipe(1).toBuilder().optSeed(seed).build())
+                .optBackground(background)
+                .optRanking(SearchConfig.Ranking.DEFAULT.withKind(kind))
+                .optSampling(new SearchConfig.Sampling(1, List.of(CutRule.GLOBAL)))
+                .optFineTuning(new SearchConfig.FineTuning(0, 0.01, 0, SearchConfig.FineTuning.Reference.PREVIOUS, 0))
+                .build();
+        try (SlimmableNetwork net = cnn()) {
+            return new ProgressiveSearch(net, config, small, dir.resolve(kind + "-" + seed), null)
+                    .run(false)
+                    .accepted()
+                    .get(1)
+                    .accuracy();
         }
     }
 
@@ -511,6 +554,8 @@ public class SearchTest {
         List<String> log = Files.readAllLines(dir.resolve(SearchRun.LOG));
         // the resumed run went straight back into the fine-tuning: one ranking, one set of candidates
         assertThat(log.stream().filter(l -> l.contains("\"ranked\""))).hasSize(1);
+        assertThat(log.stream().filter(l -> l.contains("\"ranked\"")))
+                .allMatch(l -> l.contains("\"importance\":{\"0\":["));
         assertThat(log.stream().filter(l -> l.contains("\"accept\""))).hasSize(1);
         Compute c = result.compute();
         long rankImages = 15L * 50;
