@@ -66,7 +66,7 @@ final class SearchCommand extends RunCommand {
     @Option(names = "--points-per-halving", defaultValue = "2.5")
     double pointsPerHalving;
 
-    @Option(names = "--rank-batches", defaultValue = "200")
+    @Option(names = "--rank-batches", defaultValue = "400")
     int rankBatches;
 
     @Option(names = "--rank-lambda", defaultValue = "10")

@@ -45,8 +45,8 @@ public record Preset(
                         0,
                         0L,
                         4500,
-                        // registered with lambda 0.1; the default became 10 after the protocol's ablation (RESULTS)
-                        NoiseRanking.Settings.DEFAULT.withLambda(0.1),
+                        // as registered; the defaults became lambda 10 and 400 batches after its ablation (RESULTS)
+                        new NoiseRanking.Settings(NoiseRanking.Injection.ACTIVATIONS, 200, 0.25, 0.1, 0.05),
                         SearchConfig.FineTuning.DEFAULT,
                         new SearchConfig.FinalTraining(e, 0.05, false),
                         new Comparison.MultiPath(e, new SearchConfig.FinalTraining(e, 0.1, false)),
