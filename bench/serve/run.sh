@@ -8,7 +8,8 @@
 # Environment: PORT (8091), THREADS (ORT intra-op threads, 2), FULL (w1.00), DEADLINE_MS (20),
 # SECONDS_PER_RUN (10), CAPACITY (req/s of the pinned full model; measured by `capacity` if unset),
 # SERVER_CPUS and CLIENT_CPUS (taskset CPU lists: the server and the load generators on separate
-# cores, so the generator's own time stays out of the server's latency; unset = no pinning).
+# cores, so the generator's own time stays out of the server's latency; unset = no pinning),
+# SERVE_OPTS (more `dialnet serve` options for every server, e.g. "--compute-nice 10").
 set -euo pipefail
 model=$(realpath "$1"); out=$(realpath -m "$2"); shift 2
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -26,7 +27,7 @@ hey() { on_client_cpus "$(type -P hey)" "$@"; }
 wrk() { on_client_cpus "$(type -P wrk)" "$@"; }
 
 serve() { # serve EXTRA_OPTIONS...: starts the server (on SERVER_CPUS when given), waits until ready
-  ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$root/dialnet" serve --model "$model" --port "$port" --threads "$threads" "$@" > "$out/serve.log" 2>&1 &
+  ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$root/dialnet" serve --model "$model" --port "$port" --threads "$threads" ${SERVE_OPTS:-} "$@" > "$out/serve.log" 2>&1 &
   server=$!
   for _ in $(seq 1 600); do
     curl -sf "$url/v2/health/ready" > /dev/null 2>&1 && return 0

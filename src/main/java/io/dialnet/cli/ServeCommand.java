@@ -72,6 +72,9 @@ final class ServeCommand extends DialnetCommand {
     @Option(names = "--max-image-pixels")
     long maxImagePixels = DEFAULTS.maxImagePixels();
 
+    @Option(names = "--compute-nice")
+    int computeNice = DEFAULTS.computeNice();
+
     @Option(names = "--default-subnet")
     String defaultSubnet;
 
@@ -125,6 +128,7 @@ final class ServeCommand extends DialnetCommand {
                 .optDrainTimeoutMs(drainTimeoutMs)
                 .optModelName(modelName)
                 .optMaxImagePixels(maxImagePixels)
+                .optComputeNice(computeNice)
                 .build();
     }
 }

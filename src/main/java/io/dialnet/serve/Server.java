@@ -91,7 +91,8 @@ public final class Server implements AutoCloseable {
             long requestTimeoutMs,
             long drainTimeoutMs,
             String modelName,
-            long maxImagePixels) {
+            long maxImagePixels,
+            int computeNice) {
         /** Checks every setting once; each error names the command-line option, the range and the value. */
         public Settings {
             check(port >= 0 && port <= 65535, "--port", port, "0..65535");
@@ -123,6 +124,7 @@ public final class Server implements AutoCloseable {
                     "--max-image-pixels",
                     maxImagePixels,
                     "1.." + ImageDecoder.PIXELS_LIMIT);
+            check(computeNice >= 0 && computeNice <= 19, "--compute-nice", computeNice, "0..19");
         }
 
         private static void check(boolean ok, String option, long value, String range) {
@@ -157,6 +159,7 @@ public final class Server implements AutoCloseable {
             private long drainTimeoutMs = 30_000;
             private String modelName = "model";
             private long maxImagePixels = ImageDecoder.MAX_PIXELS;
+            private int computeNice;
 
             private Builder() {}
 
@@ -256,6 +259,15 @@ public final class Server implements AutoCloseable {
                 return this;
             }
 
+            /**
+             * Nice value of the inference threads (0..19; default 0 = the process's own): at a
+             * higher value inference yields the cores to the network threads (Linux).
+             */
+            public Builder optComputeNice(int computeNice) {
+                this.computeNice = computeNice;
+                return this;
+            }
+
             /** The settings, every one checked; the port must have been set. */
             public Settings build() {
                 if (port == null) {
@@ -277,7 +289,8 @@ public final class Server implements AutoCloseable {
                         requestTimeoutMs,
                         drainTimeoutMs,
                         modelName,
-                        maxImagePixels);
+                        maxImagePixels,
+                        computeNice);
             }
         }
     }
@@ -327,7 +340,7 @@ public final class Server implements AutoCloseable {
     }
 
     Server(Manifest manifest, String backend, Inference inference, Settings settings) throws IOException {
-        this(manifest, backend, inference, settings, Thread::new);
+        this(manifest, backend, inference, settings, ComputePriority.threads(settings.computeNice()));
     }
 
     /** As above, with the factory of worker threads (a test's may refuse, as a JVM out of threads does). */

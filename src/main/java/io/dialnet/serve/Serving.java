@@ -37,10 +37,19 @@ public final class Serving {
             Consumer<Started> started,
             Consumer<String> problems)
             throws ArtifactException, IOException, InterruptedException {
-        DynamicModel loaded = DynamicModel.load(model, backend, threads, devices, "--device", ort);
+        // loaded and warmed up on a thread at --compute-nice, so the engine's threads inherit that priority
+        DynamicModel loaded = ComputePriority.onLoweredThread(settings.computeNice(), () -> {
+            DynamicModel m = DynamicModel.load(model, backend, threads, devices, "--device", ort);
+            try {
+                m.warmUp(settings.maxBatch()); // before the port opens: a ready server answers at its measured speed
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            return m;
+        });
         Server server;
         try {
-            loaded.warmUp(settings.maxBatch()); // before the port opens: a ready server answers at its measured speed
             server = new Server(loaded, settings);
         } catch (BindException e) {
             loaded.close();

@@ -30,7 +30,8 @@ class ServerSettingsTest {
                         30_000,
                         30_000,
                         "model",
-                        ImageDecoder.MAX_PIXELS));
+                        ImageDecoder.MAX_PIXELS,
+                        0));
         assertThat(ImageDecoder.MAX_PIXELS).isEqualTo(89_478_485L);
     }
 
