@@ -32,9 +32,28 @@ public record Preset(
         List<Arm> methods,
         int groupSize) {
 
-    /** {@code protocol} or {@code quick}, with {@code epochsOverride} epochs when it is positive. */
+    /**
+     * {@code protocol}, {@code protocol-ranking} or {@code quick}, with {@code epochsOverride}
+     * epochs when it is positive.
+     */
     public static Preset named(String name, int epochsOverride) {
         return switch (name) {
+            // After the protocol (not registered): the same schedule with today's noise ranking (lambda 10, 400
+            // batches), to see whether the mended ranking changes what progressive delivers (RESULTS).
+            case "protocol-ranking" -> {
+                Preset p = named("protocol", epochsOverride);
+                yield new Preset(
+                        p.epochs,
+                        p.trainLimit,
+                        p.splitSeed,
+                        p.validation,
+                        NoiseRanking.Settings.DEFAULT,
+                        p.fineTuning,
+                        p.progressiveFinal,
+                        p.multiPath,
+                        p.methods,
+                        p.groupSize);
+            }
             // Pre-registered in docs/RESULTS.md before any test number was seen. The background is converged
             // (the 15-epoch recipe), so fine-tuning runs at a small rate; the final joint training is as long as
             // every other arm's training; multi-path retrains fully per subnet, as DAC 2020 describes.
@@ -77,7 +96,8 @@ public record Preset(
                                 Arm.SINGLEPATH),
                         0);
             }
-            default -> throw new IllegalArgumentException("--preset " + name + ": choose protocol or quick");
+            default ->
+                throw new IllegalArgumentException("--preset " + name + ": choose protocol, protocol-ranking or quick");
         };
     }
 

@@ -49,7 +49,24 @@ class PresetTest {
                         20,
                         3));
         assertThat(Preset.named("protocol", 2).recipe(3).epochs()).isEqualTo(2);
-        assertThatThrownBy(() -> Preset.named("slow", 0)).hasMessage("--preset slow: choose protocol or quick");
+        assertThatThrownBy(() -> Preset.named("slow", 0))
+                .hasMessage("--preset slow: choose protocol, protocol-ranking or quick");
+        // the post-hoc variant differs from the registered protocol in the noise ranking only
+        Preset ranking = Preset.named("protocol-ranking", 0);
+        assertThat(ranking.noise()).isEqualTo(NoiseRanking.Settings.DEFAULT);
+        assertThat(ranking.noise()).isNotEqualTo(protocol.noise());
+        assertThat(new Preset(
+                        ranking.epochs(),
+                        ranking.trainLimit(),
+                        ranking.splitSeed(),
+                        ranking.validation(),
+                        protocol.noise(),
+                        ranking.fineTuning(),
+                        ranking.progressiveFinal(),
+                        ranking.multiPath(),
+                        ranking.methods(),
+                        ranking.groupSize()))
+                .isEqualTo(protocol);
     }
 
     @Test
