@@ -62,10 +62,16 @@ public final class NoiseRanking {
         public static final Settings DEFAULT = new Settings(Injection.ACTIVATIONS, 400, 0.25, 10, 0.05);
 
         public Settings {
-            if (batches < 1 || !(initialScale > 0) || !(lambda >= 0) || !(learningRate > 0)) {
-                throw new IllegalArgumentException("ranking needs batches >= 1, initial scale > 0, lambda >= 0 and a "
-                        + "positive learning rate; got " + batches + ", " + initialScale + ", " + lambda + ", "
-                        + learningRate);
+            if (batches < 1) {
+                throw new IllegalArgumentException("--rank-batches must be >= 1, got " + batches);
+            }
+            if (!(lambda >= 0)) {
+                throw new IllegalArgumentException("--rank-lambda must be >= 0, got " + lambda);
+            }
+            if (!(initialScale > 0) || !(learningRate > 0)) {
+                throw new IllegalArgumentException(
+                        "noise ranking needs a positive initial scale and learning rate; got " + initialScale + " and "
+                                + learningRate);
             }
         }
 

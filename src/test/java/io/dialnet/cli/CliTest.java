@@ -337,6 +337,20 @@ class CliTest {
                 run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "1.5");
         assertThat(fraction.code()).isEqualTo(2);
         assertThat(fraction.err()).contains("not in (0, 1)");
+        Run lambda = run(
+                "search",
+                "--data",
+                "idx:demo",
+                "--model",
+                "cnn",
+                "--out",
+                dir.toString(),
+                "--targets",
+                "0.5",
+                "--rank-lambda",
+                "-1");
+        assertThat(lambda.code()).isEqualTo(2);
+        assertThat(lambda.err()).contains("--rank-lambda must be >= 0, got -1.0");
     }
 
     /** Issue 15: --device on every command that computes; a bad value or a missing GPU is one line, exit 2. */
