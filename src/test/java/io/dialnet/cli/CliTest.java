@@ -16,7 +16,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -315,42 +317,23 @@ class CliTest {
 
     @Test
     void searchRejectsBadTargetsAndUnknownMethods() {
-        Run increasing =
-                run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "0.5,0.7");
-        assertThat(increasing.code()).isEqualTo(2);
-        assertThat(increasing.err()).contains("strictly decreasing");
-        Run method = run(
-                "search",
-                "--data",
-                "idx:demo",
-                "--model",
-                "cnn",
-                "--out",
-                dir.toString(),
-                "--targets",
-                "0.5",
-                "--method",
-                "greedy");
-        assertThat(method.code()).isEqualTo(2);
-        assertThat(method.err()).contains("--method greedy");
-        Run fraction =
-                run("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString(), "--targets", "1.5");
-        assertThat(fraction.code()).isEqualTo(2);
-        assertThat(fraction.err()).contains("not in (0, 1)");
-        Run lambda = run(
-                "search",
-                "--data",
-                "idx:demo",
-                "--model",
-                "cnn",
-                "--out",
-                dir.toString(),
-                "--targets",
-                "0.5",
-                "--rank-lambda",
-                "-1");
-        assertThat(lambda.code()).isEqualTo(2);
-        assertThat(lambda.err()).contains("--rank-lambda must be >= 0, got -1.0");
+        assertRefused(search("--targets", "0.5,0.7"), "strictly decreasing");
+        assertRefused(search("--targets", "0.5", "--method", "greedy"), "--method greedy");
+        assertRefused(search("--targets", "1.5"), "not in (0, 1)");
+        assertRefused(search("--targets", "0.5", "--rank-lambda", "-1"), "--rank-lambda must be >= 0, got -1.0");
+    }
+
+    /** {@code dialnet search} on the demo data with {@code more} options. */
+    private Run search(String... more) {
+        List<String> args =
+                new ArrayList<>(List.of("search", "--data", "idx:demo", "--model", "cnn", "--out", dir.toString()));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
+    private static void assertRefused(Run run, String message) {
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains(message);
     }
 
     /** Issue 15: --device on every command that computes; a bad value or a missing GPU is one line, exit 2. */
