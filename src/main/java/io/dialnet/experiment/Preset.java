@@ -40,20 +40,7 @@ public record Preset(
         return switch (name) {
             // After the protocol (not registered): the same schedule with today's noise ranking (lambda 10, 400
             // batches), to see whether the mended ranking changes what progressive delivers (RESULTS).
-            case "protocol-ranking" -> {
-                Preset p = named("protocol", epochsOverride);
-                yield new Preset(
-                        p.epochs,
-                        p.trainLimit,
-                        p.splitSeed,
-                        p.validation,
-                        NoiseRanking.Settings.DEFAULT,
-                        p.fineTuning,
-                        p.progressiveFinal,
-                        p.multiPath,
-                        p.methods,
-                        p.groupSize);
-            }
+            case "protocol-ranking" -> named("protocol", epochsOverride).withNoise(NoiseRanking.Settings.DEFAULT);
             // Pre-registered in docs/RESULTS.md before any test number was seen. The background is converged
             // (the 15-epoch recipe), so fine-tuning runs at a small rate; the final joint training is as long as
             // every other arm's training; multi-path retrains fully per subnet, as DAC 2020 describes.
@@ -104,6 +91,21 @@ public record Preset(
     /** {@code data} with this preset's training limit, split seed and validation size where it left them unset. */
     public DataRequest applyTo(DataRequest data) {
         return data.withDefaults(trainLimit, splitSeed, validation);
+    }
+
+    /** This preset with {@code ranking} as the progressive search's noise ranking. */
+    public Preset withNoise(NoiseRanking.Settings ranking) {
+        return new Preset(
+                epochs,
+                trainLimit,
+                splitSeed,
+                validation,
+                ranking,
+                fineTuning,
+                progressiveFinal,
+                multiPath,
+                methods,
+                groupSize);
     }
 
     /**

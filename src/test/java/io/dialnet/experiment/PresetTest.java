@@ -55,18 +55,7 @@ class PresetTest {
         Preset ranking = Preset.named("protocol-ranking", 0);
         assertThat(ranking.noise()).isEqualTo(NoiseRanking.Settings.DEFAULT);
         assertThat(ranking.noise()).isNotEqualTo(protocol.noise());
-        assertThat(new Preset(
-                        ranking.epochs(),
-                        ranking.trainLimit(),
-                        ranking.splitSeed(),
-                        ranking.validation(),
-                        protocol.noise(),
-                        ranking.fineTuning(),
-                        ranking.progressiveFinal(),
-                        ranking.multiPath(),
-                        ranking.methods(),
-                        ranking.groupSize()))
-                .isEqualTo(protocol);
+        assertThat(ranking.withNoise(protocol.noise())).isEqualTo(protocol);
     }
 
     @Test
