@@ -17,6 +17,10 @@ final class CompareReportCommand extends DialnetCommand {
     @Option(names = "--references", split = ",", defaultValue = "uniform,individual,alone")
     List<String> references;
 
+    /** The same arms of other runs, one per seed, to pair with: e.g. a variant of the protocol against the registered run. */
+    @Option(names = "--against", split = ",", paramLabel = "DIR")
+    List<Path> against = List.of();
+
     @Option(names = "--out", paramLabel = "FILE")
     Path out;
 
@@ -25,7 +29,8 @@ final class CompareReportCommand extends DialnetCommand {
 
     @Override
     public Integer call() {
-        String report = ProtocolReport.markdown(runs, references);
+        String report = ProtocolReport.markdown(runs, references)
+                + (against.isEmpty() ? "" : ProtocolReport.versus(runs, against));
         if (out != null) {
             AtomicFiles.write(out, report.getBytes(StandardCharsets.UTF_8));
         }

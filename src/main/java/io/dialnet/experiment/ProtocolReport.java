@@ -253,22 +253,33 @@ public final class ProtocolReport {
         if (pairs.isEmpty()) {
             return;
         }
-        out.append("\nAgainst ")
-                .append(alone ? "the same plans trained alone" : reference)
-                .append(": difference [95 % interval] (McNemar p)\n\n| arm |");
+        differenceHeader(out, alone ? "the same plans trained alone" : reference, targets);
+        for (Arm[] pair : pairs) {
+            differenceRow(out, seeds, pair[0], seeds, pair[1], targets);
+        }
+    }
+
+    private static void differenceHeader(StringBuilder out, String against, int targets) {
+        out.append("\nAgainst ").append(against).append(": difference [95 % interval] (McNemar p)\n\n| arm |");
         for (int k = 0; k < targets; k++) {
             out.append(" target ").append(k + 1).append(" |");
         }
         out.append(" mean over targets |\n|---|")
                 .append("---:|".repeat(targets + 1))
                 .append('\n');
-        for (Arm[] pair : pairs) {
-            differenceRow(out, seeds, pair[0], pair[1], targets);
-        }
     }
 
-    /** One row: {@code arm} minus {@code ref} per target with its interval, then the mean over targets. */
-    private static void differenceRow(StringBuilder out, List<Map<Arm, ArmRun>> seeds, Arm arm, Arm ref, int targets) {
+    /**
+     * One row: {@code arm} of {@code seeds} minus {@code ref} of {@code refSeeds} per target with its
+     * interval, then the mean over targets.
+     */
+    private static void differenceRow(
+            StringBuilder out,
+            List<Map<Arm, ArmRun>> seeds,
+            Arm arm,
+            List<Map<Arm, ArmRun>> refSeeds,
+            Arm ref,
+            int targets) {
         out.append("| ").append(arm).append(" |");
         List<List<boolean[]>> a = new ArrayList<>();
         List<List<boolean[]>> b = new ArrayList<>();
@@ -277,7 +288,7 @@ public final class ProtocolReport {
             List<boolean[]> ak =
                     seeds.stream().map(s -> correct(s, arm, target)).toList();
             List<boolean[]> bk =
-                    seeds.stream().map(s -> correct(s, ref, target)).toList();
+                    refSeeds.stream().map(s -> correct(s, ref, target)).toList();
             if (ak.contains(null) || bk.contains(null)) {
                 out.append(" - |");
                 continue;
@@ -295,6 +306,45 @@ public final class ProtocolReport {
         PairedStatistics.Difference mean = PairedStatistics.compareMean(a, b, RESAMPLES, 99);
         out.append(String.format(
                 Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%d targets) |%n", mean.mean(), mean.low(), mean.high(), a.size()));
+    }
+
+    /**
+     * Each arm of {@code runs} against the same arm of {@code baselines} (one directory per seed,
+     * in the same order, evaluated on the same test images): a variant of the protocol, say
+     * another ranking, against the registered run. Differences are paired by seed and test image;
+     * nothing when the two share no arm but the individual one.
+     */
+    public static String versus(List<Path> runs, List<Path> baselines) {
+        if (runs.size() != baselines.size()) {
+            throw new IllegalArgumentException("--against needs one directory per directory of --runs (" + runs.size()
+                    + "), in the same seed order; got " + baselines.size());
+        }
+        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
+        List<Map<Arm, ArmRun>> bases =
+                baselines.stream().map(ProtocolReport::read).toList();
+        for (int s = 0; s < runs.size(); s++) {
+            boolean[] mine = seeds.get(s).get(Arm.INDIVIDUAL).correct().get(0);
+            boolean[] theirs = bases.get(s).get(Arm.INDIVIDUAL).correct().get(0);
+            if (mine != null && theirs != null && mine.length != theirs.length) {
+                throw new IllegalArgumentException(runs.get(s) + " was tested on " + mine.length + " images, "
+                        + baselines.get(s) + " on " + theirs.length + ": paired differences need the same test images");
+            }
+        }
+        List<Arm> arms = Comparison.ARMS.stream()
+                .filter(a -> a != Arm.INDIVIDUAL)
+                .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a)))
+                .filter(a -> bases.stream().allMatch(s -> s.containsKey(a)))
+                .toList();
+        if (arms.isEmpty()) {
+            return "";
+        }
+        int targets = seeds.get(0).get(Arm.INDIVIDUAL).subnets().size();
+        StringBuilder out = new StringBuilder();
+        differenceHeader(out, "the same arm of " + baselines, targets);
+        for (Arm arm : arms) {
+            differenceRow(out, seeds, arm, bases, arm, targets);
+        }
+        return out.toString();
     }
 
     private static void computeTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms) {

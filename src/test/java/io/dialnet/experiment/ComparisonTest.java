@@ -3,6 +3,7 @@ package io.dialnet.experiment;
 import static io.dialnet.search.SearchTest.recipe;
 import static io.dialnet.search.SearchTest.search;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dialnet.nn.Complexity;
@@ -150,6 +151,15 @@ class ComparisonTest {
                 .containsPattern("\\| [^|]+ \\| progressive \\| s2 \\| [0-9,]+ \\|")
                 .containsPattern("\\| noise \\| 1 \\| s1 [0-9.]+[MK]?: \\d+\\.\\d\\d;")
                 .contains("| random | 1 |");
+        // a run against another run's same arms, paired by test image (here itself: no difference anywhere)
+        assertThat(ProtocolReport.versus(List.of(dir), List.of(dir)))
+                .contains("Against the same arm of [" + dir + "]")
+                .containsPattern(
+                        "\\| progressive \\|( [+]0\\.00 \\[[+-]0\\.00, [+-]0\\.00\\] \\(1\\.0\\) \\|)+ [+]0\\.00 ")
+                .doesNotContain("| individual |");
+        assertThatThrownBy(() -> ProtocolReport.versus(List.of(dir), List.of(dir, dir)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--against needs one directory per directory of --runs (1)");
         Path png = dir.resolve("report.png");
         ProtocolReport.plot(List.of(dir), png);
         assertThat(png).isNotEmptyFile();
