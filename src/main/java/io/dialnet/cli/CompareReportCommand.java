@@ -17,7 +17,7 @@ final class CompareReportCommand extends DialnetCommand {
     @Option(names = "--references", split = ",", defaultValue = "uniform,individual,alone")
     List<String> references;
 
-    /** The same arms of other runs, one per seed, to pair with: e.g. a variant of the protocol against the registered run. */
+    /** The same arms of other runs, one per seed, to pair with (a protocol variant against the registered run). */
     @Option(names = "--against", split = ",", paramLabel = "DIR")
     List<Path> against = List.of();
 
