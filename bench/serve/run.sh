@@ -9,7 +9,8 @@
 # SECONDS_PER_RUN (10), CAPACITY (req/s of the pinned full model; measured by `capacity` if unset),
 # SERVER_CPUS and CLIENT_CPUS (taskset CPU lists: the server and the load generators on separate
 # cores, so the generator's own time stays out of the server's latency; unset = no pinning),
-# SERVE_OPTS (more `dialnet serve` options for every server, e.g. "--compute-nice 10").
+# SERVE_OPTS (more `dialnet serve` options for every server, e.g. "--compute-nice 10"), GEN (the overload's
+# generator: hey, the default, or h2load from Debian's nghttp2-client, which takes less of the shared cores).
 set -euo pipefail
 model=$(realpath "$1"); out=$(realpath -m "$2"); shift 2
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -114,7 +115,26 @@ capacity() { # closed loop, one image per request, pinned full model: one call p
   stop
 }
 
-spread() { # spread LABEL RATE QUERY: RATE req/s from 8 hey processes x 8 workers, their ticks staggered
+spread() { # spread LABEL RATE QUERY: RATE req/s from the generator GEN (hey, the default, or h2load)
+  if [ "${GEN:-hey}" = h2load ]; then spread_h2load "$@"; else spread_hey "$@"; fi
+}
+
+spread_h2load() { # spread_h2load LABEL RATE QUERY: RATE req/s from one h2load process (C, one event loop: far
+  # less CPU than 64 Go workers) with 64 kept-alive HTTP/1.1 connections, each paced at RATE/64 req/s and
+  # started 1 ms apart so their ticks interleave; its per-request log becomes hey's CSV for summarize.py
+  local label=$1 rate=$2 query=$3 c=64 n start end
+  n=$(( rate * secs ))
+  start=$(date +%s.%N)
+  on_client_cpus h2load --h1 -c "$c" -n "$n" --rps "$(echo "scale=4; $rate / $c" | bc)" -r 1 --rate-period 1ms \
+      -d "$body" -H 'content-type: application/octet-stream' --log-file "$out/$label.log" \
+      "$url/predict?$query" > "$out/$label.txt" 2>&1 || true
+  end=$(date +%s.%N)
+  awk 'BEGIN {print "response-time,status-code"} {printf "%.6f,%s\n", $3 / 1e6, $2}' "$out/$label.log" > "$out/$label.csv"
+  rm -f "$out/$label.log"
+  python3 "$here/summarize.py" "$out/$label.csv" "$n" "$(echo "$end - $start" | bc)" "$label"
+}
+
+spread_hey() { # spread_hey LABEL RATE QUERY: RATE req/s from 8 hey processes x 8 workers, their ticks staggered
   # (one hey's workers tick together: 64 workers at once would be a burst of 64), merged into one summary
   local label=$1 rate=$2 query=$3 k=8 c=8 per n period start end
   per=$(echo "scale=4; $rate / ($k * $c)" | bc)

@@ -9,41 +9,49 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Inference at a lower scheduling priority than the network threads ({@code serve --compute-nice}).
  * When inference holds every core, as it does under overload, a network thread that has a request
  * to refuse or an answer to write otherwise waits for a core; at a higher nice value inference
- * yields to it (and to anything else on the machine). Linux only: a thread finds its id in
- * {@code /proc/thread-self} and raises its own nice value with {@code renice}, which needs no
- * privilege. Threads inherit the nice value of the thread that creates them, so ONNX Runtime's
- * pool, made when a session is created, is lowered by creating the sessions on a lowered thread.
+ * yields to it (and to anything else in the same scheduling group: the container's cgroup, or the
+ * session's autogroup). Linux only: a thread finds its id in {@code /proc/thread-self} and raises
+ * its own nice value with {@code renice}, which needs no privilege. Threads inherit the nice value
+ * of the thread that creates them, so ONNX Runtime's pool, made when a session is created, is
+ * lowered by creating the sessions on a lowered thread. Where that is impossible inference runs at
+ * the process's priority, with a warning: the server works the same, with longer tails under overload.
+ *
+ * @param nice the nice value of inference threads, 0..19 (0: the process's own, nothing changes)
+ * @param renice the command that changes a thread's nice value
  */
-final class ComputePriority {
-    private ComputePriority() {}
+record ComputePriority(int nice, String renice) {
+    /** At {@code nice}, with the system's {@code renice}. */
+    static ComputePriority of(int nice) {
+        return new ComputePriority(nice, "renice");
+    }
 
-    /** Raises the calling thread's nice value to {@code nice} (1..19). */
-    static void lowerCurrentThread(int nice) {
-        Path self = Path.of("/proc/thread-self");
+    /** Raises the calling thread's nice value to {@link #nice}; an {@link IllegalStateException} says why not. */
+    void lowerCurrentThread() {
         String tid;
         try {
-            tid = self.toRealPath().getFileName().toString();
+            tid = Path.of("/proc/thread-self").toRealPath().getFileName().toString();
         } catch (IOException e) {
-            throw new IllegalStateException("--compute-nice needs Linux's /proc/thread-self: " + e.getMessage());
+            throw new IllegalStateException("no /proc/thread-self (Linux only): " + e.getMessage());
         }
         try {
-            Process renice = new ProcessBuilder("renice", "-n", Integer.toString(nice), "-p", tid)
+            Process process = new ProcessBuilder(renice, "-n", Integer.toString(nice), "-p", tid)
                     .redirectErrorStream(true)
                     .start();
-            String output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (!renice.waitFor(10, TimeUnit.SECONDS) || renice.exitValue() != 0) {
-                throw new IllegalStateException("--compute-nice " + nice + ": renice failed: " + output);
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(renice + " failed: " + output);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("--compute-nice needs the renice command: " + e.getMessage());
+            throw new IllegalStateException("cannot run " + renice + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("--compute-nice: interrupted while lowering a thread");
+            throw new IllegalStateException("interrupted while lowering a thread");
         }
     }
 
@@ -55,17 +63,16 @@ final class ComputePriority {
         return Integer.parseInt(fields[16]);
     }
 
-    /** Threads that lower themselves to {@code nice} before running their task (0: unchanged). */
-    static ThreadFactory threads(int nice) {
+    /** Threads that lower themselves to {@link #nice} before running their task (0: unchanged). */
+    ThreadFactory threads() {
         if (nice == 0) {
             return Thread::new;
         }
         return task -> new Thread(() -> {
             try {
-                lowerCurrentThread(nice);
+                lowerCurrentThread();
             } catch (IllegalStateException e) {
-                // the loading thread lowered itself already, so renice worked a moment ago; a worker at the
-                // process's priority is better than none
+                // said once, when the model was loaded: a worker at the process's priority is better than none
             }
             task.run();
         });
@@ -77,16 +84,22 @@ final class ComputePriority {
     }
 
     /**
-     * {@code work}'s result, computed on a new thread lowered to {@code nice} (0: on the calling
-     * thread), so that the threads it creates inherit the lower priority.
+     * {@code work}'s result, computed on a new thread lowered to {@link #nice} (0: on the calling
+     * thread), so that the threads it creates inherit the lower priority; where the thread cannot be
+     * lowered, {@code problems} hears why and the work runs at the process's priority.
      */
-    static <T> T onLoweredThread(int nice, Loading<T> work)
+    <T> T onLoweredThread(Loading<T> work, Consumer<String> problems)
             throws ArtifactException, IOException, InterruptedException {
         if (nice == 0) {
             return work.call();
         }
         FutureTask<T> task = new FutureTask<>(() -> {
-            lowerCurrentThread(nice);
+            try {
+                lowerCurrentThread();
+            } catch (IllegalStateException e) {
+                problems.accept("--compute-nice " + nice + " not applied, inference runs at the process's priority: "
+                        + e.getMessage());
+            }
             return work.call();
         });
         new Thread(task, "dialnet-load").start();

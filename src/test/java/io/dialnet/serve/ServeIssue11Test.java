@@ -563,6 +563,42 @@ class ServeIssue11Test {
         }
     }
 
+    @Test
+    void aCallThatEndsAfterTheDeadlineIsAnExpiryEvenBeforeTheTimerFires() throws Exception {
+        Fake fake = new Fake();
+        try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
+            assertThat(send(post(server, "/predict", image(null))).statusCode()).isEqualTo(200); // warm
+            fake.gate = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> request =
+                    sendAsync(server, Map.of("subnet", "big", "deadline_ms", 500));
+            await(() -> fake.calls.get() == 2, "the call running");
+            // the only network thread is busy past the deadline (as under load, waiting for a core), so the
+            // deadline's timer cannot fire; the call ends late meanwhile
+            CountDownLatch busy = new CountDownLatch(1);
+            server.io.next().execute(() -> {
+                busy.countDown();
+                sleepMs(1500);
+            });
+            busy.await();
+            sleepMs(700);
+            double share = server.controller.share();
+            fake.gate.countDown();
+            HttpResponse<String> answer = request.get(20, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(504);
+            assertThat(answer.body()).contains("deadline_ms 500 passed during inference");
+            // and the controller heard of the miss (a late 200 counted as met would have raised its share)
+            assertThat(server.controller.share()).isLessThan(share);
+        }
+    }
+
+    private static void sleepMs(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private CompletableFuture<HttpResponse<String>> sendAsync(Server server, Map<String, Object> extra)
             throws Exception {
         return CLIENT.sendAsync(
