@@ -710,7 +710,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
             answer(status, error(error), "application/json");
             return;
         }
-        double seconds = (System.nanoTime() - done.startNanos) / 1e9;
+        long now = System.nanoTime();
+        if (now > done.deadlineNanos) {
+            // Computed in time but written late (this thread waited for a core): still worth sending, and a miss
+            // for the controller, whose plan must leave room for the write.
+            server.controller.missed(now, done.deadlineMs);
+        }
+        double seconds = (now - done.startNanos) / 1e9;
         server.metrics.served(done.subnet, seconds);
         try {
             if (v2) {

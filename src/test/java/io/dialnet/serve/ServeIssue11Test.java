@@ -591,6 +591,30 @@ class ServeIssue11Test {
         }
     }
 
+    @Test
+    void anAnswerWrittenAfterTheDeadlineIsSentAndCountsAsAMiss() throws Exception {
+        Fake fake = new Fake();
+        try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
+            assertThat(send(post(server, "/predict", image(null))).statusCode()).isEqualTo(200); // warm
+            fake.gate = new CountDownLatch(1);
+            CompletableFuture<HttpResponse<String>> request =
+                    sendAsync(server, Map.of("subnet", "big", "deadline_ms", 500));
+            await(() -> fake.calls.get() == 2, "the call running");
+            // the call ends in time, but the only network thread, which writes its answer, is busy past the deadline
+            CountDownLatch busy = new CountDownLatch(1);
+            server.io.next().execute(() -> {
+                busy.countDown();
+                sleepMs(1000);
+            });
+            busy.await();
+            double share = server.controller.share();
+            fake.gate.countDown();
+            HttpResponse<String> answer = request.get(20, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+            assertThat(server.controller.share()).isLessThan(share);
+        }
+    }
+
     private static void sleepMs(long ms) {
         try {
             Thread.sleep(ms);
