@@ -37,21 +37,19 @@ public final class Serving {
             Consumer<Started> started,
             Consumer<String> problems)
             throws ArtifactException, IOException, InterruptedException {
-        // loaded and warmed up on a thread at --compute-nice, so the engine's threads inherit that priority
-        DynamicModel loaded = ComputePriority.of(settings.computeNice())
-                .onLoweredThread(
-                        () -> {
-                            DynamicModel m = DynamicModel.load(model, backend, threads, devices, "--device", ort);
-                            try {
-                                m.warmUp(settings.maxBatch()); // before the port opens: a ready server answers at its
-                                // measured speed
-                            } catch (RuntimeException e) {
-                                m.close();
-                                throw e;
-                            }
-                            return m;
-                        },
-                        problems);
+        // warmed up before the port opens, so a ready server answers at its measured speed
+        ComputePriority.Loading<DynamicModel> loadAndWarmUp = () -> {
+            DynamicModel m = DynamicModel.load(model, backend, threads, devices, "--device", ort);
+            try {
+                m.warmUp(settings.maxBatch());
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            return m;
+        };
+        // on a thread at --compute-nice, so the engine's threads inherit that priority
+        DynamicModel loaded = ComputePriority.of(settings.computeNice()).onLoweredThread(loadAndWarmUp, problems);
         Server server;
         try {
             server = new Server(loaded, settings);
