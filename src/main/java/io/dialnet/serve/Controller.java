@@ -31,6 +31,15 @@ public final class Controller {
     /** The least: however often requests expire, a deadline still admits some work. */
     static final double MIN_SHARE = 0.3;
 
+    /** A miss cuts the share by this fraction. */
+    static final double CUT = 0.2;
+
+    /**
+     * The share of admitted requests allowed to miss their deadline, in equilibrium: half the 1% that
+     * "p99 within the deadline" leaves, so that a burst counted as one miss still fits.
+     */
+    static final double TARGET_MISS_RATE = 0.005;
+
     public Controller(List<Manifest.SubnetEntry> subnets, String backend) {
         this.byAccuracy = new ArrayList<>(subnets);
         byAccuracy.sort(Comparator.comparingDouble(Manifest.SubnetEntry::validationAccuracy)
@@ -84,10 +93,11 @@ public final class Controller {
      * (work ahead plus the median service time) miss what they cannot see, such as the network
      * thread taking the worker's core or a burst arriving together, and a miss costs an admitted
      * request that then expires (504). So the share adapts as a congestion window does: an
-     * admitted request that expires cuts it by a fifth (down to {@link #MIN_SHARE}), at most once
-     * per deadline (the requests of one burst expire together: that is one mistake, not ten), and
-     * every one answered in time raises it by 0.002 (up to {@link #MAX_SHARE}); a refusal at
-     * admission (503) takes the place of a later expiry.
+     * admitted request that misses its deadline cuts it by {@link #CUT} (down to {@link #MIN_SHARE}),
+     * at most once per deadline (the requests of one burst expire together: that is one mistake, not
+     * ten), and every one answered in time raises it (up to {@link #MAX_SHARE}) by just so much that
+     * raises and cuts balance when {@link #TARGET_MISS_RATE} of the requests miss: (1 - m) x raise =
+     * m x CUT x share. A refusal at admission (503) takes the place of a later miss.
      */
     public synchronized double share() {
         return share;
@@ -96,14 +106,14 @@ public final class Controller {
     /** An admitted request with a deadline of {@code deadlineMs} expired before its answer, at {@code nowNanos}. */
     public synchronized void missed(long nowNanos, double deadlineMs) {
         if (nowNanos - lastCutNanos >= deadlineMs * 1e6) {
-            share = Math.max(MIN_SHARE, share * 0.8);
+            share = Math.max(MIN_SHARE, share * (1 - CUT));
             lastCutNanos = nowNanos;
         }
     }
 
     /** An admitted request with a deadline was answered within it. */
     public synchronized void met() {
-        share = Math.min(MAX_SHARE, share + 0.002);
+        share = Math.min(MAX_SHARE, share + TARGET_MISS_RATE / (1 - TARGET_MISS_RATE) * CUT * share);
     }
 
     /** Estimated milliseconds {@code subnet} needs for one image (NaN when never measured). */

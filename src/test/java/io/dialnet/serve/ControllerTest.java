@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dialnet.artifact.Manifest;
 import java.util.List;
+import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -63,9 +64,34 @@ class ControllerTest {
             c.missed(t + i * 10_000_000L, 10);
         }
         assertThat(c.share()).isEqualTo(Controller.MIN_SHARE);
-        for (int i = 0; i < 1_000; i++) {
+        for (int i = 0; i < 2_000; i++) {
             c.met();
         }
         assertThat(c.share()).isEqualTo(Controller.MAX_SHARE);
+    }
+
+    /**
+     * Issue 11: "p99 of accepted requests within the deadline" allows 1% to miss. Answers in time
+     * raised the share by 0.002 each, which balances the cuts only when about 1.1% miss: over the
+     * target. Here a request misses more often the more of its deadline is planned (never below a
+     * share of 0.6, 5% at 0.9), and each miss comes from another burst (requests 20 ms apart, a
+     * 10 ms deadline), so every miss cuts.
+     */
+    @Test
+    void inEquilibriumFewerThanOnePercentOfAdmittedRequestsMiss() {
+        Controller c = new Controller(List.of(subnet("big", 100, 0.9, 4), subnet("small", 10, 0.7, 1)), "onnxruntime");
+        Random random = new Random(11);
+        int requests = 400_000;
+        int misses = 0;
+        for (int i = 0; i < requests; i++) {
+            double missChance = 0.05 * Math.max(0, (c.share() - 0.6) / 0.3);
+            if (random.nextDouble() < missChance) {
+                misses++;
+                c.missed(i * 20_000_000L, 10);
+            } else {
+                c.met();
+            }
+        }
+        assertThat((double) misses / requests).isLessThan(0.0065);
     }
 }
