@@ -45,7 +45,7 @@ hey_csv() { # hey_csv LABEL N CONCURRENCY QPS_PER_WORKER QUERY: one run, summari
   hey -n "$n" -c "$c" ${q:+-q "$q"} -m POST -T application/octet-stream -D "$body" -o csv \
       "$url/predict?$query" > "$out/$label.csv" 2> "$out/$label.err" || true
   end=$(date +%s.%N)
-  python3 "$here/summarize.py" "$out/$label.csv" "$n" "$(echo "$end - $start" | bc)" "$label"
+  DEADLINE_MS="$deadline" python3 "$here/summarize.py" "$out/$label.csv" "$n" "$(echo "$end - $start" | bc)" "$label"
 }
 
 keepalive() { # one kept-alive client, batch 1: the server's latency against bare ONNX Runtime's
@@ -131,7 +131,7 @@ spread_h2load() { # spread_h2load LABEL RATE QUERY: RATE req/s from one h2load p
   end=$(date +%s.%N)
   awk 'BEGIN {print "response-time,status-code"} {printf "%.6f,%s\n", $3 / 1e6, $2}' "$out/$label.log" > "$out/$label.csv"
   rm -f "$out/$label.log"
-  python3 "$here/summarize.py" "$out/$label.csv" "$n" "$(echo "$end - $start" | bc)" "$label"
+  DEADLINE_MS="$deadline" python3 "$here/summarize.py" "$out/$label.csv" "$n" "$(echo "$end - $start" | bc)" "$label"
 }
 
 spread_hey() { # spread_hey LABEL RATE QUERY: RATE req/s from 8 hey processes x 8 workers, their ticks staggered
@@ -150,7 +150,7 @@ spread_hey() { # spread_hey LABEL RATE QUERY: RATE req/s from 8 hey processes x 
   { head -1 "$out/$label.0.csv"; for j in $(seq 0 $((k - 1))); do tail -n +2 "$out/$label.$j.csv"; done; } \
       > "$out/$label.csv"
   rm -f "$out/$label".?.csv
-  python3 "$here/summarize.py" "$out/$label.csv" $((n * k)) "$(echo "$end - $start" | bc)" "$label"
+  DEADLINE_MS="$deadline" python3 "$here/summarize.py" "$out/$label.csv" $((n * k)) "$(echo "$end - $start" | bc)" "$label"
 }
 
 overload() { # 0.5x..4x the pinned capacity: pinned full model vs the deadline controller
