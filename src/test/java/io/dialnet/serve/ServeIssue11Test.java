@@ -565,34 +565,32 @@ class ServeIssue11Test {
 
     @Test
     void aCallThatEndsAfterTheDeadlineIsAnExpiryEvenBeforeTheTimerFires() throws Exception {
-        Fake fake = new Fake();
-        try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
-            assertThat(send(post(server, "/predict", image(null))).statusCode()).isEqualTo(200); // warm
-            fake.gate = new CountDownLatch(1);
-            CompletableFuture<HttpResponse<String>> request =
-                    sendAsync(server, Map.of("subnet", "big", "deadline_ms", 500));
-            await(() -> fake.calls.get() == 2, "the call running");
-            // the only network thread is busy past the deadline (as under load, waiting for a core), so the
-            // deadline's timer cannot fire; the call ends late meanwhile
-            CountDownLatch busy = new CountDownLatch(1);
-            server.io.next().execute(() -> {
-                busy.countDown();
-                sleepMs(1500);
-            });
-            busy.await();
-            sleepMs(700);
-            double share = server.controller.share();
-            fake.gate.countDown();
-            HttpResponse<String> answer = request.get(20, TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(504);
-            assertThat(answer.body()).contains("deadline_ms 500 passed during inference");
-            // and the controller heard of the miss (a late 200 counted as met would have raised its share)
-            assertThat(server.controller.share()).isLessThan(share);
-        }
+        // the call ends late (700 ms after it began, the deadline is 500 ms) while the network thread, which would
+        // run the deadline's timer, is still busy
+        BusyNetwork run = deadlineRequestWhileTheNetworkThreadIsBusy(1500, 700);
+        assertThat(run.answer().statusCode()).as(run.answer().body()).isEqualTo(504);
+        assertThat(run.answer().body()).contains("deadline_ms 500 passed during inference");
+        // and the controller heard of the miss (a late 200 counted as met would have raised its share)
+        assertThat(run.shareAfter()).isLessThan(run.shareBefore());
     }
 
     @Test
     void anAnswerWrittenAfterTheDeadlineIsSentAndCountsAsAMiss() throws Exception {
+        // the call ends in time, but the network thread, which writes its answer, is busy past the deadline
+        BusyNetwork run = deadlineRequestWhileTheNetworkThreadIsBusy(1000, 0);
+        assertThat(run.answer().statusCode()).as(run.answer().body()).isEqualTo(200);
+        assertThat(run.shareAfter()).isLessThan(run.shareBefore());
+    }
+
+    /** A request's answer and the controller's share before its call ended and after the answer. */
+    private record BusyNetwork(HttpResponse<String> answer, double shareBefore, double shareAfter) {}
+
+    /**
+     * One request with a 500 ms deadline whose call ends {@code callMs} after it began, while the
+     * server's only network thread (as under load, waiting for a core) is busy for {@code busyMs}
+     * from the call's start.
+     */
+    private BusyNetwork deadlineRequestWhileTheNetworkThreadIsBusy(long busyMs, long callMs) throws Exception {
         Fake fake = new Fake();
         try (Server server = server(fake, settings(1, 8, 100, 10_000))) {
             assertThat(send(post(server, "/predict", image(null))).statusCode()).isEqualTo(200); // warm
@@ -600,18 +598,17 @@ class ServeIssue11Test {
             CompletableFuture<HttpResponse<String>> request =
                     sendAsync(server, Map.of("subnet", "big", "deadline_ms", 500));
             await(() -> fake.calls.get() == 2, "the call running");
-            // the call ends in time, but the only network thread, which writes its answer, is busy past the deadline
             CountDownLatch busy = new CountDownLatch(1);
             server.io.next().execute(() -> {
                 busy.countDown();
-                sleepMs(1000);
+                sleepMs(busyMs);
             });
             busy.await();
-            double share = server.controller.share();
+            sleepMs(callMs);
+            double before = server.controller.share();
             fake.gate.countDown();
             HttpResponse<String> answer = request.get(20, TimeUnit.SECONDS);
-            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-            assertThat(server.controller.share()).isLessThan(share);
+            return new BusyNetwork(answer, before, server.controller.share());
         }
     }
 
