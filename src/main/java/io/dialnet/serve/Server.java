@@ -145,10 +145,12 @@ public final class Server implements AutoCloseable {
          */
         public static final class Builder {
             /**
-             * Inference below the network threads by default: measured on 2 cores at 2x and 4x the capacity,
-             * it shortened p99 of both answers and refusals in every paired run (docs/BENCHMARKS.md section 8).
+             * Inference at the process's priority by default. Below it (nice 10) the network threads answer and
+             * refuse sooner under overload, but inference then also yields 10:1 to every other busy process in
+             * its scheduling group: beside two training runs a one-client p50 went from 6 to 29 ms
+             * (docs/BENCHMARKS.md section 8). So it is for a host or container that serves alone.
              */
-            public static final int DEFAULT_COMPUTE_NICE = 10;
+            public static final int DEFAULT_COMPUTE_NICE = 0;
 
             private Integer port;
             private boolean bindAll;

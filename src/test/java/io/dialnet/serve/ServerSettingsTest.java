@@ -31,7 +31,7 @@ class ServerSettingsTest {
                         30_000,
                         "model",
                         ImageDecoder.MAX_PIXELS,
-                        10));
+                        0));
         assertThat(ImageDecoder.MAX_PIXELS).isEqualTo(89_478_485L);
     }
 
