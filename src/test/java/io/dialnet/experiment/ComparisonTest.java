@@ -17,6 +17,7 @@ import io.dialnet.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
@@ -89,7 +90,8 @@ class ComparisonTest {
     }
 
     @Test
-    void comparisonSearchesStartFromTheIndividualFullWidthModelAndItsPlansAreTrainedAlone() throws IOException {
+    void comparisonSearchesStartFromTheIndividualFullWidthModelAndItsPlansAreTrainedAlone(@TempDir Path otherRun)
+            throws IOException {
         Comparison.Settings settings = new Comparison.Settings(
                 List.of(Arm.INDIVIDUAL, Arm.PROGRESSIVE, Arm.ALONE_PROGRESSIVE, Arm.ABLATION),
                 List.of(1.0, 0.5),
@@ -160,6 +162,21 @@ class ComparisonTest {
         assertThatThrownBy(() -> ProtocolReport.versus(List.of(dir), List.of(dir, dir)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--against needs one directory per directory of --runs (1)");
+        // a run tested on other images cannot be paired: its individual arm saw one image fewer
+        Path other = Files.createDirectories(otherRun.resolve("individual"));
+        Files.copy(dir.resolve("individual").resolve(Comparison.ARM_RESULT), other.resolve(Comparison.ARM_RESULT));
+        Map<String, String> fewer = new LinkedHashMap<>();
+        new ObjectMapper()
+                .readValue(
+                        dir.resolve("individual")
+                                .resolve(Comparison.PREDICTIONS)
+                                .toFile(),
+                        Map.class)
+                .forEach((k, v) -> fewer.put((String) k, ((String) v).substring(1)));
+        new ObjectMapper().writeValue(other.resolve(Comparison.PREDICTIONS).toFile(), fewer);
+        assertThatThrownBy(() -> ProtocolReport.versus(List.of(dir), List.of(otherRun)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("paired differences need the same test images");
         Path png = dir.resolve("report.png");
         ProtocolReport.plot(List.of(dir), png);
         assertThat(png).isNotEmptyFile();
