@@ -673,15 +673,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
         j.timer = ctx.executor()
                 .schedule(
                         () -> {
-                            String why = byDeadline
-                                    ? "deadline_ms " + Server.fmt(j.deadlineMs) + " passed before an answer"
-                                    : "no answer within the request timeout of " + server.settings.requestTimeoutMs()
-                                            + " ms";
-                            if (j.fail(504, why)) {
-                                server.metrics.rejected(byDeadline ? "expired" : "timeout");
-                                if (byDeadline) {
-                                    server.controller.missed(System.nanoTime(), j.deadlineMs);
-                                }
+                            if (byDeadline) {
+                                server.expire(j, System.nanoTime(), "before an answer");
+                            } else if (j.fail(
+                                    504,
+                                    "no answer within the request timeout of " + server.settings.requestTimeoutMs()
+                                            + " ms")) {
+                                server.metrics.rejected("timeout");
                             }
                         },
                         Math.max(0, timeoutNanos),

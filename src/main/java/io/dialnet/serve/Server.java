@@ -678,10 +678,7 @@ public final class Server implements AutoCloseable {
             if (end > job.deadlineNanos) {
                 // Late, though its timer may not have fired yet (the network thread waits for a core under load):
                 // a late answer is the expiry the timer would have sent, and the controller must hear of the miss.
-                if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed during inference")) {
-                    metrics.rejected("expired");
-                    controller.missed(end, job.deadlineMs);
-                }
+                expire(job, end, "during inference");
             } else if (job.succeed(Arrays.copyOfRange(logits, offset, offset + length))
                     && job.deadlineNanos != Long.MAX_VALUE) {
                 controller.met();
@@ -712,13 +709,22 @@ public final class Server implements AutoCloseable {
             return false; // its timer answered it already
         }
         if (!endsBy(job.deadlineNanos, perImageMs, before + job.batch, now)) {
-            if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed while queued")) {
-                metrics.rejected("expired");
-                controller.missed(now, job.deadlineMs);
-            }
+            expire(job, now, "while queued");
             return false;
         }
         return true;
+    }
+
+    /**
+     * Answers an admitted {@code job} 504, its deadline passed {@code when} (unless it was answered
+     * already), counts it as expired and tells the controller of the miss: one place for the three
+     * ways a deadline passes (in the queue, during inference, or by its timer).
+     */
+    void expire(Job job, long nowNanos, String when) {
+        if (job.fail(504, "deadline_ms " + fmt(job.deadlineMs) + " passed " + when)) {
+            metrics.rejected("expired");
+            controller.missed(nowNanos, job.deadlineMs);
+        }
     }
 
     private static float[] concat(List<Job> group, int images) {
