@@ -39,13 +39,16 @@ serve() { # serve EXTRA_OPTIONS...: starts the server (on SERVER_CPUS when given
 }
 stop() { kill -TERM "$server" 2> /dev/null || true; wait "$server" 2> /dev/null || true; }
 metric() { curl -s "$url/metrics" | grep "^$1" || true; }
+summarize() { # summarize CSV SENT START END LABEL: one JSON line (summarize.py), 200s past the deadline counted
+  DEADLINE_MS="$deadline" python3 "$here/summarize.py" "$1" "$2" "$(echo "$4 - $3" | bc)" "$5"
+}
 hey_csv() { # hey_csv LABEL N CONCURRENCY QPS_PER_WORKER QUERY: one run, summarised
   local label=$1 n=$2 c=$3 q=$4 query=$5 start end
   start=$(date +%s.%N)
   hey -n "$n" -c "$c" ${q:+-q "$q"} -m POST -T application/octet-stream -D "$body" -o csv \
       "$url/predict?$query" > "$out/$label.csv" 2> "$out/$label.err" || true
   end=$(date +%s.%N)
-  DEADLINE_MS="$deadline" python3 "$here/summarize.py" "$out/$label.csv" "$n" "$(echo "$end - $start" | bc)" "$label"
+  summarize "$out/$label.csv" "$n" "$start" "$end" "$label"
 }
 
 keepalive() { # one kept-alive client, batch 1: the server's latency against bare ONNX Runtime's
@@ -123,7 +126,7 @@ spread_h2load() { # spread_h2load LABEL RATE QUERY: RATE req/s from one h2load p
   # less CPU than 64 Go workers) with 64 kept-alive HTTP/1.1 connections, each paced at RATE/64 req/s and
   # started 1 ms apart so their ticks interleave; its per-request log becomes hey's CSV for summarize.py
   local label=$1 rate=$2 query=$3 c=64 n start end
-  n=$(( rate * secs ))
+  n=$(( rate * secs > c ? rate * secs : c )) # h2load needs a request per connection at least
   start=$(date +%s.%N)
   on_client_cpus h2load --h1 -c "$c" -n "$n" --rps "$(echo "scale=4; $rate / $c" | bc)" -r 1 --rate-period 1ms \
       -d "$body" -H 'content-type: application/octet-stream' --log-file "$out/$label.log" \
@@ -131,7 +134,7 @@ spread_h2load() { # spread_h2load LABEL RATE QUERY: RATE req/s from one h2load p
   end=$(date +%s.%N)
   awk 'BEGIN {print "response-time,status-code"} {printf "%.6f,%s\n", $3 / 1e6, $2}' "$out/$label.log" > "$out/$label.csv"
   rm -f "$out/$label.log"
-  DEADLINE_MS="$deadline" python3 "$here/summarize.py" "$out/$label.csv" "$n" "$(echo "$end - $start" | bc)" "$label"
+  summarize "$out/$label.csv" "$n" "$start" "$end" "$label"
 }
 
 spread_hey() { # spread_hey LABEL RATE QUERY: RATE req/s from 8 hey processes x 8 workers, their ticks staggered
@@ -150,7 +153,7 @@ spread_hey() { # spread_hey LABEL RATE QUERY: RATE req/s from 8 hey processes x 
   { head -1 "$out/$label.0.csv"; for j in $(seq 0 $((k - 1))); do tail -n +2 "$out/$label.$j.csv"; done; } \
       > "$out/$label.csv"
   rm -f "$out/$label".?.csv
-  DEADLINE_MS="$deadline" python3 "$here/summarize.py" "$out/$label.csv" $((n * k)) "$(echo "$end - $start" | bc)" "$label"
+  summarize "$out/$label.csv" $((n * k)) "$start" "$end" "$label"
 }
 
 overload() { # 0.5x..4x the pinned capacity: pinned full model vs the deadline controller
