@@ -27,6 +27,10 @@ final class CompareReportCommand extends DialnetCommand {
     @Option(names = "--plot", paramLabel = "PNG")
     Path plot;
 
+    /** The equal-compute view: each arm's mean test accuracy against its total compute. */
+    @Option(names = "--compute-plot", paramLabel = "PNG")
+    Path computePlot;
+
     @Override
     public Integer call() {
         String report = ProtocolReport.markdown(runs, references)
@@ -36,6 +40,9 @@ final class CompareReportCommand extends DialnetCommand {
         }
         if (plot != null) {
             ProtocolReport.plot(runs, plot);
+        }
+        if (computePlot != null) {
+            ProtocolReport.computePlot(runs, computePlot);
         }
         print(report);
         return 0;

@@ -100,6 +100,40 @@ public final class ProtocolReport {
         Plots.accuracyVsMacs(series, "Test accuracy against MACs, mean over " + runs.size() + " seed(s)", true, png);
     }
 
+    /**
+     * The equal-compute view: each arm's test accuracy (mean over its subnets and the seeds)
+     * against its total compute relative to US-Nets, drawn to {@code png}; needs the uniform arm.
+     */
+    public static void computePlot(List<Path> runs, Path png) {
+        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
+        if (!seeds.stream().allMatch(s -> s.containsKey(Arm.UNIFORM))) {
+            throw new IllegalArgumentException("the compute plot is relative to US-Nets: "
+                    + "every run needs a finished uniform arm (uniform/" + Comparison.ARM_RESULT + ")");
+        }
+        double uniform = mean(seeds, Arm.UNIFORM).total();
+        List<Plots.CostPoint> points = Comparison.ARMS.stream()
+                .filter(a -> a.kind() != Arm.Kind.ALONE && seeds.stream().allMatch(s -> s.containsKey(a)))
+                .map(a -> new Plots.CostPoint(a.id(), mean(seeds, a).total() / uniform, meanAccuracy(seeds, a)))
+                .toList();
+        Plots.accuracyVsCost(
+                points,
+                "Test accuracy against total compute, mean over " + runs.size() + " seed(s)",
+                "forward + backward MACs x images, x US-Nets",
+                png);
+    }
+
+    /**
+     * An arm's test accuracy averaged over its subnets and the seeds: the accuracy its compute
+     * bought. Not for {@code alone-*} arms, whose full plan is the individual arm's and not in their cost.
+     */
+    private static double meanAccuracy(List<Map<Arm, ArmRun>> seeds, Arm arm) {
+        return seeds.stream()
+                .flatMap(s -> s.get(arm).subnets().keySet().stream().map(k -> subnet(s, arm, k)))
+                .mapToDouble(SubnetResult::testAccuracy)
+                .average()
+                .orElse(Double.NaN);
+    }
+
     /** What a search left on disk: the subnets it accepted ({@code search.json}). */
     private record SearchState(List<AcceptedSubnet> accepted) {}
 
@@ -348,23 +382,28 @@ public final class ProtocolReport {
     }
 
     private static void computeTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms) {
-        out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases)\n\n");
-        out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours |\n");
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases), "
+                + "beside the test accuracy it bought (mean over its subnets; none for an alone- arm, whose full plan is "
+                + "individual's): the equal-compute view\n\n");
+        out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours | accuracy |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         double uniform = arms.contains(Arm.UNIFORM) ? mean(seeds, Arm.UNIFORM).total() : Double.NaN;
         for (Arm arm : arms) {
             Compute c = mean(seeds, arm);
             out.append(String.format(
                     Locale.ROOT,
-                    "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %.2f | %.2f |%n",
+                    "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %s | %.2f | %s |%n",
                     arm,
                     c.training(),
                     c.ranking(),
                     c.calibration(),
                     c.evaluation(),
                     c.total(),
-                    c.total() / uniform,
-                    c.seconds() / 3600));
+                    Double.isNaN(uniform) ? "-" : String.format(Locale.ROOT, "%.2f", c.total() / uniform),
+                    c.seconds() / 3600,
+                    arm.kind() == Arm.Kind.ALONE
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.2f", 100 * meanAccuracy(seeds, arm))));
         }
     }
 

@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -67,6 +68,33 @@ public final class Plots {
                     .toArray();
             chart.addSeries(name, x, y);
         });
+        write(chart, png);
+    }
+
+    /** One method's accuracy at its total cost: a point of the equal-compute view. */
+    public record CostPoint(String name, double cost, double accuracy) {}
+
+    /**
+     * Accuracy (%) against total cost, one point per method so each has its own legend entry,
+     * written atomically to {@code png}.
+     */
+    public static void accuracyVsCost(List<CostPoint> points, String title, String costAxis, Path png) {
+        XYChart chart = new XYChartBuilder()
+                .width(880)
+                .height(560)
+                .title(title)
+                .xAxisTitle(costAxis)
+                .yAxisTitle("test accuracy, mean over subnets (%)")
+                .build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setMarkerSize(11);
+        chart.getStyler().setSeriesColors(COLORS);
+        chart.getStyler().setSeriesMarkers(MARKERS);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setXAxisMin(0.0);
+        for (CostPoint p : points) {
+            chart.addSeries(p.name(), new double[] {p.cost()}, new double[] {100 * p.accuracy()});
+        }
         write(chart, png);
     }
 

@@ -180,6 +180,14 @@ class ComparisonTest {
         Path png = dir.resolve("report.png");
         ProtocolReport.plot(List.of(dir), png);
         assertThat(png).isNotEmptyFile();
+        // the equal-compute view: each arm's accuracy beside its cost; an alone- arm's full plan is not in its cost
+        assertThat(report)
+                .containsPattern("\\| progressive \\|( [0-9.e+]+ \\|){5} - \\| [0-9.]+ \\| \\d+\\.\\d\\d \\|")
+                .containsPattern("\\| alone-progressive \\|.* \\| - \\|\n");
+        // relative to US-Nets, which this run lacks
+        assertThatThrownBy(() -> ProtocolReport.computePlot(List.of(dir), png))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("every run needs a finished uniform arm");
         // a reference no arm of the runs has (yet: reports are read as the arms land) gets no empty table
         assertThat(ProtocolReport.markdown(List.of(dir), List.of("uniform", "individual")))
                 .doesNotContain("Against uniform")
