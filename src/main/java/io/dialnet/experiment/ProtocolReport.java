@@ -383,8 +383,8 @@ public final class ProtocolReport {
 
     private static void computeTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms) {
         out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases), "
-                + "beside the test accuracy it bought (mean over its subnets; none for an alone- arm, whose full plan is "
-                + "individual's): the equal-compute view\n\n");
+                + "beside the test accuracy it bought (mean over its subnets; none for an alone- arm, "
+                + "whose full plan is individual's): the equal-compute view\n\n");
         out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours | accuracy |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         double uniform = arms.contains(Arm.UNIFORM) ? mean(seeds, Arm.UNIFORM).total() : Double.NaN;
