@@ -49,17 +49,8 @@ public final class Plots {
      * {@code png}. Test accuracy is used instead where {@code useTest} and a subnet has it.
      */
     public static void accuracyVsMacs(Map<String, List<SubnetResult>> series, String title, boolean useTest, Path png) {
-        XYChart chart = new XYChartBuilder()
-                .width(880)
-                .height(560)
-                .title(title)
-                .xAxisTitle("MACs (millions)")
-                .yAxisTitle((useTest ? "test" : "validation") + " accuracy (%)")
-                .build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setMarkerSize(9);
-        chart.getStyler().setSeriesColors(COLORS);
-        chart.getStyler().setSeriesMarkers(MARKERS);
+        XYChart chart =
+                chart(880, 560, title, "MACs (millions)", (useTest ? "test" : "validation") + " accuracy (%)", true);
         series.forEach((name, subnets) -> {
             double[] x = subnets.stream().mapToDouble(s -> s.macs() / 1e6).toArray();
             double[] y = subnets.stream()
@@ -79,17 +70,8 @@ public final class Plots {
      * written atomically to {@code png}.
      */
     public static void accuracyVsCost(List<CostPoint> points, String title, String costAxis, Path png) {
-        XYChart chart = new XYChartBuilder()
-                .width(880)
-                .height(560)
-                .title(title)
-                .xAxisTitle(costAxis)
-                .yAxisTitle("test accuracy, mean over subnets (%)")
-                .build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        XYChart chart = chart(880, 560, title, costAxis, "test accuracy, mean over subnets (%)", true);
         chart.getStyler().setMarkerSize(11);
-        chart.getStyler().setSeriesColors(COLORS);
-        chart.getStyler().setSeriesMarkers(MARKERS);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setXAxisMin(0.0);
         for (CostPoint p : points) {
@@ -139,17 +121,7 @@ public final class Plots {
 
     /** An empty accuracy-against-latency chart {@code width} pixels wide, latency from 0. */
     private static XYChart latencyPanel(String title, int width) {
-        XYChart chart = new XYChartBuilder()
-                .width(width)
-                .height(520)
-                .title(title)
-                .xAxisTitle("p50 latency per call (ms)")
-                .yAxisTitle("validation accuracy (%)")
-                .build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        chart.getStyler().setMarkerSize(9);
-        chart.getStyler().setSeriesColors(COLORS);
-        chart.getStyler().setSeriesMarkers(MARKERS);
+        XYChart chart = chart(width, 520, title, "p50 latency per call (ms)", "validation accuracy (%)", false);
         chart.getStyler().setXAxisMin(0.0);
         return chart;
     }
@@ -187,6 +159,23 @@ public final class Plots {
         }
         g.dispose();
         return all;
+    }
+
+    /** An empty chart in the shared palette and markers, its legend outside on the right or inside bottom right. */
+    private static XYChart chart(int width, int height, String title, String x, String y, boolean legendOutside) {
+        XYChart chart = new XYChartBuilder()
+                .width(width)
+                .height(height)
+                .title(title)
+                .xAxisTitle(x)
+                .yAxisTitle(y)
+                .build();
+        chart.getStyler()
+                .setLegendPosition(legendOutside ? Styler.LegendPosition.OutsideE : Styler.LegendPosition.InsideSE);
+        chart.getStyler().setMarkerSize(9);
+        chart.getStyler().setSeriesColors(COLORS);
+        chart.getStyler().setSeriesMarkers(MARKERS);
+        return chart;
     }
 
     static void write(XYChart chart, Path png) {

@@ -45,6 +45,20 @@ class PlotsTest {
                 .isTrue();
     }
 
+    /** The equal-compute view: one point per method, each in its own colour so the legend names it. */
+    @Test
+    void eachMethodIsItsOwnPointAgainstCost() throws Exception {
+        Path png = dir.resolve("cost.png");
+        Plots.accuracyVsCost(
+                List.of(new Plots.CostPoint("uniform", 1.0, 0.77), new Plots.CostPoint("progressive", 1.9, 0.81)),
+                "resnet20",
+                "x US-Nets",
+                png);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(hasColour(image, 0x0072B2, 0, image.getWidth())).isTrue();
+        assertThat(hasColour(image, 0xE69F00, 0, image.getWidth())).isTrue();
+    }
+
     private static boolean hasColour(BufferedImage image, int rgb, int fromX, int toX) {
         for (int x = fromX; x < toX; x++) {
             for (int y = 0; y < image.getHeight(); y++) {
