@@ -33,14 +33,18 @@ group of 4 was fixed when the protocol was registered, before the dial work show
 SIMD block (16 here, `dialnet train`'s default now) keep the speed-up within 0.87-1.00x of the MACs
 reduction.
 
-| file | method | subnet | channels per stage | MACs | test acc. | validation | p50 b1 | p50 b64 | size |
+| file | method | subnet | channels per stage (or plan) | MACs | test acc. | validation | p50 b1 | p50 b64 | size |
 |---|---|---|---|---:|---:|---:|---:|---:|---:|
 """
 
 
-def stage_channels(channels):
-    # ResNet-20 with groups of 4 channels: 12 coupling sets, 4 per stage; the first of each stage is its width
-    return "/".join(str(channels[i]) for i in range(0, len(channels), max(1, len(channels) // 3)))
+def plan_text(channels):
+    """Per stage (16/32/64) where every coupling set of a stage has one width, else the whole plan."""
+    # ResNet-20 with groups of 4: 12 coupling sets, 4 per stage
+    stages = [channels[i:i + len(channels) // 3] for i in range(0, len(channels), max(1, len(channels) // 3))]
+    if len(channels) % 3 == 0 and all(len(set(st)) == 1 for st in stages):
+        return "/".join(str(st[0]) for st in stages)
+    return ",".join(str(c) for c in channels)
 
 
 def main():
@@ -49,13 +53,14 @@ def main():
     for path in sorted(glob.glob("models/*.dialnet")):
         with zipfile.ZipFile(path) as z:
             m = json.loads(z.read("manifest.json"))
-        method = m["provenance"].get("strategy") or m["provenance"].get("method", "?")
+        # the method as compare names it, from the file name (a search's provenance names its final training)
+        method = os.path.basename(path)[len("resnet20-cifar10-"):-len(".dialnet")]
         size = f"{os.path.getsize(path) / 1e6:.2f} MB"
         for s in m["subnets"]:
             p50 = {l["batchSize"]: l["p50"] for l in s["latency"] if l["backend"] == "onnxruntime"}
             machines.update(l["device"] for l in s["latency"])
             rows.append(
-                f"| {os.path.basename(path)} | {method} | {s['name']} | {stage_channels(s['channels'])} "
+                f"| {os.path.basename(path)} | {method} | {s['name']} | {plan_text(s['channels'])} "
                 f"| {s['macs'] / 1e6:.2f}M | {100 * s['testAccuracy']:.2f}% | {100 * s['validationAccuracy']:.2f}% "
                 f"| {p50.get(1, float('nan')):.3f} ms | {p50.get(64, float('nan')):.2f} ms | {size} |")
     text = HEAD + "\n".join(rows) + "\n\nLatency measured on: " + ", ".join(sorted(machines)) + ".\n"
