@@ -20,24 +20,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The protocol's tables from one comparison directory per seed: each arm's test accuracy per
- * target, its difference from the reference arms with a paired bootstrap interval over seeds and
- * test images and McNemar's test, and what each arm cost. Reads {@code <arm>/arm.json} and
- * {@code <arm>/test-correct.json}, so it works on a comparison still running (arms present in
- * every seed are reported).
- *
- * <p>Subnets are matched by target: {@code w1.00, w0.75, ...} of the width-based arms in the
- * individual arm's order, and {@code s1, s2, ...} of the searches. A search's full plan trained
- * alone is the individual full-width run, so {@code alone-*} arms take their {@code s1} from there.
+ * The protocol's tables from one comparison directory per seed ({@link ProtocolRuns}): each arm's
+ * test accuracy per target, its difference from the reference arms with a paired bootstrap
+ * interval over seeds and test images and McNemar's test, and what each arm cost; arms finished in
+ * every seed are reported, so it works on a comparison still running.
  */
 public final class ProtocolReport {
     private static final int RESAMPLES = 10_000;
     /** The reference that compares each search with its own plans trained alone. */
     public static final String ALONE_REFERENCE = "alone";
-
-    /** One arm in one seed: its subnets by target index and which test images each got right. */
-    record ArmRun(
-            Comparison.MethodResult result, Map<Integer, SubnetResult> subnets, Map<Integer, boolean[]> correct) {}
 
     private ProtocolReport() {}
 
@@ -46,10 +37,8 @@ public final class ProtocolReport {
      * compared with every arm of {@code references} ({@code alone}: a search's own plans trained alone).
      */
     public static String markdown(List<Path> runs, List<String> references) {
-        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
-        List<Arm> arms = Comparison.ARMS.stream()
-                .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a)))
-                .toList();
+        ProtocolRuns seeds = ProtocolRuns.read(runs);
+        List<Arm> arms = seeds.arms();
         StringBuilder out = new StringBuilder();
         out.append(String.format(
                 Locale.ROOT,
@@ -59,10 +48,9 @@ public final class ProtocolReport {
                 runs.size(),
                 runs,
                 RESAMPLES));
-        int targets = seeds.get(0).get(Arm.INDIVIDUAL).subnets().size();
-        accuracyTable(out, seeds, arms, targets);
+        accuracyTable(out, seeds, arms);
         for (String reference : references) {
-            differenceTable(out, seeds, arms, targets, reference);
+            differenceTable(out, seeds, arms, reference);
         }
         out.append("\n");
         computeTable(out, seeds, arms);
@@ -76,26 +64,21 @@ public final class ProtocolReport {
      * target's MACs from the first seed), drawn to {@code png}.
      */
     public static void plot(List<Path> runs, Path png) {
-        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
+        ProtocolRuns seeds = ProtocolRuns.read(runs);
         Map<String, List<SubnetResult>> series = new LinkedHashMap<>();
-        for (Arm arm : Comparison.ARMS) {
-            if (seeds.stream().allMatch(s -> s.containsKey(arm))) {
-                List<SubnetResult> means = new ArrayList<>();
-                for (int k : seeds.get(0).get(arm).subnets().keySet()) {
-                    SubnetResult first = subnet(seeds.get(0), arm, k);
-                    double val = seeds.stream()
-                            .mapToDouble(s -> subnet(s, arm, k).validationAccuracy())
-                            .average()
-                            .orElse(Double.NaN);
-                    double test = seeds.stream()
-                            .mapToDouble(s -> subnet(s, arm, k).testAccuracy())
-                            .average()
-                            .orElse(Double.NaN);
-                    means.add(
-                            new SubnetResult(first.name(), first.channels(), first.macs(), first.params(), val, test));
-                }
-                series.put(arm.id(), means);
+        for (Arm arm : seeds.arms()) {
+            List<SubnetResult> means = new ArrayList<>();
+            for (int k : seeds.targetsOf(arm)) {
+                SubnetResult first = seeds.first(arm, k);
+                means.add(new SubnetResult(
+                        first.name(),
+                        first.channels(),
+                        first.macs(),
+                        first.params(),
+                        seeds.meanValidation(arm, k),
+                        seeds.meanTest(arm, k)));
             }
+            series.put(arm.id(), means);
         }
         Plots.accuracyVsMacs(series, "Test accuracy against MACs, mean over " + runs.size() + " seed(s)", true, png);
     }
@@ -105,33 +88,22 @@ public final class ProtocolReport {
      * against its total compute relative to US-Nets, drawn to {@code png}; needs the uniform arm.
      */
     public static void computePlot(List<Path> runs, Path png) {
-        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
-        if (!seeds.stream().allMatch(s -> s.containsKey(Arm.UNIFORM))) {
+        ProtocolRuns seeds = ProtocolRuns.read(runs);
+        if (!seeds.has(Arm.UNIFORM)) {
             throw new IllegalArgumentException("the compute plot is relative to US-Nets: "
                     + "every run needs a finished uniform arm (uniform/" + Comparison.ARM_RESULT + ")");
         }
-        double uniform = mean(seeds, Arm.UNIFORM).total();
-        List<Plots.CostPoint> points = Comparison.ARMS.stream()
-                .filter(a -> a.kind() != Arm.Kind.ALONE && seeds.stream().allMatch(s -> s.containsKey(a)))
-                .map(a -> new Plots.CostPoint(a.id(), mean(seeds, a).total() / uniform, meanAccuracy(seeds, a)))
+        double uniform = seeds.meanCompute(Arm.UNIFORM).total();
+        List<Plots.CostPoint> points = seeds.arms().stream()
+                .filter(a -> a.kind() != Arm.Kind.ALONE)
+                .map(a -> new Plots.CostPoint(
+                        a.id(), seeds.meanCompute(a).total() / uniform, seeds.meanTestOverTargets(a)))
                 .toList();
         Plots.accuracyVsCost(
                 points,
                 "Test accuracy against total compute, mean over " + runs.size() + " seed(s)",
                 "forward + backward MACs x images, x US-Nets",
                 png);
-    }
-
-    /**
-     * An arm's test accuracy averaged over its subnets and the seeds: the accuracy its compute
-     * bought. Not for {@code alone-*} arms, whose full plan is the individual arm's and not in their cost.
-     */
-    private static double meanAccuracy(List<Map<Arm, ArmRun>> seeds, Arm arm) {
-        return seeds.stream()
-                .flatMap(s -> s.get(arm).subnets().keySet().stream().map(k -> subnet(s, arm, k)))
-                .mapToDouble(SubnetResult::testAccuracy)
-                .average()
-                .orElse(Double.NaN);
     }
 
     /** What a search left on disk: the subnets it accepted ({@code search.json}). */
@@ -246,7 +218,8 @@ public final class ProtocolReport {
         }
     }
 
-    private static void accuracyTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets) {
+    private static void accuracyTable(StringBuilder out, ProtocolRuns seeds, List<Arm> arms) {
+        int targets = seeds.targets();
         out.append("| arm |");
         for (int k = 0; k < targets; k++) {
             out.append(" target ").append(k + 1).append(" (MACs) |");
@@ -255,17 +228,15 @@ public final class ProtocolReport {
         for (Arm arm : arms) {
             out.append("| ").append(arm).append(" |");
             for (int k = 0; k < targets; k++) {
-                SubnetResult first = subnet(seeds.get(0), arm, k);
-                if (first == null) {
-                    out.append(" - |");
-                    continue;
-                }
-                final int target = k;
-                double mean = seeds.stream()
-                        .mapToDouble(s -> subnet(s, arm, target).testAccuracy())
-                        .average()
-                        .orElse(Double.NaN);
-                out.append(String.format(Locale.ROOT, " %.2f (%s) |", 100 * mean, SubnetTable.millions(first.macs())));
+                SubnetResult first = seeds.first(arm, k);
+                out.append(
+                        first == null
+                                ? " - |"
+                                : String.format(
+                                        Locale.ROOT,
+                                        " %.2f (%s) |",
+                                        100 * seeds.meanTest(arm, k),
+                                        SubnetTable.millions(first.macs())));
             }
             out.append('\n');
         }
@@ -275,8 +246,7 @@ public final class ProtocolReport {
      * Each arm against {@code reference} (an arm, or {@code alone}: each search against its own plans
      * alone); nothing when no arm of the runs has that reference (yet: runs are read as they land).
      */
-    private static void differenceTable(
-            StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms, int targets, String reference) {
+    private static void differenceTable(StringBuilder out, ProtocolRuns seeds, List<Arm> arms, String reference) {
         boolean alone = reference.equals(ALONE_REFERENCE);
         Arm named =
                 arms.stream().filter(a -> a.id().equals(reference)).findFirst().orElse(null);
@@ -287,9 +257,9 @@ public final class ProtocolReport {
         if (pairs.isEmpty()) {
             return;
         }
-        differenceHeader(out, alone ? "the same plans trained alone" : reference, targets);
+        differenceHeader(out, alone ? "the same plans trained alone" : reference, seeds.targets());
         for (Arm[] pair : pairs) {
-            differenceRow(out, seeds, pair[0], seeds, pair[1], targets);
+            differenceRow(out, seeds, pair[0], seeds, pair[1]);
         }
     }
 
@@ -307,23 +277,14 @@ public final class ProtocolReport {
      * One row: {@code arm} of {@code seeds} minus {@code ref} of {@code refSeeds} per target with its
      * interval, then the mean over targets.
      */
-    private static void differenceRow(
-            StringBuilder out,
-            List<Map<Arm, ArmRun>> seeds,
-            Arm arm,
-            List<Map<Arm, ArmRun>> refSeeds,
-            Arm ref,
-            int targets) {
+    private static void differenceRow(StringBuilder out, ProtocolRuns seeds, Arm arm, ProtocolRuns refSeeds, Arm ref) {
         out.append("| ").append(arm).append(" |");
         List<List<boolean[]>> a = new ArrayList<>();
         List<List<boolean[]>> b = new ArrayList<>();
-        for (int k = 0; k < targets; k++) {
-            final int target = k;
-            List<boolean[]> ak =
-                    seeds.stream().map(s -> correct(s, arm, target)).toList();
-            List<boolean[]> bk =
-                    refSeeds.stream().map(s -> correct(s, ref, target)).toList();
-            if (ak.contains(null) || bk.contains(null)) {
+        for (int k = 0; k < seeds.targets(); k++) {
+            List<boolean[]> ak = seeds.correct(arm, k);
+            List<boolean[]> bk = refSeeds.correct(ref, k);
+            if (ak == null || bk == null) {
                 out.append(" - |");
                 continue;
             }
@@ -353,43 +314,40 @@ public final class ProtocolReport {
             throw new IllegalArgumentException("--against needs one directory per directory of --runs (" + runs.size()
                     + "), in the same seed order; got " + baselines.size());
         }
-        List<Map<Arm, ArmRun>> seeds = runs.stream().map(ProtocolReport::read).toList();
-        List<Map<Arm, ArmRun>> bases =
-                baselines.stream().map(ProtocolReport::read).toList();
+        ProtocolRuns seeds = ProtocolRuns.read(runs);
+        ProtocolRuns bases = ProtocolRuns.read(baselines);
         for (int s = 0; s < runs.size(); s++) {
-            boolean[] mine = seeds.get(s).get(Arm.INDIVIDUAL).correct().get(0);
-            boolean[] theirs = bases.get(s).get(Arm.INDIVIDUAL).correct().get(0);
-            if (mine != null && theirs != null && mine.length != theirs.length) {
-                throw new IllegalArgumentException(runs.get(s) + " was tested on " + mine.length + " images, "
-                        + baselines.get(s) + " on " + theirs.length + ": paired differences need the same test images");
+            int mine = seeds.testImages(s);
+            int theirs = bases.testImages(s);
+            if (mine >= 0 && theirs >= 0 && mine != theirs) {
+                throw new IllegalArgumentException(runs.get(s) + " was tested on " + mine + " images, "
+                        + baselines.get(s) + " on " + theirs + ": paired differences need the same test images");
             }
         }
-        List<Arm> arms = Comparison.ARMS.stream()
-                .filter(a -> a != Arm.INDIVIDUAL)
-                .filter(a -> seeds.stream().allMatch(s -> s.containsKey(a)))
-                .filter(a -> bases.stream().allMatch(s -> s.containsKey(a)))
+        List<Arm> arms = seeds.arms().stream()
+                .filter(a -> a != Arm.INDIVIDUAL && bases.has(a))
                 .toList();
         if (arms.isEmpty()) {
             return "";
         }
-        int targets = seeds.get(0).get(Arm.INDIVIDUAL).subnets().size();
         StringBuilder out = new StringBuilder();
-        differenceHeader(out, "the same arm of " + baselines, targets);
+        differenceHeader(out, "the same arm of " + baselines, seeds.targets());
         for (Arm arm : arms) {
-            differenceRow(out, seeds, arm, bases, arm, targets);
+            differenceRow(out, seeds, arm, bases, arm);
         }
         return out.toString();
     }
 
-    private static void computeTable(StringBuilder out, List<Map<Arm, ArmRun>> seeds, List<Arm> arms) {
+    private static void computeTable(StringBuilder out, ProtocolRuns seeds, List<Arm> arms) {
         out.append("Cost per arm, mean over seeds (forward + backward MACs x images; wall time of its phases), "
                 + "beside the test accuracy it bought (mean over its subnets; none for an alone- arm, "
                 + "whose full plan is individual's): the equal-compute view\n\n");
         out.append("| arm | training | ranking | calibration | evaluation | total | x US-Nets | hours | accuracy |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        double uniform = arms.contains(Arm.UNIFORM) ? mean(seeds, Arm.UNIFORM).total() : Double.NaN;
+        double uniform =
+                arms.contains(Arm.UNIFORM) ? seeds.meanCompute(Arm.UNIFORM).total() : Double.NaN;
         for (Arm arm : arms) {
-            Compute c = mean(seeds, arm);
+            Compute c = seeds.meanCompute(arm);
             out.append(String.format(
                     Locale.ROOT,
                     "| %s | %.3g | %.3g | %.3g | %.3g | %.3g | %s | %.2f | %s |%n",
@@ -403,92 +361,7 @@ public final class ProtocolReport {
                     c.seconds() / 3600,
                     arm.kind() == Arm.Kind.ALONE
                             ? "-"
-                            : String.format(Locale.ROOT, "%.2f", 100 * meanAccuracy(seeds, arm))));
+                            : String.format(Locale.ROOT, "%.2f", 100 * seeds.meanTestOverTargets(arm))));
         }
-    }
-
-    private static Compute mean(List<Map<Arm, ArmRun>> seeds, Arm arm) {
-        Compute sum = Compute.NONE;
-        for (Map<Arm, ArmRun> s : seeds) {
-            sum = sum.plus(s.get(arm).result().compute());
-        }
-        double n = seeds.size();
-        return new Compute(
-                sum.training() / n, sum.ranking() / n, sum.calibration() / n, sum.evaluation() / n, sum.seconds() / n);
-    }
-
-    private static SubnetResult subnet(Map<Arm, ArmRun> seed, Arm arm, int target) {
-        SubnetResult s = seed.get(arm).subnets().get(target);
-        return s == null && arm.kind() == Arm.Kind.ALONE && target == 0
-                ? seed.get(Arm.INDIVIDUAL).subnets().get(0)
-                : s;
-    }
-
-    private static boolean[] correct(Map<Arm, ArmRun> seed, Arm arm, int target) {
-        boolean[] c = seed.get(arm).correct().get(target);
-        return c == null && arm.kind() == Arm.Kind.ALONE && target == 0
-                ? seed.get(Arm.INDIVIDUAL).correct().get(0)
-                : c;
-    }
-
-    /** Every finished arm of one comparison directory. */
-    static Map<Arm, ArmRun> read(Path run) {
-        Map<Arm, ArmRun> arms = new LinkedHashMap<>();
-        Map<String, Integer> widthIndex = new LinkedHashMap<>();
-        for (Arm arm : Comparison.ARMS) {
-            Path dir = run.resolve(arm.id());
-            if (arm != Arm.ABLATION && Files.exists(dir.resolve(Comparison.ARM_RESULT))) {
-                arms.put(arm, readArm(dir, arm == Arm.INDIVIDUAL, widthIndex));
-            }
-        }
-        if (!arms.containsKey(Arm.INDIVIDUAL)) {
-            throw new IllegalArgumentException(run + " has no finished individual arm (individual/"
-                    + Comparison.ARM_RESULT + "); the report matches every arm's subnets to its widths");
-        }
-        return arms;
-    }
-
-    /**
-     * One finished arm's subnets and test predictions by target index: the searches' {@code s1, s2,
-     * ...} are targets 0, 1, ...; widths are matched by the order of the individual arm, which is
-     * read first and records that order in {@code widthIndex}.
-     */
-    private static ArmRun readArm(Path dir, boolean individual, Map<String, Integer> widthIndex) {
-        try {
-            Comparison.MethodResult result =
-                    Json.LENIENT.readValue(dir.resolve(Comparison.ARM_RESULT).toFile(), Comparison.MethodResult.class);
-            Map<String, String> correct = Files.exists(dir.resolve(Comparison.PREDICTIONS))
-                    ? Json.LENIENT.readValue(dir.resolve(Comparison.PREDICTIONS).toFile(), new TypeReference<>() {})
-                    : Map.of();
-            if (individual) {
-                result.subnets().forEach(s -> widthIndex.put(s.name(), widthIndex.size()));
-            }
-            Map<Integer, SubnetResult> subnets = new LinkedHashMap<>();
-            Map<Integer, boolean[]> flags = new LinkedHashMap<>();
-            for (SubnetResult s : result.subnets()) {
-                Integer k = s.name().startsWith("s")
-                        ? Integer.valueOf(Integer.parseInt(s.name().substring(1)) - 1)
-                        : widthIndex.get(s.name());
-                if (k == null) {
-                    throw new IllegalArgumentException(dir + ": subnet " + s.name() + " matches no target");
-                }
-                subnets.put(k, s);
-                if (correct.containsKey(s.name())) {
-                    flags.put(k, flags(correct.get(s.name())));
-                }
-            }
-            return new ArmRun(result, subnets, flags);
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code test-correct.json}'s string of '1' (right) and '0' (wrong) as flags. */
-    private static boolean[] flags(String bits) {
-        boolean[] b = new boolean[bits.length()];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = bits.charAt(i) == '1';
-        }
-        return b;
     }
 }
