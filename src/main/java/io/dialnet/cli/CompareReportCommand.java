@@ -38,13 +38,13 @@ final class CompareReportCommand extends DialnetCommand {
         if (out != null) {
             AtomicFiles.write(out, report.getBytes(StandardCharsets.UTF_8));
         }
+        print(report);
         if (plot != null) {
             ProtocolReport.plot(runs, plot);
         }
         if (computePlot != null) {
             ProtocolReport.computePlot(runs, computePlot);
         }
-        print(report);
         return 0;
     }
 }
