@@ -252,7 +252,10 @@ public final class ProtocolReport {
                 arms.stream().filter(a -> a.id().equals(reference)).findFirst().orElse(null);
         List<Arm[]> pairs = arms.stream()
                 .map(arm -> new Arm[] {arm, alone ? arm.aloneArm() : named})
-                .filter(p -> p[0] != p[1] && arms.contains(p[1]) && p[0].kind() != Arm.Kind.ALONE)
+                // a search's plans alone are set against the individual widths (do the plans beat uniform ones?)
+                .filter(p -> p[0] != p[1]
+                        && arms.contains(p[1])
+                        && (p[0].kind() != Arm.Kind.ALONE || p[1] == Arm.INDIVIDUAL))
                 .toList();
         if (pairs.isEmpty()) {
             return;

@@ -146,6 +146,8 @@ class ComparisonTest {
         String report = ProtocolReport.markdown(List.of(dir), List.of("individual", "alone"));
         assertThat(report)
                 .contains("| alone-progressive |", "Against the same plans trained alone")
+                // the searched plans alone against the uniform widths alone: do the plans themselves beat them?
+                .containsPattern("Against individual:[^#]*\\| alone-progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[")
                 .containsPattern("\\| progressive \\|( - \\|)* [+-]\\d+\\.\\d\\d \\[");
         // the searches' plans with their fine-tuning decisions, and the ranking ablation's accuracies
         assertThat(report)
