@@ -47,6 +47,27 @@ class HelpTest {
         }
     }
 
+    /** Every option of every command says what it does (descriptions live in Help.properties; one was missing). */
+    @Test
+    void everyOptionIsDescribed() {
+        List<String> undescribed = new ArrayList<>();
+        describe(Main.commandLine(), undescribed);
+        assertThat(undescribed).isEmpty();
+    }
+
+    private static void describe(CommandLine cli, List<String> undescribed) {
+        for (var option : cli.getCommandSpec().options()) {
+            if (String.join("", option.description()).isBlank()) {
+                undescribed.add(cli.getCommandSpec().qualifiedName() + " " + option.longestName());
+            }
+        }
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().name().equals(name) && !name.equals("help")) {
+                describe(sub, undescribed);
+            }
+        });
+    }
+
     private static void collect(CommandLine cli, List<String> path, List<List<String>> out) {
         out.add(List.copyOf(path));
         cli.getSubcommands().forEach((name, sub) -> {
