@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -51,30 +52,27 @@ class HelpTest {
     @Test
     void everyOptionIsDescribed() {
         List<String> undescribed = new ArrayList<>();
-        describe(Main.commandLine(), undescribed);
+        walk(
+                Main.commandLine(),
+                new ArrayList<>(),
+                (cli, path) -> cli.getCommandSpec().options().stream()
+                        .filter(o -> String.join("", o.description()).isBlank())
+                        .forEach(o -> undescribed.add(cli.getCommandSpec().qualifiedName() + " " + o.longestName())));
         assertThat(undescribed).isEmpty();
     }
 
-    private static void describe(CommandLine cli, List<String> undescribed) {
-        for (var option : cli.getCommandSpec().options()) {
-            if (String.join("", option.description()).isBlank()) {
-                undescribed.add(cli.getCommandSpec().qualifiedName() + " " + option.longestName());
-            }
-        }
-        cli.getSubcommands().forEach((name, sub) -> {
-            if (sub.getCommandSpec().name().equals(name) && !name.equals("help")) {
-                describe(sub, undescribed);
-            }
-        });
+    private static void collect(CommandLine cli, List<String> path, List<List<String>> out) {
+        walk(cli, path, (command, at) -> out.add(List.copyOf(at)));
     }
 
-    private static void collect(CommandLine cli, List<String> path, List<List<String>> out) {
-        out.add(List.copyOf(path));
+    /** {@code cli} and every subcommand under it (aliases and picocli's help once), each with its path. */
+    private static void walk(CommandLine cli, List<String> path, BiConsumer<CommandLine, List<String>> visit) {
+        visit.accept(cli, path);
         cli.getSubcommands().forEach((name, sub) -> {
             if (sub.getCommandSpec().name().equals(name) && !name.equals("help")) {
                 List<String> deeper = new ArrayList<>(path);
                 deeper.add(name);
-                collect(sub, deeper, out);
+                walk(sub, deeper, visit);
             }
         });
     }
