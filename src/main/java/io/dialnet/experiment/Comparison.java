@@ -290,13 +290,40 @@ public final class Comparison {
             return new MethodResult(Arm.INDIVIDUAL.id(), subnets, compute, null);
         }
 
-        /** Every plan the arm's search delivered, trained alone from the same initial weights. */
+        /**
+         * Every plan the arm's search delivered, trained alone from the same initial weights. A plan
+         * that is one of the individual arm's widths is that width's run, read back rather than
+         * trained again: the same recipe, seed and initial weights (seed 0 of the protocol retrained
+         * three such plans and matched individual's to the last digit, 0.8 hours spent for nothing).
+         */
         private MethodResult alone(Arm arm, Path dir) {
             MethodResult search = results.get(arm.searchArm());
+            MethodResult individual = results.get(Arm.INDIVIDUAL);
             List<SubnetResult> subnets = new ArrayList<>();
             Compute compute = Compute.NONE;
-            Map<String, boolean[]> predictions = new LinkedHashMap<>();
+            Map<String, String> predictions = new LinkedHashMap<>();
+            Path individualDir = out.resolve(Arm.INDIVIDUAL.id());
             for (SubnetResult s : search.subnets()) {
+                SubnetResult width = individual == null
+                        ? null
+                        : individual.subnets().stream()
+                                .filter(w -> w.channels().equals(s.channels()))
+                                .findFirst()
+                                .orElse(null);
+                if (width != null && width.name().equals(Method.widthName(1.0))) {
+                    continue; // the full plan alone is the individual full-width run itself, not part of this arm
+                }
+                // read back where that run's checkpoint (its cost) is kept; trained again where it was deleted
+                if (width != null
+                        && Files.exists(individualDir.resolve(width.name()).resolve(Trainer.CHECKPOINT))) {
+                    subnets.add(renamed(width, s.name()));
+                    compute = compute.plus(trainingCost(individualDir.resolve(width.name())));
+                    String correct = readPredictions(individualDir).get(width.name());
+                    if (correct != null) {
+                        predictions.put(s.name(), correct);
+                    }
+                    continue;
+                }
                 ChannelPlan plan = ChannelPlan.of(s.channels());
                 // the recipe for this plan alone, without distillation
                 TrainConfig config = recipe().toBuilder()
@@ -307,23 +334,21 @@ public final class Comparison {
                         .build();
                 try (SlimmableNetwork network = freshNetwork.get()) {
                     if (plan.equals(network.fullPlan())) {
-                        continue; // the full plan alone is the individual full-width run: same recipe, same seed
+                        continue; // as above, where the individual arm is not in this comparison
                     }
                     TrainResult r = new Trainer(network, config, data, dir.resolve(s.name()), listener, 0).train(true);
-                    SubnetResult trained = r.subnets().get(0);
-                    subnets.add(new SubnetResult(
-                            s.name(),
-                            trained.channels(),
-                            trained.macs(),
-                            trained.params(),
-                            trained.validationAccuracy(),
-                            trained.testAccuracy()));
+                    subnets.add(renamed(r.subnets().get(0), s.name()));
                     compute = compute.plus(r.compute());
-                    predictions.putAll(predictions(network, List.of(new Subnet(s.name(), plan)), data));
+                    predictions(network, List.of(new Subnet(s.name(), plan)), data)
+                            .forEach((name, correct) -> predictions.put(name, asText(correct)));
                 }
             }
-            writePredictions(predictions, dir);
+            writeText(predictions, dir);
             return new MethodResult(arm.id(), subnets, compute, null);
+        }
+
+        private static SubnetResult renamed(SubnetResult s, String name) {
+            return new SubnetResult(name, s.channels(), s.macs(), s.params(), s.validationAccuracy(), s.testAccuracy());
         }
 
         /** The progressive search's cuts from the background with each ranking, without fine-tuning. */
@@ -392,15 +417,20 @@ public final class Comparison {
 
     /** The individual arm's full-width run (the widths start with the full width): the searches' start. */
     private static Background backgroundOf(Path individualDir) {
-        Path checkpoint = individualDir.resolve(Method.widthName(1.0)).resolve(Trainer.CHECKPOINT);
+        Path run = individualDir.resolve(Method.widthName(1.0));
+        return new Background(run.resolve(Trainer.CHECKPOINT), trainingCost(run));
+    }
+
+    /** What one of the individual arm's runs cost, from its last checkpoint. */
+    private static Compute trainingCost(Path widthRun) {
+        Path checkpoint = widthRun.resolve(Trainer.CHECKPOINT);
         if (!Files.exists(checkpoint)) {
             throw new IllegalStateException(checkpoint + " is missing: the searches start from the individual "
-                    + "full-width model; restore it or delete " + individualDir.resolve(ARM_RESULT) + " to retrain");
+                    + "full-width model; restore it or delete " + widthRun.resolveSibling(ARM_RESULT) + " to retrain");
         }
         // individual training does not calibrate, so its cost is its training steps and time
         Checkpoint.Progress p = Checkpoint.manifest(checkpoint).progress();
-        return new Background(
-                checkpoint, new Compute(Compute.TRAINING_PASSES * p.trainingCompute(), 0, 0, 0, p.trainingSeconds()));
+        return new Compute(Compute.TRAINING_PASSES * p.trainingCompute(), 0, 0, 0, p.trainingSeconds());
     }
 
     private static <T> T readBack(Path dir, TypeReference<T> type) {
@@ -431,17 +461,33 @@ public final class Comparison {
 
     /** {@code dir/test-correct.json}: per subnet, a string of '1' (right) and '0' (wrong), one per test image. */
     private static void writePredictions(Map<String, boolean[]> correct, Path dir) {
-        if (correct.isEmpty()) {
+        Map<String, String> text = new LinkedHashMap<>();
+        correct.forEach((name, flags) -> text.put(name, asText(flags)));
+        writeText(text, dir);
+    }
+
+    private static String asText(boolean[] correct) {
+        StringBuilder b = new StringBuilder(correct.length);
+        for (boolean c : correct) {
+            b.append(c ? '1' : '0');
+        }
+        return b.toString();
+    }
+
+    /** An arm's {@code test-correct.json} read back: per subnet, its '1'/'0' string (none without a test split). */
+    private static Map<String, String> readPredictions(Path dir) {
+        Path file = dir.resolve(PREDICTIONS);
+        try {
+            return Files.exists(file) ? Json.MAPPER.readValue(file.toFile(), new TypeReference<>() {}) : Map.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + " cannot be read back (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void writeText(Map<String, String> text, Path dir) {
+        if (text.isEmpty()) {
             return;
         }
-        Map<String, String> text = new LinkedHashMap<>();
-        correct.forEach((name, flags) -> {
-            StringBuilder b = new StringBuilder(flags.length);
-            for (boolean f : flags) {
-                b.append(f ? '1' : '0');
-            }
-            text.put(name, b.toString());
-        });
         try {
             Files.createDirectories(dir);
             AtomicFiles.write(dir.resolve(PREDICTIONS), Json.MAPPER.writeValueAsBytes(text));

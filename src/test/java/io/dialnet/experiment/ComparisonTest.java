@@ -5,7 +5,9 @@ import static io.dialnet.search.SearchTest.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dialnet.Json;
 import io.dialnet.nn.Complexity;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
@@ -213,5 +215,55 @@ class ComparisonTest {
         assertThat(again).isEqualTo(outcome);
         assertThat(dir.resolve("individual").resolve("w0.50").resolve(Trainer.CHECKPOINT))
                 .doesNotExist();
+    }
+
+    @Test
+    void aSearchedPlanThatIsAnIndividualWidthIsReadBackNotTrainedAgain() throws IOException {
+        List<Double> widths = List.of(1.0, 0.5);
+        SearchConfig search = search(List.of(0.5), 0);
+        Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
+        Comparison.MethodResult individual = Comparison.run(
+                        new Comparison.Settings(List.of(Arm.INDIVIDUAL), widths, search, multiPath, 1e-4, List.of()),
+                        SearchTest::cnn,
+                        SearchTest.small,
+                        dir,
+                        null)
+                .methods()
+                .get(0);
+        // a search that kept the full width and cut to the uniform width 0.5 (as seed 1's progressive did)
+        SubnetResult full = individual.subnets().get(0);
+        SubnetResult half = individual.subnets().get(1);
+        Comparison.MethodResult progressive = new Comparison.MethodResult(
+                Arm.PROGRESSIVE.id(), List.of(rename(full, "s1"), rename(half, "s2")), individual.compute(), null);
+        Path searchDir = Files.createDirectories(dir.resolve(Arm.PROGRESSIVE.id()));
+        Json.PRETTY.writeValue(searchDir.resolve(Comparison.ARM_RESULT).toFile(), progressive);
+
+        List<Arm> arms = List.of(Arm.INDIVIDUAL, Arm.PROGRESSIVE, Arm.ALONE_PROGRESSIVE);
+        Comparison.MethodResult alone = Comparison.run(
+                        new Comparison.Settings(arms, widths, search, multiPath, 1e-4, List.of()),
+                        SearchTest::cnn,
+                        SearchTest.small,
+                        dir,
+                        null)
+                .methods()
+                .get(2);
+        assertThat(alone.subnets()).containsExactly(rename(half, "s2"));
+        assertThat(dir.resolve(Arm.ALONE_PROGRESSIVE.id()).resolve("s2")).doesNotExist();
+        // its cost is that width's run, and its test images are that run's, under the search's name
+        assertThat(alone.compute().training())
+                .isPositive()
+                .isLessThan(individual.compute().training());
+        TypeReference<Map<String, String>> correct = new TypeReference<>() {};
+        Path individualDir = dir.resolve(Arm.INDIVIDUAL.id());
+        Path aloneDir = dir.resolve(Arm.ALONE_PROGRESSIVE.id());
+        Map<String, String> individualCorrect = Json.MAPPER.readValue(
+                individualDir.resolve(Comparison.PREDICTIONS).toFile(), correct);
+        Map<String, String> aloneCorrect =
+                Json.MAPPER.readValue(aloneDir.resolve(Comparison.PREDICTIONS).toFile(), correct);
+        assertThat(aloneCorrect).containsOnlyKeys("s2").containsEntry("s2", individualCorrect.get("w0.50"));
+    }
+
+    private static SubnetResult rename(SubnetResult s, String name) {
+        return new SubnetResult(name, s.channels(), s.macs(), s.params(), s.validationAccuracy(), s.testAccuracy());
     }
 }
