@@ -50,12 +50,15 @@ def plan_text(channels):
 def main():
     rows = []
     machines = set()
+    warnings = []
     for path in sorted(glob.glob("models/*.dialnet")):
         with zipfile.ZipFile(path) as z:
             m = json.loads(z.read("manifest.json"))
         # the method as compare names it, from the file name (a search's provenance names its final training)
         method = os.path.basename(path)[len("resnet20-cifar10-"):-len(".dialnet")]
         size = f"{os.path.getsize(path) / 1e6:.2f} MB"
+        if "latency_warning" in m.get("provenance", {}):
+            warnings.append(f"{os.path.basename(path)}: {m['provenance']['latency_warning']}.")
         for s in m["subnets"]:
             p50 = {l["batchSize"]: l["p50"] for l in s["latency"] if l["backend"] == "onnxruntime"}
             machines.update(l["device"] for l in s["latency"])
@@ -64,6 +67,7 @@ def main():
                 f"| {s['macs'] / 1e6:.2f}M | {100 * s['testAccuracy']:.2f}% | {100 * s['validationAccuracy']:.2f}% "
                 f"| {p50.get(1, float('nan')):.3f} ms | {p50.get(64, float('nan')):.2f} ms | {size} |")
     text = HEAD + "\n".join(rows) + "\n\nLatency measured on: " + ", ".join(sorted(machines)) + ".\n"
+    text += "".join("\n**Not trusted:** " + w + "\n" for w in warnings)
     with open("models/README.md.tmp", "w") as f:
         f.write(text)
     os.replace("models/README.md.tmp", "models/README.md")

@@ -4,6 +4,7 @@ import io.dialnet.SimdBlock;
 import io.dialnet.bench.DialBenchmark;
 import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.zoo.ModelZoo;
+import io.dialnet.runtime.CpuContention;
 import io.dialnet.runtime.LatencyProfiler;
 import io.dialnet.runtime.OrtSettings;
 import java.util.Arrays;
@@ -47,9 +48,11 @@ final class BenchDialCommand extends DialnetCommand {
                 SimdBlock.detect(),
                 LatencyProfiler.device()));
         println(DialBenchmark.HEADER);
+        double before = CpuContention.othersShare();
         for (DialBenchmark.Row r : DialBenchmark.run(modelSpec, widths, batches, setups, threads)) {
             println(r.markdown());
         }
+        warnIfContended(before);
         return 0;
     }
 }

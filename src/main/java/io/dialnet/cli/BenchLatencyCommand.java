@@ -2,6 +2,7 @@ package io.dialnet.cli;
 
 import io.dialnet.bench.SubnetLatency;
 import io.dialnet.nn.Devices;
+import io.dialnet.runtime.CpuContention;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -44,7 +45,9 @@ final class BenchLatencyCommand extends DialnetCommand {
         Devices devices = device.parsed("bench latency");
         int threads = common.startEngine();
         println(SubnetLatency.HEADER);
+        double before = CpuContention.othersShare();
         SubnetLatency.Stored stored = bench.run(devices, threads, row -> println(row.line()));
+        warnIfContended(before);
         if (!noStore) {
             println(String.format(
                     "stored %d measurements per subnet in %s (device: %s, %d threads)",

@@ -1,6 +1,7 @@
 package io.dialnet.cli;
 
 import io.dialnet.experiment.ConsoleProgress;
+import io.dialnet.runtime.CpuContention;
 import io.dialnet.train.TrainingListener;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -40,6 +41,18 @@ abstract class DialnetCommand implements Callable<Integer> {
     void println(String line) {
         out().println(line);
         out().flush();
+    }
+
+    /**
+     * Warns on the error stream when other processes kept the CPUs busy just before or just after
+     * a latency measurement: {@code before} is {@link CpuContention#othersShare()} taken before it.
+     */
+    void warnIfContended(double before) {
+        double busiest = Math.max(before, CpuContention.othersShare());
+        if (busiest > CpuContention.BUSY) {
+            err().println("dialnet: latency: " + CpuContention.warning(busiest));
+            err().flush();
+        }
     }
 
     /** Training progress on the error stream: a bar on a terminal (unless {@code --quiet}), a line per epoch. */

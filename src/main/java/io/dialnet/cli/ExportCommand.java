@@ -27,14 +27,18 @@ final class ExportCommand extends DialnetCommand {
     @Option(names = "--keep-slower")
     boolean keepSlower;
 
+    @Option(names = "--remeasure")
+    boolean remeasure;
+
     @Override
     public Integer call() throws Exception {
         int threads = common.startEngine();
-        Export.Written written = new Export(checkpoint, out, !noOnnx, checkBatch, latencyBatches, keepSlower)
+        Export.Written written = new Export(checkpoint, out, !noOnnx, checkBatch, latencyBatches, keepSlower, remeasure)
                 .run(
                         threads,
                         graph -> out().println(graph.line()),
                         problem -> err().println("dialnet: dial: " + problem));
+        written.latencyWarning().ifPresent(w -> err().println("dialnet: latency: " + w + " (export --remeasure)"));
         print(written.summary());
         return 0;
     }

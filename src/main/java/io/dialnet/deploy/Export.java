@@ -12,6 +12,7 @@ import io.dialnet.export.OnnxCheck;
 import io.dialnet.export.OnnxExport;
 import io.dialnet.nn.ChannelPlan;
 import io.dialnet.nn.ModelSpec;
+import io.dialnet.runtime.CpuContention;
 import io.dialnet.runtime.DialCheck;
 import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.train.Checkpoint;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 
@@ -40,9 +42,16 @@ import java.util.function.Consumer;
  * @param checkImages images on which each graph is checked against the supernet
  * @param latencyBatches batch sizes at which each graph's latency is measured
  * @param keepSlower ship a subnet even when it is not faster than a larger one
+ * @param remeasure time every graph again rather than reuse latencies cached on this machine
  */
 public record Export(
-        Path checkpoint, Path out, boolean onnx, int checkImages, List<Integer> latencyBatches, boolean keepSlower) {
+        Path checkpoint,
+        Path out,
+        boolean onnx,
+        int checkImages,
+        List<Integer> latencyBatches,
+        boolean keepSlower,
+        boolean remeasure) {
 
     /**
      * One subnet's compact graph.
@@ -77,13 +86,22 @@ public record Export(
         }
     }
 
-    /** What was written: how many subnets of which architecture, and whether each has its ONNX graph. */
-    public record Written(Path out, int subnets, String architecture, boolean graphs) {
+    /**
+     * What was written: how many subnets of which architecture, whether each has its ONNX graph,
+     * and the largest share of the cores other processes used while latency was measured, where
+     * it passed {@link CpuContention#BUSY} (else 0).
+     */
+    public record Written(Path out, int subnets, String architecture, boolean graphs, double contention) {
         /** One line saying so. */
         public String summary() {
             return String.format(
                     "wrote %s: %d subnets of %s%s%n",
                     out, subnets, architecture, graphs ? ", each with a compact ONNX graph" : "");
+        }
+
+        /** Why the latencies and the dial check may not be this machine's, if they may not. */
+        public Optional<String> latencyWarning() {
+            return contention > 0 ? Optional.of(CpuContention.warning(contention)) : Optional.empty();
         }
     }
 
@@ -99,9 +117,17 @@ public record Export(
             List<Manifest.SubnetEntry> entries = entries(data == null ? model.sizes() : model.evaluate(data));
             Map<String, String> provenance = provenance(model, data, threads);
             Map<String, byte[]> onnxGraphs = new LinkedHashMap<>();
+            double contention = 0;
             if (onnx) {
-                List<Manifest.SubnetEntry> timed =
-                        compactGraphs(model, entries, data, provenance, threads, graphs, onnxGraphs);
+                List<Manifest.SubnetEntry> timed;
+                try (OnnxLatencyProfiler profiler =
+                        new OnnxLatencyProfiler(threads, OnnxLatencyProfiler.defaultCacheDir(), remeasure)) {
+                    timed = compactGraphs(model, entries, data, provenance, profiler, graphs, onnxGraphs);
+                    contention = profiler.contention().orElse(0);
+                }
+                if (contention > 0) {
+                    provenance.put("latency_warning", CpuContention.warning(contention));
+                }
                 DialCheck.Verdict dial = DialCheck.check(timed, keepSlower);
                 dial.problems().forEach(dialProblems);
                 entries = dial.shipped();
@@ -115,7 +141,7 @@ public record Export(
             normalization.put("std", input.std());
             DynamicModelFile artifact = ArtifactBuilder.build(model.network(), entries, normalization, provenance);
             new DynamicModelFile(artifact.manifest(), artifact.tensors(), onnxGraphs).write(out);
-            return new Written(out, entries.size(), model.manifest().spec().architecture(), onnx);
+            return new Written(out, entries.size(), model.manifest().spec().architecture(), onnx, contention);
         }
     }
 
@@ -173,7 +199,7 @@ public record Export(
             List<Manifest.SubnetEntry> entries,
             DataRecipe.Prepared data,
             Map<String, String> provenance,
-            int threads,
+            OnnxLatencyProfiler profiler,
             Consumer<Graph> graphs,
             Map<String, byte[]> onnxGraphs)
             throws OrtException {
@@ -185,23 +211,21 @@ public record Export(
                 : validationImages(data, checkImages);
         ModelSpec spec = model.manifest().spec();
         List<Manifest.SubnetEntry> timed = new ArrayList<>();
-        try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(threads, OnnxLatencyProfiler.defaultCacheDir())) {
-            for (Manifest.SubnetEntry e : entries) {
-                ChannelPlan plan = ChannelPlan.of(e.channels());
-                byte[] graph = OnnxExport.subnet(model.network(), plan, e.name(), provenance);
-                double diff = OnnxCheck.maxAbsDifference(model.network(), plan, graph, images, checkImages);
-                if (!(diff <= OnnxCheck.TOLERANCE)) {
-                    throw new IllegalStateException("ONNX graph of " + e.name() + " differs from the supernet by "
-                            + diff + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
-                }
-                List<Manifest.Latency> latency = new ArrayList<>();
-                for (int batch : latencyBatches) {
-                    latency.add(profiler.measure(graph, batch, spec.inputChannels(), spec.inputSize()));
-                }
-                graphs.accept(new Graph(e.name(), graph.length, diff, checkImages, data != null, latency));
-                onnxGraphs.put(e.name(), graph);
-                timed.add(e.withLatency(latency));
+        for (Manifest.SubnetEntry e : entries) {
+            ChannelPlan plan = ChannelPlan.of(e.channels());
+            byte[] graph = OnnxExport.subnet(model.network(), plan, e.name(), provenance);
+            double diff = OnnxCheck.maxAbsDifference(model.network(), plan, graph, images, checkImages);
+            if (!(diff <= OnnxCheck.TOLERANCE)) {
+                throw new IllegalStateException("ONNX graph of " + e.name() + " differs from the supernet by " + diff
+                        + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
             }
+            List<Manifest.Latency> latency = new ArrayList<>();
+            for (int batch : latencyBatches) {
+                latency.add(profiler.measure(graph, batch, spec.inputChannels(), spec.inputSize()));
+            }
+            graphs.accept(new Graph(e.name(), graph.length, diff, checkImages, data != null, latency));
+            onnxGraphs.put(e.name(), graph);
+            timed.add(e.withLatency(latency));
         }
         return timed;
     }

@@ -12,6 +12,7 @@ import io.dialnet.nn.ModelSpec;
 import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.report.Plots;
+import io.dialnet.runtime.CpuContention;
 import io.dialnet.runtime.OnnxLatencyProfiler;
 import io.dialnet.search.CostModel;
 import io.dialnet.search.SearchConfig;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * A subnet search as {@code search} starts it: one method's nested subnets for a list of cost
@@ -64,13 +66,15 @@ public record SearchPlan(
             SearchResult result = method.run(
                     new SearchMethod.Job(network, config, prepared, out, listener, lasso, epochsPerSubnet, latency),
                     resume);
-            report(result, modelSpec, prepared);
+            report(result, modelSpec, prepared, profiler.contention());
             return result;
         }
     }
 
-    private void report(SearchResult result, ModelSpec modelSpec, DataRecipe.Prepared data) {
+    private void report(
+            SearchResult result, ModelSpec modelSpec, DataRecipe.Prepared data, OptionalDouble latencyContention) {
         Map<String, Object> report = new LinkedHashMap<>();
+        latencyContention.ifPresent(share -> report.put("latency_warning", CpuContention.warning(share)));
         report.put("subnets", result.subnets());
         report.put("accepted", result.accepted());
         report.put("model", modelSpec);

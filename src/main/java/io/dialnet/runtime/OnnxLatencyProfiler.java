@@ -20,13 +20,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.function.DoubleSupplier;
 
 /**
  * Latency of subnet graphs on ONNX Runtime, measured in a child JVM so that the training engine's
  * threads (libtorch's OpenMP pool, which spins after each parallel region) never share the cores
  * with the measurement, and cached per machine: the cache file is named by a fingerprint of the
  * CPU, core count, ONNX Runtime version, thread count and session settings, and keyed by the graph's SHA-256 and
- * the batch size. A cached figure is reused only on the machine and set-up that measured it.
+ * the batch size. A cached figure is reused only on the machine and set-up that measured it, and
+ * only a figure measured while other processes left the cores alone ({@link CpuContention}) is cached.
  */
 public final class OnnxLatencyProfiler implements AutoCloseable {
     private final int threads;
@@ -34,6 +37,11 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
     private final Path cacheFile;
     private final Map<String, Manifest.Latency> cache;
     private final Path scratch;
+    private final boolean remeasure;
+    private final DoubleSupplier othersShare;
+    /** The largest share of the cores other processes used before a measurement; 0 if none was made. */
+    private double contention;
+
     private Process worker;
     private BufferedWriter toWorker;
     private BufferedReader fromWorker;
@@ -43,13 +51,29 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
      * @param cacheDir where the per-machine cache lives, or {@code null} for no cache
      */
     public OnnxLatencyProfiler(int threads, Path cacheDir) {
-        this(threads, OrtSettings.SERVING, cacheDir);
+        this(threads, cacheDir, false);
+    }
+
+    /** As above; with {@code remeasure}, every graph is measured again rather than read from the cache. */
+    public OnnxLatencyProfiler(int threads, Path cacheDir, boolean remeasure) {
+        this(threads, OrtSettings.SERVING, cacheDir, remeasure, CpuContention::othersShare);
     }
 
     /** As above, with sessions set up by {@code settings} rather than as {@code serve} sets them up. */
     public OnnxLatencyProfiler(int threads, OrtSettings settings, Path cacheDir) {
+        this(threads, settings, cacheDir, false, CpuContention::othersShare);
+    }
+
+    /**
+     * @param remeasure measure every graph again rather than reuse a cached figure (the new one is cached)
+     * @param othersShare the share of the cores other processes use now, asked before each measurement
+     */
+    OnnxLatencyProfiler(
+            int threads, OrtSettings settings, Path cacheDir, boolean remeasure, DoubleSupplier othersShare) {
         this.threads = threads;
         this.settings = settings;
+        this.remeasure = remeasure;
+        this.othersShare = othersShare;
         this.cacheFile =
                 cacheDir == null ? null : cacheDir.resolve("onnx-latency-" + fingerprint(threads, settings) + ".json");
         this.cache = readCache(cacheFile);
@@ -58,6 +82,15 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The largest share of the cores that other processes used before one of this profiler's
+     * measurements, if it passed {@link CpuContention#BUSY}: those figures are not this machine's
+     * and were not cached.
+     */
+    public synchronized OptionalDouble contention() {
+        return contention > CpuContention.BUSY ? OptionalDouble.of(contention) : OptionalDouble.empty();
     }
 
     /** The default cache directory: {@code $XDG_CACHE_HOME/dialnet} or {@code ~/.cache/dialnet}. */
@@ -70,10 +103,12 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
     /** The latency of {@code graph} on a batch of {@code batch} images of {@code channels x size x size}. */
     public synchronized Manifest.Latency measure(byte[] graph, int batch, int channels, int size) {
         String key = sha256(graph) + "/" + batch + "/" + channels + "x" + size;
-        Manifest.Latency cached = cache.get(key);
+        Manifest.Latency cached = remeasure ? null : cache.get(key);
         if (cached != null) {
             return cached;
         }
+        double others = othersShare.getAsDouble();
+        contention = Math.max(contention, Double.isNaN(others) ? 0 : others);
         try {
             Path file = scratch.resolve("graph.onnx");
             Files.write(file, graph);
@@ -90,8 +125,10 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
                     Double.parseDouble(f[0]),
                     Double.parseDouble(f[1]),
                     Double.parseDouble(f[2]));
-            cache.put(key, latency);
-            writeCache();
+            if (!(others > CpuContention.BUSY)) {
+                cache.put(key, latency);
+                writeCache();
+            }
             return latency;
         } catch (IOException e) {
             throw new UncheckedIOException("latency measurement: " + e.getMessage(), e);

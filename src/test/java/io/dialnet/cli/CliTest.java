@@ -267,6 +267,31 @@ class CliTest {
                 run("bench", "switch", "--model", dir.resolve("nope.dialnet").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.dialnet").doesNotContain("Exception");
+
+        // timed again beside processes that keep every core busy: export says so, in its output and the file
+        List<Process> spinners = new ArrayList<>();
+        try {
+            for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+                spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+            }
+            Path busy = dir.resolve("busy.dialnet");
+            Run contended = run(
+                    "export",
+                    "--checkpoint",
+                    run.toString(),
+                    "--out",
+                    busy.toString(),
+                    "--threads",
+                    "1",
+                    "--remeasure");
+            assertThat(contended.code()).as(contended.err()).isZero();
+            assertThat(contended.err()).contains("dialnet: latency: other processes used");
+            assertThat(DynamicModelFile.read(busy).manifest().provenance()).containsKey("latency_warning");
+        } finally {
+            for (Process p : spinners) {
+                p.destroyForcibly().waitFor();
+            }
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.dialnet.nn.SlimmableNetwork;
 import io.dialnet.nn.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -22,17 +23,25 @@ class OnnxLatencyProfilerTest {
     @TempDir
     Path cache;
 
-    @Test
-    void measuresInAChildProcessAndReusesTheFigureOnTheSameMachine() throws Exception {
+    private static byte[] graph() {
         Engines.start();
-        byte[] graph;
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork net = ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 1)) {
             net.register(net.fullPlan(), false);
-            graph = OnnxExport.subnet(net, net.fullPlan(), "full", Map.of());
+            return OnnxExport.subnet(net, net.fullPlan(), "full", Map.of());
         }
+    }
+
+    /** A profiler on a machine that nothing else uses (the real one may be busy while the tests run). */
+    private OnnxLatencyProfiler quiet(int threads) {
+        return new OnnxLatencyProfiler(threads, OrtSettings.SERVING, cache, false, () -> 0.0);
+    }
+
+    @Test
+    void measuresInAChildProcessAndReusesTheFigureOnTheSameMachine() throws Exception {
+        byte[] graph = graph();
         Manifest.Latency first;
-        try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(1, cache)) {
+        try (OnnxLatencyProfiler profiler = quiet(1)) {
             first = profiler.measure(graph, 2, 1, 28);
             assertThat(profiler.started()).isTrue();
         }
@@ -46,15 +55,55 @@ class OnnxLatencyProfilerTest {
                     .singleElement()
                     .satisfies(f -> assertThat(f.getFileName().toString()).startsWith("onnx-latency-"));
         }
-        try (OnnxLatencyProfiler again = new OnnxLatencyProfiler(1, cache)) {
+        try (OnnxLatencyProfiler again = quiet(1)) {
             assertThat(again.measure(graph, 2, 1, 28)).isEqualTo(first);
             assertThat(again.started()).as("answered from the cache").isFalse();
         }
-        try (OnnxLatencyProfiler otherThreads = new OnnxLatencyProfiler(2, cache)) {
+        try (OnnxLatencyProfiler otherThreads = quiet(2)) {
             otherThreads.measure(graph, 2, 1, 28);
             assertThat(otherThreads.started())
                     .as("another set-up is another fingerprint")
                     .isTrue();
+        }
+    }
+
+    @Test
+    void aFigureMeasuredBesideABusyProcessIsFlaggedAndNotCached() {
+        byte[] graph = graph();
+        try (OnnxLatencyProfiler busy = new OnnxLatencyProfiler(1, OrtSettings.SERVING, cache, false, () -> 0.6)) {
+            busy.measure(graph, 2, 1, 28);
+            assertThat(busy.contention()).hasValue(0.6);
+        }
+        assertThat(cache).isEmptyDirectory();
+        Manifest.Latency quiet;
+        try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(1, OrtSettings.SERVING, cache, false, () -> 0.1)) {
+            quiet = profiler.measure(graph, 2, 1, 28);
+            assertThat(profiler.contention()).as("below the threshold").isEmpty();
+        }
+        assertThat(cache).isNotEmptyDirectory();
+        // asked to, it measures a cached graph again (and caches the new figure)
+        try (OnnxLatencyProfiler again = new OnnxLatencyProfiler(1, OrtSettings.SERVING, cache, true, () -> 0.0)) {
+            again.measure(graph, 2, 1, 28);
+            assertThat(again.started()).isTrue();
+        }
+        try (OnnxLatencyProfiler cached = new OnnxLatencyProfiler(1, OrtSettings.SERVING, cache, false, () -> 0.9)) {
+            assertThat(cached.measure(graph, 2, 1, 28)).isNotNull();
+            assertThat(cached.started()).isFalse();
+            assertThat(cached.contention()).as("nothing was measured").isEmpty();
+        }
+        assertThat(quiet.p50()).isPositive();
+    }
+
+    @Test
+    void anotherProcessSpinningACoreIsSeen() throws Exception {
+        Process spinner = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            Thread.sleep(200);
+            double share = CpuContention.othersShare(Duration.ofMillis(500));
+            // one core of all of them at least (more if the machine is busier still)
+            assertThat(share).isGreaterThanOrEqualTo(0.8 / Runtime.getRuntime().availableProcessors());
+        } finally {
+            spinner.destroyForcibly().waitFor();
         }
     }
 }
