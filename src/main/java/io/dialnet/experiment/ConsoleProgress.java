@@ -35,6 +35,12 @@ public final class ConsoleProgress implements TrainingListener {
     }
 
     @Override
+    public void notice(String message) {
+        out.println("dialnet: " + message);
+        out.flush();
+    }
+
+    @Override
     public void started(int firstEpoch, int epochs, int stepsPerEpoch) {
         this.epochs = epochs;
         this.steps = stepsPerEpoch;

@@ -66,7 +66,11 @@ public record SearchPlan(
             SearchResult result = method.run(
                     new SearchMethod.Job(network, config, prepared, out, listener, lasso, epochsPerSubnet, latency),
                     resume);
-            report(result, modelSpec, prepared, profiler.contention());
+            OptionalDouble contention = profiler.contention();
+            if (contention.isPresent() && listener != null) {
+                listener.notice("latency: " + CpuContention.warning(contention.getAsDouble()));
+            }
+            report(result, modelSpec, prepared, contention);
             return result;
         }
     }

@@ -50,8 +50,8 @@ public final class CpuContention {
     public static String warning(double share) {
         return String.format(
                 Locale.ROOT,
-                "other processes used %.0f%% of the CPUs while latency was measured: the figures and the dial "
-                        + "check are not this machine's; measure again with nothing else running",
+                "other processes used %.0f%% of the CPUs while latency was measured: those figures, and what was "
+                        + "decided on them, are not this machine's; measure again with nothing else running",
                 100 * share);
     }
 }

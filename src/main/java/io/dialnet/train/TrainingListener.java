@@ -2,7 +2,7 @@ package io.dialnet.train;
 
 import java.nio.file.Path;
 
-/** Follows a training run, e.g. to draw a progress bar. Every method has a no-op default. */
+/** Follows a training run, e.g. to draw a progress bar or log its notices. Every method has a no-op default. */
 public interface TrainingListener {
     TrainingListener NONE = new TrainingListener() {};
 
@@ -17,4 +17,7 @@ public interface TrainingListener {
 
     /** After each epoch, once its checkpoint (if any) is safely written. */
     default void epochEnded(EpochMetrics metrics) {}
+
+    /** Something the user should know about the run, in one sentence (e.g. a measurement not to trust). */
+    default void notice(String message) {}
 }

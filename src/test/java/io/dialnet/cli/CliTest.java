@@ -269,11 +269,8 @@ class CliTest {
         assertThat(missing.err()).contains("nope.dialnet").doesNotContain("Exception");
 
         // timed again beside processes that keep every core busy: export says so, in its output and the file
-        List<Process> spinners = new ArrayList<>();
+        List<Process> spinners = spinEveryCore();
         try {
-            for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-                spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
-            }
             Path busy = dir.resolve("busy.dialnet");
             Run contended = run(
                     "export",
@@ -288,9 +285,56 @@ class CliTest {
             assertThat(contended.err()).contains("dialnet: latency: other processes used");
             assertThat(DynamicModelFile.read(busy).manifest().provenance()).containsKey("latency_warning");
         } finally {
-            for (Process p : spinners) {
-                p.destroyForcibly().waitFor();
-            }
+            stop(spinners);
+        }
+    }
+
+    /** A search for latency budgets beside processes that keep every core busy says its figures are not to be trusted. */
+    @Test
+    void aLatencySearchBesideBusyProcessesSaysSo() throws Exception {
+        List<Process> spinners = spinEveryCore();
+        try {
+            Run contended = search(
+                    "--train-limit",
+                    "600",
+                    "--validation",
+                    "200",
+                    "--epochs",
+                    "1",
+                    "--threads",
+                    "1",
+                    "--latency",
+                    "--targets",
+                    "0.05",
+                    "--rank-batches",
+                    "5",
+                    "--fine-tune-epochs",
+                    "0",
+                    "--final-epochs",
+                    "0");
+            assertThat(contended.code()).as(contended.err()).isZero();
+            assertThat(contended.err()).contains("dialnet: latency: other processes used");
+            assertThat(Json.MAPPER
+                            .readTree(dir.resolve("results.json").toFile())
+                            .has("latency_warning"))
+                    .isTrue();
+        } finally {
+            stop(spinners);
+        }
+    }
+
+    /** One shell loop per core, spinning until {@link #stop}. */
+    private static List<Process> spinEveryCore() throws IOException {
+        List<Process> spinners = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            spinners.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+        }
+        return spinners;
+    }
+
+    private static void stop(List<Process> spinners) throws InterruptedException {
+        for (Process p : spinners) {
+            p.destroyForcibly().waitFor();
         }
     }
 
