@@ -289,7 +289,7 @@ class CliTest {
         }
     }
 
-    /** A search for latency budgets beside processes that keep every core busy says its figures are not to be trusted. */
+    /** A search for latency budgets beside processes keeping every core busy says its figures are not trusted. */
     @Test
     void aLatencySearchBesideBusyProcessesSaysSo() throws Exception {
         List<Process> spinners = spinEveryCore();
