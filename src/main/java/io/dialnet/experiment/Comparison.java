@@ -298,26 +298,20 @@ public final class Comparison {
          */
         private MethodResult alone(Arm arm, Path dir) {
             MethodResult search = results.get(arm.searchArm());
-            MethodResult individual = results.get(Arm.INDIVIDUAL);
             List<SubnetResult> subnets = new ArrayList<>();
             Compute compute = Compute.NONE;
             Map<String, String> predictions = new LinkedHashMap<>();
             Path individualDir = out.resolve(Arm.INDIVIDUAL.id());
             for (SubnetResult s : search.subnets()) {
-                SubnetResult width = individual == null
-                        ? null
-                        : individual.subnets().stream()
-                                .filter(w -> w.channels().equals(s.channels()))
-                                .findFirst()
-                                .orElse(null);
+                SubnetResult width = individualRun(s.channels());
                 if (width != null && width.name().equals(Method.widthName(1.0))) {
                     continue; // the full plan alone is the individual full-width run itself, not part of this arm
                 }
                 // read back where that run's checkpoint (its cost) is kept; trained again where it was deleted
-                if (width != null
-                        && Files.exists(individualDir.resolve(width.name()).resolve(Trainer.CHECKPOINT))) {
+                Path widthRun = width == null ? null : individualDir.resolve(width.name());
+                if (widthRun != null && Files.exists(widthRun.resolve(Trainer.CHECKPOINT))) {
                     subnets.add(renamed(width, s.name()));
-                    compute = compute.plus(trainingCost(individualDir.resolve(width.name())));
+                    compute = compute.plus(trainingCost(widthRun));
                     String correct = readPredictions(individualDir).get(width.name());
                     if (correct != null) {
                         predictions.put(s.name(), correct);
@@ -345,6 +339,17 @@ public final class Comparison {
             }
             writeText(predictions, dir);
             return new MethodResult(arm.id(), subnets, compute, null);
+        }
+
+        /** The individual arm's run of exactly {@code channels}, if this comparison has one. */
+        private SubnetResult individualRun(List<Integer> channels) {
+            MethodResult individual = results.get(Arm.INDIVIDUAL);
+            return individual == null
+                    ? null
+                    : individual.subnets().stream()
+                            .filter(w -> w.channels().equals(channels))
+                            .findFirst()
+                            .orElse(null);
         }
 
         private static SubnetResult renamed(SubnetResult s, String name) {
