@@ -2,8 +2,8 @@
 # Stages a protocol run's state for a commit, so the run survives the machine it ran on: every result
 # file, the searches' background (individual/w1.00/checkpoint.zip, which later arms start from), and the
 # checkpoints of unfinished arms (an arm is finished when its arm.json exists; its results are then read
-# back and its checkpoints are no longer needed), and seed 0's final models until they are exported
-# into models/. Finished arms' other checkpoints are left out.
+# back and its checkpoints are no longer needed), and seed 0's final models, which models/ is exported
+# from. Finished arms' other checkpoints are left out.
 #
 #   bench/protocol/save.sh [RUNS_DIR]     then: git commit -m "protocol: ..."
 set -euo pipefail
@@ -11,12 +11,13 @@ runs="${1:-runs/protocol}"
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 find "$runs" -type f \( -name '*.json' -o -name '*.jsonl' -o -name '*.md' -o -name '*.png' -o -name '*.log' \) \
   -print0 | xargs -0 -r git add -f --
-# seed 0's trained dynamic models are shipped (models/, issue 10): their final checkpoints stay until exported
+# seed 0's trained dynamic models are shipped (models/, issue 10): their final checkpoints stay, since
+# bench/protocol/ship.sh exports every method again so that all files are timed in one quiet sitting
 shippable() {
   local zip="$1" m
   for m in uniform/checkpoint.zip joint/checkpoint.zip progressive/final/checkpoint.zip \
       multipath/final/checkpoint.zip singlepath/train/checkpoint.zip; do
-    if [[ "$zip" == */seed-0/$m && ! -f "models/resnet20-cifar10-${m%%/*}.dialnet" ]]; then return 0; fi
+    if [[ "$zip" == */seed-0/$m ]]; then return 0; fi
   done
   return 1
 }

@@ -26,5 +26,8 @@ for m in uniform/checkpoint.zip joint/checkpoint.zip progressive/final/checkpoin
     fi
     mv "$out.new" "$out" && mv "$out.log.new" "$out.log"
     ls -l "$out"
+  elif [[ -f "$runs/seed-0/$method/arm.json" ]]; then
+    echo "$ckpt is missing: $method's arm is done but its model cannot be exported again" >&2
+    exit 1
   fi
 done
