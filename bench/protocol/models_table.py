@@ -25,10 +25,11 @@ curl -s -X POST 'localhost:8080/predict?deadline_ms=5' -H 'Content-Type: image/p
 ```
 
 Latency is ONNX Runtime's p50 as export measured it on the machine named below, 2 threads; measure
-your own with `dialnet bench latency --model FILE`. Export ships only subnets that are faster than every
-larger one at batch 1 and 64 (docs/BENCHMARKS.md section 9): the protocol's groups of 4 are not this CPU's
-SIMD block, so a subnet may be missing here that the arm's results list. For the same reason these
-subnets gain less speed than MACs (8/16/32: a quarter of the MACs, about half the time at batch 64): the
+your own with `dialnet bench latency --model FILE`. Export times a file's subnets together, in turns, on a
+quiet machine, and ships only subnets at least 3 % faster than every larger one at batch 1 and 64
+(docs/BENCHMARKS.md sections 9 and 10): the protocol's groups of 4 are not this CPU's SIMD block, so a
+subnet may be missing here that the arm's results list (12/24/48 is no faster than the full width).
+For the same reason these subnets gain less speed than MACs (8/16/32: a quarter of the MACs, about half the time at batch 64): the
 group of 4 was fixed when the protocol was registered, before the dial work showed that groups of the
 SIMD block (16 here, `dialnet train`'s default now) keep the speed-up within 0.87-1.00x of the MACs
 reduction.

@@ -191,8 +191,8 @@ public record Export(
 
     /**
      * Each subnet's compact graph, checked against the supernet on images of {@code data} (seeded
-     * random ones without data) and timed; the graphs go into {@code onnxGraphs}, the subnets come
-     * back with their latency.
+     * random ones without data), then all timed together at each batch size; the graphs go into
+     * {@code onnxGraphs}, the subnets come back with their latency.
      */
     private List<Manifest.SubnetEntry> compactGraphs(
             TrainedModel model,
@@ -209,8 +209,8 @@ public record Export(
                         checkImages,
                         model.manifest().config().seed())
                 : validationImages(data, checkImages);
-        ModelSpec spec = model.manifest().spec();
-        List<Manifest.SubnetEntry> timed = new ArrayList<>();
+        List<byte[]> made = new ArrayList<>();
+        List<Double> differences = new ArrayList<>();
         for (Manifest.SubnetEntry e : entries) {
             ChannelPlan plan = ChannelPlan.of(e.channels());
             byte[] graph = OnnxExport.subnet(model.network(), plan, e.name(), provenance);
@@ -219,12 +219,24 @@ public record Export(
                 throw new IllegalStateException("ONNX graph of " + e.name() + " differs from the supernet by " + diff
                         + " (> " + OnnxCheck.TOLERANCE + "); not writing " + out);
             }
-            List<Manifest.Latency> latency = new ArrayList<>();
-            for (int batch : latencyBatches) {
-                latency.add(profiler.measure(graph, batch, spec.inputChannels(), spec.inputSize()));
-            }
-            graphs.accept(new Graph(e.name(), graph.length, diff, checkImages, data != null, latency));
-            onnxGraphs.put(e.name(), graph);
+            made.add(graph);
+            differences.add(diff);
+        }
+        // the subnets are timed together at each batch size, since the dial check compares them
+        ModelSpec spec = model.manifest().spec();
+        List<List<Manifest.Latency>> byBatch = new ArrayList<>();
+        for (int batch : latencyBatches) {
+            byBatch.add(profiler.measureTogether(made, batch, spec.inputChannels(), spec.inputSize()));
+        }
+        List<Manifest.SubnetEntry> timed = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Manifest.SubnetEntry e = entries.get(i);
+            int subnet = i;
+            List<Manifest.Latency> latency =
+                    byBatch.stream().map(b -> b.get(subnet)).toList();
+            graphs.accept(
+                    new Graph(e.name(), made.get(i).length, differences.get(i), checkImages, data != null, latency));
+            onnxGraphs.put(e.name(), made.get(i));
             timed.add(e.withLatency(latency));
         }
         return timed;

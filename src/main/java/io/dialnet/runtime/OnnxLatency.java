@@ -14,10 +14,13 @@ import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
 /**
  * The latency of one ONNX graph on ONNX Runtime, set up as {@code serve} sets up its sessions
@@ -51,44 +54,117 @@ public final class OnnxLatency {
         }
     }
 
-    private static Manifest.Latency measure(
-            byte[] graph, int batch, int channels, int size, int threads, OrtSession.SessionOptions options) {
+    /** Rounds of {@link #measureTogether}: each takes every graph in turn. */
+    static final int ROUNDS = 16;
+
+    /** Timed calls of each graph per round, after one untimed call that brings its weights back into cache. */
+    static final int CALLS_PER_ROUND = 4;
+
+    /**
+     * Percentiles of each of {@code graphs}, measured together: after {@value #WARMUP} warm-up
+     * calls each, {@value #ROUNDS} rounds take the graphs in turn (each round starting one graph
+     * later), {@value #CALLS_PER_ROUND} timed calls each. A machine whose speed drifts (a neighbour
+     * on a shared host, the clock) then slows every graph alike, so their ratios, which the dial
+     * check compares, hold; measured one after another, the same graph's p50 moved by up to a third
+     * between measurements on the development machine.
+     */
+    public static List<Manifest.Latency> measureTogether(
+            List<byte[]> graphs, int batch, int channels, int size, int threads, OrtSettings settings) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        List<OrtSession> sessions = new ArrayList<>();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+                OnnxTensor x = input(env, batch, channels, size)) {
+            settings.apply(options, threads);
+            for (byte[] graph : graphs) {
+                sessions.add(env.createSession(graph, options));
+            }
+            int n = sessions.size();
+            for (OrtSession session : sessions) {
+                for (int i = 0; i < WARMUP; i++) {
+                    call(session, x);
+                }
+            }
+            double[][] ms = new double[n][ROUNDS * CALLS_PER_ROUND];
+            for (int round = 0; round < ROUNDS; round++) {
+                for (int k = 0; k < n; k++) {
+                    int g = (round + k) % n;
+                    call(sessions.get(g), x);
+                    for (int c = 0; c < CALLS_PER_ROUND; c++) {
+                        ms[g][round * CALLS_PER_ROUND + c] = call(sessions.get(g), x);
+                    }
+                }
+            }
+            List<Manifest.Latency> latencies = new ArrayList<>();
+            for (double[] m : ms) {
+                latencies.add(percentiles(m, batch, threads));
+            }
+            return latencies;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
+        } finally {
+            for (OrtSession session : sessions) {
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    // closing a session that timed is no reason to lose its figures
+                }
+            }
+        }
+    }
+
+    /** Milliseconds of one call of {@code session} on {@code x}. */
+    private static double call(OrtSession session, OnnxTensor x) throws OrtException {
+        String name = session.getInputNames().iterator().next();
+        long start = System.nanoTime();
+        try (OrtSession.Result ignored = session.run(Map.of(name, x))) {
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+
+    /** A batch of {@code batch} seeded random images of {@code channels x size x size}. */
+    private static OnnxTensor input(OrtEnvironment env, int batch, int channels, int size) throws OrtException {
         float[] input = new float[batch * channels * size * size];
         Random random = new Random(1);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {batch, channels, size, size});
+    }
+
+    private static Manifest.Latency percentiles(double[] ms, int batch, int threads) {
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        return new Manifest.Latency(
+                "onnxruntime",
+                LatencyProfiler.device(),
+                batch,
+                threads,
+                LatencyProfiler.percentile(sorted, 50),
+                LatencyProfiler.percentile(sorted, 90),
+                LatencyProfiler.percentile(sorted, 99));
+    }
+
+    private static Manifest.Latency measure(
+            byte[] graph, int batch, int channels, int size, int threads, OrtSession.SessionOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(graph, options);
-                OnnxTensor x = OnnxTensor.createTensor(
-                        env, FloatBuffer.wrap(input), new long[] {batch, channels, size, size})) {
-            String name = session.getInputNames().iterator().next();
+                OnnxTensor x = input(env, batch, channels, size)) {
             double[] ms = new double[RUNS];
             for (int i = 0; i < WARMUP + RUNS; i++) {
-                long start = System.nanoTime();
-                try (OrtSession.Result ignored = session.run(Map.of(name, x))) {
-                    if (i >= WARMUP) {
-                        ms[i - WARMUP] = (System.nanoTime() - start) / 1e6;
-                    }
+                double call = call(session, x);
+                if (i >= WARMUP) {
+                    ms[i - WARMUP] = call;
                 }
             }
-            Arrays.sort(ms);
-            return new Manifest.Latency(
-                    "onnxruntime",
-                    LatencyProfiler.device(),
-                    batch,
-                    threads,
-                    LatencyProfiler.percentile(ms, 50),
-                    LatencyProfiler.percentile(ms, 90),
-                    LatencyProfiler.percentile(ms, 99));
+            return percentiles(ms, batch, threads);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
         }
     }
-
     /**
-     * The child process's loop: each input line {@code FILE BATCH CHANNELS SIZE THREADS SETTINGS} is
-     * answered by one line {@code p50 p90 p99} (or {@code error MESSAGE}).
+     * The child process's loop: each input line {@code BATCH CHANNELS SIZE THREADS SETTINGS FILE...}
+     * is answered by one line of {@code p50 p90 p99} per file (or {@code error MESSAGE}): one file
+     * measured alone, several {@linkplain #measureTogether together}.
      */
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -96,14 +172,21 @@ public final class OnnxLatency {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             String[] f = line.trim().split(" ");
             try {
-                Manifest.Latency l = measure(
-                        Files.readAllBytes(Path.of(f[0])),
-                        Integer.parseInt(f[1]),
-                        Integer.parseInt(f[2]),
-                        Integer.parseInt(f[3]),
-                        Integer.parseInt(f[4]),
-                        OrtSettings.parse(f[5]));
-                out.println(String.format(Locale.ROOT, "%.6f %.6f %.6f", l.p50(), l.p90(), l.p99()));
+                int batch = Integer.parseInt(f[0]);
+                int channels = Integer.parseInt(f[1]);
+                int size = Integer.parseInt(f[2]);
+                int threads = Integer.parseInt(f[3]);
+                OrtSettings settings = OrtSettings.parse(f[4]);
+                List<byte[]> graphs = new ArrayList<>();
+                for (int i = 5; i < f.length; i++) {
+                    graphs.add(Files.readAllBytes(Path.of(f[i])));
+                }
+                List<Manifest.Latency> latencies = graphs.size() == 1
+                        ? List.of(measure(graphs.get(0), batch, channels, size, threads, settings))
+                        : measureTogether(graphs, batch, channels, size, threads, settings);
+                out.println(latencies.stream()
+                        .map(l -> String.format(Locale.ROOT, "%.6f %.6f %.6f", l.p50(), l.p90(), l.p99()))
+                        .collect(Collectors.joining(" ")));
             } catch (RuntimeException e) {
                 out.println("error " + String.valueOf(e.getMessage()).replace('\n', ' '));
             }

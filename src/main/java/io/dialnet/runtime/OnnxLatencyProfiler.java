@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,34 +103,55 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
 
     /** The latency of {@code graph} on a batch of {@code batch} images of {@code channels x size x size}. */
     public synchronized Manifest.Latency measure(byte[] graph, int batch, int channels, int size) {
-        String key = sha256(graph) + "/" + batch + "/" + channels + "x" + size;
-        Manifest.Latency cached = remeasure ? null : cache.get(key);
-        if (cached != null) {
-            return cached;
+        return measureTogether(List.of(graph), batch, channels, size).get(0);
+    }
+
+    /**
+     * The latency of each of {@code graphs} on a batch of {@code batch} images, measured together
+     * in turns ({@link OnnxLatency#measureTogether}) unless every figure is cached: latencies that
+     * will be compared with each other, as the dial check compares subnets.
+     */
+    public synchronized List<Manifest.Latency> measureTogether(List<byte[]> graphs, int batch, int channels, int size) {
+        List<String> keys = graphs.stream()
+                .map(g -> sha256(g) + "/" + batch + "/" + channels + "x" + size)
+                .toList();
+        if (!remeasure && cache.keySet().containsAll(keys)) {
+            return keys.stream().map(cache::get).toList();
         }
         double others = othersShare.getAsDouble();
         contention = Math.max(contention, Double.isNaN(others) ? 0 : others);
         try {
-            Path file = scratch.resolve("graph.onnx");
-            Files.write(file, graph);
-            String answer = ask(file + " " + batch + " " + channels + " " + size + " " + threads + " " + settings);
-            if (answer == null || answer.startsWith("error")) {
+            StringBuilder request =
+                    new StringBuilder(batch + " " + channels + " " + size + " " + threads + " " + settings);
+            for (int i = 0; i < graphs.size(); i++) {
+                Path file = scratch.resolve("graph-" + i + ".onnx");
+                Files.write(file, graphs.get(i));
+                request.append(' ').append(file);
+            }
+            String answer = ask(request.toString());
+            String[] f = answer == null ? new String[0] : answer.split(" ");
+            if (answer == null || answer.startsWith("error") || f.length != 3 * graphs.size()) {
                 throw new IllegalStateException("the latency worker failed: " + answer);
             }
-            String[] f = answer.split(" ");
-            Manifest.Latency latency = new Manifest.Latency(
-                    "onnxruntime",
-                    LatencyProfiler.device(),
-                    batch,
-                    threads,
-                    Double.parseDouble(f[0]),
-                    Double.parseDouble(f[1]),
-                    Double.parseDouble(f[2]));
+            List<Manifest.Latency> latencies = new ArrayList<>();
+            for (int i = 0; i < graphs.size(); i++) {
+                Manifest.Latency latency = new Manifest.Latency(
+                        "onnxruntime",
+                        LatencyProfiler.device(),
+                        batch,
+                        threads,
+                        Double.parseDouble(f[3 * i]),
+                        Double.parseDouble(f[3 * i + 1]),
+                        Double.parseDouble(f[3 * i + 2]));
+                latencies.add(latency);
+            }
             if (!(others > CpuContention.BUSY)) {
-                cache.put(key, latency);
+                for (int i = 0; i < keys.size(); i++) {
+                    cache.put(keys.get(i), latencies.get(i));
+                }
                 writeCache();
             }
-            return latency;
+            return latencies;
         } catch (IOException e) {
             throw new UncheckedIOException("latency measurement: " + e.getMessage(), e);
         }

@@ -12,6 +12,7 @@ import io.dialnet.nn.zoo.ModelZoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,35 @@ class OnnxLatencyProfilerTest {
     Path cache;
 
     private static byte[] graph() {
+        return graph(1.0);
+    }
+
+    /** The compact graph of the small CNN's uniform plan at {@code width}. */
+    private static byte[] graph(double width) {
         Engines.start();
         try (NDManager manager = NDManager.newBaseManager();
                 SlimmableNetwork net = ModelZoo.create(new ModelSpec("cnn", 1, 28, 10, 0), manager, 1)) {
-            net.register(net.fullPlan(), false);
-            return OnnxExport.subnet(net, net.fullPlan(), "full", Map.of());
+            net.register(net.uniformPlan(width), false);
+            return OnnxExport.subnet(net, net.uniformPlan(width), "w" + width, Map.of());
+        }
+    }
+
+    @Test
+    void graphsMeasuredTogetherGetOneFigureEachAndAreCachedEach() {
+        byte[] full = graph(1.0);
+        byte[] quarter = graph(0.25);
+        List<Manifest.Latency> together;
+        try (OnnxLatencyProfiler profiler = quiet(1)) {
+            together = profiler.measureTogether(List.of(full, quarter), 4, 1, 28);
+        }
+        assertThat(together).hasSize(2).allSatisfy(l -> {
+            assertThat(l.batchSize()).isEqualTo(4);
+            assertThat(l.p50()).isPositive().isLessThanOrEqualTo(l.p90());
+        });
+        try (OnnxLatencyProfiler again = quiet(1)) {
+            assertThat(again.measure(quarter, 4, 1, 28)).isEqualTo(together.get(1));
+            assertThat(again.measureTogether(List.of(full, quarter), 4, 1, 28)).isEqualTo(together);
+            assertThat(again.started()).as("answered from the cache").isFalse();
         }
     }
 
