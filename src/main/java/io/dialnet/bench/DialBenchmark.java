@@ -89,11 +89,12 @@ public final class DialBenchmark {
             for (OrtSettings settings : setups) {
                 try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(threads, settings, null)) {
                     for (int batch : batches) {
-                        double full = Double.NaN;
+                        // timed together, in turns, so that a drifting machine slows every width alike
+                        List<Manifest.Latency> latencies =
+                                profiler.measureTogether(graphs, batch, spec.inputChannels(), spec.inputSize());
+                        double full = latencies.get(0).p50();
                         for (int i = 0; i < plans.size(); i++) {
-                            Manifest.Latency l =
-                                    profiler.measure(graphs.get(i), batch, spec.inputChannels(), spec.inputSize());
-                            full = i == 0 ? l.p50() : full;
+                            Manifest.Latency l = latencies.get(i);
                             long macs = Complexity.of(network, plans.get(i)).macs();
                             rows.add(new Row(
                                     settings,
