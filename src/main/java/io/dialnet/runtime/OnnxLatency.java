@@ -31,6 +31,12 @@ public final class OnnxLatency {
     static final int WARMUP = 10;
     static final int RUNS = 31;
 
+    /** Rounds of {@link #measureTogether}: each takes every graph in turn. */
+    static final int ROUNDS = 16;
+
+    /** Timed calls of each graph per round, after one untimed call that brings its weights back into cache. */
+    static final int CALLS_PER_ROUND = 4;
+
     private OnnxLatency() {}
 
     /**
@@ -53,12 +59,6 @@ public final class OnnxLatency {
             return measure(graph, batch, channels, size, threads, options).p50();
         }
     }
-
-    /** Rounds of {@link #measureTogether}: each takes every graph in turn. */
-    static final int ROUNDS = 16;
-
-    /** Timed calls of each graph per round, after one untimed call that brings its weights back into cache. */
-    static final int CALLS_PER_ROUND = 4;
 
     /**
      * Percentiles of each of {@code graphs}, measured together: after {@value #WARMUP} warm-up
