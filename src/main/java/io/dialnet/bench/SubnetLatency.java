@@ -80,14 +80,17 @@ public record SubnetLatency(
         for (String name : backends) {
             DynamicModel.Backend backend = DynamicModel.Backend.parse(name, "--backends");
             try (DynamicModel m = DynamicModel.load(model, backend, threads, devices, "--device")) {
+                List<String> names =
+                        m.subnets().stream().map(Manifest.SubnetEntry::name).toList();
                 for (int batch : batchSizes) {
-                    double full = Double.NaN;
-                    for (Manifest.SubnetEntry s : m.subnets()) {
-                        Manifest.Latency l = LatencyProfiler.measure(m, s.name(), batch, warmup, runs, threads);
+                    // timed together, in turns, so that the speed-ups compare like with like
+                    List<Manifest.Latency> latencies =
+                            LatencyProfiler.measureTogether(m, names, batch, warmup, runs, threads);
+                    double full = latencies.get(0).p50();
+                    for (int i = 0; i < names.size(); i++) {
+                        Manifest.SubnetEntry s = m.subnets().get(i);
+                        Manifest.Latency l = latencies.get(i);
                         measured.get(s.name()).add(l);
-                        if (Double.isNaN(full)) {
-                            full = l.p50();
-                        }
                         rows.accept(
                                 new Row(s.name(), batch, l, s.macs() * (double) batch / l.p50() / 1e6, full / l.p50()));
                     }

@@ -5,7 +5,9 @@ import io.dialnet.nn.Devices;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -16,34 +18,76 @@ public final class LatencyProfiler {
     /** Latency of {@code subnet} at {@code batch} over {@code runs} timed calls after {@code warmup}. */
     public static Manifest.Latency measure(
             DynamicModel model, String subnet, int batch, int warmup, int runs, int threads) {
+        return measureTogether(model, List.of(subnet), batch, warmup, runs, threads)
+                .get(0);
+    }
+
+    /**
+     * Latency of each of {@code subnets} at {@code batch}, {@linkplain #timeTogether timed together}:
+     * {@code warmup} calls each, then {@code runs} rounds of one timed call each (docs/BENCHMARKS.md
+     * section 10).
+     */
+    public static List<Manifest.Latency> measureTogether(
+            DynamicModel model, List<String> subnets, int batch, int warmup, int runs, int threads) {
         var spec = model.manifest().model();
         float[] input = new float[batch * spec.inputChannels() * spec.inputSize() * spec.inputSize()];
         Random random = new Random(1);
         for (int i = 0; i < input.length; i++) {
             input[i] = (float) random.nextGaussian();
         }
-        for (int i = 0; i < warmup; i++) {
-            model.predict(input, batch, subnet);
-        }
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            model.predict(input, batch, subnet);
-            ms[i] = (System.nanoTime() - start) / 1e6;
-        }
-        Arrays.sort(ms);
+        List<Runnable> calls = subnets.stream()
+                .<Runnable>map(subnet -> () -> model.predict(input, batch, subnet))
+                .toList();
+        double[][] ms = timeTogether(calls, warmup, runs, 1);
         // A GPU measurement is stored as "onnxruntime@gpu": a CPU server's controller, which starts from
         // its own back end's entries, must not take a GPU's latency for its own.
         String backend = model.backend().name().toLowerCase(Locale.ROOT)
                 + (model.devices().isGpu() ? "@gpu" : "");
-        return new Manifest.Latency(
-                backend,
-                device(model.devices()),
-                batch,
-                threads,
-                percentile(ms, 50),
-                percentile(ms, 90),
-                percentile(ms, 99));
+        List<Manifest.Latency> latencies = new ArrayList<>();
+        for (double[] m : ms) {
+            latencies.add(new Manifest.Latency(
+                    backend,
+                    device(model.devices()),
+                    batch,
+                    threads,
+                    percentile(m, 50),
+                    percentile(m, 90),
+                    percentile(m, 99)));
+        }
+        return latencies;
+    }
+
+    /**
+     * Milliseconds of each of {@code calls}, timed together, each row sorted: {@code warmup} untimed
+     * calls each, then {@code rounds} rounds that take the calls in turn (each round starting one
+     * later), with one untimed call (switching back) and {@code perRound} timed calls each. A
+     * machine whose speed drifts then slows every call alike, so their ratios hold.
+     */
+    static double[][] timeTogether(List<Runnable> calls, int warmup, int rounds, int perRound) {
+        int n = calls.size();
+        for (Runnable call : calls) {
+            for (int i = 0; i < warmup; i++) {
+                call.run();
+            }
+        }
+        double[][] ms = new double[n][rounds * perRound];
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < n; k++) {
+                int c = (round + k) % n;
+                if (n > 1) {
+                    calls.get(c).run();
+                }
+                for (int i = 0; i < perRound; i++) {
+                    long start = System.nanoTime();
+                    calls.get(c).run();
+                    ms[c][round * perRound + i] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+        }
+        for (double[] row : ms) {
+            Arrays.sort(row);
+        }
+        return ms;
     }
 
     /**

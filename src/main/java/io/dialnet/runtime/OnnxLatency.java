@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,22 +77,11 @@ public final class OnnxLatency {
             for (byte[] graph : graphs) {
                 sessions.add(env.createSession(graph, options));
             }
-            int n = sessions.size();
+            List<Runnable> calls = new ArrayList<>();
             for (OrtSession session : sessions) {
-                for (int i = 0; i < WARMUP; i++) {
-                    call(session, x);
-                }
+                calls.add(call(session, x));
             }
-            double[][] ms = new double[n][ROUNDS * CALLS_PER_ROUND];
-            for (int round = 0; round < ROUNDS; round++) {
-                for (int k = 0; k < n; k++) {
-                    int g = (round + k) % n;
-                    call(sessions.get(g), x);
-                    for (int c = 0; c < CALLS_PER_ROUND; c++) {
-                        ms[g][round * CALLS_PER_ROUND + c] = call(sessions.get(g), x);
-                    }
-                }
-            }
+            double[][] ms = LatencyProfiler.timeTogether(calls, WARMUP, ROUNDS, CALLS_PER_ROUND);
             List<Manifest.Latency> latencies = new ArrayList<>();
             for (double[] m : ms) {
                 latencies.add(percentiles(m, batch, threads));
@@ -112,13 +100,17 @@ public final class OnnxLatency {
         }
     }
 
-    /** Milliseconds of one call of {@code session} on {@code x}. */
-    private static double call(OrtSession session, OnnxTensor x) throws OrtException {
+    /** One call of {@code session} on {@code x}, to be timed. */
+    private static Runnable call(OrtSession session, OnnxTensor x) {
         String name = session.getInputNames().iterator().next();
-        long start = System.nanoTime();
-        try (OrtSession.Result ignored = session.run(Map.of(name, x))) {
-            return (System.nanoTime() - start) / 1e6;
-        }
+        Map<String, OnnxTensor> inputs = Map.of(name, x);
+        return () -> {
+            try (OrtSession.Result ignored = session.run(inputs)) {
+                // only the time matters
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
+            }
+        };
     }
 
     /** A batch of {@code batch} seeded random images of {@code channels x size x size}. */
@@ -131,9 +123,8 @@ public final class OnnxLatency {
         return OnnxTensor.createTensor(env, FloatBuffer.wrap(input), new long[] {batch, channels, size, size});
     }
 
-    private static Manifest.Latency percentiles(double[] ms, int batch, int threads) {
-        double[] sorted = ms.clone();
-        Arrays.sort(sorted);
+    /** The percentiles of {@code sorted}, ascending milliseconds, as a measurement of this machine. */
+    private static Manifest.Latency percentiles(double[] sorted, int batch, int threads) {
         return new Manifest.Latency(
                 "onnxruntime",
                 LatencyProfiler.device(),
@@ -149,14 +140,8 @@ public final class OnnxLatency {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = env.createSession(graph, options);
                 OnnxTensor x = input(env, batch, channels, size)) {
-            double[] ms = new double[RUNS];
-            for (int i = 0; i < WARMUP + RUNS; i++) {
-                double call = call(session, x);
-                if (i >= WARMUP) {
-                    ms[i - WARMUP] = call;
-                }
-            }
-            return percentiles(ms, batch, threads);
+            return percentiles(
+                    LatencyProfiler.timeTogether(List.of(call(session, x)), WARMUP, RUNS, 1)[0], batch, threads);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime could not time a subnet graph: " + e.getMessage(), e);
         }
