@@ -15,13 +15,6 @@ import java.util.Random;
 public final class LatencyProfiler {
     private LatencyProfiler() {}
 
-    /** Latency of {@code subnet} at {@code batch} over {@code runs} timed calls after {@code warmup}. */
-    public static Manifest.Latency measure(
-            DynamicModel model, String subnet, int batch, int warmup, int runs, int threads) {
-        return measureTogether(model, List.of(subnet), batch, warmup, runs, threads)
-                .get(0);
-    }
-
     /**
      * Latency of each of {@code subnets} at {@code batch}, {@linkplain #timeTogether timed together}:
      * {@code warmup} calls each, then {@code runs} rounds of one timed call each (docs/BENCHMARKS.md
