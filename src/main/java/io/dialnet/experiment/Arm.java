@@ -28,7 +28,13 @@ public enum Arm {
     MULTIPATH(Kind.SEARCH, null, SearchMethod.MULTIPATH),
     SINGLEPATH(Kind.SEARCH, null, SearchMethod.SINGLEPATH),
     ALONE_MULTIPATH(Kind.ALONE, Strategy.INDIVIDUAL, SearchMethod.MULTIPATH),
-    ALONE_SINGLEPATH(Kind.ALONE, Strategy.INDIVIDUAL, SearchMethod.SINGLEPATH);
+    ALONE_SINGLEPATH(Kind.ALONE, Strategy.INDIVIDUAL, SearchMethod.SINGLEPATH),
+    /**
+     * The uniform widths trained together (as {@link #JOINT}) from the searches' background, with
+     * progressive's final-training schedule: progressive without its search, a control for how
+     * much of progressive's gain its plans bring (not in the registered protocol).
+     */
+    JOINT_BACKGROUND(Kind.WIDTHS, Strategy.JOINT, null);
 
     /** The prefix of the arms that train a search's plans alone. */
     public static final String ALONE_PREFIX = "alone-";
@@ -87,7 +93,7 @@ public enum Arm {
         return switch (kind) {
             case SEARCH -> search.id();
             case ALONE -> ALONE_PREFIX + search.id();
-            default -> name().toLowerCase(Locale.ROOT);
+            default -> name().toLowerCase(Locale.ROOT).replace('_', '-');
         };
     }
 

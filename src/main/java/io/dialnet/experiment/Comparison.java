@@ -94,6 +94,12 @@ public final class Comparison {
                             + ", which must run in the same comparison");
                 }
             }
+            for (Arm fromBackground : List.of(Arm.ABLATION, Arm.JOINT_BACKGROUND)) {
+                if (methods.contains(fromBackground) && !methods.contains(Arm.INDIVIDUAL)) {
+                    throw new IllegalArgumentException("--methods: " + fromBackground + " starts from the individual "
+                            + "full-width model; run individual in the same comparison");
+                }
+            }
             if (methods.contains(Arm.SINGLEPATH)) {
                 SinglePathSearch.checkRoomToFreeze(progressive);
             }
@@ -227,11 +233,41 @@ public final class Comparison {
          * distillation; joint with switchable BatchNorm and summed cross-entropy.
          */
         private MethodResult widths(Arm arm, Path dir) {
+            if (arm == Arm.JOINT_BACKGROUND) {
+                return jointFromBackground(dir);
+            }
             TrainConfig config = withWidths(recipe(), arm.strategy(), settings.widths(), arm == Arm.UNIFORM);
             try (SlimmableNetwork network = freshNetwork.get()) {
                 TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
                 writePredictions(network, Method.of(config, network).subnets(), data, dir);
                 return new MethodResult(arm.id(), r.subnets(), r.compute(), null);
+            }
+        }
+
+        /**
+         * The uniform widths trained jointly from the background with progressive's final-training
+         * schedule (epochs, peak rate, distillation): what progressive does after its search, so
+         * that, where its search chose the uniform widths, the two differ only by the search's
+         * fine-tunings. Its cost includes the background's, as a search's does.
+         */
+        private MethodResult jointFromBackground(Path dir) {
+            SearchConfig.FinalTraining last = settings.progressive().finalTraining();
+            TrainConfig config = withWidths(recipe(), Strategy.JOINT, settings.widths(), last.distill()).toBuilder()
+                    .setEpochs(last.epochs())
+                    .optLearningRate(last.learningRate())
+                    .optWarmupEpochs(Math.min(recipe().warmupEpochs(), last.epochs() - 1))
+                    .build();
+            try (SlimmableNetwork network = freshNetwork.get()) {
+                if (!Files.exists(dir.resolve(Trainer.CHECKPOINT))) {
+                    Checkpoint.loadWeights(background.checkpoint(), network);
+                }
+                TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
+                writePredictions(network, Method.of(config, network).subnets(), data, dir);
+                return new MethodResult(
+                        Arm.JOINT_BACKGROUND.id(),
+                        r.subnets(),
+                        r.compute().plus(background.compute()),
+                        out.relativize(background.checkpoint()).toString());
             }
         }
 
@@ -358,10 +394,6 @@ public final class Comparison {
 
         /** The progressive search's cuts from the background with each ranking, without fine-tuning. */
         private List<AblationResult> ablation(Path dir) {
-            if (background == null) {
-                throw new IllegalArgumentException("--methods: the ablation cuts the individual full-width model; "
-                        + "run individual in the same comparison");
-            }
             SearchConfig base = settings.progressive().toBuilder()
                     .optBackground(background.checkpoint())
                     .optFineTuning(

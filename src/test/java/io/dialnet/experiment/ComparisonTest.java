@@ -266,4 +266,43 @@ class ComparisonTest {
     private static SubnetResult rename(SubnetResult s, String name) {
         return new SubnetResult(name, s.channels(), s.macs(), s.params(), s.validationAccuracy(), s.testAccuracy());
     }
+
+    @Test
+    void jointFromTheBackgroundStartsFromTheIndividualFullWidthModelWithTheFinalTrainingSchedule() {
+        List<Double> widths = List.of(1.0, 0.5);
+        SearchConfig search = search(List.of(0.5), 0).toBuilder()
+                .optFinalTraining(new SearchConfig.FinalTraining(1, 0.01, false))
+                .build();
+        Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
+        assertThatThrownBy(() -> new Comparison.Settings(
+                        List.of(Arm.JOINT_BACKGROUND), widths, search, multiPath, 1e-4, List.of()))
+                .hasMessageContaining("joint-background starts from the individual full-width model");
+        List<Comparison.MethodResult> results = Comparison.run(
+                        new Comparison.Settings(
+                                List.of(Arm.INDIVIDUAL, Arm.JOINT_BACKGROUND),
+                                widths,
+                                search,
+                                multiPath,
+                                1e-4,
+                                List.of()),
+                        SearchTest::cnn,
+                        SearchTest.small,
+                        dir,
+                        null)
+                .methods();
+        Comparison.MethodResult individual = results.get(0);
+        Comparison.MethodResult joint = results.get(1);
+        assertThat(joint.method()).isEqualTo("joint-background");
+        assertThat(joint.startedFrom())
+                .isEqualTo(Path.of("individual", "w1.00", Trainer.CHECKPOINT).toString());
+        assertThat(joint.subnets()).extracting(SubnetResult::name).containsExactly("w1.00", "w0.50");
+        // its cost: the background's, plus one epoch of the two widths together
+        assertThat(joint.compute().training())
+                .isGreaterThan(individual.compute().training() / 2);
+        assertThat(dir.resolve("joint-background").resolve(Comparison.PREDICTIONS))
+                .exists();
+        // a full width that starts where individual's ended is not at chance after one epoch at a small rate
+        assertThat(joint.subnets().get(0).validationAccuracy())
+                .isGreaterThan(individual.subnets().get(0).validationAccuracy() - 0.1);
+    }
 }

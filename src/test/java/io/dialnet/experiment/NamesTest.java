@@ -52,7 +52,8 @@ class NamesTest {
                         "multipath",
                         "singlepath",
                         "alone-multipath",
-                        "alone-singlepath");
+                        "alone-singlepath",
+                        "joint-background");
     }
 
     @Test

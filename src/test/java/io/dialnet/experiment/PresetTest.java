@@ -10,6 +10,7 @@ import io.dialnet.search.SearchConfig;
 import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The presets' schedules; the protocol's is pre-registered in docs/RESULTS.md and must not drift. */
@@ -27,7 +28,19 @@ class PresetTest {
                         new SearchConfig.FineTuning(2, 0.01, 1.0, SearchConfig.FineTuning.Reference.LINE, 2.5),
                         new SearchConfig.FinalTraining(15, 0.05, false),
                         new Comparison.MultiPath(15, new SearchConfig.FinalTraining(15, 0.1, false)),
-                        Comparison.ARMS,
+                        Stream.of(
+                                        "individual",
+                                        "uniform",
+                                        "progressive",
+                                        "alone-progressive",
+                                        "ablation",
+                                        "joint",
+                                        "multipath",
+                                        "singlepath",
+                                        "alone-multipath",
+                                        "alone-singlepath")
+                                .map(Arm::named)
+                                .toList(),
                         4));
         // every value written out, not the builder's defaults: the protocol's recipe is pre-registered
         assertThat(protocol.recipe(3))
