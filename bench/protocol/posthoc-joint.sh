@@ -7,7 +7,8 @@
 # individual, uniform and progressive arms are copied in as results (read back, never retrained), so the
 # report pairs them image by image. Resumable; from a pinned build (bench/protocol/pin.sh 75a9b8d DIR).
 #
-#   bench/protocol/posthoc-joint.sh PINNED_DIR SEED...      (into runs/posthoc-joint/seed-S)
+#   mkdir -p runs/posthoc-joint && nohup bench/protocol/posthoc-joint.sh PINNED_DIR 0 1 >> runs/posthoc-joint/posthoc.log 2>&1 &
+#   (into runs/posthoc-joint/seed-S; save with bench/protocol/save.sh runs/posthoc-joint)
 #   then: ./dialnet compare-report --runs runs/posthoc-joint/seed-0,... --references uniform,progressive
 set -uo pipefail
 pinned="${1:?usage: posthoc-joint.sh PINNED_DIR SEED...}"
