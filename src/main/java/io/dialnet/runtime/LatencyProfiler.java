@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.LongSupplier;
 
 /** Measures a subnet's latency: warm-up calls, then percentiles of repeated calls. */
 public final class LatencyProfiler {
@@ -57,6 +58,11 @@ public final class LatencyProfiler {
      * machine whose speed drifts then slows every call alike, so their ratios hold.
      */
     static double[][] timeTogether(List<Runnable> calls, int warmup, int rounds, int perRound) {
+        return timeTogether(calls, warmup, rounds, perRound, System::nanoTime);
+    }
+
+    /** As above, reading nanoseconds from {@code clock}. */
+    static double[][] timeTogether(List<Runnable> calls, int warmup, int rounds, int perRound, LongSupplier clock) {
         int n = calls.size();
         for (Runnable call : calls) {
             for (int i = 0; i < warmup; i++) {
@@ -71,9 +77,9 @@ public final class LatencyProfiler {
                     calls.get(c).run();
                 }
                 for (int i = 0; i < perRound; i++) {
-                    long start = System.nanoTime();
+                    long start = clock.getAsLong();
                     calls.get(c).run();
-                    ms[c][round * perRound + i] = (System.nanoTime() - start) / 1e6;
+                    ms[c][round * perRound + i] = (clock.getAsLong() - start) / 1e6;
                 }
             }
         }

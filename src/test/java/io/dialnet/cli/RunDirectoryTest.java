@@ -75,16 +75,14 @@ class RunDirectoryTest {
                         "--threads",
                         "1"
                     };
-            long start = System.nanoTime();
             Run r = run(args);
             assertThat(r.code()).as(command + ": " + r.err()).isEqualTo(Main.BAD_INPUT);
             assertThat(r.err())
                     .contains(out.toString())
                     .contains("not a writable directory")
-                    .doesNotContain("\tat ");
-            assertThat((System.nanoTime() - start) / 1e9)
-                    .as(command + " seconds")
-                    .isLessThan(10);
+                    .doesNotContain("\tat ")
+                    .as("refused before any training")
+                    .doesNotContain("epoch ");
         }
     }
 

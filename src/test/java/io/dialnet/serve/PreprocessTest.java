@@ -53,12 +53,11 @@ class PreprocessTest {
     @Test
     void issue14AnImageClaimingHugeDimensionsIsA400NamingThem() throws Exception {
         byte[] bomb = ImageBombs.png(60_000, 60_000);
-        long start = System.nanoTime();
+        // the message names the header's dimensions: refused before any pixel is decoded
         assertThatThrownBy(() -> RequestsFuzzTest.COLOUR.predictImage(bomb, Map.of()))
                 .isInstanceOf(Refusal.class)
                 .hasMessageContaining("the body is 60000x60000 pixels (3,600,000,000), more than the 89,478,485")
                 .satisfies(e -> assertThat(((Refusal) e).status).isEqualTo(400));
-        assertThat((System.nanoTime() - start) / 1e9).as("seconds to refuse").isLessThan(2);
         Requests strict = new Requests(RequestsFuzzTest.COLOUR.manifest(), 4, 1000);
         assertThatThrownBy(() -> strict.predictImage(jpeg(), Map.of()))
                 .hasMessageContaining("the body is 64x64 pixels (4,096), more than the 1,000");
