@@ -220,7 +220,7 @@ public final class Comparison {
             }
             MethodResult result = switch (arm.kind()) {
                 case INDIVIDUAL -> individual(dir);
-                case WIDTHS -> widths(arm, dir);
+                case WIDTHS -> arm == Arm.JOINT_BACKGROUND ? jointFromBackground(dir) : widths(arm, dir);
                 case SEARCH -> search(arm, dir);
                 case ALONE -> alone(arm, dir);
                 case ABLATION -> throw new IllegalStateException("the ablation has no method result");
@@ -233,9 +233,6 @@ public final class Comparison {
          * distillation; joint with switchable BatchNorm and summed cross-entropy.
          */
         private MethodResult widths(Arm arm, Path dir) {
-            if (arm == Arm.JOINT_BACKGROUND) {
-                return jointFromBackground(dir);
-            }
             TrainConfig config = withWidths(recipe(), arm.strategy(), settings.widths(), arm == Arm.UNIFORM);
             try (SlimmableNetwork network = freshNetwork.get()) {
                 TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
@@ -338,6 +335,7 @@ public final class Comparison {
             Compute compute = Compute.NONE;
             Map<String, String> predictions = new LinkedHashMap<>();
             Path individualDir = out.resolve(Arm.INDIVIDUAL.id());
+            Map<String, String> individualCorrect = readPredictions(individualDir);
             for (SubnetResult s : search.subnets()) {
                 SubnetResult width = individualRun(s.channels());
                 if (width != null && width.name().equals(Method.widthName(1.0))) {
@@ -348,7 +346,7 @@ public final class Comparison {
                 if (widthRun != null && Files.exists(widthRun.resolve(Trainer.CHECKPOINT))) {
                     subnets.add(renamed(width, s.name()));
                     compute = compute.plus(trainingCost(widthRun));
-                    String correct = readPredictions(individualDir).get(width.name());
+                    String correct = individualCorrect.get(width.name());
                     if (correct != null) {
                         predictions.put(s.name(), correct);
                     }
