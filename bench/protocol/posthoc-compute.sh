@@ -26,7 +26,10 @@ for arm in individual progressive; do
   fi
 done
 echo "$(date -u +%FT%TZ) post-hoc seed 0: US-Nets at 29 epochs"
-java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xss4m -jar "$pinned/dialnet.jar" \
-  compare --data "cifar10:$data" --model resnet20 --preset protocol --epochs 29 --seed 0 --threads 2 \
-  --methods individual,uniform --out "$runs/seed-0" --resume \
-  && echo "$(date -u +%FT%TZ) post-hoc done" || echo "$(date -u +%FT%TZ) post-hoc failed (exit $?)"
+if ! java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xss4m -jar "$pinned/dialnet.jar" \
+    compare --data "cifar10:$data" --model resnet20 --preset protocol --epochs 29 --seed 0 --threads 2 \
+    --methods individual,uniform --out "$runs/seed-0" --resume; then
+  echo "$(date -u +%FT%TZ) post-hoc failed"
+  exit 1
+fi
+echo "$(date -u +%FT%TZ) post-hoc done"

@@ -19,7 +19,10 @@ if [[ ! -f "$runs/seed-0/individual/arm.json" ]]; then
   mv "$runs/seed-0/individual.tmp" "$runs/seed-0/individual"
 fi
 echo "$(date -u +%FT%TZ) post-hoc seed 0: progressive and its plans alone, preset protocol-ranking"
-java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xss4m -jar "$pinned/dialnet.jar" \
-  compare --data "cifar10:$data" --model resnet20 --preset protocol-ranking --seed 0 --threads 2 \
-  --methods individual,progressive,alone-progressive --out "$runs/seed-0" --resume \
-  && echo "$(date -u +%FT%TZ) post-hoc done" || echo "$(date -u +%FT%TZ) post-hoc failed (exit $?)"
+if ! java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Xss4m -jar "$pinned/dialnet.jar" \
+    compare --data "cifar10:$data" --model resnet20 --preset protocol-ranking --seed 0 --threads 2 \
+    --methods individual,progressive,alone-progressive --out "$runs/seed-0" --resume; then
+  echo "$(date -u +%FT%TZ) post-hoc failed"
+  exit 1
+fi
+echo "$(date -u +%FT%TZ) post-hoc done"

@@ -13,8 +13,10 @@ find "$runs" -type f \( -name '*.json' -o -name '*.jsonl' -o -name '*.md' -o -na
   -print0 | xargs -0 -r git add -f --
 # seed 0's trained dynamic models are shipped (models/, issue 10): their final checkpoints stay, since
 # bench/protocol/ship.sh exports every method again so that all files are timed in one quiet sitting
+# (only the registered protocol's; post-hoc runs ship nothing)
 shippable() {
   local zip="$1" m
+  [[ "$runs" == runs/protocol ]] || return 1
   for m in uniform/checkpoint.zip joint/checkpoint.zip progressive/final/checkpoint.zip \
       multipath/final/checkpoint.zip singlepath/train/checkpoint.zip; do
     if [[ "$zip" == */seed-0/$m ]]; then return 0; fi

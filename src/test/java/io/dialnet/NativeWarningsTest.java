@@ -23,6 +23,15 @@ import org.junit.jupiter.api.Test;
 @Tag("engine")
 class NativeWarningsTest {
     /**
+     * libtorch's one line about the CPU, not about Dialnet: on CPUs its NNPACK does not know (AMD
+     * Zen 5, family 26) the first small-batch inference convolution asks whether NNPACK is usable
+     * and libtorch prints this once per process, with or without {@code DNNL_MAX_CPU_ISA}
+     * (measured 2026-12-06 with a bare DJL conv2d). It changes nothing: PyTorch then uses its own
+     * convolution.
+     */
+    private static final String NNPACK_UNSUPPORTED = "Could not initialize NNPACK! Reason: Unsupported hardware";
+
+    /**
      * Issue 14: export, eval, {@code --resume}, {@code --init}, a search's permutation and the DJL
      * back end printed libtorch's "AutoNonVariableTypeMode is deprecated" warning, from
      * {@code NDArray.set(Buffer)}. They now copy with {@code Engines.copyInto/fill}.
@@ -43,7 +52,10 @@ class NativeWarningsTest {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(output).isZero();
         assertThat(output).contains("probe done").doesNotContain("AutoNonVariableTypeMode");
-        assertThat(output.lines().filter(l -> l.startsWith("[W")).toList())
+        assertThat(output.lines()
+                        .filter(l -> l.startsWith("[W"))
+                        .filter(l -> !l.contains(NNPACK_UNSUPPORTED))
+                        .toList())
                 .as("libtorch warnings")
                 .isEmpty();
     }

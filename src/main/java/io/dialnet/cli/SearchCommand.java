@@ -30,8 +30,8 @@ final class SearchCommand extends RunCommand {
     @Option(names = "--lasso", defaultValue = "1e-4")
     double lasso;
 
-    @Option(names = "--epochs-per-subnet", defaultValue = "2")
-    int epochsPerSubnet;
+    @Option(names = "--epochs-per-subnet")
+    Integer epochsPerSubnet;
 
     @Option(names = "--targets", required = true, split = ",", paramLabel = "T")
     List<Double> targets;
@@ -100,7 +100,7 @@ final class SearchCommand extends RunCommand {
                 method,
                 searchConfig(training.toConfig(Strategy.INDIVIDUAL, common.seed)),
                 lasso,
-                epochsPerSubnet,
+                epochsPerSubnet(),
                 model.model,
                 model.groupSize,
                 out,
@@ -111,6 +111,11 @@ final class SearchCommand extends RunCommand {
         SearchResult result = plan.run(data.request(), onDevice, common.threads, progress());
         print(SubnetTable.text(result.subnets()));
         return 0;
+    }
+
+    /** Multi-path's retraining per subnet: {@code --epochs} unless set, a full run as DAC 2020 retrains. */
+    int epochsPerSubnet() {
+        return epochsPerSubnet != null ? epochsPerSubnet : training.epochs;
     }
 
     /** The search's settings from the options, every arm's recipe {@code recipe}. */

@@ -34,7 +34,13 @@ public enum Arm {
      * progressive's final-training schedule: progressive without its search, a control for how
      * much of progressive's gain its plans bring (not in the registered protocol).
      */
-    JOINT_BACKGROUND(Kind.WIDTHS, Strategy.JOINT, null);
+    JOINT_BACKGROUND(Kind.WIDTHS, Strategy.JOINT, null),
+    /**
+     * US-Nets trained for as many epochs as give it at least the progressive arm's compute: the
+     * equal-compute baseline, where the registered comparison is at equal epochs (not in the
+     * registered protocol).
+     */
+    UNIFORM_BUDGET(Kind.WIDTHS, Strategy.UNIFORM, null);
 
     /** The prefix of the arms that train a search's plans alone. */
     public static final String ALONE_PREFIX = "alone-";

@@ -99,7 +99,8 @@ public record ComparePlan(
         report.put("preset", presetName);
         report.put("settings", settings);
         AtomicFiles.write(out.resolve(JSON), Json.pretty(report));
-        String table = ComparisonTable.markdown(outcome.methods()) + "\n"
+        String table = preset.note(presetName) + "\n\n"
+                + ComparisonTable.markdown(outcome.methods()) + "\n"
                 + ComparisonTable.matchedMacs(outcome.methods(), List.of(Arm.UNIFORM.id(), Arm.INDIVIDUAL.id()));
         AtomicFiles.write(out.resolve(TABLE), table.getBytes(StandardCharsets.UTF_8));
         // the final numbers are on the test split, where there is one; choices were made on validation

@@ -100,6 +100,12 @@ public final class Comparison {
                             + "full-width model; run individual in the same comparison");
                 }
             }
+            if (methods.contains(Arm.UNIFORM_BUDGET)
+                    && !(methods.contains(Arm.UNIFORM) && methods.contains(Arm.PROGRESSIVE))) {
+                throw new IllegalArgumentException("--methods: " + Arm.UNIFORM_BUDGET + " trains US-Nets to "
+                        + "progressive's compute, measured on uniform's; run uniform and progressive in the same "
+                        + "comparison");
+            }
             if (methods.contains(Arm.SINGLEPATH)) {
                 SinglePathSearch.checkRoomToFreeze(progressive);
             }
@@ -220,7 +226,12 @@ public final class Comparison {
             }
             MethodResult result = switch (arm.kind()) {
                 case INDIVIDUAL -> individual(dir);
-                case WIDTHS -> arm == Arm.JOINT_BACKGROUND ? jointFromBackground(dir) : widths(arm, dir);
+                case WIDTHS ->
+                    switch (arm) {
+                        case JOINT_BACKGROUND -> jointFromBackground(dir);
+                        case UNIFORM_BUDGET -> widths(arm, budgetEpochs(), dir);
+                        default -> widths(arm, recipe().epochs(), dir);
+                    };
                 case SEARCH -> search(arm, dir);
                 case ALONE -> alone(arm, dir);
                 case ABLATION -> throw new IllegalStateException("the ablation has no method result");
@@ -229,16 +240,29 @@ public final class Comparison {
         }
 
         /**
-         * The uniform widths trained together with the arm's strategy: uniform with in-place
-         * distillation; joint with switchable BatchNorm and summed cross-entropy.
+         * The uniform widths trained together with the arm's strategy for {@code epochs}: uniform
+         * with in-place distillation; joint with switchable BatchNorm and summed cross-entropy.
          */
-        private MethodResult widths(Arm arm, Path dir) {
-            TrainConfig config = withWidths(recipe(), arm.strategy(), settings.widths(), arm == Arm.UNIFORM);
+        private MethodResult widths(Arm arm, int epochs, Path dir) {
+            boolean distill = arm.strategy() == Strategy.UNIFORM;
+            TrainConfig config = withWidths(recipe(), arm.strategy(), settings.widths(), distill).toBuilder()
+                    .setEpochs(epochs)
+                    .build();
             try (SlimmableNetwork network = freshNetwork.get()) {
                 TrainResult r = new Trainer(network, config, data, dir, listener, 0).train(true);
                 writePredictions(network, Method.of(config, network).subnets(), data, dir);
                 return new MethodResult(arm.id(), r.subnets(), r.compute(), null);
             }
+        }
+
+        /**
+         * The epochs that give US-Nets at least the progressive arm's compute, from what the uniform
+         * arm's epochs cost: the recipe's epochs times the ratio of the two, rounded up.
+         */
+        private int budgetEpochs() {
+            double ratio = results.get(Arm.PROGRESSIVE).compute().total()
+                    / results.get(Arm.UNIFORM).compute().total();
+            return (int) Math.ceil(recipe().epochs() * ratio - 1e-9);
         }
 
         /**

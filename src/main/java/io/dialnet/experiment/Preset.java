@@ -8,6 +8,7 @@ import io.dialnet.search.SearchConfig;
 import io.dialnet.train.Strategy;
 import io.dialnet.train.TrainConfig;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A comparison's schedule, chosen by name; options the user gives still win.
@@ -98,6 +99,37 @@ public record Preset(
             }
             default ->
                 throw new IllegalArgumentException("--preset " + name + ": choose protocol, protocol-ranking or quick");
+        };
+    }
+
+    /**
+     * What a comparison under this preset, named {@code name}, can show: the first line of its
+     * report. The quick preset says that it does not test the paper's claim, and a protocol run with
+     * other epochs that it is not the registered schedule.
+     */
+    public String note(String name) {
+        int registered = named(name, 0).epochs();
+        String changed = epochs == registered
+                ? ""
+                : " With " + epochs + " epochs instead of " + registered + ", it is not that schedule and does not"
+                        + " test the claim.";
+        return switch (name) {
+            case "quick" ->
+                String.format(
+                        Locale.ROOT,
+                        "Preset quick: a smoke test (at most %,d training images, %d epoch%s, a background far from"
+                                + " converged);"
+                                + " it exercises every arm and does not test the paper's claim (the protocol preset"
+                                + " does: docs/RESULTS.md).",
+                        trainLimit,
+                        epochs,
+                        epochs == 1 ? "" : "s");
+            case "protocol-ranking" ->
+                "Preset protocol-ranking: the protocol with today's noise ranking, after the"
+                        + " registered run (docs/RESULTS.md); not registered." + changed;
+            default ->
+                "Preset protocol: the schedule pre-registered in docs/RESULTS.md; its outcome is over seeds 0,"
+                        + " 1 and 2, read together by dialnet compare-report." + changed;
         };
     }
 

@@ -48,6 +48,9 @@ public final class ProtocolReport {
                 runs.size(),
                 runs,
                 RESAMPLES));
+        seeds.unfinished()
+                .forEach((arm, lacking) -> out.append("Left out: " + arm.id() + ", not finished in "
+                        + String.join(", ", lacking.stream().map(Path::toString).toList()) + ".\n\n"));
         accuracyTable(out, seeds, arms);
         for (String reference : references) {
             differenceTable(out, seeds, arms, reference);
@@ -264,6 +267,36 @@ public final class ProtocolReport {
         for (Arm[] pair : pairs) {
             differenceRow(out, seeds, pair[0], seeds, pair[1]);
         }
+        if (seeds.seedCount() > 1) {
+            mcnemarPerSeed(out, seeds, pairs);
+        }
+    }
+
+    /** McNemar's exact p of each pair per seed, beside the pooled one of the table above (as registered). */
+    private static void mcnemarPerSeed(StringBuilder out, ProtocolRuns seeds, List<Arm[]> pairs) {
+        out.append("\nMcNemar's exact p per seed (")
+                .append(String.join(
+                        " / ", seeds.dirs().stream().map(Path::toString).toList()))
+                .append(")\n\n| arm |");
+        for (int k = 0; k < seeds.targets(); k++) {
+            out.append(" target ").append(k + 1).append(" |");
+        }
+        out.append("\n|---|").append("---:|".repeat(seeds.targets())).append('\n');
+        for (Arm[] pair : pairs) {
+            out.append("| ").append(pair[0]).append(" |");
+            for (int k = 0; k < seeds.targets(); k++) {
+                List<boolean[]> a = seeds.correct(pair[0], k);
+                List<boolean[]> b = seeds.correct(pair[1], k);
+                List<String> p = new ArrayList<>();
+                for (int s = 0; a != null && b != null && s < a.size(); s++) {
+                    p.add(PairedStatistics.formatP(PairedStatistics.mcnemar(a.get(s), b.get(s))));
+                }
+                out.append(' ')
+                        .append(p.isEmpty() ? "-" : String.join(" / ", p))
+                        .append(" |");
+            }
+            out.append('\n');
+        }
     }
 
     private static void differenceHeader(StringBuilder out, String against, int targets) {
@@ -295,7 +328,12 @@ public final class ProtocolReport {
             b.add(bk);
             PairedStatistics.Difference d = PairedStatistics.compare(ak, bk, RESAMPLES, 17 + k);
             out.append(String.format(
-                    Locale.ROOT, " %+.2f [%+.2f, %+.2f] (%.2g) |", d.mean(), d.low(), d.high(), d.mcnemarP()));
+                    Locale.ROOT,
+                    " %+.2f [%+.2f, %+.2f] (%s) |",
+                    d.mean(),
+                    d.low(),
+                    d.high(),
+                    PairedStatistics.formatP(d.mcnemarP())));
         }
         if (a.isEmpty()) {
             out.append(" - |\n");

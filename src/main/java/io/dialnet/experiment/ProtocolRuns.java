@@ -59,6 +59,24 @@ final class ProtocolRuns {
         return Comparison.ARMS.stream().filter(this::has).toList();
     }
 
+    /**
+     * The arms finished in some seeds but not all, each with the directories that lack it: the
+     * report leaves them out, and says so.
+     */
+    Map<Arm, List<Path>> unfinished() {
+        Map<Arm, List<Path>> missing = new LinkedHashMap<>();
+        for (Arm arm : Comparison.ARMS) {
+            List<Path> lacking = IntStream.range(0, seeds.size())
+                    .filter(i -> !seeds.get(i).containsKey(arm))
+                    .mapToObj(dirs::get)
+                    .toList();
+            if (!lacking.isEmpty() && lacking.size() < seeds.size()) {
+                missing.put(arm, lacking);
+            }
+        }
+        return missing;
+    }
+
     /** Whether {@code arm} has finished in every seed. */
     boolean has(Arm arm) {
         return seeds.stream().allMatch(s -> s.containsKey(arm));
@@ -72,14 +90,19 @@ final class ProtocolRuns {
     /** The targets {@code arm} has in every seed, in order. */
     List<Integer> targetsOf(Arm arm) {
         return IntStream.range(0, targets())
-                .filter(k -> seeds.stream().allMatch(s -> subnet(s, arm, k) != null))
+                .filter(k -> hasTarget(arm, k))
                 .boxed()
                 .toList();
     }
 
+    /** Whether {@code arm} has a subnet at target {@code k} in every seed. */
+    private boolean hasTarget(Arm arm, int k) {
+        return seeds.stream().allMatch(s -> subnet(s, arm, k) != null);
+    }
+
     /** {@code arm}'s subnet at target {@code k} in the first seed (its name, plan and MACs), or {@code null}. */
     SubnetResult first(Arm arm, int k) {
-        return targetsOf(arm).contains(k) ? subnet(seeds.get(0), arm, k) : null;
+        return hasTarget(arm, k) ? subnet(seeds.get(0), arm, k) : null;
     }
 
     /** {@code arm}'s test accuracy at target {@code k}, mean over the seeds; NaN where a seed lacks it. */
@@ -93,7 +116,7 @@ final class ProtocolRuns {
     }
 
     private double mean(Arm arm, int k, ToDoubleFunction<SubnetResult> value) {
-        if (!targetsOf(arm).contains(k)) {
+        if (!hasTarget(arm, k)) {
             return Double.NaN;
         }
         return seeds.stream()

@@ -27,7 +27,9 @@ public final class Engines {
             System.setProperty("ai.djl.offline", "true");
         }
         NativeMemory.tune();
-        return Engine.getEngine(ENGINE);
+        Engine engine = Engine.getEngine(ENGINE);
+        ConvolutionCheck.ensureOnce();
+        return engine;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.dialnet.report;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 
@@ -118,6 +119,28 @@ public final class PairedStatistics {
                 onlyA,
                 onlyB,
                 mcnemar(onlyA, onlyB));
+    }
+
+    /**
+     * A p-value for a table: two significant digits, and {@code <1e-12} below that, where the
+     * binomial tail's floating-point error (about 1e-14) is no longer small beside it.
+     */
+    public static String formatP(double p) {
+        return p < 1e-12 ? "<1e-12" : String.format(Locale.ROOT, "%.2g", p);
+    }
+
+    /** McNemar's exact p of one seed's test images: {@code a} and {@code b} got each image right or not. */
+    public static double mcnemar(boolean[] a, boolean[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("paired statistics need the same test images for both arms");
+        }
+        long onlyA = 0;
+        long onlyB = 0;
+        for (int i = 0; i < a.length; i++) {
+            onlyA += a[i] && !b[i] ? 1 : 0;
+            onlyB += b[i] && !a[i] ? 1 : 0;
+        }
+        return mcnemar(onlyA, onlyB);
     }
 
     /** Two-sided exact McNemar p-value: under no difference, each discordant pair is a fair coin. */

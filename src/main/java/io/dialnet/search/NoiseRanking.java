@@ -248,7 +248,7 @@ public final class NoiseRanking {
     }
 
     /** Adds scaled Gaussian noise per channel group where the settings say. */
-    private static final class NoiseHook implements PassHook {
+    static final class NoiseHook implements PassHook {
         private final Map<Integer, NDArray> logScale;
         private final Injection injection;
         private final Map<Integer, Integer> points;

@@ -14,6 +14,7 @@ import io.dialnet.nn.zoo.ModelZoo;
 import io.dialnet.search.SearchConfig;
 import io.dialnet.search.SearchMethod;
 import io.dialnet.search.SearchTest;
+import io.dialnet.train.Compute;
 import io.dialnet.train.SubnetResult;
 import io.dialnet.train.Trainer;
 import java.io.IOException;
@@ -267,6 +268,51 @@ class ComparisonTest {
         return new SubnetResult(name, s.channels(), s.macs(), s.params(), s.validationAccuracy(), s.testAccuracy());
     }
 
+    /**
+     * The equal-compute baseline: US-Nets trained for the epochs that give it at least progressive's
+     * compute, from what uniform's epochs cost (here both read back: 1.5x, so 2 epochs for 1, rounded up).
+     */
+    @Test
+    void uniformAtTheBudgetTrainsUsNetsToProgressivesCompute() throws IOException {
+        List<Double> widths = List.of(1.0, 0.5);
+        SearchConfig search = search(List.of(0.5), 0);
+        Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
+        assertThatThrownBy(() -> new Comparison.Settings(
+                        List.of(Arm.UNIFORM, Arm.UNIFORM_BUDGET), widths, search, multiPath, 1e-4, List.of()))
+                .hasMessageContaining("run uniform and progressive in the same comparison");
+        writeArm(Arm.UNIFORM, new Compute(1e12, 0, 0, 0, 1));
+        writeArm(Arm.PROGRESSIVE, new Compute(1.4e12, 0.1e12, 0, 0, 1));
+        List<Comparison.MethodResult> results =
+                compareOnTheSmallCnn(List.of(Arm.UNIFORM, Arm.PROGRESSIVE, Arm.UNIFORM_BUDGET), widths, search);
+        assertThat(search.recipe().epochs()).isEqualTo(1);
+        Comparison.MethodResult budget = results.get(2);
+        assertThat(budget.method()).isEqualTo("uniform-budget");
+        assertThat(budget.subnets()).extracting(SubnetResult::name).containsExactly("w1.00", "w0.50");
+        assertThat(Files.readAllLines(dir.resolve("uniform-budget").resolve(Trainer.METRICS)))
+                .hasSize(2);
+    }
+
+    /** {@code arms} compared on the small CNN and data of the search tests, into this test's directory. */
+    private List<Comparison.MethodResult> compareOnTheSmallCnn(
+            List<Arm> arms, List<Double> widths, SearchConfig search) {
+        Comparison.MultiPath multiPath = new Comparison.MultiPath(1, SearchConfig.FinalTraining.DEFAULT);
+        return Comparison.run(
+                        new Comparison.Settings(arms, widths, search, multiPath, 1e-4, List.of()),
+                        SearchTest::cnn,
+                        SearchTest.small,
+                        dir,
+                        null)
+                .methods();
+    }
+
+    /** A finished arm as {@code compare} leaves it, with no subnets: only its cost is read. */
+    private void writeArm(Arm arm, Compute compute) throws IOException {
+        Path armDir = Files.createDirectories(dir.resolve(arm.id()));
+        Json.LENIENT.writeValue(
+                armDir.resolve(Comparison.ARM_RESULT).toFile(),
+                new Comparison.MethodResult(arm.id(), List.of(), compute, null));
+    }
+
     @Test
     void jointFromTheBackgroundStartsFromTheIndividualFullWidthModelWithTheFinalTrainingSchedule() {
         List<Double> widths = List.of(1.0, 0.5);
@@ -277,19 +323,8 @@ class ComparisonTest {
         assertThatThrownBy(() -> new Comparison.Settings(
                         List.of(Arm.JOINT_BACKGROUND), widths, search, multiPath, 1e-4, List.of()))
                 .hasMessageContaining("joint-background starts from the individual full-width model");
-        List<Comparison.MethodResult> results = Comparison.run(
-                        new Comparison.Settings(
-                                List.of(Arm.INDIVIDUAL, Arm.JOINT_BACKGROUND),
-                                widths,
-                                search,
-                                multiPath,
-                                1e-4,
-                                List.of()),
-                        SearchTest::cnn,
-                        SearchTest.small,
-                        dir,
-                        null)
-                .methods();
+        List<Comparison.MethodResult> results =
+                compareOnTheSmallCnn(List.of(Arm.INDIVIDUAL, Arm.JOINT_BACKGROUND), widths, search);
         Comparison.MethodResult individual = results.get(0);
         Comparison.MethodResult joint = results.get(1);
         assertThat(joint.method()).isEqualTo("joint-background");

@@ -53,7 +53,8 @@ class NamesTest {
                         "singlepath",
                         "alone-multipath",
                         "alone-singlepath",
-                        "joint-background");
+                        "joint-background",
+                        "uniform-budget");
     }
 
     @Test

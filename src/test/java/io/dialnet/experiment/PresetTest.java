@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dialnet.data.DataRequest;
 import io.dialnet.data.FolderOptions;
+import io.dialnet.search.CutRule;
 import io.dialnet.search.NoiseRanking;
 import io.dialnet.search.SearchConfig;
 import io.dialnet.train.Strategy;
@@ -61,6 +62,21 @@ class PresetTest {
                         false,
                         20,
                         3));
+        // what the preset takes from defaults is frozen too: a changed default must not change the protocol
+        Comparison.Settings settings =
+                protocol.settings(List.of(0.56, 0.25, 0.06), null, TrainConfig.UNIFORM_WIDTHS, protocol.recipe(3));
+        assertThat(settings.progressive().sampling())
+                .isEqualTo(new SearchConfig.Sampling(
+                        4, List.of(CutRule.GLOBAL, CutRule.MACS_WEIGHTED, CutRule.UNIFORM, CutRule.RANDOM)));
+        assertThat(settings.progressive().filtering()).isEqualTo(new SearchConfig.Filtering(0, 0.5));
+        assertThat(settings.progressive().finalTraining()).isEqualTo(new SearchConfig.FinalTraining(15, 0.05, false));
+        assertThat(settings.lasso()).isEqualTo(1e-4);
+        assertThat(settings.ablation())
+                .containsExactly(
+                        SearchConfig.Ranking.Kind.NOISE,
+                        SearchConfig.Ranking.Kind.L1,
+                        SearchConfig.Ranking.Kind.RANDOM);
+        assertThat(ComparePlan.TEST_HOLDOUT).isEqualTo(5000);
         assertThat(Preset.named("protocol", 2).recipe(3).epochs()).isEqualTo(2);
         assertThatThrownBy(() -> Preset.named("slow", 0))
                 .hasMessage("--preset slow: choose protocol, protocol-ranking or quick");
@@ -69,6 +85,20 @@ class PresetTest {
         assertThat(ranking.noise()).isEqualTo(NoiseRanking.Settings.DEFAULT);
         assertThat(ranking.noise()).isNotEqualTo(protocol.noise());
         assertThat(ranking.withNoise(protocol.noise())).isEqualTo(protocol);
+    }
+
+    /** Issue 10: the quick preset stays a smoke test and its report says that it does not test the claim. */
+    @Test
+    void aReportSaysWhatItsPresetCanShow() {
+        assertThat(Preset.named("quick", 0).note("quick"))
+                .startsWith("Preset quick: a smoke test (at most 10,000 training images, 6 epochs")
+                .contains("does not test the paper's claim");
+        assertThat(Preset.named("protocol", 0).note("protocol"))
+                .contains("pre-registered")
+                .doesNotContain("not that schedule");
+        assertThat(Preset.named("protocol", 2).note("protocol"))
+                .endsWith("With 2 epochs instead of 15, it is not that schedule and does not test the claim.");
+        assertThat(Preset.named("protocol-ranking", 0).note("protocol-ranking")).contains("not registered");
     }
 
     @Test

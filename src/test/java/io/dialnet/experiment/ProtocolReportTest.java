@@ -48,6 +48,43 @@ class ProtocolReportTest {
         assertThat(dir.resolve("compute.png")).isNotEmptyFile();
     }
 
+    /**
+     * A seed still running has not finished every arm: the report covers the arms every seed has
+     * and names the ones it leaves out and where they are missing, rather than dropping them silently.
+     */
+    @Test
+    void anArmNotFinishedInEverySeedIsNamedAsLeftOut() throws IOException {
+        Path seed0 = seed("seed-0", List.of("s1", "s2"));
+        Path seed1 = dir.resolve("seed-1");
+        arm(seed1, Arm.INDIVIDUAL, List.of("w1.00", "w0.50"), 0.75);
+
+        String report = ProtocolReport.markdown(List.of(seed0, seed1), List.of("uniform"));
+
+        assertThat(report)
+                .contains("Left out: uniform, not finished in " + seed1 + ".")
+                .contains("Left out: progressive, not finished in " + seed1 + ".")
+                .contains("| individual | 75.00 (4.00M) | 75.00 (2.00M) |")
+                .doesNotContain("| uniform |");
+    }
+
+    /**
+     * As registered, McNemar's test is reported per seed as well as pooled: with 200 test images,
+     * individual gets 10 right that uniform gets wrong in each seed (p = 2 / 2^10), 20 pooled.
+     */
+    @Test
+    void mcnemarIsReportedPerSeedBesideThePooledTest() throws IOException {
+        Path seed0 = seed("seed-0", List.of("s1", "s2"));
+        Path seed1 = seed("seed-1", List.of("s1", "s2"));
+
+        String report = ProtocolReport.markdown(List.of(seed0, seed1), List.of("uniform"));
+
+        assertThat(report)
+                .contains("| individual | +5.00 [")
+                .contains("(1.9e-06) |")
+                .contains("McNemar's exact p per seed (" + seed0 + " / " + seed1 + ")")
+                .contains("| individual | 0.0020 / 0.0020 | 0.0020 / 0.0020 |");
+    }
+
     /** A seed's directory: individual and uniform at widths 1.0 and 0.5, and progressive's {@code subnets}. */
     private Path seed(String name, List<String> progressive) throws IOException {
         Path run = dir.resolve(name);

@@ -16,6 +16,16 @@ class PairedStatisticsTest {
         assertThat(PairedStatistics.mcnemar(10, 2)).isCloseTo(158.0 / 4096, within(1e-12));
         assertThat(PairedStatistics.mcnemar(5, 5)).isEqualTo(1.0);
         assertThat(PairedStatistics.mcnemar(0, 0)).isEqualTo(1.0);
+        // one seed's images: a right where b is wrong on 10, the reverse on 2, 3 agree
+        boolean[] a = new boolean[15];
+        boolean[] b = new boolean[15];
+        for (int i = 0; i < 15; i++) {
+            a[i] = i < 10 || i >= 12;
+            b[i] = i >= 10;
+        }
+        assertThat(PairedStatistics.mcnemar(a, b)).isEqualTo(PairedStatistics.mcnemar(10, 2));
+        assertThat(PairedStatistics.formatP(158.0 / 4096)).isEqualTo("0.039");
+        assertThat(PairedStatistics.formatP(1e-20)).isEqualTo("<1e-12");
     }
 
     @Test

@@ -31,11 +31,15 @@ import io.dialnet.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -169,9 +173,13 @@ public class SearchTest {
      * Issue 10, ranking ablation: the default reward for noise (lambda 10 over the mean log-scale)
      * keeps the noise ranking's global cut near random rankings'. At lambda 0.1 the reward per
      * group (lambda / groups) was too weak to hold the scales against the loss: they all shrank
-     * and ranked by chance, and the cut kept 28.6 % here against 75.1 % for random rankings
-     * (ResNet-20's first protocol cut: 20.6 % against 47.9 %). At lambda 10 and 200 batches it keeps
-     * 72.6 % here: on this network the ranking does not beat random ones; on ResNet-20 it does.
+     * and ranked by chance (one draw on AVX-512: the cut kept 28.6 % against 75.1 % for random rankings;
+     * ResNet-20's first protocol cut: 20.6 % against 47.9 %). At the default (lambda 10, 400 batches)
+     * it keeps 76.5 % here against 76.2 % for random rankings, both averaged over seeds 0-2 (AVX2): on
+     * this network the ranking does not beat random ones; on ResNet-20 it does. Both sides are means
+     * over the same seeds because one draw moves by about 10 points (seed 5 kept 64.6 % on AVX2), which
+     * failed a single-draw test on a machine whose kernels differ; the bound 0.8 x random lies between
+     * the defect (lambda 0.1 and 200 batches: 16.2 % here on AVX2, 0.21 x random) and today's (1.0).
      */
     @Test
     void theNoiseRankingsCutKeepsNearlyTheAccuracyOfRandomRankings() {
@@ -179,13 +187,14 @@ public class SearchTest {
         try (SlimmableNetwork net = cnn()) {
             new Trainer(net, recipe(2), small, background.getParent(), null, 0).train(false);
         }
-        double noise = accuracyAfterOneGlobalCut(background, SearchConfig.Ranking.Kind.NOISE, 5);
+        double noise = 0;
         double random = 0;
         int draws = 3;
         for (int seed = 0; seed < draws; seed++) {
+            noise += accuracyAfterOneGlobalCut(background, SearchConfig.Ranking.Kind.NOISE, seed) / draws;
             random += accuracyAfterOneGlobalCut(background, SearchConfig.Ranking.Kind.RANDOM, seed) / draws;
         }
-        assertThat(noise).isGreaterThan(0.9 * random);
+        assertThat(noise).isGreaterThan(0.8 * random);
     }
 
     /** Ranks the trained {@code background} with {@code kind}, cuts globally to 30 % of the MACs, calibrates. */
@@ -324,10 +333,15 @@ public class SearchTest {
         assertThat(Pareto.choose(List.of(good, cheaper), accepted, 0.5)).contains(cheaper);
     }
 
-    /** Issue 10, defect 1: importances are compared across coupling sets, not divided by each set's mean. */
+    /**
+     * Issue 10, defect 1: importances are compared across coupling sets, not divided by each set's
+     * mean. Every group of set 0 matters more than any of set 1's, but set 0's differ among
+     * themselves: divided by its mean, its weakest scores 1 / 4 against set 1's 0.1 / 0.1, so the old
+     * rule cut set 0.
+     */
     @Test
     void theGlobalCutTakesTheDeadSetBeforeTheSetWhoseGroupsAllMatter() {
-        double[][] importance = {{5.0, 5.0, 5.0, 5.0}, {0.1, 0.1, 0.1, 0.1}};
+        double[][] importance = {{5.0, 5.0, 5.0, 1.0}, {0.1, 0.1, 0.1, 0.1}};
         int[] kept = {4, 4};
         long[] saved = {100, 100};
         for (CutRule rule : List.of(CutRule.GLOBAL, CutRule.MACS_WEIGHTED)) {
@@ -355,6 +369,44 @@ public class SearchTest {
             Map<Integer, Integer> writers = NoiseRanking.injectionPoints(net, NoiseRanking.Injection.WEIGHTS);
             assertThat(writers).isEqualTo(points);
         }
+    }
+
+    /**
+     * Issue 10, defect 1: a set's noise is split among its injection points, so that its scale
+     * means the same total noise whatever the set: a residual stream's 4 BatchNorms each add noise
+     * of std a / 2 (variance a^2 in all), a block's inner set its one BatchNorm's a.
+     */
+    @Test
+    void aSetsNoiseIsSplitAmongItsInjectionPoints() {
+        try (SlimmableNetwork net = ModelZoo.create(ModelZoo.defaultSpec("resnet20"), manager, 2);
+                NDManager scratch = manager.newSubManager()) {
+            Map<Integer, Integer> points = NoiseRanking.injectionPoints(net, NoiseRanking.Injection.ACTIVATIONS);
+            Map<Integer, NDArray> logScale = new LinkedHashMap<>();
+            net.couplingSets()
+                    .forEach(set ->
+                            logScale.put(set.index(), scratch.full(new Shape(set.groups()), (float) Math.log(0.5))));
+            NoiseRanking.NoiseHook hook = new NoiseRanking.NoiseHook(net, logScale, NoiseRanking.Injection.ACTIVATIONS);
+            Pass pass = new Pass(net.fullPlan(), Mode.EVAL, scratch, hook);
+            Set<Integer> seen = new HashSet<>();
+            for (SlimBatchNorm norm : net.norms()) {
+                int n = points.get(norm.set().index());
+                if (!norm.set().prunable() || !seen.add(n)) {
+                    continue; // one BatchNorm of each kind: a stream's (4 points) and an inner set's (1)
+                }
+                NDArray y = scratch.randomNormal(new Shape(32, norm.set().channels(), 8, 8));
+                float[] noise = hook.afterNorm(norm, y, pass).sub(y).toFloatArray();
+                double variance = Arrays.stream(toDoubles(noise))
+                        .map(v -> v * v)
+                        .average()
+                        .orElseThrow();
+                assertThat(Math.sqrt(variance)).as(n + " points").isCloseTo(0.5 / Math.sqrt(n), within(0.01));
+            }
+            assertThat(seen).containsExactlyInAnyOrder(1, 4);
+        }
+    }
+
+    private static double[] toDoubles(float[] values) {
+        return IntStream.range(0, values.length).mapToDouble(i -> values[i]).toArray();
     }
 
     /** Issue 10, defect 5: the ranking trains for the batches it is given, going round the data. */
@@ -460,6 +512,9 @@ public class SearchTest {
                 .build();
         assertThat(SinglePathSearch.freezeEpoch(0, 2, 3)).isEqualTo(1);
         assertThat(SinglePathSearch.freezeEpoch(1, 2, 3)).isEqualTo(2);
+        // the protocol's, registered in docs/RESULTS.md: three subnets frozen after epochs 4, 8 and 11 of 15
+        assertThat(IntStream.range(0, 3).map(k -> SinglePathSearch.freezeEpoch(k, 3, 15)))
+                .containsExactly(4, 8, 11);
         try (SlimmableNetwork net = cnn()) {
             TrainingListener killAfterTwo = new TrainingListener() {
                 @Override
@@ -568,6 +623,46 @@ public class SearchTest {
         assertThat(c.evaluation()).isGreaterThan(0);
     }
 
+    /**
+     * Issue 10, defect 9: the final joint training checkpoints every epoch, and a search killed
+     * inside it resumes there: no new ranking, and only its second epoch is trained again (a
+     * restarted phase would train both).
+     */
+    @Test
+    void finalTrainingCheckpointsAndAnInterruptedSearchResumesInsideIt() throws IOException {
+        SearchConfig config = search(List.of(0.5), 2);
+        Path finalRun = dir.resolve("final");
+        TrainingListener killInFinalTraining = new TrainingListener() {
+            @Override
+            public void epochEnded(EpochMetrics metrics) {
+                if (metrics.epoch() == 1 && Files.exists(finalRun.resolve(Trainer.CHECKPOINT))) {
+                    throw new IllegalStateException("killed");
+                }
+            }
+        };
+        try (SlimmableNetwork net = cnn()) {
+            Assertions.assertThatThrownBy(
+                            () -> new ProgressiveSearch(net, config, small, dir, killInFinalTraining).run(false))
+                    .hasMessage("killed");
+        }
+        List<Integer> trainedOnResume = new ArrayList<>();
+        TrainingListener counting = new TrainingListener() {
+            @Override
+            public void epochEnded(EpochMetrics metrics) {
+                trainedOnResume.add(metrics.epoch());
+            }
+        };
+        SearchResult result;
+        try (SlimmableNetwork net = cnn()) {
+            result = new ProgressiveSearch(net, config, small, dir, counting).run(true);
+        }
+        assertThat(result.subnets()).isNotEmpty();
+        assertThat(trainedOnResume).containsExactly(2);
+        assertThat(Files.readAllLines(finalRun.resolve(Trainer.METRICS))).hasSize(2);
+        List<String> log = Files.readAllLines(dir.resolve(SearchRun.LOG));
+        assertThat(log.stream().filter(l -> l.contains("\"ranked\""))).hasSize(1);
+    }
+
     @Test
     void multiPathRetrainsEachSubnetInItsOwnResumablePhaseAndCutsToEachTarget() throws IOException {
         try (SlimmableNetwork net = cnn()) {
@@ -593,6 +688,32 @@ public class SearchTest {
         assertThat(Compute.ranking(10, 100, 1).ranking()).isEqualTo(2000);
         assertThat(Compute.of(run).plus(Compute.forward(10, 100, false, 1)).total())
                 .isEqualTo(4050);
+    }
+
+    /**
+     * The ranking ablation's L1 baseline (search --ranking l1) sums the absolute weights of each
+     * group's filters, which orders groups differently from their L2 norm: one weight of 2 against
+     * four of 0.6 is 2 against 2.4 in L1, 2 against 1.2 in L2.
+     */
+    @Test
+    void theL1RankingSumsEachGroupsAbsoluteWeights() {
+        try (SlimmableNetwork net = cnn()) {
+            NDArray fc1 = net.parameters().get("fc1.weight");
+            long inputs = fc1.getShape().get(1);
+            float[] w = new float[(int) fc1.size()];
+            w[0] = -2f; // group 0 (rows 0-3): one weight
+            for (int row = 4; row < 8; row++) {
+                w[(int) (row * inputs)] = 0.6f; // group 1 (rows 4-7): four weights
+            }
+            Engines.fill(fc1, w);
+            int hidden = 2; // fc1's coupling set
+            double[] l1 = GroupNorms.l1(net, net.fullPlan()).get(hidden);
+            double[] l2 = GroupNorms.importance(net, net.fullPlan()).get(hidden);
+            assertThat(l1[0]).isCloseTo(2.0, within(1e-6));
+            assertThat(l1[1]).isCloseTo(2.4, within(1e-6));
+            assertThat(l1[2]).isZero();
+            assertThat(l2[1]).isLessThan(l2[0]);
+        }
     }
 
     @Test

@@ -1,0 +1,48 @@
+package io.dialnet.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native convolution agrees with a plain-Java reference at every channel count a slimmable
+ * network's subnets use, in both layouts, and the quick check run at engine start covers every
+ * case found wrong on a Zen 5 machine (see {@link ConvolutionCheck}).
+ */
+class NativeConvolutionTest {
+    @Test
+    void convolutionMatchesTheReferenceAtEverySubnetWidth() {
+        Engines.start();
+        assertThat(ConvolutionCheck.wrong(ConvolutionCheck.fullGrid()))
+                .as("convolutions off the reference")
+                .isEmpty();
+    }
+
+    @Test
+    void theEngineStartCheckCoversEveryWidthFoundWrong() {
+        assertThat(ConvolutionCheck.QUICK)
+                .anyMatch(c -> c.in() == 12 && c.kernel() == 3 && !c.channelsLast()) // under DNNL_MAX_CPU_ISA=AVX2
+                .anyMatch(c -> c.in() == 20 && c.kernel() == 3 && !c.channelsLast())
+                .anyMatch(c -> c.in() == 24 && c.kernel() == 3 && !c.channelsLast())
+                .anyMatch(c -> c.in() == 28 && c.kernel() == 3 && !c.channelsLast())
+                .anyMatch(c -> c.in() == 40 && c.kernel() == 3 && !c.channelsLast())
+                .anyMatch(c -> c.out() == 40 && c.kernel() == 1 && c.channelsLast());
+    }
+
+    @Test
+    void aWrongEngineIsReportedWithTheCpuTheCasesAndTheFix() {
+        WrongEngineException unset =
+                ConvolutionCheck.failure(List.of("20->16 3x3 stride 1 NCHW: 11.6"), "AMD EPYC, family 26", null);
+        assertThat(unset.getMessage())
+                .contains("AMD EPYC, family 26")
+                .contains("20->16 3x3 stride 1 NCHW: 11.6")
+                .contains("Set DNNL_MAX_CPU_ISA=SSE41");
+        assertThat(unset.finding()).contains("20->16 3x3 stride 1 NCHW: 11.6").doesNotContain("SSE41");
+        assertThat(unset.capped()).isFalse();
+        WrongEngineException capped = ConvolutionCheck.failure(List.of("x"), "cpu", "AVX2");
+        assertThat(capped.getMessage())
+                .contains("DNNL_MAX_CPU_ISA=AVX2 does not help here; try DNNL_MAX_CPU_ISA=SSE41");
+        assertThat(capped.capped()).isTrue();
+    }
+}
