@@ -5,12 +5,10 @@ import io.dialnet.artifact.ArtifactException;
 import io.dialnet.data.DataFormatException;
 import io.dialnet.experiment.Arm;
 import io.dialnet.nn.ChannelPlan;
-import io.dialnet.nn.WrongEngineException;
 import io.dialnet.search.SearchMethod;
 import io.dialnet.train.CheckpointException;
 import io.dialnet.train.Strategy;
 import java.io.PrintWriter;
-import java.util.OptionalInt;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -55,21 +53,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), true, args));
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Runs one command line, writing to {@code out} and {@code err}, and returns its exit code. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        return execute(out, err, false, args);
-    }
-
-    /**
-     * As {@link #execute(PrintWriter, PrintWriter, String...)}; with {@code relaunch}, a command whose
-     * engine computes wrong convolutions runs again in a new JVM under the safe oneDNN cap
-     * ({@link CappedRelaunch}), which only the process's own {@code main} may do.
-     */
-    private static int execute(PrintWriter out, PrintWriter err, boolean relaunch, String... args) {
-        CommandLine cli = commandLine(relaunch);
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         try {
@@ -84,10 +73,6 @@ public final class Main implements Runnable {
 
     /** The configured command line, without config-file defaults. */
     public static CommandLine commandLine() {
-        return commandLine(false);
-    }
-
-    private static CommandLine commandLine(boolean relaunch) {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // names and plans are parsed here, at the boundary: a bad one fails before any data is read
@@ -95,16 +80,7 @@ public final class Main implements Runnable {
         cli.registerConverter(SearchMethod.class, text -> converted(SearchMethod::named, text, ""));
         cli.registerConverter(Arm.class, text -> converted(Arm::named, text, ""));
         cli.registerConverter(ChannelPlan.class, text -> converted(ChannelPlan::parse, text, "--plans: "));
-        cli.setExecutionExceptionHandler((e, c, parsed) -> {
-            WrongEngineException wrong = relaunch ? wrongEngine(e) : null;
-            if (wrong != null) {
-                OptionalInt code = CappedRelaunch.run(wrong, c.getErr());
-                if (code.isPresent()) {
-                    return code.getAsInt();
-                }
-            }
-            return handle(e, c, parsed);
-        });
+        cli.setExecutionExceptionHandler(Main::handle);
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             c.getErr().println("dialnet: " + (ex.getCause() instanceof Refused r ? r.getMessage() : ex.getMessage()));
@@ -147,16 +123,6 @@ public final class Main implements Runnable {
         }
         cli.getErr().flush();
         return badInput ? BAD_INPUT : FAILED;
-    }
-
-    /** The {@link WrongEngineException} that {@code e} is or wraps, else {@code null}. */
-    private static WrongEngineException wrongEngine(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof WrongEngineException wrong) {
-                return wrong;
-            }
-        }
-        return null;
     }
 
     private static String message(Throwable e) {

@@ -1,6 +1,7 @@
 package io.dialnet.deploy;
 
 import ai.onnxruntime.OrtException;
+import io.dialnet.CacheDirectory;
 import io.dialnet.Provenance;
 import io.dialnet.artifact.ArtifactBuilder;
 import io.dialnet.artifact.ArtifactException;
@@ -120,8 +121,7 @@ public record Export(
             double contention = 0;
             if (onnx) {
                 List<Manifest.SubnetEntry> timed;
-                try (OnnxLatencyProfiler profiler =
-                        new OnnxLatencyProfiler(threads, OnnxLatencyProfiler.defaultCacheDir(), remeasure)) {
+                try (OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(threads, CacheDirectory.get(), remeasure)) {
                     timed = compactGraphs(model, entries, data, provenance, profiler, graphs, onnxGraphs);
                     contention = profiler.contention().orElse(0);
                 }

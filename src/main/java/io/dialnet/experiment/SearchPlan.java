@@ -3,6 +3,7 @@ package io.dialnet.experiment;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.dialnet.AtomicFiles;
+import io.dialnet.CacheDirectory;
 import io.dialnet.Json;
 import io.dialnet.data.DataRecipe;
 import io.dialnet.data.DataRequest;
@@ -60,8 +61,7 @@ public record SearchPlan(
         try (NDManager manager = NDManager.newBaseManager(device);
                 SlimmableNetwork network =
                         ModelZoo.create(modelSpec, manager, config.recipe().seed());
-                OnnxLatencyProfiler profiler =
-                        new OnnxLatencyProfiler(latencyThreads, OnnxLatencyProfiler.defaultCacheDir())) {
+                OnnxLatencyProfiler profiler = new OnnxLatencyProfiler(latencyThreads, CacheDirectory.get())) {
             CostModel latency = config.latency() ? onnxLatency(network, config.latencyBatch(), profiler) : null;
             SearchResult result = method.run(
                     new SearchMethod.Job(network, config, prepared, out, listener, lasso, epochsPerSubnet, latency),

@@ -3,10 +3,13 @@ package io.dialnet.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.dialnet.CacheDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks the engine's native convolution against a plain-Java reference.
@@ -17,14 +20,16 @@ import java.util.List;
  * step without any error; {@code DNNL_MAX_CPU_ISA=SSE41} gave correct values there
  * (docs/RESULTS.md, 2026-12-05). Input channels above the vector width and not a multiple of it
  * go wrong there: 16 floats with AVX-512, 8 under the {@code AVX2} cap (12 in is wrong then).
- * {@link Engines#start} runs {@link #QUICK} once per process, so a wrong engine stops a command with
- * {@link WrongEngineException} instead of silently training noise.
+ * {@link Engines#start} runs {@link #QUICK} once per process, first caps oneDNN at
+ * {@link #SAFE_ISA_CAP} where a child process found it wrong uncapped ({@link UncappedCheck}), and
+ * stops with {@link WrongEngineException} if the engine is still wrong, instead of silently training
+ * noise.
  */
 public final class ConvolutionCheck {
     /** Channel counts a slimmable ResNet's subnets use, including every width found wrong. */
     public static final int[] SUBNET_CHANNELS = {3, 8, 12, 16, 20, 24, 28, 32, 40, 48, 64};
 
-    /** The environment variable that caps the instruction set oneDNN uses; read once, when libtorch loads. */
+    /** The environment variable that caps the instruction set oneDNN uses; read once, at its first convolution. */
     public static final String ISA_CAP_VARIABLE = "DNNL_MAX_CPU_ISA";
 
     /** The cap under which every case was right on the machines found wrong. */
@@ -53,7 +58,9 @@ public final class ConvolutionCheck {
     /** {@code null} until checked; then the failure, or {@link #RIGHT}. */
     private static volatile WrongEngineException failure;
 
-    private static final WrongEngineException RIGHT = new WrongEngineException("", "", false);
+    private static final WrongEngineException RIGHT = new WrongEngineException("");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConvolutionCheck.class);
 
     private ConvolutionCheck() {}
 
@@ -88,18 +95,17 @@ public final class ConvolutionCheck {
     }
 
     /**
-     * Runs {@link #QUICK} on the first call in a process; this and every later call throw
+     * Runs {@link #QUICK} on the first call in a process, under the safe cap where oneDNN is wrong
+     * uncapped on this machine and no cap was set; this and every later call throw
      * {@link WrongEngineException}, naming the CPU and the fix, if any case is wrong.
      */
-    static void ensureOnce() {
+    static void ensureOnce(String libtorchVersion) {
         // Engines.start runs before every eval pass and thread setting: after the first check, one volatile read
         WrongEngineException result = failure;
         if (result == null) {
             synchronized (ConvolutionCheck.class) {
                 if (failure == null) {
-                    List<String> wrong = wrong(QUICK);
-                    String cap = System.getenv(ISA_CAP_VARIABLE);
-                    failure = wrong.isEmpty() ? RIGHT : failure(wrong, cpuModel(), cap);
+                    failure = check(libtorchVersion);
                 }
                 result = failure;
             }
@@ -109,16 +115,60 @@ public final class ConvolutionCheck {
         }
     }
 
+    private static WrongEngineException check(String libtorchVersion) {
+        String cap = System.getenv(ISA_CAP_VARIABLE);
+        Path cache = CacheDirectory.get();
+        if (cap == null) {
+            List<String> uncapped =
+                    UncappedCheck.wrongCases(cache, libtorchVersion).orElse(List.of());
+            if (!uncapped.isEmpty() && UncappedCheck.setNativeEnvironment(ISA_CAP_VARIABLE, SAFE_ISA_CAP)) {
+                cap = SAFE_ISA_CAP;
+                LOG.warn(
+                        "the PyTorch engine computes wrong convolutions on this CPU ({}) uncapped: {}. oneDNN is"
+                                + " capped at {}={} in this process, where they are right and slower"
+                                + " (docs/BENCHMARKS.md, section 12); set {} in the environment to choose yourself",
+                        cpuModel(),
+                        String.join(", ", uncapped),
+                        ISA_CAP_VARIABLE,
+                        SAFE_ISA_CAP,
+                        ISA_CAP_VARIABLE);
+            }
+        }
+        List<String> wrong = wrong(QUICK);
+        if (!wrong.isEmpty() && cap == null) {
+            UncappedCheck.rememberWrong(cache, libtorchVersion, wrong); // the next process caps itself
+        }
+        return wrong.isEmpty() ? RIGHT : failure(wrong, cpuModel(), cap);
+    }
+
+    /**
+     * Prints each case of {@link #QUICK} that is wrong in this process, then {@link UncappedCheck#DONE}:
+     * the child process of {@link UncappedCheck}, which runs it without a cap.
+     */
+    public static void main(String[] args) {
+        System.setProperty("ai.djl.offline", "true");
+        for (String wrong : wrong(QUICK)) {
+            System.out.println(UncappedCheck.WRONG + wrong);
+        }
+        System.out.println(UncappedCheck.DONE);
+    }
+
     /** The failure of {@code wrong} cases on {@code cpu} under oneDNN cap {@code cap} (or none). */
     static WrongEngineException failure(List<String> wrong, String cpu, String cap) {
         String finding =
                 "the PyTorch engine computes wrong convolutions on this CPU (" + cpu + "): " + String.join(", ", wrong);
-        String advice = (cap == null
-                        ? ". Set " + ISA_CAP_VARIABLE + "=" + SAFE_ISA_CAP + " in the environment and run again"
-                        : ". " + ISA_CAP_VARIABLE + "=" + cap + " does not help here; try " + ISA_CAP_VARIABLE + "="
-                                + SAFE_ISA_CAP)
-                + " (docs/RESULTS.md, 2026-12-05)";
-        return new WrongEngineException(finding, advice, cap != null);
+        String advice;
+        if (cap == null) {
+            advice = ". Run the command again (the next process caps oneDNN itself) or set " + ISA_CAP_VARIABLE + "="
+                    + SAFE_ISA_CAP + " in the environment";
+        } else if (cap.equals(SAFE_ISA_CAP)) {
+            advice = ", even under " + ISA_CAP_VARIABLE + "=" + SAFE_ISA_CAP + ": no cap known helps here";
+        } else {
+            advice = ". " + ISA_CAP_VARIABLE + "=" + cap + " does not help here; try " + ISA_CAP_VARIABLE + "="
+                    + SAFE_ISA_CAP;
+        }
+        advice += " (docs/RESULTS.md, 2026-12-05)";
+        return new WrongEngineException(finding + advice);
     }
 
     /** "AMD EPYC, family 26, amd64" on Linux; the architecture alone elsewhere. */

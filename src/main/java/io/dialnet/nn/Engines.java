@@ -28,7 +28,7 @@ public final class Engines {
         }
         NativeMemory.tune();
         Engine engine = Engine.getEngine(ENGINE);
-        ConvolutionCheck.ensureOnce();
+        ConvolutionCheck.ensureOnce(engine.getVersion());
         return engine;
     }
 

@@ -94,13 +94,6 @@ public final class OnnxLatencyProfiler implements AutoCloseable {
         return contention > CpuContention.BUSY ? OptionalDouble.of(contention) : OptionalDouble.empty();
     }
 
-    /** The default cache directory: {@code $XDG_CACHE_HOME/dialnet} or {@code ~/.cache/dialnet}. */
-    public static Path defaultCacheDir() {
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache"))
-                .resolve("dialnet");
-    }
-
     /** The latency of {@code graph} on a batch of {@code batch} images of {@code channels x size x size}. */
     public synchronized Manifest.Latency measure(byte[] graph, int batch, int channels, int size) {
         return measureTogether(List.of(graph), batch, channels, size).get(0);
