@@ -150,15 +150,17 @@ final class UncappedCheck {
         Process child = null;
         try {
             out = Files.createTempFile("dialnet-engine-check", ".txt");
-            ProcessBuilder builder = new ProcessBuilder(
-                            Path.of(System.getProperty("java.home"), "bin", "java")
-                                    .toString(),
-                            "-Dai.djl.offline=true",
-                            "-Dorg.slf4j.simpleLogger.defaultLogLevel=off",
-                            "-Xss4m",
-                            "-cp",
-                            System.getProperty("java.class.path"),
-                            ConvolutionCheck.class.getName())
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Dai.djl.offline=true",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=off",
+                    "-Xss4m"));
+            // the engine's own settings (a library path, a cache directory) load the same libtorch in the child
+            System.getProperties().stringPropertyNames().stream()
+                    .filter(name -> name.startsWith("ai.djl.") && !name.equals("ai.djl.offline"))
+                    .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), ConvolutionCheck.class.getName()));
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().remove(ConvolutionCheck.ISA_CAP_VARIABLE);
