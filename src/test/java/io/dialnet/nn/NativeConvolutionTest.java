@@ -3,6 +3,7 @@ package io.dialnet.nn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
  * network's subnets use, in both layouts, and the quick check run at engine start covers every
  * case found wrong on a Zen 5 machine (see {@link ConvolutionCheck}).
  */
+@Tag("engine")
 class NativeConvolutionTest {
     @Test
     void convolutionMatchesTheReferenceAtEverySubnetWidth() {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The child's verdict is read only when it finished, and cached under a name only this CPU and libtorch give. */
+@Tag("fast")
 class UncappedCheckTest {
     private static final List<String> CPU = List.of(
             "processor\t: 0",
