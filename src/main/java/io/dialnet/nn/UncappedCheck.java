@@ -61,17 +61,14 @@ final class UncappedCheck {
         } catch (IOException e) {
             // not cached yet (or unreadable): ask a child
         }
-        List<String> output = childOutput();
-        Optional<List<String>> verdict = parse(output);
-        verdict.ifPresent(wrong -> remember(file.get(), output));
+        Optional<List<String>> verdict = parse(childOutput());
+        verdict.ifPresent(wrong -> remember(file.get(), wrong));
         return verdict;
     }
 
     /** Records that {@code wrong} cases were found uncapped in this process, so that later ones cap themselves. */
     static void rememberWrong(Path cacheDir, String libtorchVersion, List<String> wrong) {
-        List<String> lines = new ArrayList<>(wrong.stream().map(w -> WRONG + w).toList());
-        lines.add(DONE);
-        cacheFile(cacheDir, libtorchVersion).ifPresent(file -> remember(file, lines));
+        cacheFile(cacheDir, libtorchVersion).ifPresent(file -> remember(file, wrong));
     }
 
     /**
@@ -136,9 +133,13 @@ final class UncappedCheck {
         }
     }
 
-    private static void remember(Path file, List<String> lines) {
+    /** Writes the verdict {@code wrong} as the child prints it, so that {@link #parse} reads it back. */
+    private static void remember(Path file, List<String> wrong) {
+        StringBuilder text = new StringBuilder();
+        wrong.forEach(w -> text.append(WRONG).append(w).append('\n'));
+        text.append(DONE).append('\n');
         try {
-            AtomicFiles.write(file, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             // an unwritable cache only costs the next process a child of its own
         }
